@@ -1,0 +1,1 @@
+"""STEMinist Mentor Bot: mentors and stories for girls and women in STEM in Kyrgyzstan."""

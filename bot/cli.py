@@ -1,0 +1,110 @@
+"""`python -m bot`: run the bot, migrate the database, check story cards, start the sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from telegram import Update
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import Database, DatabaseError
+from bot.logs import setup_logging
+
+log = logging.getLogger("bot")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _check_database(settings: Settings) -> None:
+    """Open, migrate and close: fail fast with a clear line before PTB starts."""
+    db = Database(settings.database_path)
+    await db.open()
+    await db.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
+    if settings.bot_token is None:
+        print("No BOT_TOKEN is set: starting the offline sandbox instead (nothing goes to Telegram).")
+        return cmd_sandbox(args)
+    try:
+        asyncio.run(_check_database(settings))
+    except DatabaseError as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return 2
+    from bot.app import build_application
+
+    app = build_application(settings)
+    log.info("starting in polling mode against %s", settings.api_base_url.replace(settings.bot_token, "***"))
+    # run_polling handles SIGINT/SIGTERM: stops taking updates, finishes, shuts down, returns.
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    setup_logging(settings.log_level, [settings.bot_token])
+
+    async def migrate() -> list[str]:
+        db = Database(settings.database_path)
+        await db.open(migrate=False)
+        try:
+            return await db.migrate()
+        finally:
+            await db.close()
+
+    try:
+        applied = asyncio.run(migrate())
+    except DatabaseError as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return 2
+    print(f"{settings.database_path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import run_sandbox
+
+    return run_sandbox(port=getattr(args, "port", None), seed=getattr(args, "seed", False))
+
+
+def cmd_stories_check(args: argparse.Namespace) -> int:
+    from bot.stories.cards import STORIES_DIR, check_cards
+
+    problems = check_cards(STORIES_DIR)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "all story cards are valid")
+    return 1 if problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bot", description="STEMinist Mentor Bot")
+    sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser("run", help="run the bot (polling; the offline sandbox when BOT_TOKEN is unset)").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser("migrate", help="apply database migrations and exit").set_defaults(func=cmd_migrate)
+    sandbox = sub.add_parser("sandbox", help="run the bot offline against the local Bot API emulator")
+    sandbox.add_argument("--port", type=int, default=None, help="the web page's port (default 8080)")
+    sandbox.add_argument("--seed", action="store_true", help="add demo mentors and slots")
+    sandbox.set_defaults(func=cmd_sandbox)
+    stories = sub.add_parser("stories", help="story cards")
+    stories_sub = stories.add_subparsers(dest="stories_command", metavar="ACTION", required=True)
+    stories_sub.add_parser("check", help="validate every card in stories/").set_defaults(func=cmd_stories_check)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,102 @@
+"""The users table: who she is to the bot (language, zone, role) and whether she can be reached."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.db.database import Database
+
+# Touch last_seen at most this often: one write per update would be wasted I/O.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    language: str | None
+    timezone: str
+    role: str | None
+    first_name: str
+    telegram_language: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    blocked_bot: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> User:
+        return cls(
+            id=row["id"],
+            language=row["language"],
+            timezone=row["timezone"],
+            role=row["role"],
+            first_name=row["first_name"],
+            telegram_language=row["telegram_language"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            last_seen_at=datetime.fromisoformat(row["last_seen_at"]),
+            blocked_bot=bool(row["blocked_bot"]),
+        )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class UserRepository:
+    def __init__(self, db: Database, default_timezone: str) -> None:
+        self._db = db
+        self._default_timezone = default_timezone
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self._db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        return None if row is None else User.from_row(row)
+
+    async def seen(
+        self, user_id: int, first_name: str, telegram_language: str | None, now: datetime
+    ) -> User:
+        """Record that she wrote to the bot; create her row on first contact.
+
+        Writing to the bot means she has not blocked it (any more).
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+            if row is None:
+                await tx.execute(
+                    "INSERT INTO users (id, timezone, first_name, telegram_language, created_at, last_seen_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (user_id, self._default_timezone, first_name[:128], telegram_language, _iso(now), _iso(now)),
+                )
+            else:
+                user = User.from_row(row)
+                if now - user.last_seen_at < LAST_SEEN_RESOLUTION and not user.blocked_bot:
+                    return user
+                await tx.execute(
+                    "UPDATE users SET last_seen_at = ?, first_name = ?, telegram_language = ?,"
+                    " blocked_bot = 0, blocked_at = NULL WHERE id = ?",
+                    (_iso(now), first_name[:128], telegram_language, user_id),
+                )
+            row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        assert row is not None
+        return User.from_row(row)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._db.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
+    async def set_timezone(self, user_id: int, timezone: str) -> None:
+        await self._db.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
+
+    async def set_role(self, user_id: int, role: str | None) -> None:
+        await self._db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE users SET blocked_bot = 1, blocked_at = ? WHERE id = ? AND blocked_bot = 0",
+            (_iso(now), user_id),
+        )
+
+    async def mark_unblocked(self, user_id: int) -> None:
+        await self._db.execute("UPDATE users SET blocked_bot = 0, blocked_at = NULL WHERE id = ?", (user_id,))
+
+    async def count(self) -> int:
+        return int(await self._db.fetchval("SELECT COUNT(*) FROM users"))

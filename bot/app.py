@@ -1,0 +1,98 @@
+"""The composition root: one function assembles the bot from settings."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.context import BotData, Context
+from bot.db import Database
+from bot.i18n import normalize_language, translator
+from bot.persistence import SqlitePersistence
+from bot.services import Services
+from handlers import common, menu, onboarding, profile, start, vetting
+from handlers.ticks import schedule_ticks
+
+log = logging.getLogger(__name__)
+
+# The token is checked by our config; PTB needs some value even when the
+# emulator (which accepts any token) is the server.
+SANDBOX_TOKEN = "1:sandbox"
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
+    """Assemble the bot: defaults, rate limiter, handlers, lifecycle hooks."""
+    clock = clock or Clock()
+    # One Database object: the persistence reads it before post_init, the services after.
+    db = Database(settings.database_path)
+
+    async def on_startup(app: Application) -> None:
+        services = await Services.open(settings, clock, db)
+        app.bot_data.services = services
+        await menu.publish_command_menus(app.bot)
+        log.info("bot @%s is up", app.bot.username)
+
+    async def on_shutdown(app: Application) -> None:
+        services = app.bot_data.services
+        if services is not None:
+            app.bot_data.services = None
+            await services.close()
+        await db.close()  # also when start-up failed before the services opened
+
+    app = (
+        Application.builder()
+        .token(settings.bot_token or SANDBOX_TOKEN)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.default_timezone))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .persistence(SqlitePersistence(db))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+
+    # Who she is, before any journey sees the update.
+    common.register_loader(app)
+    # Journeys, in group 0: the first matching handler wins. Onboarding first, so
+    # that her typed answers reach it before anything else looks at text.
+    onboarding.register(app)
+    start.register(app)
+    profile.register(app)
+    vetting.register(app)
+    # Last: whatever no journey took.
+    onboarding.register_late(app)
+    common.register_fallbacks(app)
+    app.add_error_handler(on_error)
+    schedule_ticks(app)
+    return app
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure and tell her, in her language, that it was us and not her."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return  # a job or a background task: nobody to tell
+    language = None
+    user = update.effective_user
+    if user is not None:
+        services = context.bot_data.services
+        record = await services.users.get(user.id) if services is not None else None
+        language = (record.language if record else None) or normalize_language(user.language_code)
+    t = translator(language)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(
+            update.effective_chat.id,
+            html.escape(t("Sorry, something went wrong on my side. Please try again in a moment.")),
+        )
+    except Exception:  # the failure may be Telegram itself; nothing more to do
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,129 @@
+"""Rendering a profile as a card, in the reader's language, with every user value escaped."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from bot.callbacks import cb
+from bot.context import Context
+from bot.db.profiles import Profile
+from bot.domain import (
+    AGE_LABELS,
+    AVAILABILITY_LABELS,
+    FIELD_LABELS,
+    FORMAT_LABELS,
+    GOAL_LABELS,
+    LANGUAGE_NAMES,
+    REGION_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+)
+from bot.i18n import N_, Translator
+from bot.onboarding import EDITABLE, Step, applies
+
+
+# The short names of profile fields, on Edit buttons.
+EDIT_LABELS = {
+    Step.NAME: N_("Name"), Step.REGION: N_("Region"), Step.STAGE: N_("Stage"), Step.FIELDS: N_("Fields"),
+    Step.GOALS: N_("Goals"), Step.LANGUAGES: N_("Languages"), Step.AVAILABILITY: N_("Free time"),
+    Step.FORMAT: N_("Meetings"), Step.JOB_TITLE: N_("Job title"), Step.ORGANISATION: N_("Organisation"),
+    Step.BIO: N_("About me"), Step.CAPACITY: N_("Mentees at once"), Step.LINK: N_("Meeting link"),
+}
+
+
+def label(t: Translator, labels: dict, code: str | None) -> str:
+    """The translated label of a code; an unknown code (from an older version) shows as is."""
+    if code is None:
+        return "—"
+    for key, text in labels.items():
+        if key == code:
+            return t(text)
+    return html.escape(code)
+
+
+def labels(t: Translator, table: dict, codes) -> str:
+    ordered = [key for key in table if key in codes]
+    return ", ".join(t(table[key]) for key in ordered) or "—"
+
+
+def profile_lines(t: Translator, profile: Profile) -> list[tuple[str, str]]:
+    """(caption, value) pairs of what she answered, in onboarding order."""
+    a = profile.answers
+    rows = [(t("Role"), label(t, ROLE_LABELS, a.role)), (t("Age"), label(t, AGE_LABELS, a.age_band))]
+    if a.display_name:
+        rows.append((t("Name"), html.escape(a.display_name)))
+    rows.append((t("Region"), label(t, REGION_LABELS, a.region)))
+    if a.stage:
+        rows.append((t("Stage"), label(t, STAGE_LABELS, a.stage)))
+    if a.fields:
+        rows.append((t("Fields"), labels(t, FIELD_LABELS, a.fields)))
+    if a.goals:
+        caption = t("Can help with") if a.role == "mentor" else t("Goals")
+        rows.append((caption, labels(t, GOAL_LABELS, a.goals)))
+    if a.languages:
+        rows.append((t("Languages"), labels(t, LANGUAGE_NAMES, a.languages)))
+    if a.availability:
+        rows.append((t("Free"), labels(t, AVAILABILITY_LABELS, a.availability)))
+    if a.meeting_format:
+        rows.append((t("Meetings"), label(t, FORMAT_LABELS, a.meeting_format)))
+    if a.job_title:
+        rows.append((t("Job title"), html.escape(a.job_title)))
+    if a.organisation:
+        rows.append((t("Organisation"), html.escape(a.organisation)))
+    if a.capacity:
+        rows.append((t("Mentees at once"), str(a.capacity)))
+    if a.role == "mentor":
+        rows.append((t("Meeting link"), html.escape(profile.meeting_link) if profile.meeting_link else "—"))
+    if a.bio:
+        rows.append((t("About me"), html.escape(a.bio)))
+    return rows
+
+
+def profile_card(t: Translator, profile: Profile, heading: str) -> str:
+    lines = [f"<b>{heading}</b>", ""]
+    lines += [f"<b>{caption}:</b> {value}" for caption, value in profile_lines(t, profile)]
+    return "\n".join(lines)
+
+
+def profile_keyboard(t: Translator, profile: Profile) -> InlineKeyboardMarkup:
+    """Edit buttons for every field she answered, and the mentor's pause switch."""
+    edits = [
+        InlineKeyboardButton("✏️ " + t(EDIT_LABELS[step]), callback_data=cb("prof", "edit", step.value))
+        for step in EDITABLE
+        if applies(step, profile.answers)
+    ]
+    rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+    if profile.role == "mentor" and profile.mentor_status == "approved":
+        if profile.mentor_paused:
+            rows.append([InlineKeyboardButton("▶️ " + t("Take mentees again"), callback_data=cb("prof", "resume"))])
+        else:
+            rows.append([InlineKeyboardButton("⏸ " + t("Pause taking mentees"), callback_data=cb("prof", "pause"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def mentor_status_line(t: Translator, profile: Profile) -> str:
+    if profile.role != "mentor":
+        return ""
+    status = {
+        "pending": t("Waiting for the programme team's approval"),
+        "approved": t("Approved ✓") + (" · " + t("paused") if profile.mentor_paused else ""),
+        "rejected": t("Not approved"),
+    }.get(profile.mentor_status or "", "")
+    return f"\n<b>{t('Mentor status')}:</b> {status}" if status else ""
+
+
+async def show_profile_card(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> None:
+    t = context.t
+    text = profile_card(t, profile, t("Your profile")) + mentor_status_line(t, profile)
+    markup = profile_keyboard(t, profile)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except BadRequest as error:
+            if "not modified" in str(error):
+                return
+    await message.reply_text(text, reply_markup=markup)

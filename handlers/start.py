@@ -1,0 +1,107 @@
+"""First contact and the basics: /start, language, /help, /privacy, /cancel."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import parse_callback, pattern
+from bot.context import Context
+from bot.domain import LANGUAGE_BUTTONS, Language
+from bot.i18n import SUPPORTED, Translator, translator
+from handlers import onboarding
+from handlers.language import language_keyboard, language_question
+from handlers.menu import help_text, set_chat_menu
+
+
+def main_menu_text(t: Translator, name: str) -> str:
+    return t("Hello, {name}! 🌸 I connect girls and women in STEM with mentors and share stories of women who made it.").format(
+        name=html.escape(name)
+    ) + "\n\n" + t("What would you like to do? /help lists everything.")
+
+
+async def start(update: Update, context: Context) -> None:
+    user = update.effective_user
+    record = context.user_record
+    if record is None or record.language is None:
+        await update.effective_message.reply_text(
+            language_question(user.language_code), reply_markup=language_keyboard(user.language_code)
+        )
+        return
+    profile = await context.services.profiles.get(user.id)
+    if profile is None or profile.completed_at is None:
+        await onboarding.resume(update, context)
+        return
+    await update.effective_message.reply_text(main_menu_text(context.t, profile.answers.display_name or user.first_name or ""))
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    await update.effective_message.reply_text(
+        language_question(update.effective_user.language_code),
+        reply_markup=language_keyboard(update.effective_user.language_code),
+    )
+
+
+async def set_language(update: Update, context: Context) -> None:
+    query = update.callback_query
+    data = parse_callback(query.data)
+    language = data.arg(0) if data else ""
+    if language not in SUPPORTED:
+        await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        return
+    user = query.from_user
+    had_language = context.user_record is not None and context.user_record.language is not None
+    await context.services.users.set_language(user.id, language)
+    context.user_record = await context.services.users.get(user.id)
+    t = translator(language)
+    await query.answer()
+    await query.edit_message_text(t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
+    await set_chat_menu(context.bot, user.id, language)
+    if had_language:
+        await query.message.reply_text(
+            t("Done! I will speak {language} with you now.").format(language=LANGUAGE_BUTTONS[Language(language)])
+        )
+    profile = await context.services.profiles.get(user.id)
+    if profile is None or profile.completed_at is None:
+        # New here, or in the middle of onboarding: the next question, now in her language.
+        if profile is None:
+            await query.message.reply_text(main_menu_text(t, user.first_name or ""))
+        await onboarding.resume(update, context)
+
+
+async def show_help(update: Update, context: Context) -> None:
+    await update.effective_message.reply_text(help_text(context.t))
+
+
+def privacy_text(t: Translator) -> str:
+    return "\n\n".join(
+        [
+            t("<b>What I store and why</b>"),
+            t("Your Telegram id, name and language, so that I can answer you. "
+              "If you fill in a profile: your age group, region, studies or work, fields and goals, "
+              "so that I can find you a good mentor. Your bookings and feedback, so that the programme can count its hours of mentoring."),
+            t("Mentors see your profile only when you send them a request. Programme admins see the numbers and safety reports. Nobody else sees your data, and it is never sold or shared."),
+            t("Your contacts are shared only when both sides agree, and never for girls under 18."),
+            t("/mydata sends you everything I store about you. /deleteme erases it."),
+        ]
+    )
+
+
+async def privacy(update: Update, context: Context) -> None:
+    await update.effective_message.reply_text(privacy_text(context.t))
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """Outside any conversation there is nothing to stop; say so kindly."""
+    await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("language", choose_language))
+    app.add_handler(CallbackQueryHandler(set_language, pattern=pattern("lang", "set")))
+    app.add_handler(CommandHandler("help", show_help))
+    app.add_handler(CommandHandler("privacy", privacy))
+    app.add_handler(CommandHandler("cancel", cancel))

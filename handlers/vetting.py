@@ -1,0 +1,116 @@
+"""Mentor vetting: admins approve or reject new mentors; `/pending` lists those waiting."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.profiles import Profile
+from bot.i18n import translator
+from handlers.cards import profile_card
+
+log = logging.getLogger(__name__)
+
+
+def vetting_keyboard(t, user_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("✅ " + t("Approve"), callback_data=cb("vet", "approve", user_id))],
+            [InlineKeyboardButton("✅ " + t("Approve and clear for minors"), callback_data=cb("vet", "minors", user_id))],
+            [InlineKeyboardButton("✖️ " + t("Reject"), callback_data=cb("vet", "reject", user_id))],
+        ]
+    )
+
+
+async def admin_language(context: Context, admin_id: int) -> str | None:
+    record = await context.services.users.get(admin_id)
+    return record.language if record else None
+
+
+async def notify_admins(context: Context, profile: Profile | None) -> None:
+    """Send every admin the new mentor's card with the decision buttons."""
+    if profile is None:
+        return
+    for admin_id in sorted(context.services.settings.admin_ids):
+        t = translator(await admin_language(context, admin_id))
+        text = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
+        try:
+            await context.bot.send_message(admin_id, text, reply_markup=vetting_keyboard(t, profile.user_id))
+        except (Forbidden, TelegramError) as error:
+            # An admin who never opened the bot cannot be written to; the others still are.
+            log.warning("could not notify admin %s: %s", admin_id, error)
+
+
+async def decide(update: Update, context: Context) -> None:
+    query = update.callback_query
+    t = context.t
+    services = context.services
+    if not services.settings.is_admin(query.from_user.id):
+        await query.answer(t("This is for programme admins only."), show_alert=True)
+        return
+    data = parse_callback(query.data)
+    mentor_id = data.int_arg(0) if data else None
+    if data is None or mentor_id is None or data.action not in ("approve", "minors", "reject"):
+        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        return
+    status = "rejected" if data.action == "reject" else "approved"
+    decided = await services.profiles.decide_mentor(
+        mentor_id, status, query.from_user.id, services.clock.now(), cleared_for_minors=data.action == "minors"
+    )
+    profile = await services.profiles.get(mentor_id)
+    if not decided:
+        already = {"approved": t("Already approved."), "rejected": t("Already rejected.")}
+        await query.answer(already.get(profile.mentor_status if profile else "", t("This mentor is no longer waiting.")),
+                           show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer(t("Saved ✓"))
+    verdict = {"approve": t("Approved ✓"), "minors": t("Approved and cleared for minors ✓"), "reject": t("Rejected")}
+    await query.edit_message_text(f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
+    await tell_mentor(context, mentor_id, approved=status == "approved")
+
+
+async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> None:
+    record = await context.services.users.get(mentor_id)
+    t = translator(record.language if record else None)
+    if approved:
+        text = t("Good news: you are approved as a mentor! 🎉 Mentees can now find you and send you requests. "
+                 "/profile shows your card; you can pause taking mentees there at any time.")
+    else:
+        text = t("Thank you for offering to mentor. The programme team could not approve your profile this time. "
+                 "If you think this is a mistake, please write to the programme organisers.")
+    try:
+        await context.bot.send_message(mentor_id, text)
+    except Forbidden:
+        await context.services.users.mark_blocked(mentor_id, context.services.clock.now())
+
+
+async def pending(update: Update, context: Context) -> None:
+    t = context.t
+    if not context.services.settings.is_admin(update.effective_user.id):
+        await update.effective_message.reply_text(t("This is for programme admins only."))
+        return
+    waiting = await context.services.profiles.pending_mentors()
+    if not waiting:
+        await update.effective_message.reply_text(t("No mentors are waiting for approval."))
+        return
+    await update.effective_message.reply_text(
+        t.ngettext("{n} mentor is waiting for approval:", "{n} mentors are waiting for approval:", len(waiting)).format(
+            n=len(waiting)
+        )
+    )
+    for profile in waiting[:20]:
+        await update.effective_message.reply_text(
+            profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>",
+            reply_markup=vetting_keyboard(t, profile.user_id),
+        )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(decide, pattern=pattern("vet")))
+    app.add_handler(CommandHandler("pending", pending))

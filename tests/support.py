@@ -1,0 +1,169 @@
+"""Test helpers: run the real bot against the emulator and play its users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings, load_settings
+from bot.emulator.model import ChatMessage
+from bot.emulator.server import Emulator
+from bot.runner import polling
+
+TOKEN = "123456:TEST-token"
+WAIT = 10.0
+# The first onboarding question's first button, by language button: proof the flow has settled.
+ROLE_BUTTON = {"Русский": "Ищу ментора", "Кыргызча": "Мага ментор керек", "English": "I want a mentor"}  # seconds: generous, since CI shares two cores; waits end as soon as the condition holds
+
+
+def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
+        "DATABASE_PATH": str(database_path),
+        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
+        "LOG_LEVEL": "DEBUG",
+        **extra,
+    }
+    return load_settings(env, env_file=None)
+
+
+class BotRunner:
+    """The bot as a test sees it: start, stop, start again on the same database."""
+
+    def __init__(self, emulator: Emulator, database_path: Path, clock: Clock, *, admin_ids=()) -> None:
+        self.emulator = emulator
+        self.database_path = database_path
+        self.clock = clock
+        self.admin_ids = list(admin_ids)
+        self.app: Application | None = None
+        self._running = None
+
+    async def start(self, **env: str) -> Application:
+        settings = test_settings(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
+        self.app = build_application(settings, clock=self.clock)
+        self._running = polling(self.app, poll_timeout=1)
+        await self._running.__aenter__()
+        return self.app
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            running, self._running = self._running, None
+            await running.__aexit__(None, None, None)
+
+    async def restart(self, **env: str) -> Application:
+        await self.stop()
+        return await self.start(**env)
+
+    @property
+    def services(self):
+        return self.app.bot_data.services
+
+
+class Persona:
+    """One Telegram user in the emulator, with a cursor so she only reads what came after her last action."""
+
+    def __init__(self, emulator: Emulator, user_id: int, name: str) -> None:
+        self.emu = emulator
+        self.id = user_id
+        self.name = name
+        self.cursor = emulator.cursor()
+
+    def _mark(self) -> None:
+        self.cursor = self.emu.cursor()
+
+    async def send(self, text: str) -> None:
+        self._mark()
+        self.emu.send_text(self.id, text)
+
+    async def send_sticker(self) -> None:
+        self._mark()
+        self.emu.send_sticker(self.id)
+
+    async def send_photo(self) -> None:
+        self._mark()
+        self.emu.send_photo(self.id)
+
+    async def press(self, text: str, message_id: int | None = None) -> str | None:
+        """Press the inline button with this exact text; return the toast or alert she sees, if any."""
+        self._mark()
+        query_id = self.emu.press_button(self.id, text, message_id)
+        answer = await self.emu.wait_callback_answer(query_id, timeout=WAIT)
+        return answer.get("text") if answer else None
+
+    async def press_data(self, message_id: int, callback_data: str) -> str | None:
+        """Press a button with data of our choosing (a forged or stale button)."""
+        self._mark()
+        query_id = self.emu.press(self.id, message_id, callback_data)
+        answer = await self.emu.wait_callback_answer(query_id, timeout=WAIT)
+        return answer.get("text") if answer else None
+
+    def _shown_since_cursor(self) -> list[ChatMessage]:
+        ids = []
+        for event in self.emu.events_after(self.cursor, self.id):
+            if event.kind in ("bot_message", "bot_edit") and event.message_id not in ids:
+                ids.append(event.message_id)
+        return [m for m in (self.emu.message(self.id, i) for i in ids) if m is not None and not m.deleted]
+
+    async def reply(self, timeout: float = WAIT) -> ChatMessage:
+        """The first message the bot sent or edited since her last action."""
+        found = await self.emu.wait_for(lambda: self._shown_since_cursor(), timeout, chat_id=self.id)
+        return found[0]
+
+    async def replies(self, count: int, timeout: float = WAIT) -> list[ChatMessage]:
+        found = await self.emu.wait_for(
+            lambda: (shown := self._shown_since_cursor()) and len(shown) >= count and shown, timeout, chat_id=self.id
+        )
+        return found[:count]
+
+    async def sees(self, *fragments: str, timeout: float = WAIT) -> ChatMessage:
+        """Wait until a message sent or edited since her last action contains every fragment."""
+
+        def match() -> ChatMessage | None:
+            for message in self._shown_since_cursor():
+                body = message.text or message.caption or ""
+                if all(f in body for f in fragments):
+                    return message
+            return None
+
+        return await self.emu.wait_for(match, timeout, chat_id=self.id)
+
+    async def sees_buttons(self, *labels: str, timeout: float = WAIT) -> ChatMessage:
+        """Wait until a message sent or edited since her last action offers every one of these buttons."""
+
+        def match() -> ChatMessage | None:
+            for message in self._shown_since_cursor():
+                shown = {button["text"] for row in message.keyboard for button in row}
+                if all(label in shown for label in labels):
+                    return message
+            return None
+
+        return await self.emu.wait_for(match, timeout, chat_id=self.id)
+
+    async def start_in(self, language_button: str) -> ChatMessage:
+        """First contact: /start, pick the language, and wait for the first onboarding question."""
+        await self.send("/start")
+        await self.sees_buttons(language_button)
+        await self.press(language_button)
+        return await self.sees_buttons(ROLE_BUTTON[language_button])
+
+    def last(self) -> ChatMessage:
+        messages = self.emu.bot_messages(self.id)
+        assert messages, f"the bot has sent {self.name} nothing"
+        return messages[-1]
+
+    def buttons(self, message: ChatMessage | None = None) -> list[str]:
+        message = message or self.last()
+        return [button["text"] for row in message.keyboard for button in row]
+
+
+class Personas:
+    def __init__(self, emulator: Emulator) -> None:
+        self.emu = emulator
+
+    def new(self, name: str = "Aida", language_code: str | None = "ru", *, user_id: int | None = None) -> Persona:
+        user_id = self.emu.add_user(user_id=user_id, first_name=name, language_code=language_code)
+        return Persona(self.emu, user_id, name)

@@ -88,7 +88,13 @@ class Persona:
         self.emu.send_photo(self.id)
 
     async def press(self, text: str, message_id: int | None = None) -> str | None:
-        """Press the inline button with this exact text; return the toast or alert she sees, if any."""
+        """Press the inline button with this exact text; return the toast or alert she sees, if any.
+
+        Without a message id, it waits for the bot's answer to her last action to offer the
+        button (as a person would), so a test never presses a button before it exists.
+        """
+        if message_id is None:
+            message_id = (await self.sees_buttons(text)).message_id
         self._mark()
         query_id = self.emu.press_button(self.id, text, message_id)
         answer = await self.emu.wait_callback_answer(query_id, timeout=WAIT)

@@ -60,3 +60,310 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
     assert row["display_name"] == "Aida 🌸" and row["region"] == "bishkek" and row["stage"] == "university"
     assert row["fields"] == '["data_ai", "it"]' and row["languages"] == '["ky", "ru"]'
     assert row["consent_at"] and not row["is_minor"] and row["mentor_status"] is None
+
+
+async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users, runner):
+    sara = users.new("Sara", "en")
+    await sara.start_in("English")
+    await sara.press("Only stories")
+    await sara.sees_buttons("I agree")
+    await sara.press("I agree")
+    await sara.sees_buttons("18 or older")
+    await sara.press("18 or older")
+    await sara.sees("What should I call you?")
+    await sara.send("Sara")
+    await sara.sees_buttons("Naryn region")
+    await sara.press("Naryn region")
+    await sara.sees_buttons("Leader")
+    await sara.press("Leader")
+    summary = await sara.sees_buttons("✅ Confirm")
+    assert "Step" not in summary.text and "Only stories" in summary.text
+    assert "Fields" not in summary.text
+    await sara.press("✅ Confirm")
+    await sara.sees("/story")
+    row = db_row(runner, "SELECT u.role, p.step, p.region FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", sara.id)
+    assert tuple(row) == ("subscriber", "done", "naryn")
+
+
+async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(bot, users, runner):
+    dana = users.new("Dana", "en")
+    await onboard_english_mentee(dana, age="14–17")
+    await dana.press("✅ Confirm")
+    await dana.sees("/mentors")
+    row = db_row(runner, "SELECT is_minor, age_band, guardian_consent_at FROM profiles WHERE user_id = ?", dana.id)
+    assert row["is_minor"] == 1 and row["age_band"] == "14-17" and row["guardian_consent_at"]
+
+
+async def test_a_guardian_who_has_not_agreed_yet_keeps_her_at_that_step(bot, users, runner):
+    dana = users.new("Dana", "en")
+    await dana.start_in("English")
+    await dana.press("I want a mentor")
+    await dana.press("I agree")
+    await dana.sees_buttons("14–17")
+    await dana.press("14–17")
+    await dana.sees_buttons("Not yet")
+    await dana.press("Not yet")
+    await dana.sees("talk to your parent or guardian first")
+    assert db_row(runner, "SELECT step FROM profiles WHERE user_id = ?", dana.id)["step"] == "guardian"
+
+
+async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
+    nuri = users.new("Nuri", "en")
+    await nuri.start_in("English")
+    await nuri.press("I want a mentor")
+    await nuri.press("I agree")
+    await nuri.sees_buttons("Under 14")
+    await nuri.press("Under 14")
+    await nuri.sees("Mentoring starts at 14")
+    await nuri.sees_buttons("Issyk-Kul region")  # no name asked of a child
+    await nuri.press("Issyk-Kul region")
+    await nuri.sees_buttons("✅ Confirm")
+    await nuri.press("✅ Confirm")
+    await nuri.sees("/story")
+    row = db_row(runner, "SELECT u.role, p.is_minor, p.display_name FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", nuri.id)
+    assert tuple(row) == ("subscriber", 1, None)
+
+
+async def test_a_teen_cannot_become_a_mentor(bot, users, runner):
+    dana = users.new("Dana", "en")
+    await dana.start_in("English")
+    await dana.press("I want to mentor")
+    await dana.press("I agree")
+    await dana.sees_buttons("14–17")
+    await dana.press("14–17")
+    await dana.sees("Mentors are adults")
+    await dana.sees_buttons("Yes, my parent or guardian agrees")
+    assert db_row(runner, "SELECT role FROM users WHERE id = ?", dana.id)["role"] == "mentee"
+
+
+async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
+    await user.start_in("English")
+    await user.press("I want to mentor")
+    await user.press("I agree")
+    await user.sees_buttons("18 or older")
+    await user.press("18 or older")
+    await user.sees("What should I call you?")
+    await user.send("Aigul")
+    await user.sees_buttons("Osh city")
+    await user.press("Osh city")
+    await user.sees_buttons("Experienced professional")
+    await user.press("Experienced professional")
+    await user.sees_buttons("Engineering")
+    await pick_many(user, "Engineering")
+    await user.sees_buttons("Confidence")
+    await pick_many(user, "Confidence", "Leadership")
+    await user.sees_buttons("Kyrgyz")
+    await pick_many(user, "Kyrgyz")
+    await user.sees_buttons("Weekends")
+    await pick_many(user, "Weekends")
+    await user.sees_buttons("Both")
+    await user.press("Both")
+    await user.sees("job title")
+    await user.send("Civil engineer")
+    await user.sees("Where do you work?")
+    await user.send("Kyrgyz State Technical University")
+    await user.sees("Tell mentees about yourself")
+    await user.send("I build bridges <b>and</b> I love it.")
+    await user.sees_buttons("3")
+    await user.press("3")
+    await user.sees_buttons("Skip")
+    if link:
+        await user.send(link)
+    else:
+        await user.press("Skip")
+    return await user.sees_buttons("✅ Confirm")
+
+
+async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users, runner, admin):
+    await admin.start_in("English")
+    aigul = users.new("Aigul", "en")
+    summary = await onboard_english_mentor(aigul)
+    assert "I build bridges &lt;b&gt;and&lt;/b&gt; I love it." in summary.html  # her text, escaped
+    await aigul.press("✅ Confirm")
+    await aigul.sees("approved")
+    card = await admin.sees("New mentor to check", "Civil engineer")
+    assert admin.buttons(card) == ["✅ Approve", "✅ Approve and clear for minors", "✖️ Reject"]
+    assert db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+
+    await admin.press("✅ Approve", card.message_id)
+    await aigul.sees("you are approved as a mentor")
+    row = db_row(runner, "SELECT mentor_status, cleared_for_minors, mentor_decided_by FROM profiles WHERE user_id = ?", aigul.id)
+    assert tuple(row) == ("approved", 0, ADMIN_ID)
+    # A second press (another admin, or a double tap) changes nothing.
+    answer = await admin.press_data(card.message_id, f"v1:vet:reject:{aigul.id}")
+    assert answer == "Already approved."
+
+
+async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runner, admin):
+    aigul = users.new("Aigul", "en")
+    await onboard_english_mentor(aigul, link=None)
+    await aigul.press("✅ Confirm")
+    await aigul.sees("approved")
+    await admin.start_in("English")
+    await admin.send("/pending")
+    await admin.sees("1 mentor is waiting for approval:")
+    await admin.sees("Aigul")
+    await aigul.send("/pending")
+    await aigul.sees("This is for programme admins only.")
+    answer = await aigul.press_data(aigul.last().message_id, f"v1:vet:approve:{aigul.id}")
+    assert answer == "This is for programme admins only."
+    assert db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("typed", "complaint"),
+    [
+        ("   ", "can't be empty"),
+        ("\u0000\u0007", "can't be empty"),
+        ("A" * 65, "64 characters"),
+    ],
+)
+async def test_a_bad_name_is_refused_kindly_and_asked_again(bot, users, runner, typed, complaint):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.press("I agree")
+    await aida.sees_buttons("18 or older")
+    await aida.press("18 or older")
+    await aida.sees("What should I call you?")
+    await aida.send(typed)
+    await aida.sees(complaint)
+    await aida.sees("What should I call you?")
+    assert db_row(runner, "SELECT display_name, step FROM profiles WHERE user_id = ?", aida.id)["step"] == "name"
+
+
+async def test_stickers_typed_answers_and_old_buttons_get_the_current_question_again(bot, users, runner):
+    aida = users.new("Aida", "en")
+    first = await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.sees_buttons("I agree")
+    await aida.send("yes I agree")  # typed where a button is expected
+    await aida.sees("Please answer with the buttons")
+    await aida.sees_buttons("I agree")
+    await aida.press("I agree")
+    await aida.sees_buttons("18 or older")
+    await aida.press("18 or older")
+    await aida.sees("What should I call you?")
+    await aida.send_sticker()
+    await aida.sees("I can only read text here")
+    await aida.send_photo()
+    await aida.sees("I can only read text here")
+    # The role button of the first question, pressed again now.
+    answer = await aida.press_data(first.message_id, "v1:onb:role:pick:mentor")
+    assert "already behind us" in answer
+    await aida.sees("What should I call you?")
+    row = db_row(runner, "SELECT u.role, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", aida.id)
+    assert tuple(row) == ("mentee", "name")
+
+
+async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.press("I agree")
+    await aida.sees_buttons("18 or older")
+    await aida.press("⬅️ Back")
+    await aida.sees("Do you agree")
+    await aida.press("⬅️ Back")
+    await aida.sees_buttons("I want a mentor")
+    await aida.press("⬅️ Back")
+    await aida.sees_buttons("Кыргызча", "Русский", "English")
+    row = db_row(runner, "SELECT u.role, p.consent_at FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", aida.id)
+    assert row["role"] == "mentee" and row["consent_at"]
+
+
+async def test_cancel_keeps_answers_and_start_resumes_at_the_same_step(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.press("I agree")
+    await aida.sees_buttons("18 or older")
+    await aida.send("/cancel")
+    await aida.sees("Your answers are saved")
+    await aida.send("Aida")  # not an answer any more: she paused
+    await aida.sees("/start")
+    await aida.send("/start")
+    await aida.sees("Welcome back")
+    await aida.sees_buttons("18 or older")
+
+
+async def test_a_restart_in_the_middle_resumes_at_the_same_step(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.press("I agree")
+    await aida.sees_buttons("18 or older")
+    await aida.press("18 or older")
+    await aida.sees("What should I call you?")
+    await runner.restart()
+    await aida.send("Aida")  # her answer to the question asked before the restart
+    await aida.sees_buttons("Bishkek")
+    assert db_row(runner, "SELECT display_name FROM profiles WHERE user_id = ?", aida.id)["display_name"] == "Aida"
+
+
+async def test_double_tapping_confirm_completes_once(bot, users, runner, admin):
+    await admin.start_in("English")
+    aigul = users.new("Aigul", "en")
+    summary = await onboard_english_mentor(aigul)
+    await aigul.press("✅ Confirm", summary.message_id)
+    answer = await aigul.press_data(summary.message_id, "v1:onb:summary:ok")
+    assert answer == "Already saved ✓"
+    await admin.sees("New mentor to check")
+    cards = [m for m in admin.emu.bot_messages(admin.id) if "New mentor to check" in (m.text or "")]
+    assert len(cards) == 1
+
+
+async def test_profile_edit_changes_exactly_one_field(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await onboard_english_mentee(aida)
+    await aida.press("✅ Confirm")
+    await aida.sees("/mentors")
+    before = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
+    await aida.send("/profile")
+    await aida.sees_buttons("✏️ Region")
+    await aida.press("✏️ Region")
+    await aida.sees_buttons("Talas region", "↩️ Back without changes")
+    await aida.press("Talas region")
+    card = await aida.sees("Your profile", "Talas region")
+    assert "✏️ Name" in aida.buttons(card)
+    after = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
+    changed = {k for k in before if before[k] != after[k]} - {"updated_at", "nudges_sent"}
+    assert changed == {"region"} and after["region"] == "talas" and after["step"] == "done"
+
+
+async def test_mydata_sends_everything_stored_as_json(bot, users, runner, emulator):
+    import json
+
+    aida = users.new("Aida", "en")
+    await onboard_english_mentee(aida)
+    await aida.press("✅ Confirm")
+    await aida.sees("/mentors")
+    await aida.send("/mydata")
+    message = await aida.sees("everything I store")
+    assert message.document.file_name == f"my-data-{aida.id}.json"
+    data = json.loads(message.document.data)
+    assert data["users"][0]["id"] == aida.id
+    assert data["profiles"][0]["display_name"] == "Aida 🌸"
+    assert data["profiles"][0]["fields"] == ["data_ai", "it"]
+
+
+async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await onboard_english_mentee(aida)
+    await aida.press("✅ Confirm")
+    await aida.sees("/mentors")
+    await aida.send("/deleteme")
+    await aida.sees_buttons("No, keep it")
+    await aida.press("No, keep it")
+    await aida.sees("Nothing was erased")
+    await aida.send("/deleteme")
+    await aida.sees_buttons("Yes, erase everything")
+    await aida.press("Yes, erase everything")
+    await aida.sees("everything about you is erased")
+    with sqlite3.connect(runner.database_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                text = " ".join(str(v) for v in row)
+                assert str(aida.id) not in text and "Aida" not in text, (table, row)
+        assert conn.execute("SELECT role, age_band, region FROM erased_accounts").fetchall() == [("mentee", "18+", "bishkek")]

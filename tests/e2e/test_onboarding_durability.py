@@ -1,0 +1,99 @@
+"""Onboarding survives a kill -9, and unfinished onboardings get two friendly nudges, then none."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from handlers.ticks import run_ticks
+from tests.support import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def start_bot_process(emulator, database_path):
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
+        "DATABASE_PATH": str(database_path),
+        "ADMIN_IDS": "",
+        "LOG_LEVEL": "INFO",
+    }
+    calls_before = len(emulator.calls("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    # Ready when it polls.
+    await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls_before, timeout=60)
+    return process
+
+
+async def test_kill_9_in_the_middle_of_onboarding_loses_nothing(emulator, users, database_path, runner):
+    process = await start_bot_process(emulator, database_path)
+    try:
+        aida = users.new("Aida", "en")
+        await aida.start_in("English")
+        await aida.press("I want a mentor")
+        await aida.press("I agree")
+        await aida.press("18 or older")
+        await aida.sees("What should I call you?")
+        await aida.send("Aida")
+        await aida.sees_buttons("Bishkek")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    await runner.start()
+    await aida.press("Bishkek")  # the button of the question asked before the crash
+    await aida.sees_buttons("At university")
+    with sqlite3.connect(database_path) as conn:
+        row = conn.execute("SELECT display_name, region, step FROM profiles WHERE user_id = ?", (aida.id,)).fetchone()
+    assert row == ("Aida", "bishkek", "stage")
+
+
+async def test_sigterm_stops_the_bot_cleanly(emulator, database_path):
+    process = await start_bot_process(emulator, database_path)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert TOKEN not in stderr.decode()
+
+
+async def test_two_nudges_for_an_unfinished_onboarding_then_silence(bot, users, runner, clock):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.press("I want a mentor")
+    await aida.sees_buttons("I agree")
+    finished = users.new("Bermet", "en")
+    await finished.start_in("English")
+    await finished.press("Only stories")
+    await finished.press("I agree")
+    await finished.press("Under 14")
+    await finished.press("Bishkek")
+    await finished.press("✅ Confirm")
+    await finished.sees("/story")
+
+    def nudges(user):
+        return [m for m in user.emu.bot_messages(user.id) if "/start" in (m.text or "") and
+                ("almost ready" in m.text or "keep your place" in m.text)]
+
+    clock.advance(timedelta(hours=23))
+    await run_ticks(bot)
+    assert nudges(aida) == []
+    clock.advance(timedelta(hours=2))
+    await run_ticks(bot)
+    await run_ticks(bot)  # a second run sends nothing twice
+    assert [("almost ready" in m.text) for m in nudges(aida)] == [True]
+    clock.advance(timedelta(days=7))
+    await run_ticks(bot)
+    assert len(nudges(aida)) == 2 and "keep your place" in nudges(aida)[1].text
+    clock.advance(timedelta(days=30))
+    await run_ticks(bot)
+    assert len(nudges(aida)) == 2
+    assert nudges(finished) == []

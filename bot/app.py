@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
-from handlers import common, menu, onboarding, profile, start, vetting
+from handlers import common, menu, onboarding, profile, start, stray, vetting
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     profile.register(app)
     vetting.register(app)
     # Last: whatever no journey took.
-    onboarding.register_late(app)
-    common.register_fallbacks(app)
+    common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)
     schedule_ticks(app)
     return app

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.inputs import InputRepository
 from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
 
@@ -18,6 +19,7 @@ class Services:
     clock: Clock
     users: UserRepository
     profiles: ProfileRepository
+    inputs: InputRepository
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, db: Database) -> Services:
@@ -29,6 +31,7 @@ class Services:
             clock=clock,
             users=UserRepository(db, settings.default_timezone.key),
             profiles=ProfileRepository(db),
+            inputs=InputRepository(db),
         )
 
     async def close(self) -> None:

@@ -34,7 +34,7 @@ async def load_user(update: Update, context: Context) -> None:
         context.user_record = await services.users.get(user.id)
         return
     context.user_record = await services.users.seen(
-        user.id, user.first_name or "", user.language_code, services.clock.now()
+        user.id, user.first_name or "", user.language_code, services.clock.now(), user.username
     )
 
 
@@ -74,7 +74,7 @@ def register_loader(app: Application) -> None:
     app.add_handler(ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER), group=LOAD_USER_GROUP + 1)
 
 
-def register_fallbacks(app: Application) -> None:
+def register_fallbacks(app: Application, stray_message) -> None:
     """Last in group 0: only what no journey took reaches these."""
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, hint))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, stray_message))

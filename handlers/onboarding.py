@@ -291,13 +291,16 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def orphan_text(update: Update, context: Context) -> str | int | None:
-    """Text outside the conversation: an answer if the database says she is on a typed step."""
+async def take_orphan(update: Update, context: Context) -> bool:
+    """Text outside the conversation that answers her onboarding question (its state was lost in a crash)."""
+    message = update.effective_message
+    if message is None or message.text is None or message.text.startswith("/"):
+        return False
     profile = await context.services.profiles.get(update.effective_user.id)
     if profile and not profile.paused and profile.step in {s.value for s in TEXT_STEPS}:
-        return await on_text(update, context)
-    await common.hint(update, context)
-    return None
+        await on_text(update, context)
+        return True
+    return False
 
 
 def conversation() -> ConversationHandler:
@@ -342,9 +345,3 @@ async def nudge_unfinished(app: Application) -> None:
 def register(app: Application) -> None:
     app.add_handler(conversation())
     add_tick(app, "onboarding nudges", nudge_unfinished)
-
-
-def register_late(app: Application) -> None:
-    """After every other journey: typed answers whose conversation state was lost (a crash)."""
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-                                   & ~filters.UpdateType.EDITED, orphan_text))

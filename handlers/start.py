@@ -11,7 +11,7 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
-from handlers import onboarding
+from handlers import inputs, onboarding
 from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
 
@@ -94,8 +94,11 @@ async def privacy(update: Update, context: Context) -> None:
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """Outside any conversation there is nothing to stop; say so kindly."""
-    await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
+    """Outside onboarding: stop waiting for a typed answer, if we were."""
+    if await inputs.forget(update, context):
+        await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    else:
+        await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
 
 
 def register(app: Application) -> None:

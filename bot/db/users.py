@@ -19,6 +19,7 @@ class User:
     timezone: str
     role: str | None
     first_name: str
+    username: str | None
     telegram_language: str | None
     created_at: datetime
     last_seen_at: datetime
@@ -32,6 +33,7 @@ class User:
             timezone=row["timezone"],
             role=row["role"],
             first_name=row["first_name"],
+            username=row["username"],
             telegram_language=row["telegram_language"],
             created_at=datetime.fromisoformat(row["created_at"]),
             last_seen_at=datetime.fromisoformat(row["last_seen_at"]),
@@ -53,7 +55,8 @@ class UserRepository:
         return None if row is None else User.from_row(row)
 
     async def seen(
-        self, user_id: int, first_name: str, telegram_language: str | None, now: datetime
+        self, user_id: int, first_name: str, telegram_language: str | None, now: datetime,
+        username: str | None = None,
     ) -> User:
         """Record that she wrote to the bot; create her row on first contact.
 
@@ -63,18 +66,19 @@ class UserRepository:
             row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
             if row is None:
                 await tx.execute(
-                    "INSERT INTO users (id, timezone, first_name, telegram_language, created_at, last_seen_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (user_id, self._default_timezone, first_name[:128], telegram_language, _iso(now), _iso(now)),
+                    "INSERT INTO users (id, timezone, first_name, username, telegram_language, created_at,"
+                    " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (user_id, self._default_timezone, first_name[:128], username, telegram_language,
+                     _iso(now), _iso(now)),
                 )
             else:
                 user = User.from_row(row)
                 if now - user.last_seen_at < LAST_SEEN_RESOLUTION and not user.blocked_bot:
                     return user
                 await tx.execute(
-                    "UPDATE users SET last_seen_at = ?, first_name = ?, telegram_language = ?,"
+                    "UPDATE users SET last_seen_at = ?, first_name = ?, username = ?, telegram_language = ?,"
                     " blocked_bot = 0, blocked_at = NULL WHERE id = ?",
-                    (_iso(now), first_name[:128], telegram_language, user_id),
+                    (_iso(now), first_name[:128], username, telegram_language, user_id),
                 )
             row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
         assert row is not None

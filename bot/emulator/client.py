@@ -24,7 +24,8 @@ import httpx
 
 Message = dict[str, Any]
 _REPLIES = ("bot_message", "bot_edit")
-_POLL = 10.0  # seconds one long-poll request may hold; longer waits loop
+_POLL = 10.0  # seconds one events long-poll may hold; longer waits loop
+_HTTP_TIMEOUT = 65.0  # above the server's own cap on any wait (60 s)
 
 
 class EmulatorClient:
@@ -32,7 +33,7 @@ class EmulatorClient:
 
     def __init__(self, control_url: str, *, http: httpx.AsyncClient | None = None) -> None:
         self.control_url = control_url.rstrip("/")
-        self.http = http or httpx.AsyncClient(timeout=_POLL + 5)
+        self.http = http or httpx.AsyncClient(timeout=_HTTP_TIMEOUT)
 
     async def __aenter__(self) -> EmulatorClient:
         return self
@@ -113,7 +114,10 @@ class UserSession:
     async def press(
         self, button_text: str, message_id: int | None = None, timeout: float = 5.0
     ) -> str | None:
-        """Press a button by its label; return the bot's answer text once it answers, or None."""
+        """Press a button by its label; return the text of the bot's answer.
+
+        None when the answer has no text, or when no answer came within `timeout`.
+        """
         answer = await self._act("press", text=button_text, message_id=message_id)
         query_id = answer["callback_query_id"]
         callback = await self.client.request(

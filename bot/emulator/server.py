@@ -144,6 +144,8 @@ class Emulator(Users):
         if self.token and token != self.token:
             return _answer(ApiError(401, "Unauthorized"))
         if name.lower() not in self._methods:
+            # PTB turns this 404 into InvalidToken, as with Telegram; say what really happened.
+            log.warning("the emulator does not implement the Bot API method %r", name)
             return _answer(ApiError(404, "Not Found"))
         method, handler = self._methods[name.lower()]
         self.set_token(token)

@@ -5,6 +5,7 @@ import io
 import httpx
 import pytest
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -15,9 +16,10 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from bot.emulator import Emulator
-from telegram import Bot
 
 TOKEN = "123:ABC"
+UNCLOSED_B = "can't parse entities: Can't find end tag corresponding to start tag \"b\""
+BIG_DATA = {"inline_keyboard": [[{"text": "a", "callback_data": "ж" * 33}]]}
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -57,7 +59,9 @@ async def test_a_real_bot_talks_to_the_emulator(emu, bot):
     assert sent.reply_markup == keyboard
     assert sent.from_user.id == 123 and sent.chat.id == aida
 
-    edited = await bot.edit_message_text("<i>Тандаңыз</i>", aida, sent.message_id, parse_mode="HTML")
+    edited = await bot.edit_message_text(
+        "<i>Тандаңыз</i>", aida, sent.message_id, parse_mode="HTML"
+    )
     assert edited.text == "Тандаңыз" and edited.edit_date is not None
     assert edited.reply_markup is None  # an edit without reply_markup drops the keyboard
 
@@ -105,27 +109,37 @@ async def test_a_real_bot_talks_to_the_emulator(emu, bot):
             "sendMessage",
             {"text": "<b>x", "parse_mode": "HTML"},
             400,
-            'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"',
+            "Bad Request: " + UNCLOSED_B,
         ),
         (
             "sendMessage",
-            {"text": "x", "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "ж" * 33}]]}},
+            {"text": "x", "reply_markup": BIG_DATA},
             400,
             "Bad Request: BUTTON_DATA_INVALID",
         ),
         ("sendMessage", {"text": "x", "chat_id": 42}, 400, "Bad Request: chat not found"),
-        ("sendPhoto", {"photo": "nope"}, 400, "Bad Request: wrong file identifier/HTTP URL specified"),
+        (
+            "sendPhoto",
+            {"photo": "nope"},
+            400,
+            "Bad Request: wrong file identifier/HTTP URL specified",
+        ),
         (
             "sendPhoto",
             {"photo": "https://x.kg/a.jpg", "caption": "c" * 1025},
             400,
             "Bad Request: message caption is too long",
         ),
-        ("editMessageText", {"message_id": 99, "text": "x"}, 400, "Bad Request: message to edit not found"),
+        (
+            "editMessageText",
+            {"message_id": 99, "text": "x"},
+            400,
+            "Bad Request: message to edit not found",
+        ),
         ("deleteMessage", {"message_id": 99}, 400, "Bad Request: message to delete not found"),
         ("frobnicate", {}, 404, "Not Found"),
     ],
-)  # fmt: skip
+)
 async def test_errors_are_telegrams(emu, method, params, status, description):
     aida = emu.add_user()
     code, payload = await call(emu, method, **{"chat_id": aida, **params})
@@ -148,19 +162,19 @@ async def test_not_modified_blocked_and_deleted(emu, bot):
 
     assert await bot.delete_message(aida, sent.message_id)
     assert emu.chat(aida) == []
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(aida, sent.message_id)
 
     emu.block(aida)
     status, payload = await call(emu, "sendMessage", chat_id=aida, text="Hi")
     assert (status, payload["description"]) == (403, "Forbidden: bot was blocked by the user")
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_photo(aida, b"img")
     emu.unblock(aida)
     assert await bot.send_message(aida, "Welcome back")
 
     shy = emu.add_user(first_name="Dana", started=False)
-    with pytest.raises(Forbidden, match="(?i)bot can't initiate conversation with a user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot can't initiate conversation with a user"):
         await bot.send_message(shy, "Hi")
     emu.send_text(shy, "/start")
     assert await bot.send_message(shy, "Hi")
@@ -171,7 +185,7 @@ async def test_callback_answers_once(emu, bot):
     sent = await bot.send_message(aida, "Q")
     query_id = emu.press(aida, sent.message_id, "v1:x")
     assert await bot.answer_callback_query(query_id)
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query_id)
     assert emu.callback_answer(query_id) == {"text": None, "show_alert": False, "url": None}
 
@@ -186,7 +200,7 @@ async def test_planned_failures_reach_ptb_as_its_errors(emu, bot):
     with pytest.raises(NetworkError, match="Internal Server Error"):
         await bot.send_message(aida, "x")
     emu.fail_next("sendMessage", error_code=400, description="Bad Request: PEER_ID_INVALID")
-    with pytest.raises(BadRequest, match="(?i)PEER_ID_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)PEER_ID_INVALID"):
         await bot.send_message(aida, "x")
     assert emu.chat(aida) == []  # nothing was sent by the failed calls
     assert (await bot.send_message(aida, "x")).text == "x"
@@ -250,5 +264,5 @@ async def test_sending_a_known_file_id_again_reuses_it(emu, bot):
     first = await bot.send_photo(aida, b"\xff\xd8jpeg")
     again = await bot.send_photo(aida, first.photo[0].file_id)
     assert again.photo[0].file_id == first.photo[0].file_id
-    with pytest.raises(BadRequest, match="(?i)type of file mismatch"):
+    with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
         await bot.send_document(aida, first.photo[0].file_id)

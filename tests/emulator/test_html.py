@@ -1,6 +1,10 @@
 """Telegram's HTML parse mode as the emulator applies it: text, UTF-16 entities, errors."""
 
+import html
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.emulator.html import HtmlError, parse_html, trim, utf16_len
 
@@ -34,7 +38,8 @@ def test_tags_with_arguments():
     text, entities = parse_html(
         '<span class="tg-spoiler">s</span> <a href="https://steminist.kg/x?a=1&amp;b=2">link</a> '
         '<pre><code class="language-python">x = 1</code></pre> <code class="language-py">c</code> '
-        '<blockquote expandable>q</blockquote> <tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>'
+        "<blockquote expandable>q</blockquote> "
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>'
     )
     assert text == "s link x = 1 c q 👍"
     assert entities == [
@@ -43,7 +48,12 @@ def test_tags_with_arguments():
         {"type": "pre", "offset": 7, "length": 5, "language": "python"},
         {"type": "code", "offset": 13, "length": 1},  # a lone <code> keeps no language
         {"type": "expandable_blockquote", "offset": 15, "length": 1},
-        {"type": "custom_emoji", "offset": 17, "length": 2, "custom_emoji_id": "5368324170671202286"},
+        {
+            "type": "custom_emoji",
+            "offset": 17,
+            "length": 2,
+            "custom_emoji_id": "5368324170671202286",
+        },
     ]
 
 
@@ -110,12 +120,17 @@ def test_a_bare_ampersand_is_text_as_on_telegram_but_strict_mode_rejects_it():
         ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
         ("<b>x</b", "Unclosed end tag at byte offset 4"),
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        ("<a href>x</a>", 'Expected equal sign in declaration of an attribute of the tag "a" '
-         "at byte offset 0"),  # fmt: skip
+        (
+            "<a href>x</a>",
+            'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
+        ),
         ("<a href=x/y>x</a>", "Unexpected end of name token at byte offset 8"),
         ("<tg-emoji emoji-id=abc>👍</tg-emoji>", "Invalid custom emoji identifier specified"),
-        ("&#xD800;", "Text contains invalid Unicode characters after decoding HTML entities, "
-         "check for unmatched surrogate code units"),  # fmt: skip
+        (
+            "&#xD800;",
+            "Text contains invalid Unicode characters after decoding HTML entities, "
+            "check for unmatched surrogate code units",
+        ),
     ],
 )
 def test_bad_html_answers_telegrams_description(html, description):
@@ -129,3 +144,12 @@ def test_trim_strips_whitespace_and_shifts_entities():
     assert trim(text, entities) == ("Салам 👋", [{"type": "bold", "offset": 0, "length": 5}])
     # An entity made only of trimmed whitespace disappears.
     assert trim(" x  ", [{"type": "bold", "offset": 3, "length": 1}]) == ("x", [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\0")))
+def test_escaped_text_comes_back_unchanged_with_utf16_lengths(text):
+    # What a bot does with user text: escape it, wrap it; Telegram must give it back as is.
+    plain, entities = parse_html(f"<b>{html.escape(text)}</b>")
+    assert plain == text
+    assert entities == ([{"type": "bold", "offset": 0, "length": utf16_len(text)}] if text else [])

@@ -197,7 +197,9 @@ async def test_a_failing_webhook_keeps_the_update_and_says_why(emu, bot):
         payload = await asyncio.wait_for(delivered.get(), 5)
         assert payload["message"]["text"] == "retry me"
         info = await bot.get_webhook_info()
-        assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+        assert (
+            info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+        )
     finally:
         await runner.cleanup()
 

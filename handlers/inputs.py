@@ -1,0 +1,64 @@
+"""Typed answers outside onboarding: a journey asks with `expect`, and registers who reads the answer.
+
+The routing lives in the database (pending_inputs), so a restart keeps waiting
+and `/cancel` forgets the question.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.context import Context
+
+log = logging.getLogger(__name__)
+
+# kind -> coroutine(update, context, ref, text); text is None for a sticker, photo or other non-text.
+InputHandler = Callable[[Update, Context, str, str | None], Awaitable[None]]
+_READERS: dict[str, InputHandler] = {}
+
+
+def reader(kind: str) -> Callable[[InputHandler], InputHandler]:
+    """Decorator: this function reads the typed answers of `kind`."""
+
+    def register(handler: InputHandler) -> InputHandler:
+        _READERS[kind] = handler
+        return handler
+
+    return register
+
+
+async def expect(context: Context, user_id: int, kind: str, ref: str | int = "") -> None:
+    if kind not in _READERS:
+        raise KeyError(f"no reader registered for input {kind!r}")
+    await context.services.inputs.expect(user_id, kind, ref, context.services.clock.now())
+
+
+async def route(update: Update, context: Context) -> bool:
+    """Give her message to the journey waiting for it; False if nothing waits."""
+    user = update.effective_user
+    if user is None:
+        return False
+    services = context.services
+    pending = await services.inputs.peek(user.id, services.clock.now())
+    if pending is None or pending.kind not in _READERS:
+        return False
+    message = update.effective_message
+    text = message.text if message is not None else None
+    if text is not None and not await services.inputs.take(user.id, pending.kind, pending.ref):
+        return True  # taken by a duplicate delivery of the same text
+    await _READERS[pending.kind](update, context, pending.ref, text)
+    return True
+
+
+async def forget(update: Update, context: Context) -> bool:
+    """`/cancel`: stop waiting for an answer; True if something was waiting."""
+    return await context.services.inputs.clear(update.effective_user.id)
+
+
+def register(app: Application) -> None:
+    """Nothing to add to the application: handlers.common routes stray messages here first."""
+    del app

@@ -1,0 +1,16 @@
+"""Messages no journey's handler took: a typed answer someone waits for, else a short hint."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Context
+from handlers import common, inputs, onboarding
+
+
+async def stray_message(update: Update, context: Context) -> None:
+    if await inputs.route(update, context):
+        return
+    if await onboarding.take_orphan(update, context):
+        return
+    await common.hint(update, context)

@@ -112,7 +112,8 @@ def mentor_status_line(t: Translator, profile: Profile) -> str:
         "approved": t("Approved ✓") + (" · " + t("paused") if profile.mentor_paused else ""),
         "rejected": t("Not approved"),
     }.get(profile.mentor_status or "", "")
-    return f"\n<b>{t('Mentor status')}:</b> {status}" if status else ""
+    caption = t("Mentor status")
+    return f"\n<b>{caption}:</b> {status}" if status else ""
 
 
 async def show_profile_card(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, Defaults
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -16,7 +17,7 @@ from bot.db import Database
 from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
-from handlers import common, menu, onboarding, profile, start, stray, vetting
+from handlers import admin, admin_broadcast, common, delivery, menu, onboarding, profile, start, stories, stray, vetting
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,9 @@ log = logging.getLogger(__name__)
 SANDBOX_TOKEN = "1:sandbox"
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, update_processor: BaseUpdateProcessor | None = None
+) -> Application:
     """Assemble the bot: defaults, rate limiter, handlers, lifecycle hooks."""
     clock = clock or Clock()
     # One Database object: the persistence reads it before post_init, the services after.
@@ -35,6 +38,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     async def on_startup(app: Application) -> None:
         services = await Services.open(settings, clock, db)
         app.bot_data.services = services
+        services.delivery = delivery.make_engine(app, partial(admin_broadcast.report_progress, app))
+        await services.delivery.start()
         await menu.publish_command_menus(app.bot)
         log.info("bot @%s is up", app.bot.username)
 
@@ -56,6 +61,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .persistence(SqlitePersistence(db))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
+        .concurrent_updates(update_processor or False)
         .build()
     )
 
@@ -67,6 +73,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     start.register(app)
     profile.register(app)
     vetting.register(app)
+    stories.register(app)
+    admin.register(app)
+    admin_broadcast.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.admin import AdminRepository
 from bot.db.inputs import InputRepository
+from bot.db.mentorships import MentorshipRepository
+from bot.db.outbox import OutboxRepository
 from bot.db.profiles import ProfileRepository
+from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
+from bot.stories.cards import STORIES_DIR, load_cards
+from bot.stories.models import StoryCard
+from bot.stories.picture import PictureCache
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryEngine
 
 
 @dataclass
@@ -20,11 +31,24 @@ class Services:
     users: UserRepository
     profiles: ProfileRepository
     inputs: InputRepository
+    mentorships: MentorshipRepository
+    stories: StoryRepository
+    admin: AdminRepository
+    outbox: OutboxRepository
+    cards: dict[str, StoryCard]
+    pictures: PictureCache
+    # Set once the bot is up (it needs the bot to send).
+    delivery: DeliveryEngine | None = field(default=None)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, db: Database) -> Services:
         if not db.is_open:
             await db.open()
+        # Invalid cards stop start-up here, with every problem listed: `python -m bot stories check`.
+        cards = {card.slug: card for card in load_cards(STORIES_DIR)}
+        await StoryRepository(db).import_cards(
+            [(c.slug, c.field.value, c.stage.value, c.region) for c in cards.values()], clock.now()
+        )
         return cls(
             settings=settings,
             db=db,
@@ -32,7 +56,15 @@ class Services:
             users=UserRepository(db, settings.default_timezone.key),
             profiles=ProfileRepository(db),
             inputs=InputRepository(db),
+            mentorships=MentorshipRepository(db),
+            stories=StoryRepository(db),
+            admin=AdminRepository(db),
+            outbox=OutboxRepository(db),
+            cards=cards,
+            pictures=PictureCache(settings.database_path.parent / "pictures"),
         )
 
     async def close(self) -> None:
+        if self.delivery is not None:
+            await self.delivery.stop()
         await self.db.close()

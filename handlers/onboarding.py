@@ -41,7 +41,7 @@ from bot.onboarding import (
     validate_name,
     validate_title,
 )
-from handlers import common, vetting
+from handlers import common, stories, vetting
 from handlers.onboarding_view import INVALID_TEXT, keyboard, question
 from handlers.ticks import add_tick
 from handlers.cards import show_profile_card
@@ -239,7 +239,11 @@ async def on_summary(update: Update, context: Context, profile: Profile, action:
         ))
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
-        await message.reply_text(t("All set! 🎉 /story sends you a story now, and /stories lets you get them on a schedule."))
+        await stories.subscribe(context, profile.user_id, stories.DEFAULT_FREQUENCY, stories.DEFAULT_TIME)
+        await message.reply_text(t(
+            "All set! 🎉 I will send you a story of a woman in STEM twice a week, in the evening. "
+            "/story sends one now, and /stories changes how often."
+        ))
     else:
         await message.reply_text(t("Your profile is ready! 🎉 Tap /mentors to see the mentors who suit you best."))
     return ConversationHandler.END

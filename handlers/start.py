@@ -11,7 +11,8 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
-from handlers import inputs, onboarding
+from handlers import inputs, onboarding, stories
+from handlers.story_cards import DEEP_LINK_PREFIX
 from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
 
@@ -25,6 +26,10 @@ def main_menu_text(t: Translator, name: str) -> str:
 async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     record = context.user_record
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(DEEP_LINK_PREFIX) and record is not None and record.language is not None:
+        # A shared story: show it first; her menu or onboarding follows as usual below.
+        await stories.open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
     if record is None or record.language is None:
         await update.effective_message.reply_text(
             language_question(user.language_code), reply_markup=language_keyboard(user.language_code)

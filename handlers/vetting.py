@@ -70,6 +70,7 @@ async def decide(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(None)
         return
     await query.answer(t("Saved ✓"))
+    await services.admin.record(query.from_user.id, f"mentor_{data.action}", services.clock.now(), mentor_id)
     verdict = {"approve": t("Approved ✓"), "minors": t("Approved and cleared for minors ✓"), "reject": t("Rejected")}
     await query.edit_message_text(f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
     await tell_mentor(context, mentor_id, approved=status == "approved")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, SimpleUpdateProcessor
 
 from bot.app import build_application
 from bot.clock import Clock
@@ -31,6 +32,24 @@ def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **ex
     return load_settings(env, env_file=None)
 
 
+class TrackingProcessor(SimpleUpdateProcessor):
+    """Processes updates one at a time, as production does, and tells the emulator when each is done,
+    so a test can wait for the bot to have finished with everything it was sent."""
+
+    def __init__(self, emulator: Emulator, done: set[int]) -> None:
+        super().__init__(max_concurrent_updates=1)
+        self.emulator = emulator
+        self.done = done
+
+    async def do_process_update(self, update, coroutine) -> None:
+        try:
+            await coroutine
+        finally:
+            if isinstance(update, Update):
+                self.done.add(update.update_id)
+                self.emulator.signal.notify()
+
+
 class BotRunner:
     """The bot as a test sees it: start, stop, start again on the same database."""
 
@@ -41,10 +60,14 @@ class BotRunner:
         self.admin_ids = list(admin_ids)
         self.app: Application | None = None
         self._running = None
+        self.done: set[int] = set()  # update ids the bot has finished handling, across restarts
+        self._mark = 0
 
     async def start(self, **env: str) -> Application:
         settings = test_settings(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
-        self.app = build_application(settings, clock=self.clock)
+        self.processor = TrackingProcessor(self.emulator, self.done)
+        self._mark = len(self.emulator.delivered_update_ids)
+        self.app = build_application(settings, clock=self.clock, update_processor=self.processor)
         self._running = polling(self.app, poll_timeout=1)
         await self._running.__aenter__()
         return self.app
@@ -53,6 +76,15 @@ class BotRunner:
         if self._running is not None:
             running, self._running = self._running, None
             await running.__aexit__(None, None, None)
+
+    async def settled(self, timeout: float = WAIT) -> None:
+        """Wait until the bot has finished handling every update the emulator has given it."""
+        def settled() -> bool:
+            since_start = self.emulator.delivered_update_ids[self._mark:]
+            unconfirmed = [u["update_id"] for u in self.emulator.updates]
+            return self.done.issuperset(since_start) and self.done.issuperset(unconfirmed)
+
+        await self.emulator.wait_for(settled, timeout)
 
     async def restart(self, **env: str) -> Application:
         await self.stop()

@@ -50,6 +50,7 @@ class Record:
         self.events: list[Event] = []
         self.calls_made: list[Call] = []
         self.updates: list[dict] = []  # pending: not yet confirmed by getUpdates' offset
+        self.delivered_update_ids: list[int] = []  # every update handed to the bot, in order
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATES
         self.files: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}  # (scope JSON, language) -> list
@@ -199,6 +200,7 @@ class Record:
         """Queue an update for getUpdates or the webhook; Telegram never delivers unasked kinds."""
         update = {"update_id": next(self._update_ids), kind: payload}
         if kind in self.allowed_updates:
+            self.delivered_update_ids.append(update["update_id"])
             self.updates.append(update)
             self.signal.notify()
         return update

@@ -1,0 +1,55 @@
+"""When a subscriber's next story is due: pure arithmetic over her zone, frequency and time of day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.i18n import N_
+
+
+class Frequency(StrEnum):
+    DAILY = "daily"
+    TWICE_WEEKLY = "twice_weekly"
+    WEEKLY = "weekly"
+
+
+class TimeOfDay(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+# Local wall-clock times and weekdays (0 = Monday).
+TIMES = {TimeOfDay.MORNING: time(9, 0), TimeOfDay.AFTERNOON: time(14, 0), TimeOfDay.EVENING: time(19, 0)}
+WEEKDAYS = {
+    Frequency.DAILY: frozenset(range(7)),
+    Frequency.TWICE_WEEKLY: frozenset({1, 4}),  # Tuesday and Friday
+    Frequency.WEEKLY: frozenset({5}),  # Saturday: time to read
+}
+
+FREQUENCY_LABELS = {
+    Frequency.DAILY: N_("Every day"),
+    Frequency.TWICE_WEEKLY: N_("Twice a week"),
+    Frequency.WEEKLY: N_("Once a week"),
+}
+TIME_LABELS = {
+    TimeOfDay.MORNING: N_("Morning (9:00)"),
+    TimeOfDay.AFTERNOON: N_("Afternoon (14:00)"),
+    TimeOfDay.EVENING: N_("Evening (19:00)"),
+}
+
+
+def next_due(frequency: Frequency, time_of_day: TimeOfDay, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first chosen local time strictly after `after`, in UTC."""
+    local_after = after.astimezone(zone)
+    for days in range(8):
+        day = local_after.date() + timedelta(days=days)
+        if day.weekday() not in WEEKDAYS[frequency]:
+            continue
+        # fold=0 and wall time: a DST gap moves it by the gap, which is fine for a story.
+        candidate = datetime.combine(day, TIMES[time_of_day], tzinfo=zone)
+        if candidate > local_after:
+            return candidate.astimezone(UTC)
+    raise AssertionError("every frequency has a day within a week")

@@ -1,0 +1,49 @@
+"""`/admin`: the programme team's menu, and `/audit`: who did what."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.context import Context
+from handlers.admin_common import refuse_non_admin
+
+
+async def admin_menu(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    t = context.t
+    lines = [
+        t("<b>Programme admin</b>"),
+        "",
+        "/broadcast — " + t("send a story or a message to everyone or a segment"),
+        "/pending — " + t("mentors waiting for approval"),
+        "/cohort — " + t("match all waiting mentees at once"),
+        "/stats — " + t("the programme in numbers"),
+        "/export — " + t("CSV files for reports"),
+        "/reports — " + t("safety reports"),
+        "/audit — " + t("the latest admin actions"),
+    ]
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+async def audit(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    t = context.t
+    entries = await context.services.admin.audit(limit=20)
+    if not entries:
+        await update.effective_message.reply_text(t("No admin actions yet."))
+        return
+    lines = [t("<b>Latest admin actions</b>"), ""]
+    for entry in entries:
+        when = t.datetime(entry.at, context.zone)
+        lines.append(f"{when} · {entry.admin_id} · {html.escape(entry.action)} {html.escape(entry.target)}")
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("admin", admin_menu))
+    app.add_handler(CommandHandler("audit", audit))

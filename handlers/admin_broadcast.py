@@ -1,0 +1,280 @@
+"""`/broadcast`: a story card or a composed message, to everyone or a segment, previewed per
+language, confirmed, then sent through the paced outbox with one live progress message."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.admin import SEGMENT_COLUMNS
+from bot.delivery import Progress
+from bot.domain import AGE_LABELS, LANGUAGE_BUTTONS, REGION_LABELS, ROLE_LABELS, STAGE_LABELS, Language
+from bot.i18n import SUPPORTED, N_, Translator, translator
+from bot.stories.telegram_html import check_html
+from handlers import inputs
+from handlers.admin_common import refuse_non_admin
+from handlers.story_cards import send_card
+
+log = logging.getLogger(__name__)
+
+SEGMENT_VALUES = {
+    "language": {lang: LANGUAGE_BUTTONS[lang] for lang in Language},
+    "role": ROLE_LABELS,
+    "region": REGION_LABELS,
+    "stage": STAGE_LABELS,
+    "age": AGE_LABELS,
+}
+SEGMENT_NAMES = {"language": N_("Language"), "role": N_("Role"), "region": N_("Region"),
+                 "stage": N_("Stage"), "age": N_("Age")}
+CARDS_PER_PAGE = 8
+
+
+def _kb(rows) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)] for text, data in rows])
+
+
+async def broadcast(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    t = context.t
+    await context.services.admin.save_draft(update.effective_user.id, context.services.clock.now(),
+                                            payload={}, audience={})
+    await update.effective_message.reply_text(
+        t("<b>New broadcast</b>\nWhat would you like to send?"),
+        reply_markup=_kb([("📖 " + t("A story card"), cb("bc", "cards", 0)),
+                          ("✍️ " + t("A message"), cb("bc", "compose"))]),
+    )
+
+
+async def on_button(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    query = update.callback_query
+    data = parse_callback(query.data)
+    admin_id = query.from_user.id
+    services = context.services
+    t = context.t
+    action = data.action
+    if action == "cancel":  # a running broadcast's Cancel button
+        await cancel_running(update, context, data.int_arg(0))
+        return
+    draft = await services.admin.draft(admin_id)
+    if draft is None:
+        await query.answer(t("This broadcast was already sent or dropped. Start again with /broadcast."),
+                           show_alert=True)
+        return
+    await query.answer()
+    now = services.clock.now()
+    if action == "cards":
+        page = data.int_arg(0) or 0
+        slugs = [s for s in sorted(services.cards) if s not in await services.stories.hidden_slugs()]
+        chunk = slugs[page * CARDS_PER_PAGE:(page + 1) * CARDS_PER_PAGE]
+        rows = [(services.cards[s].text(t.language).name, cb("bc", "card", s)) for s in chunk]
+        if (page + 1) * CARDS_PER_PAGE < len(slugs):
+            rows.append((t("More ▶️"), cb("bc", "cards", page + 1)))
+        await query.edit_message_text(t("Which story card?"), reply_markup=_kb(rows))
+    elif action == "card" and data.arg(0) in services.cards:
+        await services.admin.save_draft(admin_id, now, payload={"type": "story", "slug": data.arg(0)})
+        await ask_audience(query.message, context)
+    elif action == "compose":
+        await services.admin.save_draft(admin_id, now, payload={"type": "text", "texts": {}})
+        await ask_text(query.message, context, SUPPORTED[0])
+    elif action == "same":  # use the previous language's text for this one
+        await take_text(update, context, data.arg(0), None, same=True)
+    elif action == "to":
+        if data.arg(0) in ("all", "subscribers"):
+            await services.admin.save_draft(admin_id, now, audience={"to": data.arg(0)})
+            await preview(query.message, context)
+        else:
+            await query.edit_message_text(
+                t("Which kind of segment?"),
+                reply_markup=_kb([(t(name), cb("bc", "dim", dim)) for dim, name in SEGMENT_NAMES.items()]),
+            )
+    elif action == "dim" and data.arg(0) in SEGMENT_COLUMNS:
+        dim = data.arg(0)
+        labels = SEGMENT_VALUES[dim]
+        rows = [(label if dim == "language" else t(label), cb("bc", "seg", dim, code)) for code, label in labels.items()]
+        await query.edit_message_text(t("Which one?"), reply_markup=_kb(rows))
+    elif action == "seg" and data.arg(0) in SEGMENT_COLUMNS:
+        await services.admin.save_draft(admin_id, now, audience={"to": "all", "dimension": data.arg(0),
+                                                                 "value": data.arg(1)})
+        await preview(query.message, context)
+    elif action == "send":
+        await confirm(update, context)
+    elif action == "drop":
+        await services.admin.drop_draft(admin_id)
+        await query.edit_message_text(t("Broadcast dropped. Nothing was sent."))
+
+
+async def ask_text(message, context: Context, language: str) -> None:
+    t = context.t
+    await inputs.expect(context, context.user_record.id if context.user_record else message.chat.id,
+                        "bc_text", language)
+    text = t("Send the message in {language}. Telegram formatting works: <b>bold</b>, <i>italic</i>, links.").format(
+        language=LANGUAGE_BUTTONS[Language(language)]).replace("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;").replace(
+        "<i>italic</i>", "&lt;i&gt;italic&lt;/i&gt;")
+    index = SUPPORTED.index(language)
+    markup = None
+    if index > 0:
+        markup = _kb([(t("Same text as in {language}").format(language=LANGUAGE_BUTTONS[Language(SUPPORTED[index - 1])]),
+                       cb("bc", "same", language))])
+    await message.reply_text(text, reply_markup=markup)
+
+
+@inputs.reader("bc_text")
+async def read_text(update: Update, context: Context, language: str, text: str | None) -> None:
+    if not context.services.settings.is_admin(update.effective_user.id):
+        return
+    await take_text(update, context, language, text)
+
+
+async def take_text(update: Update, context: Context, language: str, text: str | None, *, same: bool = False) -> None:
+    services = context.services
+    admin_id = update.effective_user.id
+    message = update.effective_message
+    t = context.t
+    draft = await services.admin.draft(admin_id)
+    if draft is None or draft.payload.get("type") != "text" or language not in SUPPORTED:
+        return
+    texts = dict(draft.payload["texts"])
+    if same:
+        previous = SUPPORTED[SUPPORTED.index(language) - 1]
+        text = texts.get(previous)
+        await services.inputs.clear(admin_id)
+    if not text or not text.strip():
+        await message.reply_text(t("I need text here (a photo broadcast is not supported yet)."))
+        await ask_text(message, context, language)
+        return
+    problems = check_html(text)
+    if problems or len(text) > 4000:
+        detail = html.escape(problems[0].message) if problems else t("too long")
+        await message.reply_text(t("Telegram would refuse this text: {problem}. Please send it again.").format(
+            problem=detail))
+        await ask_text(message, context, language)
+        return
+    texts[language] = text
+    await services.admin.save_draft(admin_id, services.clock.now(), payload={"type": "text", "texts": texts})
+    remaining = [lang for lang in SUPPORTED if lang not in texts]
+    if remaining:
+        await ask_text(message, context, remaining[0])
+    else:
+        await ask_audience(message, context)
+
+
+async def ask_audience(message, context: Context) -> None:
+    t = context.t
+    await message.reply_text(
+        t("Who should receive it?"),
+        reply_markup=_kb([(t("Story subscribers"), cb("bc", "to", "subscribers")),
+                          (t("Everyone"), cb("bc", "to", "all")),
+                          (t("A segment…"), cb("bc", "to", "segment"))]),
+    )
+
+
+async def preview(message, context: Context) -> None:
+    """Show exactly what each language will receive, and how many people will get it."""
+    services = context.services
+    t = context.t
+    admin_id = context.user_record.id
+    draft = await services.admin.draft(admin_id)
+    recipients = await services.admin.audience(draft.audience)
+    per_language = {lang: sum(1 for _, lg in recipients if lg == lang) for lang in SUPPORTED}
+    for language in SUPPORTED:
+        header = t("Preview for {language} ({n}):").format(language=LANGUAGE_BUTTONS[Language(language)],
+                                                          n=per_language[language])
+        await message.reply_text(f"<b>{html.escape(header)}</b>")
+        if draft.payload["type"] == "story":
+            await send_card(context.bot, services, admin_id, language, services.cards[draft.payload["slug"]],
+                            record=False)
+        else:
+            await message.reply_text(draft.payload["texts"][language])
+    total = len(recipients)
+    await message.reply_text(
+        t.ngettext("It will go to {n} person. Send it?", "It will go to {n} people. Send it?", total).format(n=total),
+        reply_markup=_kb([("✅ " + t("Send"), cb("bc", "send")), ("✖️ " + t("Drop it"), cb("bc", "drop"))]),
+    )
+
+
+async def confirm(update: Update, context: Context) -> None:
+    services = context.services
+    query = update.callback_query
+    admin_id = query.from_user.id
+    t = context.t
+    draft = await services.admin.take_draft(admin_id)
+    if draft is None:
+        return  # a double tap: the first one sent it
+    recipients = await services.admin.audience(draft.audience)
+    now = services.clock.now()
+    item = draft.payload.get("slug", "")
+    batch_id = await services.outbox.create_batch(
+        "broadcast", draft.payload, [(uid, lang, item) for uid, lang in recipients], now,
+        created_by=admin_id, audience=draft.audience, progress_chat_id=query.message.chat.id,
+    )
+    await services.admin.record(admin_id, "broadcast", now, batch_id, recipients=len(recipients),
+                                audience=draft.audience, kind=draft.payload["type"])
+    await query.edit_message_reply_markup(None)
+    progress = await query.message.reply_text(
+        t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=len(recipients)),
+        reply_markup=_kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch_id))]),
+    )
+    await services.outbox.set_progress_message(batch_id, progress.message_id)
+    services.delivery.kick("broadcast")
+
+
+async def cancel_running(update: Update, context: Context, batch_id: int | None) -> None:
+    services = context.services
+    query = update.callback_query
+    if batch_id is None or not await services.outbox.cancel(batch_id, services.clock.now()):
+        await query.answer(context.t("This broadcast has already ended."), show_alert=True)
+        return
+    await services.admin.record(query.from_user.id, "broadcast_cancel", services.clock.now(), batch_id)
+    await query.answer(context.t("Stopping… What was sent stays sent."))
+
+
+def progress_text(t: Translator, progress: Progress) -> str:
+    c = progress.counts
+    if progress.finished:
+        head = t("Broadcast #{id} cancelled.") if progress.batch.status == "cancelled" else t("Broadcast #{id} finished.")
+    else:
+        head = t("Broadcast #{id} is being sent…")
+    lines = [f"<b>{html.escape(head.format(id=progress.batch.id))}</b>",
+             t("Sent: {n}").format(n=c["sent"]),
+             t("Blocked the bot: {n}").format(n=c["blocked"]),
+             t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
+             t("Left: {n}").format(n=progress.left)]
+    if not progress.finished:
+        eta = progress.eta
+        lines.append(t("Speed: {rate}/s").format(rate=t.number(round(progress.rate, 1))))
+        if eta is not None:
+            lines.append(t("Time to finish: about {minutes} min {seconds} s").format(
+                minutes=int(eta.total_seconds()) // 60, seconds=int(eta.total_seconds()) % 60))
+    return "\n".join(lines)
+
+
+async def report_progress(app: Application, progress: Progress) -> None:
+    """Edit the admin's progress message (broadcasts only; story pushes have none)."""
+    batch = progress.batch
+    if batch.lane != "broadcast" or batch.progress_chat_id is None or batch.progress_message_id is None:
+        return
+    record = await app.bot_data.services.users.get(batch.created_by) if batch.created_by else None
+    t = translator(record.language if record else None)
+    markup = None if progress.finished else _kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch.id))])
+    try:
+        await app.bot.edit_message_text(progress_text(t, progress), chat_id=batch.progress_chat_id,
+                                        message_id=batch.progress_message_id, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            log.warning("could not update broadcast progress: %s", error)
+    except TelegramError as error:
+        log.warning("could not update broadcast progress: %s", error)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("broadcast", broadcast))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("bc")))

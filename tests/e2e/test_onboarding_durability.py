@@ -14,13 +14,14 @@ from tests.support import TOKEN
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def start_bot_process(emulator, database_path):
+async def start_bot_process(emulator, database_path, *, admin_ids=()):
+    """`python -m bot run` as a real process against the emulator; returns once it polls."""
     env = {
         **os.environ,
         "BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": emulator.api_base_url,
         "DATABASE_PATH": str(database_path),
-        "ADMIN_IDS": "",
+        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
         "LOG_LEVEL": "INFO",
     }
     calls_before = len(emulator.calls("getUpdates"))

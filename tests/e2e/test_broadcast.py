@@ -1,0 +1,135 @@
+"""Admin broadcasts end to end: composing, segments, previews, pacing, blocking, 429s, cancel."""
+
+import sqlite3
+
+from bot.callbacks import cb
+
+
+def rows(runner, sql, *params):
+    with sqlite3.connect(runner.database_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def member(users, name, language_button, code="en"):
+    user = users.new(name, code)
+    await user.start_in(language_button)
+    return user
+
+
+async def compose_to_everyone(admin, texts=("Салам, кыздар!", "Привет, девушки!", "Hello, <b>girls</b>!")):
+    await admin.send("/broadcast")
+    await admin.press("✍️ A message")
+    for text in texts:
+        await admin.sees("Send the message in")
+        await admin.send(text)
+    await admin.press("Everyone")
+    return await admin.sees("It will go to")
+
+
+async def test_a_composed_message_reaches_everyone_in_her_language_with_live_progress(bot, users, runner, admin):
+    await admin.start_in("English")
+    ky = await member(users, "Aizada", "Кыргызча")
+    ru = await member(users, "Dina", "Русский")
+    en = await member(users, "Emma", "English")
+    confirm = await compose_to_everyone(admin)
+    assert "4 people" in confirm.text  # the three women and the admin herself
+    previews = [m.text for m in admin.emu.bot_messages(admin.id) if m.text and m.text.startswith("Preview for")]
+    assert previews == ["Preview for Кыргызча (1):", "Preview for Русский (1):", "Preview for English (2):"]
+
+    await admin.press("✅ Send")
+    await admin.sees("Broadcast #1 finished.", "Sent: 4")
+    assert (await ky.sees("Салам, кыздар!")).text == "Салам, кыздар!"
+    await ru.sees("Привет, девушки!")
+    hello = await en.sees("Hello, girls!")
+    assert hello.html == "Hello, <b>girls</b>!"
+    assert rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [("sent", 4)]
+    assert rows(runner, "SELECT action FROM admin_audit") == [("broadcast",)]
+
+
+async def test_broken_html_is_refused_before_anything_is_sent(bot, users, runner, admin):
+    await admin.start_in("English")
+    await admin.send("/broadcast")
+    await admin.press("✍️ A message")
+    await admin.sees("Send the message in")
+    await admin.send("<b>unclosed")
+    await admin.sees("Telegram would refuse this text")
+    await admin.sees("Send the message in Кыргызча")
+    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
+
+
+async def test_a_story_card_goes_to_a_segment_each_in_her_language(bot, users, runner, admin):
+    await admin.start_in("English")
+    ky = await member(users, "Aizada", "Кыргызча")
+    ru = await member(users, "Dina", "Русский")
+    await admin.send("/broadcast")
+    await admin.press("📖 A story card")
+    await admin.press("Ada Lovelace")
+    await admin.press("A segment…")
+    await admin.press("Language")
+    await admin.press("Кыргызча")
+    await admin.sees("It will go to 1 person")
+    await admin.press("✅ Send")
+    await admin.sees("finished", "Sent: 1")
+    card = await ky.sees("Ада Лавлейс")
+    assert card.photo is not None
+    assert [m for m in ru.emu.bot_messages(ru.id) if m.photo] == []
+
+
+async def test_blocked_users_are_marked_and_skipped_and_429s_are_honoured(bot, users, runner, admin, emulator):
+    await admin.start_in("English")
+    women = [await member(users, f"W{i}", "English") for i in range(4)]
+    emulator.block(women[0].id)
+    await runner.settled()
+    # As if the bot had been down when she blocked it: it only learns from the 403.
+    with sqlite3.connect(runner.database_path) as conn:
+        conn.execute("UPDATE users SET blocked_bot = 0 WHERE id = ?", (women[0].id,))
+    emulator.fail_next("sendMessage", 2, retry_after=1)
+    await compose_to_everyone(admin, ("ky", "ru", "en text"))
+    await admin.press("✅ Send")
+    await admin.sees("finished")
+    await runner.services.delivery.wait_idle("broadcast")
+    for woman in women[1:]:
+        got = [m for m in emulator.bot_messages(woman.id) if m.text == "en text"]
+        assert len(got) == 1
+    statuses = dict(rows(runner, "SELECT user_id, status FROM outbox"))
+    assert statuses[women[0].id] == "blocked"
+    assert rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", women[0].id) == [(1,)]
+
+
+async def test_a_broadcast_can_be_cancelled_and_what_was_sent_stays_sent(bot, users, runner, admin, emulator):
+    await admin.start_in("English")
+    for i in range(6):
+        await member(users, f"W{i}", "English")
+    await runner.settled()
+    emulator.delay("sendMessage", 0.3, count=100)  # slow sends, so there is time to cancel
+    await compose_to_everyone(admin, ("ky", "ru", "slow"))
+    await admin.press("✅ Send")
+    queued = await admin.sees("queued")
+    await admin.press("⏹ Cancel the broadcast", queued.message_id)
+    await runner.services.delivery.wait_idle("broadcast")
+    counts = dict(rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
+    assert counts.get("cancelled", 0) >= 1 and counts.get("sent", 0) + counts["cancelled"] == 7
+    await admin.sees("cancelled")
+
+
+async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, users, runner):
+    eve = users.new("Eve", "en")
+    await eve.start_in("English")
+    for command in ("/broadcast", "/admin", "/audit", "/pending"):
+        await eve.send(command)
+        await eve.sees("This is for programme admins only.")
+    message_id = eve.last().message_id
+    for data in (cb("bc", "send"), cb("bc", "compose"), cb("bc", "cancel", 1), cb("vet", "approve", eve.id)):
+        assert await eve.press_data(message_id, data) == "This is for programme admins only."
+    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
+    assert rows(runner, "SELECT COUNT(*) FROM broadcast_drafts") == [(0,)]
+
+
+async def test_double_tapping_send_sends_once(bot, users, runner, admin):
+    await admin.start_in("English")
+    await member(users, "W", "English")
+    confirm = await compose_to_everyone(admin, ("a", "b", "c"))
+    await admin.press("✅ Send", confirm.message_id)
+    await admin.press_data(confirm.message_id, cb("bc", "send"))
+    await admin.sees("finished")
+    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(1,)]

@@ -125,3 +125,11 @@ async def test_privacy_says_what_is_stored(bot, users):
     await aida.send("/privacy")
     reply = await aida.reply()
     assert "/mydata" in reply.text and "/deleteme" in reply.text
+
+
+async def test_an_unexpected_failure_gets_an_apology_in_her_language(bot, users, emulator):
+    aida = await _russian_user(users)
+    emulator.fail_next("sendMessage", 1, error_code=400, description="Bad Request: something unexpected")
+    await aida.send("/help")
+    apology = await aida.sees("Извините")
+    assert "/help" not in apology.text

@@ -1,0 +1,166 @@
+"""Demo data for the sandbox: six approved mentors, so that a mentee has someone to find.
+
+Idempotent: a mentor already in the database is left as she is. The rows are written
+with plain SQL through the project's Database, as onboarding would have left them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMentor:
+    user_id: int
+    first_name: str  # as Telegram knows her
+    language: str  # the bot's language for her and her Telegram app's language
+    display_name: str
+    job_title: str
+    organisation: str
+    bio: str
+    region: str
+    stage: str
+    fields: tuple[str, ...]
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    availability: tuple[str, ...]
+    meeting_format: str
+    capacity: int
+    cleared_for_minors: bool
+    meeting_link: str | None = None
+
+
+DEMO_MENTORS: tuple[DemoMentor, ...] = (
+    DemoMentor(
+        800001, "Айгерим", "ru", "Айгерим Токтосунова",
+        "Старший инженер-программист", "IT-компания, резидент Парка высоких технологий, Бишкек",
+        "Пишу бэкенд для платёжных сервисов. Пришла в IT после физмата КНУ, помогу с первым "
+        "проектом, резюме и стажировкой.",
+        "bishkek", "experienced", ("it", "data_ai"),
+        ("first_job", "growth", "projects", "confidence"), ("ky", "ru", "en"),
+        ("wd_evening",), "both", 3, True, "https://meet.jit.si/steminist-aigerim",
+    ),
+    DemoMentor(
+        800002, "Гульмира", "ky", "Гульмира Асанова",
+        "Геолог", "Институт геологии, Национальная академия наук",
+        "Летом работаю в поле на Тянь-Шане, зимой — в лаборатории. Расскажу, как стать "
+        "геологом и не бояться экспедиций.",
+        "naryn", "experienced", ("earth_env", "chemistry"),
+        ("choose_path", "study", "balance"), ("ky", "ru"),
+        ("weekend",), "in_person", 2, False,
+    ),
+    DemoMentor(
+        800003, "Динара", "ru", "Динара Осмонова",
+        "Врач-кардиолог, научный сотрудник", "Национальный центр кардиологии и терапии",
+        "Лечу пациентов и веду клинические исследования. Помогу с поступлением в медицинский, "
+        "первой научной статьёй и грантами.",
+        "bishkek", "leader", ("biomed", "chemistry"),
+        ("admission", "study", "leadership", "abroad"), ("ru", "ky", "en"),
+        ("wd_morning", "weekend"), "online", 2, True, "https://meet.jit.si/steminist-dinara",
+    ),
+    DemoMentor(
+        800004, "Асель", "ky", "Асель Жумабекова",
+        "Аналитик данных", "Коммерческий банк, Ош",
+        "Считаю риски и строю дашборды на Python и SQL. Два года назад сама искала первую "
+        "работу — знаю, с чего начать.",
+        "osh_city", "early_career", ("data_ai", "math", "it"),
+        ("first_job", "study", "confidence"), ("ky", "ru"),
+        ("wd_evening", "weekend"), "online", 4, True,
+    ),
+    DemoMentor(
+        800005, "Чолпон", "en", "Чолпон Бейшеналиева",
+        "Aerospace engineer (satellite structures)", "Aerospace company, Bremen, Germany",
+        "From a school in Talas to building satellites in Europe. Ask me about scholarships, "
+        "studying abroad and the space industry.",
+        "abroad", "experienced", ("space", "engineering", "physics"),
+        ("abroad", "choose_path", "admission", "growth"), ("en", "ru", "ky"),
+        ("weekend",), "online", 1, False, "https://meet.jit.si/steminist-cholpon",
+    ),
+    DemoMentor(
+        800006, "Нургуль", "ky", "Нургуль Калыбекова",
+        "Учитель математики", "Школа-гимназия, Жалал-Абад",
+        "Готовлю учеников к олимпиадам и ОРТ двадцать лет. Помогу полюбить математику и "
+        "поверить в себя.",
+        "jalal_abad", "experienced", ("math", "physics"),
+        ("admission", "study", "projects", "confidence"), ("ky", "ru"),
+        ("wd_evening", "weekend"), "both", 5, True,
+    ),
+)  # fmt: skip
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _json(values: tuple[str, ...]) -> str:
+    return json.dumps(sorted(values))
+
+
+async def seed_mentors(db: Database, now: datetime, *, approved_by: int | None = None) -> int:
+    """Insert the demo mentors who are not there yet; return how many were inserted."""
+    stamp = _iso(now)
+    inserted = 0
+    async with db.transaction() as tx:
+        for m in DEMO_MENTORS:
+            if await tx.fetchval("SELECT 1 FROM users WHERE id = ?", (m.user_id,)):
+                continue
+            await tx.execute(
+                "INSERT INTO users (id, language, role, first_name, telegram_language,"
+                " created_at, last_seen_at) VALUES (?, ?, 'mentor', ?, ?, ?, ?)",
+                (m.user_id, m.language, m.first_name, m.language, stamp, stamp),
+            )
+            await tx.execute(
+                "INSERT INTO profiles (user_id, step, consent_at, age_band, is_minor, display_name,"
+                " region, stage, fields, goals, languages, availability, meeting_format, job_title,"
+                " organisation, bio, capacity, meeting_link, link_answered, mentor_status,"
+                " mentor_decided_by, mentor_decided_at, cleared_for_minors, started_at,"
+                " updated_at, completed_at)"
+                " VALUES (?, 'done', ?, '18+', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,"
+                " 'approved', ?, ?, ?, ?, ?, ?)",
+                (
+                    m.user_id, stamp, m.display_name, m.region, m.stage, _json(m.fields),
+                    _json(m.topics), _json(m.languages), _json(m.availability), m.meeting_format,
+                    m.job_title, m.organisation, m.bio, m.capacity, m.meeting_link, approved_by,
+                    stamp, int(m.cleared_for_minors), stamp, stamp, stamp,
+                ),
+            )  # fmt: skip
+            inserted += 1
+    log.info("seeded %d demo mentor(s)", inserted)
+    return inserted
+
+
+async def seed_slots(db: Database) -> int:
+    """Free slots for the demo mentors: a placeholder until the sessions work adds a slots table.
+
+    Returns how many slots were inserted (none while the schema has no `slots` table).
+    """
+    has_slots = await db.fetchval(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'slots'"
+    )
+    if not has_slots:
+        return 0
+    # TODO(sessions): publish a few weekly windows per demo mentor once `slots` exists.
+    return 0
+
+
+async def demo_mentors_present(db: Database) -> list[DemoMentor]:
+    """The demo mentors the database holds (from this run's seed or an earlier one)."""
+    ids = [m.user_id for m in DEMO_MENTORS]
+    marks = ", ".join("?" for _ in ids)
+    rows = await db.fetchall(f"SELECT id FROM users WHERE id IN ({marks})", ids)
+    present = {row["id"] for row in rows}
+    return [m for m in DEMO_MENTORS if m.user_id in present]
+
+
+async def seed(db: Database, now: datetime, *, approved_by: int | None = None) -> int:
+    """All the demo data; returns the number of mentors inserted."""
+    inserted = await seed_mentors(db, now, approved_by=approved_by)
+    await seed_slots(db)
+    return inserted

@@ -10,6 +10,8 @@ from bot.i18n import N_, SUPPORTED, Translator, translator
 COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Main menu")),
     ("profile", N_("Your profile")),
+    ("mentors", N_("Find a mentor")),
+    ("mentorship", N_("Your mentorship")),
     ("help", N_("What I can do")),
     ("language", N_("Change the language")),
     ("privacy", N_("What I store about you and why")),

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.onboarding import EDITABLE, applies, parse_step
-from handlers import onboarding
+from handlers import onboarding, requests
 from handlers.cards import show_profile_card
 
 
@@ -55,6 +55,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def mydata(update: Update, context: Context) -> None:
     user_id = update.effective_user.id
     data = await context.services.profiles.export(user_id)
+    data |= await context.services.mentorships.export(user_id)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     await update.effective_message.reply_document(
         document,
@@ -86,6 +87,8 @@ async def confirm_delete(update: Update, context: Context) -> None:
         await query.edit_message_text(t("Nothing was erased. 🌸"))
         return
     services = context.services
+    # The other side of a mentorship or a request hears of it while her name still exists.
+    await requests.before_erase(context.bot, services, query.from_user.id)
     erased = await services.profiles.erase(query.from_user.id, services.clock.now())
     # Forget her place in any conversation too, so nothing resumes from memory.
     for handler in context.application.handlers.get(0, []):

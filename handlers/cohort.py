@@ -1,0 +1,184 @@
+"""`/cohort` for admins: match every waiting mentee at once (an optimal assignment), preview
+it, and on Confirm send the requests, exactly once.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
+from bot.context import Context
+from bot.i18n import N_, Translator
+from bot.matching import Rejection
+from bot.mentorship import Refused
+from handlers.matching import percent, send_request_card
+from handlers.mentorship import deliver, name_of, reader_of, stale
+
+SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
+
+UNMATCHED = {
+    NO_MENTORS: N_("no mentor has a free place"),
+    NO_FREE_SLOT: N_("the mentors who fit her went to others"),
+    Rejection.NOT_APPROVED: N_("no mentor has a free place"),
+    Rejection.PAUSED: N_("no mentor has a free place"),
+    Rejection.FULL: N_("no mentor has a free place"),
+    Rejection.NO_SHARED_LANGUAGE: N_("no free mentor speaks her languages"),
+    Rejection.EXCLUDED: N_("she has been in touch with every mentor who fits"),
+    Rejection.NOT_CLEARED_FOR_MINORS: N_("under 18, and no mentor cleared for minors is free"),
+}
+
+
+async def refuse_non_admin(update: Update, context: Context) -> bool:
+    if context.services.settings.is_admin(update.effective_user.id):
+        return False
+    text = context.t("This is for programme admins only.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await update.effective_message.reply_text(text)
+    return True
+
+
+async def preview(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    services, t = context.services, context.t
+    repo = services.mentorships
+    mentees = await repo.waiting_mentees()
+    if not mentees:
+        await update.effective_message.reply_text(
+            t("No mentees are waiting for a mentor right now.")
+        )
+        return
+    mentors = [
+        m
+        for m in await repo.mentor_profiles()
+        if m.approved and not m.paused and m.active_mentees < m.capacity
+    ]
+    result = cohort_match(mentees, mentors, await repo.exclusions(), services.clock.now())
+    ids = sorted({m.user_id for m in mentees} | {mentor for _, mentor, _ in result.assignments})
+    run_id = await repo.save_cohort_run(
+        update.effective_user.id,
+        {
+            "pairs": [list(pair) for pair in result.assignments],
+            "unmatched": {str(k): str(v) for k, v in result.unmatched.items()},
+            "ids": ids,
+        },
+        services.clock.now(),
+    )
+    lines = [
+        "<b>" + t("Cohort preview") + "</b>",
+        t("{matched} of {total} waiting mentees matched; average compatibility {score}.").format(
+            matched=len(result.assignments),
+            total=len(mentees),
+            score=percent(t, round(result.average_score)),
+        ),
+    ]
+    if result.assignments:
+        lines += ["", "<b>" + t("Pairs:") + "</b>"]
+        for mentee, mentor, score in result.assignments[:SHOWN]:
+            lines.append(
+                f"• {await name_of(services, mentee)} → {await name_of(services, mentor)} "
+                f"({percent(t, score)})"
+            )
+        lines += more(t, len(result.assignments))
+    if result.unmatched:
+        lines += ["", "<b>" + t("Left without a mentor:") + "</b>"]
+        for mentee, code in list(result.unmatched.items())[:SHOWN]:
+            why = t(UNMATCHED.get(code, UNMATCHED[NO_MENTORS]))
+            lines.append(f"• {await name_of(services, mentee)}: {why}")
+        lines += more(t, len(result.unmatched))
+    if not result.assignments:
+        await repo.discard_cohort_run(run_id)
+        await update.effective_message.reply_text("\n".join(lines))
+        return
+    lines += ["", t("Nothing has been sent yet. Confirm sends each mentor her request.")]
+    await update.effective_message.reply_text(
+        "\n".join(lines),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "✅ " + t("Confirm and send"), callback_data=cb("cohort", "go", run_id)
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        "✖️ " + t("Discard"), callback_data=cb("cohort", "drop", run_id)
+                    )
+                ],
+            ]
+        ),
+    )
+
+
+def more(t: Translator, count: int) -> list[str]:
+    if count <= SHOWN:
+        return []
+    return [t("… and {n} more").format(n=count - SHOWN)]
+
+
+async def on_button(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    query = update.callback_query
+    data = parse_callback(query.data)
+    run_id = data.int_arg(0) if data else None
+    if run_id is None or data.action not in ("go", "drop"):
+        await stale(update, context)
+        return
+    services, t = context.services, context.t
+    if data.action == "drop":
+        if await services.mentorships.discard_cohort_run(run_id):
+            await query.answer(t("Discarded"))
+            await query.edit_message_text(
+                query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>"
+            )
+        else:
+            await query.answer(
+                t("Already done: this preview was sent or discarded."), show_alert=True
+            )
+        return
+    run = await services.mentorships.claim_cohort_run(run_id, services.clock.now())
+    if run is None:
+        await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
+        return
+    await query.answer(t("Sending…"))
+    await query.edit_message_reply_markup(None)
+    sent = skipped = 0
+    for mentee, mentor, _ in run["pairs"]:
+        try:
+            request = await services.mentorships.create_request(
+                mentee, mentor, services.clock.now(), source="cohort", actor_id=query.from_user.id
+            )
+        except Refused:
+            skipped += 1  # she found a mentor, or the mentor filled up, since the preview
+            continue
+        await send_request_card(context.bot, services, request)
+        mentee_t, _ = await reader_of(services, mentee)
+        await deliver(
+            context.bot,
+            services,
+            mentee,
+            mentee_t(
+                N_(
+                    "Good news: the programme team has matched you with {name} and sent her your "
+                    "profile. I'll tell you as soon as she answers. 🌱"
+                )
+            ).format(name=await name_of(services, mentor)),
+        )
+        sent += 1
+    await services.mentorships.finish_cohort_run(
+        run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent
+    )
+    summary = t.ngettext("Sent: {n} request.", "Sent: {n} requests.", sent).format(n=sent)
+    if skipped:
+        summary += " " + t("Skipped {n}: things changed since the preview.").format(n=skipped)
+    await query.message.reply_text(summary)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("cohort", preview))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("cohort")))

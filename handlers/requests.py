@@ -1,0 +1,355 @@
+"""The mentor's side of a request: accept, decline with a reason, or ask a question first;
+and the ticks that make sure no request goes unanswered (a nudge, then expiry).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.mentorships import Request
+from bot.i18n import N_
+from bot.mentorship import (
+    DECLINE_LABELS,
+    DECLINE_TOLD,
+    MISSED_TO_PAUSE,
+    NOTE_MAX,
+    NUDGE_AFTER,
+    DeclineReason,
+    Refusal,
+    Refused,
+    clean_message,
+    parse_code,
+)
+from bot.onboarding import InvalidAnswer
+from bot.services import Services
+from handlers import inputs
+from handlers.matching import offer_next, request_keyboard, send_request_card
+from handlers.mentorship import (
+    deliver,
+    introduce,
+    name_of,
+    reader_of,
+    refusal_text,
+    stale,
+    tell_ended,
+)
+from handlers.ticks import add_tick
+
+log = logging.getLogger(__name__)
+
+# Refusals after which the request's buttons are of no more use to the mentor.
+SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
+
+
+async def close_card(update: Update, verdict: str) -> None:
+    """Mark the request card with what happened, and take its buttons away."""
+    query = update.callback_query
+    try:
+        await query.edit_message_text(f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    data = parse_callback(query.data)
+    request_id = data.int_arg(0) if data else None
+    action = ACTIONS.get(data.action) if data else None
+    if request_id is None or action is None:
+        await stale(update, context)
+        return
+    try:
+        await action(update, context, request_id, data.arg(1))
+    except Refused as refused:
+        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
+        if refused.code in SETTLED and query.message is not None:
+            request = await context.services.mentorships.get_request(request_id)
+            if request is not None and query.from_user.id == request.mentor_id:
+                try:
+                    await query.edit_message_reply_markup(None)
+                except BadRequest:  # already without buttons
+                    pass
+
+
+async def on_accept(update: Update, context: Context, request_id: int, _: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    accepted = await services.mentorships.accept(
+        request_id, query.from_user.id, services.clock.now()
+    )
+    await query.answer(t("Accepted ✓"))
+    await close_card(update, t("Accepted ✓"))
+    await introduce(context.bot, services, accepted.mentorship)
+    mentee = await name_of(services, accepted.request.mentee_id)
+    for withdrawn in accepted.withdrawn:
+        their_t, _ = await reader_of(services, withdrawn.mentor_id)
+        await deliver(
+            context.bot,
+            services,
+            withdrawn.mentor_id,
+            their_t(
+                N_(
+                    "{name} has found a mentor, so her request to you is closed. "
+                    "Thank you for your time! 🌷"
+                )
+            ).format(name=mentee),
+        )
+
+
+async def on_decline(update: Update, context: Context, request_id: int, _: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    await services.mentorships.check_answerable(
+        request_id, query.from_user.id, services.clock.now()
+    )
+    await query.answer(t("Why can't you take her? She will be told kindly."))
+    rows = [
+        [InlineKeyboardButton(t(text), callback_data=cb("req", "why", request_id, code))]
+        for code, text in DECLINE_LABELS.items()
+    ]
+    rows.append(
+        [InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("req", "back", request_id))]
+    )
+    await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+
+
+async def on_back(update: Update, context: Context, request_id: int, _: str) -> None:
+    services, query = context.services, update.callback_query
+    await services.mentorships.check_answerable(
+        request_id, query.from_user.id, services.clock.now()
+    )
+    await query.answer()
+    await query.edit_message_reply_markup(request_keyboard(context.t, request_id))
+
+
+async def on_decline_reason(update: Update, context: Context, request_id: int, code: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    reason = parse_code(DeclineReason, code)
+    if reason is None:
+        await stale(update, context)
+        return
+    request = await services.mentorships.decline(
+        request_id, query.from_user.id, reason, services.clock.now()
+    )
+    await query.answer(t("Declined"))
+    await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
+    their_t, _ = await reader_of(services, request.mentee_id)
+    told = their_t(
+        N_("{name} can't be your mentor this time: {reason}. It's not about you. 💛")
+    ).format(name=await name_of(services, request.mentor_id), reason=their_t(DECLINE_TOLD[reason]))
+    await offer_next(context.bot, services, request.mentee_id, told)
+
+
+async def on_ask(update: Update, context: Context, request_id: int, _: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    request = await services.mentorships.check_answerable(
+        request_id, query.from_user.id, services.clock.now()
+    )
+    await query.answer()
+    await inputs.expect(context, query.from_user.id, "req_question", request_id)
+    await query.message.reply_text(
+        t(
+            "Type your question for {name}. I'll pass it on and bring you her answer. "
+            "/cancel if you change your mind."
+        ).format(name=await name_of(services, request.mentee_id))
+    )
+
+
+async def on_answer_button(update: Update, context: Context, request_id: int, _: str) -> None:
+    """The mentee's Answer button under the mentor's question."""
+    services, t, query = context.services, context.t, update.callback_query
+    request = await services.mentorships.get_request(request_id)
+    if request is None or request.mentee_id != query.from_user.id:
+        raise Refused(Refusal.NOT_YOURS)
+    if request.status != "pending":
+        raise Refused(Refusal.ANSWERED)
+    await query.answer()
+    await inputs.expect(context, query.from_user.id, "req_answer", request_id)
+    await query.message.reply_text(
+        t("Type your answer for {name}.").format(name=await name_of(services, request.mentor_id))
+    )
+
+
+async def typed(
+    update: Update, context: Context, kind: str, ref: str, text: str | None
+) -> str | None:
+    """Her typed text, cleaned; None (and she is asked again) when it can't be taken."""
+    t = context.t
+    try:
+        if text is None:
+            raise InvalidAnswer("not_text")
+        return clean_message(text, NOTE_MAX)
+    except InvalidAnswer as error:
+        await inputs.expect(context, update.effective_user.id, kind, ref)
+        await update.effective_message.reply_text(
+            t("That is too long: please keep it under {n} characters.").format(n=NOTE_MAX)
+            if error.code == "too_long"
+            else t("Please type it as text.")
+        )
+        return None
+
+
+@inputs.reader("req_question")
+async def read_question(update: Update, context: Context, ref: str, text: str | None) -> None:
+    question = await typed(update, context, "req_question", ref, text)
+    if question is None:
+        return
+    services, t = context.services, context.t
+    try:
+        request = await services.mentorships.ask(
+            int(ref), update.effective_user.id, question, services.clock.now()
+        )
+    except Refused as refused:
+        await update.effective_message.reply_text(refusal_text(t, refused.code))
+        return
+    their_t, _ = await reader_of(services, request.mentee_id)
+    await deliver(
+        context.bot,
+        services,
+        request.mentee_id,
+        "❓ "
+        + their_t(N_("{name} has a question before answering your request:")).format(
+            name=await name_of(services, request.mentor_id)
+        )
+        + f"\n\n<i>{html.escape(question)}</i>",
+        InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "✍️ " + their_t(N_("Answer")), callback_data=cb("req", "ans", request.id)
+                    )
+                ]
+            ]
+        ),
+    )
+    await update.effective_message.reply_text(t("Sent ✓ I'll bring you her answer."))
+
+
+@inputs.reader("req_answer")
+async def read_answer(update: Update, context: Context, ref: str, text: str | None) -> None:
+    answer = await typed(update, context, "req_answer", ref, text)
+    if answer is None:
+        return
+    services, t = context.services, context.t
+    try:
+        request = await services.mentorships.answer(
+            int(ref), update.effective_user.id, answer, services.clock.now()
+        )
+    except Refused as refused:
+        await update.effective_message.reply_text(refusal_text(t, refused.code))
+        return
+    await send_request_card(context.bot, services, request, "answer")
+    await update.effective_message.reply_text(t("Sent ✓ I'll tell you as soon as she decides."))
+
+
+# --- no request goes unanswered ---------------------------------------------------------------
+
+
+async def expire_requests(app: Application) -> None:
+    """Requests a week old without an answer: closed, the mentee offered her next match at once."""
+    services = app.bot_data.services
+    now = services.clock.now()
+    for request_id in await services.mentorships.due_expiries(now):
+        expired = await services.mentorships.expire(request_id, now)
+        if expired is None:
+            continue  # another run took it
+        request = expired.request
+        mentor = await name_of(services, request.mentor_id)
+        t, _ = await reader_of(services, request.mentee_id)
+        await offer_next(
+            app.bot,
+            services,
+            request.mentee_id,
+            t(
+                "{name} couldn't answer your request within a week, so I've closed it. "
+                "Mentors are busy people: it's not about you. 💛"
+            ).format(name=mentor),
+        )
+        their_t, _ = await reader_of(services, request.mentor_id)
+        lines = [
+            their_t(N_("The request from {name} expired after a week without an answer.")).format(
+                name=await name_of(services, request.mentee_id)
+            )
+        ]
+        if expired.mentor_paused:
+            lines.append(
+                their_t(
+                    N_(
+                        "Because {n} requests in a row went unanswered, I have paused you from "
+                        "matching, so that mentees don't wait in vain. When you have time again: "
+                        "/profile, then Take mentees again."
+                    )
+                ).format(n=MISSED_TO_PAUSE)
+            )
+        await deliver(app.bot, services, request.mentor_id, "\n\n".join(lines))
+        await close_withdrawn(app, expired.withdrawn, mentor)
+
+
+async def close_withdrawn(app: Application, withdrawn: list[Request], mentor: str) -> None:
+    services = app.bot_data.services
+    for request in withdrawn:
+        t, _ = await reader_of(services, request.mentee_id)
+        await offer_next(
+            app.bot,
+            services,
+            request.mentee_id,
+            t(
+                "{name} has paused taking mentees, so I've closed your request to her. "
+                "It's not about you. 💛"
+            ).format(name=mentor),
+        )
+
+
+async def nudge_requests(app: Application) -> None:
+    """Two days without an answer: one reminder to the mentor, with the buttons again."""
+    services = app.bot_data.services
+    now = services.clock.now()
+    for request_id in await services.mentorships.due_nudges(now, NUDGE_AFTER):
+        request = await services.mentorships.claim_nudge(request_id, now)
+        if request is not None:
+            await send_request_card(app.bot, services, request, "reminder")
+
+
+async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
+    """/deleteme is about to erase her: tell everyone who was with her or waiting on her.
+
+    Call it before `profiles.erase` (her rows, and so her name, are gone after).
+    """
+    name = await name_of(services, user_id)
+    for mentorship in await services.mentorships.current(user_id):
+        await tell_ended(bot, services, mentorship.other(user_id), user_id, None)
+    for request in await services.mentorships.pending_requests(mentee_id=user_id):
+        t, _ = await reader_of(services, request.mentor_id)
+        await deliver(
+            bot,
+            services,
+            request.mentor_id,
+            t("{name} has withdrawn her request.").format(name=name),
+        )
+    for request in await services.mentorships.pending_requests(mentor_id=user_id):
+        t, _ = await reader_of(services, request.mentee_id)
+        told = t("{name} has left the programme, so I've closed your request to her. 💛")
+        await offer_next(bot, services, request.mentee_id, told.format(name=name))
+
+
+ACTIONS = {
+    "acc": on_accept,
+    "dec": on_decline,
+    "why": on_decline_reason,
+    "back": on_back,
+    "ask": on_ask,
+    "ans": on_answer_button,
+}
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("req")))
+    # Expiry first: a request both due for a nudge and past its week is closed, not nudged.
+    add_tick(app, "request expiry", expire_requests)
+    add_tick(app, "request nudges", nudge_requests)

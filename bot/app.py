@@ -18,6 +18,7 @@ from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
 from handlers import admin, admin_broadcast, common, delivery, menu, onboarding, profile, start, stories, stray, vetting
+from handlers import admin_export, admin_stats, cohort, matching, mentorship, requests
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,16 @@ def build_application(
     start.register(app)
     profile.register(app)
     vetting.register(app)
+    # Finding a mentor, the mentor's answer, the mentorship itself, and admins' cohort matching.
+    matching.register(app)
+    requests.register(app)
+    mentorship.register(app)
+    cohort.register(app)
     stories.register(app)
     admin.register(app)
     admin_broadcast.register(app)
+    admin_stats.register(app)
+    admin_export.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -151,7 +151,10 @@ class Database:
             try:
                 yield Session(conn)
             except BaseException:
-                await conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk, say): then there is nothing to undo,
+                # and a ROLLBACK would replace the real error with "no transaction is active".
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
                 raise
             else:
                 await conn.execute("COMMIT")
@@ -178,6 +181,13 @@ class Database:
     async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         async with self.reading() as s:
             return await s.fetchval(sql, params)
+
+    async def fetch_table(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[sqlite3.Row]]:
+        """Column names (known even when no row matches) and the rows."""
+        async with self._lock:
+            cursor = await self._connection().execute(sql, params)
+            rows = list(await cursor.fetchall())
+            return [d[0] for d in cursor.description], rows
 
     def _connection(self) -> aiosqlite.Connection:
         if self._conn is None:

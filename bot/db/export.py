@@ -1,0 +1,60 @@
+"""CSV exports for reports: profiles, mentorships, sessions with feedback, deliveries.
+
+UTF-8 with a BOM, so that spreadsheet programs open Kyrgyz and Russian text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from bot.db.database import Database
+
+FREE_TEXT = ("display_name", "job_title", "organisation", "bio", "meeting_link")
+
+QUERIES = {
+    "profiles": (
+        "SELECT u.id AS user_id, u.role, u.language, u.created_at, p.completed_at, p.age_band, p.is_minor,"
+        " p.region, p.stage, p.fields, p.goals, p.languages, p.availability, p.meeting_format, p.capacity,"
+        " p.mentor_status, p.cleared_for_minors, p.mentor_paused, p.display_name, p.job_title, p.organisation,"
+        " p.bio, p.meeting_link FROM users u LEFT JOIN profiles p ON p.user_id = u.id"
+        " WHERE u.created_at BETWEEN ? AND ? ORDER BY u.id"
+    ),
+    "mentorships": (
+        "SELECT m.id, m.mentee_id, m.mentor_id, m.status, m.started_at, m.ended_at, m.end_reason,"
+        " r.source AS request_source, r.score, r.created_at AS requested_at, r.answered_at"
+        " FROM mentorships m LEFT JOIN requests r ON r.id = m.request_id"
+        " WHERE m.started_at BETWEEN ? AND ? ORDER BY m.id"
+    ),
+    "sessions": (
+        "SELECT s.id, s.mentorship_id, s.mentor_id, s.mentee_id, s.starts_at, s.minutes, s.status, s.late_change,"
+        " s.cancel_reason, fm.outcome AS mentee_outcome, fm.minutes AS mentee_minutes, fm.rating AS mentee_rating,"
+        " fm.comment AS mentee_comment, fr.outcome AS mentor_outcome, fr.minutes AS mentor_minutes,"
+        " fr.rating AS mentor_rating, fr.comment AS mentor_comment FROM sessions s"
+        " LEFT JOIN session_feedback fm ON fm.session_id = s.id AND fm.user_id = s.mentee_id"
+        " LEFT JOIN session_feedback fr ON fr.session_id = s.id AND fr.user_id = s.mentor_id"
+        " WHERE s.starts_at BETWEEN ? AND ? ORDER BY s.starts_at"
+    ),
+    "deliveries": (
+        "SELECT o.batch_id, b.lane, json_extract(b.payload, '$.type') AS kind, o.item, o.user_id, o.language,"
+        " o.status, o.error, o.sent_at FROM outbox o JOIN outbox_batches b ON b.id = o.batch_id"
+        " WHERE b.created_at BETWEEN ? AND ? ORDER BY o.id"
+    ),
+}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+async def export_csv(db: Database, name: str, start: datetime, end: datetime, *, free_text: bool = False) -> bytes:
+    """One table as CSV bytes (UTF-8 with BOM); free-text profile fields only when asked."""
+    columns, rows = await db.fetch_table(QUERIES[name], (_iso(start), _iso(end)))
+    keep = [c for c in columns if free_text or name != "profiles" or c not in FREE_TEXT]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(keep)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in keep])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

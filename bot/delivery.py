@@ -34,7 +34,8 @@ class Outcome(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # she blocked the bot or deleted her account: mark her and skip
     FAILED = "failed"  # Telegram refused this message: record why, go on
-    RETRY = "retry"  # a network hiccup or a 429: try again later
+    UNCERTAIN = "uncertain"  # the request went out but no answer came: it may have arrived; never resend
+    RETRY = "retry"  # not sent (no connection) or a 429: try again later
 
 
 @dataclass(frozen=True, slots=True)

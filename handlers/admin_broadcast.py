@@ -33,6 +33,7 @@ SEGMENT_VALUES = {
 SEGMENT_NAMES = {"language": N_("Language"), "role": N_("Role"), "region": N_("Region"),
                  "stage": N_("Stage"), "age": N_("Age")}
 CARDS_PER_PAGE = 8
+FORMATTING_EXAMPLE = '<b>bold</b> <i>italic</i> <a href="https://example.org">link</a>'
 
 
 def _kb(rows) -> InlineKeyboardMarkup:
@@ -116,9 +117,8 @@ async def ask_text(message, context: Context, language: str) -> None:
     t = context.t
     await inputs.expect(context, context.user_record.id if context.user_record else message.chat.id,
                         "bc_text", language)
-    text = t("Send the message in {language}. Telegram formatting works: <b>bold</b>, <i>italic</i>, links.").format(
-        language=LANGUAGE_BUTTONS[Language(language)]).replace("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;").replace(
-        "<i>italic</i>", "&lt;i&gt;italic&lt;/i&gt;")
+    text = t("Send the message in {language}. Telegram formatting works, for example: {example}").format(
+        language=LANGUAGE_BUTTONS[Language(language)], example=html.escape(FORMATTING_EXAMPLE))
     index = SUPPORTED.index(language)
     markup = None
     if index > 0:
@@ -216,6 +216,8 @@ async def confirm(update: Update, context: Context) -> None:
         "broadcast", draft.payload, [(uid, lang, item) for uid, lang in recipients], now,
         created_by=admin_id, audience=draft.audience, progress_chat_id=query.message.chat.id,
     )
+    # Sending starts now, whatever happens to the messages to the admin below.
+    services.delivery.kick("broadcast")
     await services.admin.record(admin_id, "broadcast", now, batch_id, recipients=len(recipients),
                                 audience=draft.audience, kind=draft.payload["type"])
     await query.edit_message_reply_markup(None)
@@ -224,7 +226,11 @@ async def confirm(update: Update, context: Context) -> None:
         reply_markup=_kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch_id))]),
     )
     await services.outbox.set_progress_message(batch_id, progress.message_id)
-    services.delivery.kick("broadcast")
+    batch = await services.outbox.batch(batch_id)
+    if batch.status in ("done", "cancelled"):
+        # A small broadcast can finish before its progress message existed: report it now.
+        counts = await services.outbox.counts(batch_id)
+        await report_progress(context.application, Progress(batch, counts, rate=0.0, finished=True))
 
 
 async def cancel_running(update: Update, context: Context, batch_id: int | None) -> None:

@@ -46,7 +46,10 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
             return Result(Outcome.RETRY, error.message, retry_after=_seconds(error.retry_after))
         except BadRequest as error:  # before NetworkError: PTB makes BadRequest one of them
             return Result(Outcome.FAILED, error.message)
-        except (TimedOut, NetworkError) as error:
+        except TimedOut as error:
+            # Telegram may have delivered it before the answer was lost: sending again could send twice.
+            return Result(Outcome.UNCERTAIN, error.message)
+        except NetworkError as error:
             return Result(Outcome.RETRY, error.message)
         return Result(Outcome.SENT)
 

@@ -75,9 +75,14 @@ class Refusal(StrEnum):
     MENTEE_TAKEN = "mentee_taken"  # she found a mentor in the meantime
     NOT_ACTIVE = "not_active"  # the mentorship is paused or over
     MINOR = "minor"  # contacts are never shared with a minor
+    SUSPENDED = "suspended"  # the programme team suspended her account
 
 
 REFUSALS = {
+    Refusal.SUSPENDED: N_(
+        "Your account is paused by the programme team, so messages can't be sent. "
+        "Please contact the programme organisers."
+    ),
     Refusal.NOT_A_MENTEE: N_("Finding a mentor is for mentees who have finished their profile."),
     Refusal.HAS_MENTOR: N_("You already have a mentor: /mentorship shows her."),
     Refusal.TOO_MANY_PENDING: N_(

@@ -189,7 +189,7 @@ def _mentor(row: sqlite3.Row) -> MentorProfile | None:
 
 _MENTEES = (
     "SELECT p.*, u.blocked_bot FROM profiles p JOIN users u ON u.id = p.user_id"
-    " WHERE u.role = 'mentee' AND p.completed_at IS NOT NULL"
+    " WHERE u.role = 'mentee' AND p.completed_at IS NOT NULL AND u.suspended_at IS NULL"
 )
 _MENTORS = (
     "SELECT p.*, u.last_seen_at, u.blocked_bot,"
@@ -199,7 +199,7 @@ _MENTORS = (
     " (SELECT MAX(m.started_at) FROM mentorships m WHERE m.mentor_id = p.user_id)"
     " AS last_new_mentee_at"
     " FROM profiles p JOIN users u ON u.id = p.user_id"
-    " WHERE u.role = 'mentor' AND p.completed_at IS NOT NULL"
+    " WHERE u.role = 'mentor' AND p.completed_at IS NOT NULL AND u.suspended_at IS NULL"
 )
 
 
@@ -543,6 +543,8 @@ class MentorshipRepository:
             mentorship = await self._party(tx, mentorship_id, sender_id)
             if mentorship.status != Status.ACTIVE:
                 raise Refused(Refusal.NOT_ACTIVE)
+            if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
+                raise Refused(Refusal.SUSPENDED)
             recipient = mentorship.other(sender_id)
             message_id = await tx.insert(
                 "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at)"
@@ -602,6 +604,32 @@ class MentorshipRepository:
             row["reason"],
             datetime.fromisoformat(row["created_at"]),
         )
+
+    async def open_reports(self, limit: int = 20) -> list[tuple[Report, str, str | None]]:
+        """Reports not yet closed, oldest first, with their status and what the reporter added."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE status <> 'closed' ORDER BY created_at LIMIT ?", (limit,)
+        )
+        return [
+            (Report(r["id"], r["reporter_id"], r["reported_id"], r["mentorship_id"], r["reason"],
+                    datetime.fromisoformat(r["created_at"])), r["status"], r["text"])
+            for r in rows
+        ]
+
+    async def close_report(self, report_id: int) -> bool:
+        """Close a report once: a second admin acting on it gets False."""
+        return 1 == await self._db.execute(
+            "UPDATE reports SET status = 'closed' WHERE id = ? AND status <> 'closed'", (report_id,)
+        )
+
+    async def admin_move(self, mentorship_id: int, admin_id: int, target: str, now: datetime) -> bool:
+        """An admin ends (cancelled) or resumes (active) a mentorship after a report."""
+        async with self._db.transaction() as tx:
+            mentorship = await self._mentorship(tx, mentorship_id)
+            if not can_move(mentorship.status, Status(target)):
+                return False
+            await self._move(tx, mentorship, Status(target), admin_id, now, detail="admin")
+        return True
 
     async def add_report_text(self, report_id: int, reporter_id: int, text: str) -> bool:
         return 1 == await self._db.execute(

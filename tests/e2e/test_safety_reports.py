@@ -1,0 +1,71 @@
+"""/reports: admins see open safety reports with context and act on them; non-admins cannot."""
+
+from bot.callbacks import cb
+from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
+
+
+async def reported_pair(runner, admin, users):
+    await admin.start_in("English")
+    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    aigul = await new_mentor(runner, users, minors=True)
+    mentorship = await matched(runner, dana, aigul)
+    now = runner.clock.now()
+    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
+    report = await runner.services.mentorships.report(mentorship.id, dana.id, "contact", now)
+    return dana, aigul, mentorship, report
+
+
+async def test_an_admin_suspends_the_reported_mentor_and_both_are_told(bot, users, runner, admin):
+    dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
+    await admin.send("/reports")
+    card = await admin.sees(f"Safety report #{report.id}")
+    assert "From: Dana" in card.text and "About: Aigul" in card.text
+    assert "Reason: Asked for my contacts or to meet alone" in card.text
+    assert "Meet me alone &lt;tonight&gt;" in card.html
+    await admin.press("⛔ Suspend", card.message_id)
+    await admin.sees("Suspended ✓")
+    await aigul.sees("suspended your account")
+    await dana.sees("ended this mentorship after a safety report")
+    await runner.settled()
+    assert db_rows(runner, "SELECT suspended_at IS NOT NULL FROM users WHERE id = ?", aigul.id)[0][0] == 1
+    assert db_rows(runner, "SELECT status FROM mentorships WHERE id = ?", mentorship.id)[0][0] == "cancelled"
+    assert db_rows(runner, "SELECT status FROM reports WHERE id = ?", report.id)[0][0] == "closed"
+    assert db_rows(runner, "SELECT action FROM admin_audit")[0][0] == "report_suspend"
+    # A suspended mentor is never offered again.
+    assert await runner.services.mentorships.mentor_profile(aigul.id) is None
+    # A second admin (or a double tap) finds it dealt with.
+    answer = await admin.press_data(card.message_id, cb("report", "warn", report.id))
+    assert answer == "Another admin has already dealt with this report."
+
+
+async def test_dismissing_resumes_the_mentorship_and_tells_her(bot, users, runner, admin):
+    dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
+    await admin.send("/reports")
+    card = await admin.sees(f"Safety report #{report.id}")
+    await admin.press("✔️ Dismiss", card.message_id)
+    await dana.sees("your mentorship can go on")
+    await runner.settled()
+    assert db_rows(runner, "SELECT status FROM mentorships WHERE id = ?", mentorship.id)[0][0] == "active"
+    await admin.send("/reports")
+    await admin.sees("No open safety reports")
+
+
+async def test_a_warning_reaches_the_reported_person(bot, users, runner, admin):
+    dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
+    await admin.send("/reports")
+    card = await admin.sees(f"Safety report #{report.id}")
+    await admin.press("⚠️ Warn", card.message_id)
+    await aigul.sees("Another report may suspend your account")
+    await runner.settled()
+    assert db_rows(runner, "SELECT suspended_at FROM users WHERE id = ?", aigul.id)[0][0] is None
+
+
+async def test_non_admins_cannot_see_or_act_on_reports(bot, users, runner, admin):
+    dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
+    await aigul.send("/reports")
+    await aigul.sees("This is for programme admins only.")
+    answer = await aigul.press_data(aigul.last().message_id, cb("report", "dismiss", report.id))
+    assert answer == "This is for programme admins only."
+    await runner.settled()
+    assert db_rows(runner, "SELECT status FROM reports")[0][0] == "open"
+    assert db_rows(runner, "SELECT status FROM mentorships")[0][0] == "paused"

@@ -18,7 +18,7 @@ from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
 from handlers import admin, admin_broadcast, common, delivery, menu, onboarding, profile, start, stories, stray, vetting
-from handlers import admin_export, admin_reports, admin_stats, cohort, matching, mentorship, requests
+from handlers import admin_cards, admin_export, admin_reports, admin_stats, cohort, matching, mentorship, requests
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def build_application(
     admin_stats.register(app)
     admin_export.register(app)
     admin_reports.register(app)
+    admin_cards.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -19,6 +19,7 @@ async def admin_menu(update: Update, context: Context) -> None:
         t("<b>Programme admin</b>"),
         "",
         "/broadcast — " + t("send a story or a message to everyone or a segment"),
+        "/cards — " + t("the story library: preview, hide or show a card"),
         "/pending — " + t("mentors waiting for approval"),
         "/cohort — " + t("match all waiting mentees at once"),
         "/stats — " + t("the programme in numbers"),

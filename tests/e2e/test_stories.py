@@ -150,3 +150,35 @@ async def test_a_hidden_card_is_never_sent(bot, users, runner):
         await aida.send("/story")
         card = await aida.reply()
         assert card.caption.startswith(runner.services.cards[slugs[0]].text("en").name)
+
+
+async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
+    await admin.start_in("English")
+    await admin.send("/cards")
+    library = await admin.sees("Story library", "31 cards, 0 hidden")
+    ada = next(b for b in admin.buttons(library) if b.startswith("Ada Lovelace"))
+    await admin.press(ada, library.message_id)
+    await admin.sees("preview in each language")
+    await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.photo]) >= 3)
+    captions = [m.caption for m in admin.emu.bot_messages(admin.id) if m.photo]
+    assert [c.split(" · ")[0] for c in captions[-3:]] == ["Ада Лавлейс", "Ада Лавлейс", "Ada Lovelace"]
+    assert await admin.press("🙈 Hide it") == "Hidden: nobody will get this card."
+    await runner.settled()
+    assert "ada-lovelace" in await runner.services.stories.hidden_slugs()
+    assert rows(runner, "SELECT COUNT(*) FROM story_views") == [(0,)]  # previews are not views
+
+
+async def test_find_a_mentor_in_this_field_opens_mentors_filtered(bot, users, runner):
+    from tests.e2e.test_matching import new_mentee, new_mentor
+
+    aida = await new_mentee(runner, users)
+    await new_mentor(runner, users, name="Aigul")
+    await aida.send("/story")
+    card = await aida.reply()
+    await runner.settled()
+    field = runner.services.cards[rows(runner, "SELECT slug FROM story_views")[0][0]].field
+    await aida.press("🤝 Find a mentor in this field", card.message_id)
+    reply = await aida.reply()
+    from bot.domain import FIELD_LABELS
+
+    assert FIELD_LABELS[field] in reply.text

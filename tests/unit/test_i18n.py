@@ -67,3 +67,17 @@ def test_dates_read_naturally_in_each_language():
 def test_unknown_language_gets_the_default():
     assert translator("de").language == "ru"
     assert translator(None).language == "ru"
+
+
+def test_no_translated_call_hides_inside_an_f_string():
+    """Babel cannot see t("...") inside an f-string: such a string would never be translated."""
+    import re
+
+    pattern = re.compile(r"""f(["']).*?\{[^}]*\bt\((["'])""")
+    offenders = []
+    for folder in ("bot", "handlers"):
+        for path in (LOCALES_DIR.parent / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    offenders.append(f"{path.relative_to(LOCALES_DIR.parent)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -14,8 +14,15 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.admin import SEGMENT_COLUMNS
 from bot.delivery import Progress
-from bot.domain import AGE_LABELS, LANGUAGE_BUTTONS, REGION_LABELS, ROLE_LABELS, STAGE_LABELS, Language
-from bot.i18n import SUPPORTED, N_, Translator, translator
+from bot.domain import (
+    AGE_LABELS,
+    LANGUAGE_BUTTONS,
+    REGION_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+    Language,
+)
+from bot.i18n import N_, SUPPORTED, Translator, translator
 from bot.stories.telegram_html import check_html
 from handlers import inputs
 from handlers.admin_common import refuse_non_admin

@@ -8,7 +8,14 @@ from telegram.ext import Application, CommandHandler
 from bot.charts import stats_chart
 from bot.context import Context
 from bot.db.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
-from bot.domain import AGE_LABELS, FIELD_LABELS, LANGUAGE_BUTTONS, REGION_LABELS, ROLE_LABELS, STAGE_LABELS
+from bot.domain import (
+    AGE_LABELS,
+    FIELD_LABELS,
+    LANGUAGE_BUTTONS,
+    REGION_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+)
 from bot.i18n import N_, Translator
 from handlers.admin_common import refuse_non_admin
 

@@ -24,7 +24,6 @@ from bot.domain import (
 from bot.i18n import N_, Translator
 from bot.onboarding import EDITABLE, Step, applies
 
-
 # The short names of profile fields, on Edit buttons.
 EDIT_LABELS = {
     Step.NAME: N_("Name"), Step.REGION: N_("Region"), Step.STAGE: N_("Stage"), Step.FIELDS: N_("Fields"),

@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.matching import Rejection
 from bot.mentorship import Refused
+from handlers.admin_common import refuse_non_admin
 from handlers.matching import percent, send_request_card
 from handlers.mentorship import deliver, name_of, reader_of, stale
 
@@ -28,17 +29,6 @@ UNMATCHED = {
     Rejection.EXCLUDED: N_("she has been in touch with every mentor who fits"),
     Rejection.NOT_CLEARED_FOR_MINORS: N_("under 18, and no mentor cleared for minors is free"),
 }
-
-
-async def refuse_non_admin(update: Update, context: Context) -> bool:
-    if context.services.settings.is_admin(update.effective_user.id):
-        return False
-    text = context.t("This is for programme admins only.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
-    return True
 
 
 async def preview(update: Update, context: Context) -> None:

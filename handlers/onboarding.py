@@ -42,10 +42,10 @@ from bot.onboarding import (
     validate_title,
 )
 from handlers import common, stories, vetting
-from handlers.onboarding_view import INVALID_TEXT, keyboard, question
-from handlers.ticks import add_tick
 from handlers.cards import show_profile_card
 from handlers.language import language_keyboard, language_question
+from handlers.onboarding_view import INVALID_TEXT, keyboard, question
+from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 

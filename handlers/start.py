@@ -12,9 +12,9 @@ from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
 from handlers import inputs, onboarding, stories
-from handlers.story_cards import DEEP_LINK_PREFIX
 from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
+from handlers.story_cards import DEEP_LINK_PREFIX
 
 
 def main_menu_text(t: Translator, name: str) -> str:

@@ -12,6 +12,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.profiles import Profile
 from bot.i18n import translator
+from handlers.admin_common import refuse_non_admin
 from handlers.cards import profile_card
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,11 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
 
 
 async def decide(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
     query = update.callback_query
     t = context.t
     services = context.services
-    if not services.settings.is_admin(query.from_user.id):
-        await query.answer(t("This is for programme admins only."), show_alert=True)
-        return
     data = parse_callback(query.data)
     mentor_id = data.int_arg(0) if data else None
     if data is None or mentor_id is None or data.action not in ("approve", "minors", "reject"):
@@ -92,10 +92,9 @@ async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> No
 
 
 async def pending(update: Update, context: Context) -> None:
-    t = context.t
-    if not context.services.settings.is_admin(update.effective_user.id):
-        await update.effective_message.reply_text(t("This is for programme admins only."))
+    if await refuse_non_admin(update, context):
         return
+    t = context.t
     waiting = await context.services.profiles.pending_mentors()
     if not waiting:
         await update.effective_message.reply_text(t("No mentors are waiting for approval."))

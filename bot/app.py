@@ -19,6 +19,7 @@ from bot.persistence import SqlitePersistence
 from bot.services import Services
 from handlers import admin, admin_broadcast, common, delivery, menu, onboarding, profile, start, stories, stray, vetting
 from handlers import admin_cards, admin_export, admin_reports, admin_stats, cohort, matching, mentorship, requests
+from handlers import booking, reminders, rhythm, sessions, slots
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,12 @@ def build_application(
     requests.register(app)
     mentorship.register(app)
     cohort.register(app)
+    # Sessions: free slots and time zones, booking, the sessions themselves, reminders, rhythm.
+    slots.register(app)
+    booking.register(app)
+    sessions.register(app)
+    reminders.register(app)
+    rhythm.register(app)
     stories.register(app)
     admin.register(app)
     admin_broadcast.register(app)

@@ -13,6 +13,7 @@ from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.outbox import OutboxRepository
 from bot.db.profiles import ProfileRepository
+from bot.db.sessions import SessionRepository
 from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
 from bot.stories.cards import STORIES_DIR, load_cards
@@ -35,6 +36,7 @@ class Services:
     stories: StoryRepository
     admin: AdminRepository
     outbox: OutboxRepository
+    sessions: SessionRepository
     cards: dict[str, StoryCard]
     pictures: PictureCache
     # Set once the bot is up (it needs the bot to send).
@@ -60,6 +62,7 @@ class Services:
             stories=StoryRepository(db),
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),
+            sessions=SessionRepository(db),
             cards=cards,
             pictures=PictureCache(settings.database_path.parent / "pictures"),
         )

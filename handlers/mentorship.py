@@ -36,7 +36,7 @@ from bot.mentorship import (
 )
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
-from handlers import inputs
+from handlers import inputs, rhythm
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> Non
             callback_data=cb("ship", "msg", mentorship.id),
         )
         await deliver(bot, services, user_id, "\n".join(lines), InlineKeyboardMarkup([[button]]))
+    await rhythm.begin(bot, services, mentorship)  # the agreement: goals and how often to meet
 
 
 # --- /mentorship ------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ async def mydata(update: Update, context: Context) -> None:
     user_id = update.effective_user.id
     data = await context.services.profiles.export(user_id)
     data |= await context.services.mentorships.export(user_id)
+    data |= await context.services.sessions.export(user_id)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     await update.effective_message.reply_document(
         document,

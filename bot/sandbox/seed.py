@@ -136,18 +136,44 @@ async def seed_mentors(db: Database, now: datetime, *, approved_by: int | None =
     return inserted
 
 
-async def seed_slots(db: Database) -> int:
-    """Free slots for the demo mentors: a placeholder until the sessions work adds a slots table.
+# Weekly free time by availability code: (weekday, local start, minutes); 0 = Monday.
+DEMO_WINDOWS: dict[str, tuple[tuple[int, str, int], ...]] = {
+    "wd_morning": ((0, "09:00", 120), (2, "09:00", 120)),
+    "wd_evening": ((1, "18:00", 120), (3, "18:30", 120)),
+    "weekend": ((5, "11:00", 180),),
+}
 
-    Returns how many slots were inserted (none while the schema has no `slots` table).
+
+async def seed_slots(db: Database, now: datetime | None = None) -> int:
+    """Weekly free time for the demo mentors, in each one's zone, from her availability.
+
+    Idempotent: a demo mentor who already has free time is left as she is. Returns how
+    many windows were inserted (none while the schema has no `slots` table).
     """
     has_slots = await db.fetchval(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'slots'"
     )
     if not has_slots:
         return 0
-    # TODO(sessions): publish a few weekly windows per demo mentor once `slots` exists.
-    return 0
+    stamp = _iso(now or datetime.now(UTC))
+    inserted = 0
+    async with db.transaction() as tx:
+        for m in DEMO_MENTORS:
+            zone = await tx.fetchval("SELECT timezone FROM users WHERE id = ?", (m.user_id,))
+            if zone is None or await tx.fetchval(
+                "SELECT 1 FROM slots WHERE mentor_id = ?", (m.user_id,)
+            ):
+                continue
+            for code in m.availability:
+                for weekday, start, minutes in DEMO_WINDOWS.get(code, ()):
+                    await tx.execute(
+                        "INSERT INTO slots (mentor_id, kind, weekday, start_local, minutes, zone,"
+                        " created_at) VALUES (?, 'weekly', ?, ?, ?, ?, ?)",
+                        (m.user_id, weekday, start, minutes, zone, stamp),
+                    )
+                    inserted += 1
+    log.info("seeded %d weekly window(s) of free time", inserted)
+    return inserted
 
 
 async def demo_mentors_present(db: Database) -> list[DemoMentor]:
@@ -162,5 +188,5 @@ async def demo_mentors_present(db: Database) -> list[DemoMentor]:
 async def seed(db: Database, now: datetime, *, approved_by: int | None = None) -> int:
     """All the demo data; returns the number of mentors inserted."""
     inserted = await seed_mentors(db, now, approved_by=approved_by)
-    await seed_slots(db)
+    await seed_slots(db, now)
     return inserted

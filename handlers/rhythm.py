@@ -1,0 +1,293 @@
+"""The mentorship's rhythm: a short agreement at the start (her goals, how often to meet),
+a monthly check-in on the goals, a gentle nudge when a pair has not met for a month, and at
+the programme's length a closing survey and completion.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.mentorships import Mentorship
+from bot.db.sessions import Rhythm
+from bot.domain import GOAL_LABELS, Goal
+from bot.i18n import N_, Translator
+from bot.mentorship import clean_message
+from bot.onboarding import InvalidAnswer
+from bot.services import Services
+from bot.sessions import (
+    CHECKIN_EVERY,
+    COMMENT_MAX,
+    MEET_EVERY_DAYS,
+    RATINGS,
+    REFUSALS,
+    Refused,
+    RhythmStep,
+    rhythm_due,
+)
+from handlers import inputs
+
+# handlers.mentorship calls `begin` from its introduction, so its helpers are reached
+# through the module at call time rather than imported by name (a cycle otherwise).
+from handlers import mentorship as ship
+from handlers.ticks import add_tick
+
+log = logging.getLogger(__name__)
+
+MEET_LABELS = {
+    7: N_("Every week"),
+    14: N_("Every two weeks"),
+    30: N_("Once a month"),
+}
+
+
+async def goals_text(services: Services, t: Translator, mentee_id: int) -> str:
+    profile = await services.profiles.get(mentee_id)
+    goals = sorted(profile.answers.goals) if profile else []
+    labels = [t(GOAL_LABELS[Goal(g)]) for g in goals if g in Goal._value2member_map_]
+    return ", ".join(labels) or "—"
+
+
+async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
+    """A new mentorship: its rhythm starts, and both are asked how often they'd like to meet."""
+    if not await services.sessions.start_rhythm(mentorship.id, mentorship.started_at):
+        return
+    for viewer in (mentorship.mentee_id, mentorship.mentor_id):
+        t, _ = await ship.reader_of(services, viewer)
+        goals = await goals_text(services, t, mentorship.mentee_id)
+        if viewer == mentorship.mentee_id:
+            heading = t("Your goals: {goals}").format(goals=goals)
+        else:
+            heading = t("{name}'s goals: {goals}").format(
+                name=await ship.name_of(services, mentorship.mentee_id), goals=goals
+            )
+        text = "\n\n".join(
+            [
+                "🤝 <b>" + t("Your agreement") + "</b>",
+                heading,
+                t(
+                    "How often would you like to meet? Either of you can choose, and you'll "
+                    "both see it. The programme runs for six months, with a short check-in "
+                    "each month."
+                ),
+            ]
+        )
+        rows = [
+            [InlineKeyboardButton(t(label), callback_data=cb("rhy", "every", mentorship.id, days))]
+            for days, label in MEET_LABELS.items()
+        ]
+        await ship.deliver(bot, services, viewer, text, InlineKeyboardMarkup(rows))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query, t = update.callback_query, context.t
+    data = parse_callback(query.data)
+    target = data.int_arg(0) if data else None
+    value = data.int_arg(1) if data else None
+    action = ACTIONS.get(data.action) if data else None
+    if target is None or action is None:
+        await ship.stale(update, context)
+        return
+    try:
+        await action(update, context, target, value)
+    except Refused as refused:
+        await query.answer(t(REFUSALS[refused.code]), show_alert=True)
+
+
+async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    if days not in MEET_EVERY_DAYS:
+        await ship.stale(update, context)
+        return
+    user_id = query.from_user.id
+    await services.sessions.agree(mentorship_id, user_id, days, services.clock.now())
+    await query.answer(t("Agreed ✓"))
+    await query.edit_message_text(
+        t("Agreed: {often}. /book picks a time, and /sessions lists your sessions.").format(
+            often=t(MEET_LABELS[days]).lower()
+        )
+    )
+    m = await services.mentorships.get(mentorship_id)
+    if m is not None:
+        other = m.other(user_id)
+        their_t, _ = await ship.reader_of(services, other)
+        await ship.deliver(
+            context.bot,
+            services,
+            other,
+            their_t(N_("{name} chose how often you'll meet: {often}.")).format(
+                name=await ship.name_of(services, user_id), often=their_t(MEET_LABELS[days]).lower()
+            ),
+        )
+
+
+def rating_rows(action: str, checkin_id: int) -> list[list[InlineKeyboardButton]]:
+    return [
+        [
+            InlineKeyboardButton(str(n), callback_data=cb("rhy", action, checkin_id, n))
+            for n in RATINGS
+        ]
+    ]
+
+
+async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    if n not in RATINGS:
+        await ship.stale(update, context)
+        return
+    checkin = await services.sessions.answer_checkin(
+        checkin_id, query.from_user.id, n, services.clock.now()
+    )
+    await query.answer(t("Saved ✓"))
+    if checkin.kind == "monthly":
+        await query.edit_message_text(t("Thank you! 💛 Keep going, you're doing great."))
+        return
+    await inputs.expect(context, query.from_user.id, "closing_comment", checkin_id)
+    await query.edit_message_text(
+        t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip."),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t("Skip"), callback_data=cb("rhy", "skip", checkin_id))]]
+        ),
+    )
+
+
+async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> None:
+    query, services = update.callback_query, context.services
+    await services.sessions.checkin(checkin_id, query.from_user.id)
+    await services.inputs.clear(query.from_user.id)
+    await query.answer()
+    await query.edit_message_text(farewell(context.t))
+
+
+def farewell(t: Translator) -> str:
+    return t("Thank you for being part of the programme! 💛")
+
+
+@inputs.reader("closing_comment")
+async def read_closing_comment(
+    update: Update, context: Context, ref: str, text: str | None
+) -> None:
+    services, t, user_id = context.services, context.t, update.effective_user.id
+    try:
+        if text is None:
+            raise InvalidAnswer("not_text")
+        comment = clean_message(text, COMMENT_MAX)
+        await services.sessions.comment_checkin(int(ref), user_id, comment)
+    except InvalidAnswer as error:
+        await inputs.expect(context, user_id, "closing_comment", ref)
+        await update.effective_message.reply_text(
+            t("That is too long: please keep it under {n} characters.").format(n=COMMENT_MAX)
+            if error.code == "too_long"
+            else t("Please type your comment as text.")
+        )
+        return
+    except Refused as refused:
+        await update.effective_message.reply_text(t(REFUSALS[refused.code]))
+        return
+    await update.effective_message.reply_text(farewell(t))
+
+
+# --- the tick --------------------------------------------------------------------------------
+
+
+async def rhythm_tick(app: Application) -> None:
+    services: Services = app.bot_data.services
+    now = services.clock.now()
+    await services.sessions.add_missing_rhythms()
+    for rhythm in await services.sessions.rhythms():
+        for step in rhythm_due(rhythm.state, now):
+            if step == RhythmStep.CLOSING:
+                if await services.sessions.close(rhythm.mentorship_id, now):
+                    await send_closing(app.bot, services, rhythm, now)
+            elif step == RhythmStep.CHECKIN:
+                due = rhythm.state.next_checkin_at
+                assert due is not None
+                following = due + CHECKIN_EVERY
+                while following <= now:  # back after a long downtime: one check-in, not many
+                    following += CHECKIN_EVERY
+                if await services.sessions.claim_checkin(rhythm.mentorship_id, due, following):
+                    await send_checkin(app.bot, services, rhythm, now)
+            elif step == RhythmStep.QUIET and await services.sessions.claim_quiet_nudge(
+                rhythm.mentorship_id, rhythm.state.quiet_nudged_at, now
+            ):
+                await send_quiet_nudge(app.bot, services, rhythm)
+
+
+async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
+    for viewer in (rhythm.mentee_id, rhythm.mentor_id):
+        t, _ = await ship.reader_of(services, viewer)
+        goals = await goals_text(services, t, rhythm.mentee_id)
+        if viewer == rhythm.mentee_id:
+            question = t(
+                "🌱 Monthly check-in: how far have you come towards your goals ({goals})? "
+                "1 = just starting, 5 = reached them."
+            ).format(goals=goals)
+        else:
+            question = t(
+                "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
+                "1 = just starting, 5 = reached them."
+            ).format(name=await ship.name_of(services, rhythm.mentee_id), goals=goals)
+        checkin_id = await services.sessions.new_checkin(
+            rhythm.mentorship_id, viewer, "monthly", now
+        )
+        await ship.deliver(
+            bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id))
+        )
+
+
+async def send_quiet_nudge(bot: Bot, services: Services, rhythm: Rhythm) -> None:
+    for viewer in (rhythm.mentee_id, rhythm.mentor_id):
+        t, _ = await ship.reader_of(services, viewer)
+        name = await ship.name_of(
+            services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
+        )
+        line = t("👋 It's been a while since you and {name} last met.").format(name=name)
+        if viewer == rhythm.mentee_id:
+            line += " " + t("How about a session? /book picks a time.")
+        else:
+            line += " " + t("A short call can help her keep going: /slots shows your free time.")
+        await ship.deliver(bot, services, viewer, line)
+
+
+async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
+    for viewer in (rhythm.mentee_id, rhythm.mentor_id):
+        t, _ = await ship.reader_of(services, viewer)
+        other = rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
+        lines = [
+            "🎓 "
+            + t(
+                "Six months together! Your mentorship with {name} is now complete. "
+                "Thank you for the time you gave each other."
+            ).format(name=await ship.name_of(services, other)),
+            t("Looking back, how much did it help towards the goals? 1 = a little, 5 = a lot."),
+        ]
+        if viewer == rhythm.mentee_id:
+            lines.append(t("Whenever you are ready, /mentors finds you a new mentor."))
+        checkin_id = await services.sessions.new_checkin(
+            rhythm.mentorship_id, viewer, "closing", now
+        )
+        await ship.deliver(
+            bot,
+            services,
+            viewer,
+            "\n\n".join(lines),
+            InlineKeyboardMarkup(rating_rows("close", checkin_id)),
+        )
+
+
+ACTIONS = {
+    "every": on_every,
+    "chk": on_checkin,
+    "close": on_checkin,
+    "skip": on_skip,
+}
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))
+    add_tick(app, "mentorship rhythm", rhythm_tick)

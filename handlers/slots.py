@@ -1,0 +1,448 @@
+"""`/slots`: a mentor publishes her free time (weekly windows, or one-off slots picked on a
+calendar), lists and deletes it, and turns auto-confirm on or off. `/timezone`: anyone sets
+the zone her times are shown in, from a short list or by typing an IANA name.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_day_names
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.sessions import SlotRefused, SlotRow
+from bot.i18n import N_, Translator
+from bot.sessions import (
+    BUFFER_MINUTES,
+    COMMON_ZONES,
+    MIN_NOTICE,
+    ONE_OFF_DAYS,
+    find_zone,
+    utc_offset_label,
+)
+from bot.slots import SlotError, parse_time_of_day
+from handlers import inputs
+from handlers.mentorship import stale
+
+WINDOW_LENGTHS = (60, 90, 120, 180, 240)  # minutes offered for a new window or slot
+DAYS_PER_PAGE = 15
+
+SLOT_ERRORS = {
+    SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
+    SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
+    SlotError.TOO_LONG: N_("A free time can be at most 8 hours long."),
+    SlotError.OVERLAPS: N_(
+        "This overlaps free time you have already published. /slots shows it all."
+    ),
+}
+
+
+# Whole phrases, so that each language can decline the day as its grammar needs.
+EVERY_WEEKDAY = (
+    N_("Every Monday"),
+    N_("Every Tuesday"),
+    N_("Every Wednesday"),
+    N_("Every Thursday"),
+    N_("Every Friday"),
+    N_("Every Saturday"),
+    N_("Every Sunday"),
+)
+
+
+def hours_label(t: Translator, minutes: int) -> str:
+    if minutes % 60 == 0:
+        return t.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+    return t("{n} min").format(n=minutes)
+
+
+def weekday_names(t: Translator, width: str = "wide") -> dict[int, str]:
+    return dict(get_day_names(width, context="stand-alone", locale=t.locale))
+
+
+def wall_clock(t: Translator, at: time, zone: ZoneInfo) -> str:
+    return t.time(datetime.combine(date(2025, 1, 6), at, tzinfo=zone), zone)
+
+
+def slot_label(t: Translator, slot: SlotRow, zone: ZoneInfo) -> str:
+    if slot.kind == "weekly":
+        own = ZoneInfo(slot.zone)
+        start = parse_time_of_day(slot.start_local or "00:00")
+        end = (datetime.combine(date(2025, 1, 6), start) + timedelta(minutes=slot.minutes)).time()
+        every = t(EVERY_WEEKDAY[slot.weekday or 0])
+        label = f"{every}, {wall_clock(t, start, own)}–{wall_clock(t, end, own)}"
+        return label if slot.zone == zone.key else f"{label} ({slot.zone})"
+    assert slot.starts_at is not None
+    end = slot.starts_at + timedelta(minutes=slot.minutes)
+    return f"{t.datetime(slot.starts_at, zone)}–{t.time(end, zone)}"
+
+
+async def is_mentor(context: Context, user_id: int) -> bool:
+    profile = await context.services.profiles.get(user_id)
+    return profile is not None and profile.role == "mentor" and profile.completed_at is not None
+
+
+async def slots_view(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    services, t, zone = context.services, context.t, context.zone
+    slots = await services.sessions.slots(user_id, services.clock.now())
+    auto = await services.sessions.auto_confirm(user_id)
+    lines = ["🗓 <b>" + t("Your free time") + "</b>"]
+    if slots:
+        lines += ["• " + html.escape(slot_label(t, slot, zone)) for slot in slots]
+    else:
+        lines.append(t("You haven't published any free time yet."))
+    lines += [
+        "",
+        t(
+            "Mentees book one-hour sessions inside these times, at least {hours} hours ahead, "
+            "with {buffer} minutes kept free between sessions. Times are in {zone}."
+        ).format(
+            hours=int(MIN_NOTICE.total_seconds() // 3600),
+            buffer=BUFFER_MINUTES,
+            zone=html.escape(zone.key),
+        ),
+        t("Auto-confirm bookings: on") if auto else t("Auto-confirm bookings: off"),
+    ]
+    rows = [
+        [
+            InlineKeyboardButton(
+                "🗑 " + slot_label(t, slot, zone), callback_data=cb("slot", "del", slot.id)
+            )
+        ]
+        for slot in slots
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton("➕ " + t("Weekly time"), callback_data=cb("slot", "week")),
+            InlineKeyboardButton("➕ " + t("One-off time"), callback_data=cb("slot", "once", 0)),
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("Turn auto-confirm off") if auto else t("Turn auto-confirm on"),
+                callback_data=cb("slot", "auto", 0 if auto else 1),
+            )
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def show_slots(update: Update, context: Context) -> None:
+    user_id = update.effective_user.id
+    if not await is_mentor(context, user_id):
+        await update.effective_message.reply_text(
+            context.t("Free time is for mentors. Mentees book a session with /book.")
+        )
+        return
+    text, markup = await slots_view(context, user_id)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def refresh(update: Update, context: Context) -> None:
+    text, markup = await slots_view(context, update.callback_query.from_user.id)
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    data = parse_callback(query.data)
+    action = ACTIONS.get(data.action) if data else None
+    if action is None or not await is_mentor(context, query.from_user.id):
+        await stale(update, context)
+        return
+    await action(update, context, data.args)
+
+
+async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    query, t = update.callback_query, context.t
+    slot_id = int(args[0]) if args and args[0].isdigit() else 0
+    deleted = await context.services.sessions.delete_slot(slot_id, query.from_user.id)
+    await query.answer(
+        t("Deleted ✓ Sessions already booked in it stay booked.")
+        if deleted
+        else t("This free time was already deleted.")
+    )
+    await refresh(update, context)
+
+
+async def on_auto(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    on = args[:1] == ("1",)
+    await context.services.sessions.set_auto_confirm(update.callback_query.from_user.id, on)
+    await update.callback_query.answer(
+        context.t("Bookings are now confirmed at once.")
+        if on
+        else context.t("You'll confirm each booking yourself.")
+    )
+    await refresh(update, context)
+
+
+async def on_week(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    t = context.t
+    names = weekday_names(t)
+    buttons = [
+        InlineKeyboardButton(names[day], callback_data=cb("slot", "wd", day)) for day in range(7)
+    ]
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(
+        t("Which day of the week are you free?"),
+        reply_markup=InlineKeyboardMarkup(
+            [buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]
+        ),
+    )
+
+
+def back_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("slot", "list"))
+
+
+async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    await update.callback_query.answer()
+    await refresh(update, context)
+
+
+async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    query, t = update.callback_query, context.t
+    if not args or args[0] not in "0123456" or len(args[0]) != 1:
+        await stale(update, context)
+        return
+    await query.answer()
+    await inputs.expect(context, query.from_user.id, "slot_time", f"w{args[0]}")
+    await query.edit_message_text(
+        t("{every}: what time does it start? Type it like 18:30 ({zone} time).").format(
+            every=t(EVERY_WEEKDAY[int(args[0])]), zone=html.escape(context.zone.key)
+        )
+    )
+
+
+async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    """The date picker: the next ONE_OFF_DAYS days in her zone, a page at a time."""
+    query, t, zone = update.callback_query, context.t, context.zone
+    page = int(args[0]) if args and args[0].isdigit() else 0
+    today = context.services.clock.now().astimezone(zone).date()
+    days = [today + timedelta(days=n) for n in range(ONE_OFF_DAYS)]
+    pages = (len(days) + DAYS_PER_PAGE - 1) // DAYS_PER_PAGE
+    page = min(page, pages - 1)
+    shown = days[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]
+    buttons = [
+        InlineKeyboardButton(
+            t.date(datetime.combine(day, time(12), tzinfo=zone), zone),
+            callback_data=cb("slot", "date", day.strftime("%Y%m%d")),
+        )
+        for day in shown
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    paging = []
+    if page > 0:
+        paging.append(InlineKeyboardButton("◀️", callback_data=cb("slot", "once", page - 1)))
+    if page < pages - 1:
+        paging.append(InlineKeyboardButton("▶️", callback_data=cb("slot", "once", page + 1)))
+    if paging:
+        rows.append(paging)
+    rows.append([back_button(t)])
+    await query.answer()
+    await query.edit_message_text(
+        t("Which day? (the next {n} days)").format(n=ONE_OFF_DAYS),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+def parse_day(code: str) -> date | None:
+    try:
+        return datetime.strptime(code, "%Y%m%d").date() if len(code) == 8 else None
+    except ValueError:
+        return None
+
+
+async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    query, t, zone = update.callback_query, context.t, context.zone
+    day = parse_day(args[0]) if args else None
+    today = context.services.clock.now().astimezone(zone).date()
+    if day is None or not today <= day < today + timedelta(days=ONE_OFF_DAYS):
+        await query.answer(t("Please pick a day from the calendar."), show_alert=True)
+        return
+    await query.answer()
+    await inputs.expect(context, query.from_user.id, "slot_time", f"d{args[0]}")
+    await query.edit_message_text(
+        t("What time does it start on {date}? Type it like 18:30 ({zone} time).").format(
+            date=t.date(datetime.combine(day, time(12), tzinfo=zone), zone),
+            zone=html.escape(zone.key),
+        )
+    )
+
+
+@inputs.reader("slot_time")
+async def read_time(update: Update, context: Context, ref: str, text: str | None) -> None:
+    t, user_id, message = context.t, update.effective_user.id, update.effective_message
+    try:
+        at = parse_time_of_day(text or "")
+    except ValueError:
+        await inputs.expect(context, user_id, "slot_time", ref)
+        await message.reply_text(t("Please type the time like 18:30, or /cancel to stop."))
+        return
+    hhmm = at.strftime("%H%M")
+    action = "lenw" if ref.startswith("w") else "leno"
+    buttons = [
+        InlineKeyboardButton(
+            hours_label(t, minutes), callback_data=cb("slot", action, ref[1:], hhmm, minutes)
+        )
+        for minutes in WINDOW_LENGTHS
+    ]
+    await message.reply_text(
+        t("How long are you free from {time}?").format(time=wall_clock(t, at, context.zone)),
+        reply_markup=InlineKeyboardMarkup([buttons[0:3], buttons[3:], [back_button(t)]]),
+    )
+
+
+def parse_length(args: tuple[str, ...]) -> tuple[str, time, int] | None:
+    if len(args) != 3 or not args[2].isdigit() or int(args[2]) not in WINDOW_LENGTHS:
+        return None
+    try:
+        at = parse_time_of_day(f"{args[1][:2]}:{args[1][2:]}")
+    except ValueError:
+        return None
+    return args[0], at, int(args[2])
+
+
+async def on_length_weekly(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    parsed = parse_length(args)
+    if parsed is None or parsed[0] not in ("0", "1", "2", "3", "4", "5", "6"):
+        await stale(update, context)
+        return
+    weekday, at, minutes = parsed
+    services, query = context.services, update.callback_query
+    try:
+        await services.sessions.add_weekly(
+            query.from_user.id, int(weekday), at, minutes, context.zone.key, services.clock.now()
+        )
+    except SlotRefused as refused:
+        await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
+        return
+    await query.answer(context.t("Saved ✓"))
+    await refresh(update, context)
+
+
+async def on_length_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
+    parsed = parse_length(args)
+    day = parse_day(parsed[0]) if parsed else None
+    if parsed is None or day is None:
+        await stale(update, context)
+        return
+    _, at, minutes = parsed
+    services, query, zone = context.services, update.callback_query, context.zone
+    # fold=0: in the hour the clocks go back, the first of the two 01:30s.
+    start = datetime.combine(day, at, tzinfo=zone)
+    try:
+        await services.sessions.add_one_off(
+            query.from_user.id, start, minutes, zone.key, services.clock.now()
+        )
+    except SlotRefused as refused:
+        await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
+        return
+    await query.answer(context.t("Saved ✓"))
+    await refresh(update, context)
+
+
+ACTIONS = {
+    "list": on_list,
+    "del": on_delete,
+    "auto": on_auto,
+    "week": on_week,
+    "wd": on_weekday,
+    "once": on_once,
+    "date": on_date,
+    "lenw": on_length_weekly,
+    "leno": on_length_once,
+}
+
+
+# --- /timezone ----------------------------------------------------------------------------------
+
+
+async def show_timezone(update: Update, context: Context) -> None:
+    t, zone = context.t, context.zone
+    now = context.services.clock.now()
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index)
+            )
+        ]
+        for index, (name, label) in enumerate(COMMON_ZONES)
+    ]
+    rows.append([InlineKeyboardButton("⌨️ " + t("Type another"), callback_data=cb("tz", "type"))])
+    await update.effective_message.reply_text(
+        t(
+            "Your time zone is {zone} (it's {time} there now). Sessions and reminders are shown "
+            "in it. Choose yours, or type its name, like Europe/Berlin."
+        ).format(zone=html.escape(zone.key), time=t.time(now, zone)),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def on_timezone_button(update: Update, context: Context) -> None:
+    query, t = update.callback_query, context.t
+    data = parse_callback(query.data)
+    if data is not None and data.action == "type":
+        await query.answer()
+        await inputs.expect(context, query.from_user.id, "timezone")
+        await query.message.reply_text(
+            t("Type your time zone's name, like Europe/Berlin or Asia/Almaty.")
+        )
+        return
+    index = data.int_arg(0) if data else None
+    if index is None or index >= len(COMMON_ZONES):
+        await stale(update, context)
+        return
+    name = COMMON_ZONES[index][0]
+    await set_zone(context, query.from_user.id, name)
+    await query.answer(t("Saved ✓"))
+    await query.edit_message_text(zone_saved(context, name))
+
+
+def zone_saved(context: Context, name: str) -> str:
+    t, zone = context.t, ZoneInfo(name)
+    return t("Done: your time zone is {zone}. It's {time} there now.").format(
+        zone=html.escape(name), time=t.time(context.services.clock.now(), zone)
+    )
+
+
+async def set_zone(context: Context, user_id: int, name: str) -> None:
+    await context.services.users.set_timezone(user_id, name)
+    context.user_record = await context.services.users.get(user_id)
+
+
+@inputs.reader("timezone")
+async def read_timezone(update: Update, context: Context, ref: str, text: str | None) -> None:
+    t, user_id, message = context.t, update.effective_user.id, update.effective_message
+    name = find_zone(text or "")
+    if name is None:
+        await inputs.expect(context, user_id, "timezone")
+        if text is None:
+            await message.reply_text(t("Please type the name as text, like Europe/Berlin."))
+            return
+        await message.reply_text(
+            t(
+                "I don't know the time zone “{name}”. Please type a name like Europe/Berlin or "
+                "Asia/Bishkek, or /cancel."
+            ).format(name=html.escape(text.strip()[:64]))
+        )
+        return
+    await set_zone(context, user_id, name)
+    await message.reply_text(zone_saved(context, name))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("slots", show_slots))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("slot")))
+    app.add_handler(CommandHandler("timezone", show_timezone))
+    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=pattern("tz")))

@@ -1,0 +1,122 @@
+"""Reminders survive a kill -9: planned by a bot process that dies before they are due, they
+are sent once by the bot that comes back after their moment, or marked missed if the session
+has begun; a reminder the dead bot was in the middle of sending is never sent again."""
+
+import signal
+import sqlite3
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.db import Database
+from bot.db.mentorships import MentorshipRepository
+from bot.db.profiles import ProfileRepository
+from bot.db.sessions import SessionRepository
+from bot.db.users import UserRepository
+from bot.i18n import translator
+from handlers.ticks import run_ticks
+from tests.e2e.test_onboarding_durability import start_bot_process
+from tests.e2e.test_reminders import reminders_seen
+from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+
+
+def whole_hour(moment, hours):
+    return (moment + timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+
+
+async def prepare(database_path, now, mentor, *mentees_and_starts):
+    """People, mentorships and free slots, written before the bot process starts."""
+    db = Database(database_path)
+    await db.open()
+    try:
+        users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
+        mentorships, sessions = MentorshipRepository(db), SessionRepository(db)
+        await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
+        for mentee, start in mentees_and_starts:
+            await add_mentee(users, profiles, mentee.id, now, name=mentee.name)
+            request = await mentorships.create_request(mentee.id, mentor.id, now)
+            await mentorships.accept(request.id, mentor.id, now)
+            await sessions.add_one_off(mentor.id, start, 60, "Asia/Bishkek", now)
+    finally:
+        await db.close()
+
+
+async def book_and_confirm(mentee, mentor, start):
+    label = translator("en").datetime(start, BISHKEK)
+    await mentee.send("/book")
+    await mentee.press(label)
+    await mentee.press("✅ Book it")
+    await mentee.sees("I've asked Aigul to confirm")
+    request = await mentor.sees(f"{mentee.name} would like a session with you")
+    assert await mentor.press("✅ Confirm", request.message_id) == "Confirmed ✓"
+    await mentee.sees("Your session is confirmed")
+
+
+def rows(database_path, sql, *params):
+    with sqlite3.connect(database_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
+    emulator, users, database_path, runner, clock, monkeypatch
+):
+    aida, bermet, aigul = (
+        users.new("Aida", "en"),
+        users.new("Bermet", "en"),
+        users.new("Aigul", "en"),
+    )
+    later = whole_hour(clock.now(), 8)  # Aida's session
+    sooner = whole_hour(clock.now(), 4)  # Bermet's: it will have begun by the restart
+    await prepare(database_path, clock.now(), aigul, (aida, later), (bermet, sooner))
+
+    monkeypatch.setenv("REMINDER_OFFSETS", "2h,1h")
+    process = await start_bot_process(emulator, database_path)
+    try:
+        await book_and_confirm(aida, aigul, later)
+        await book_and_confirm(bermet, aigul, sooner)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    assert rows(database_path, "SELECT COUNT(*), MIN(status), MAX(status) FROM reminders") == [
+        (8, "pending", "pending")
+    ]
+    # As if the dead bot had claimed Aigul's 2-hour reminder and died in the middle of sending it.
+    with sqlite3.connect(database_path) as conn:
+        conn.execute(
+            "UPDATE reminders SET status = 'sending', attempts = 1 WHERE recipient_id = ?"
+            " AND offset_seconds = 7200 AND due_at = ?",
+            (aigul.id, (later - timedelta(hours=2)).isoformat()),
+        )
+
+    # The bot is down past the 2-hour moment of Aida's session and past Bermet's start.
+    clock.advance(later - timedelta(minutes=90) - clock.now())
+    app = await runner.start(REMINDER_OFFSETS="2h,1h")
+    app.job_queue.scheduler.pause()  # the test runs the ticks itself
+    await run_ticks(app)
+    await run_ticks(app)
+    (hers,) = reminders_seen(emulator, aida)
+    assert "in 90 minutes" in hers.text and "Aigul" in hers.text
+    assert reminders_seen(emulator, aigul) == []  # hers may have gone out before the crash
+    assert reminders_seen(emulator, bermet) == []
+    by_session = rows(
+        database_path,
+        "SELECT s.starts_at, r.recipient_id, r.offset_seconds, r.status, r.error FROM reminders r"
+        " JOIN sessions s ON s.id = r.session_id ORDER BY 1, 2, 3",
+    )
+    expected = {
+        (later.isoformat(), aida.id, 3600): ("pending", None),
+        (later.isoformat(), aida.id, 7200): ("sent", None),
+        (later.isoformat(), aigul.id, 3600): ("pending", None),
+        (later.isoformat(), aigul.id, 7200): ("sent", "uncertain: the bot stopped while sending"),
+    }
+    for person in (bermet.id, aigul.id):
+        for offset in (3600, 7200):
+            expected[(sooner.isoformat(), person, offset)] = ("missed", None)
+    assert {row[:3]: row[3:] for row in by_session} == expected
+
+    clock.advance(timedelta(minutes=30))
+    await run_ticks(app)
+    await run_ticks(app)
+    assert len(reminders_seen(emulator, aida)) == 2 and len(reminders_seen(emulator, aigul)) == 1
+    assert "in 1 hour" in reminders_seen(emulator, aigul)[0].text

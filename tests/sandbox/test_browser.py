@@ -281,3 +281,101 @@ async def test_her_text_is_shown_as_typed_and_the_clock_and_new_personas_work(pa
     await page.set_viewport_size({"width": 1280, "height": 800})
     await expect(page.locator(".side-head")).to_be_visible()
     await shot(page, "11-wide-screen")
+
+
+@pytest.fixture
+async def seeded_sandbox(tmp_path):
+    async with Sandbox(
+        port=0,
+        database_path=tmp_path / "sandbox.sqlite3",
+        environ={},
+        env_file=None,
+        poll_timeout=1,
+        seed=True,
+    ) as sb:
+        yield sb
+
+
+@pytest.fixture
+async def seeded_page(chromium, seeded_sandbox):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, args=ARGS)
+        try:
+            tab = await browser.new_page(viewport=PHONE, device_scale_factor=1)
+            await tab.goto(seeded_sandbox.url)
+            await expect(tab.locator(".persona").first).to_be_visible(timeout=WAIT)
+            yield tab
+        finally:
+            await browser.close()
+
+
+async def click(page: Page, label: str) -> None:
+    """Press the newest inline button with exactly this label, as she would."""
+    button = page.get_by_role("button", name=label, exact=True).last
+    await expect(button).to_be_visible(timeout=WAIT)
+    await button.click()
+
+
+async def type_in(page: Page, text: str) -> None:
+    await page.locator("#text").fill(text)
+    await page.locator("#text").press("Enter")
+
+
+async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_admin_broadcasts(
+    seeded_page, seeded_sandbox
+):
+    page, emu = seeded_page, seeded_sandbox.emulator
+    await persona(page, AIDA.user_id).click()
+    await type_in(page, "/start")
+    await click(page, "English")
+    for label in ("I want a mentor", "I agree", "18 or older"):
+        await click(page, label)
+    await expect(page.get_by_text("What should I call you?", exact=False)).to_be_visible(timeout=WAIT)
+    await type_in(page, "Aida")
+    for label in ("Bishkek", "At university", "Software and IT", "Done ✔️",
+                  "Finding a first job or internship", "Done ✔️", "Russian", "English", "Done ✔️",
+                  "Weekday evenings", "Done ✔️", "Online", "✅ Confirm"):
+        await click(page, label)
+    await expect(page.get_by_text("Your profile is ready!", exact=False)).to_be_visible(timeout=WAIT)
+    await shot(page, "12-onboarded")
+
+    await type_in(page, "/story")
+    await expect(page.locator("img.photo").last).to_be_visible(timeout=WAIT)
+    await expect(page.get_by_role("button", name="📖 Another story", exact=True)).to_be_visible()
+    await shot(page, "13-picture-card")
+
+    await type_in(page, "/mentors")
+    await click(page, "📨 Request")
+    await click(page, "📨 Send without a note")
+    def request_card():
+        for uid in range(800001, 800007):
+            for message in emu.bot_messages(uid):
+                for row in message.keyboard:
+                    if any(b.get("callback_data", "").startswith("v1:req:acc:") for b in row):
+                        return message
+        return None
+
+    card = await emu.wait_for(request_card)
+    accept = next(b["text"] for row in card.keyboard for b in row if b["callback_data"].startswith("v1:req:acc:"))
+    await persona(page, card.chat_id).click()
+    await expect(page.get_by_role("button", name=accept, exact=True)).to_be_visible(timeout=WAIT)
+    await expect(page.get_by_text("Aida", exact=False).first).to_be_visible()
+    await shot(page, "14-mentor-receives-the-request")
+
+    await persona(page, ADMIN.user_id).click()
+    await type_in(page, "/start")
+    await click(page, "English")
+    await type_in(page, "/broadcast")
+    await click(page, "✍️ A message")
+    for text in ("Саламатсызбы!", "Здравствуйте!", "Hello from the programme!"):
+        await expect(page.get_by_text("Send the message in", exact=False).last).to_be_visible(timeout=WAIT)
+        await type_in(page, text)
+    await click(page, "Everyone")
+    await click(page, "✅ Send")
+    await expect(page.get_by_text("finished", exact=False).last).to_be_visible(timeout=WAIT)
+    await shot(page, "15-admin-broadcast")
+    for user_id, text in ((AIDA.user_id, "Hello from the programme!"), (ADMIN.user_id, "Hello from the programme!")):
+        await persona(page, user_id).click()
+        await expect(bubble(page, text).last).to_be_visible(timeout=WAIT)
+    await shot(page, "16-everyone-sees-it")

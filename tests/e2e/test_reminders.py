@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
 from bot.sessions import MIN_NOTICE
-from handlers.booking import both_confirmed
+from handlers.session_card import both_confirmed
 from handlers.ticks import run_ticks
 from tests.e2e.test_matching import db_rows
 from tests.e2e.test_sessions import confirmed_session, free_hour, pair
@@ -65,13 +65,13 @@ async def test_both_reminders_arrive_once_each_in_each_ones_language(
     (his,) = reminders_seen(emulator, aigul)
     assert translator("ru").datetime(start, BISHKEK) in hers.text and "Aigul" in hers.text
     assert translator("ky").datetime(start, BISHKEK) in his.text and "Aida" in his.text
-    assert "in 2 hours" in hers.text and session.meeting_link in hers.text
-    assert aida.buttons(hers) == ["✅ I'll be there", "🔁 Reschedule", "✖️ Cancel"]
+    assert "через 2 часа" in hers.text and session.meeting_link in hers.text  # she reads Russian
+    assert aida.buttons(hers) == ["✅ Я приду", "🔁 Перенести", "✖️ Отменить"]
 
     await advance_to(runner, clock, start - timedelta(hours=1))
     await run_ticks(runner.app)
     assert len(reminders_seen(emulator, aida)) == len(reminders_seen(emulator, aigul)) == 2
-    assert "in 1 hour" in reminders_seen(emulator, aida)[-1].text
+    assert "через 1 час" in reminders_seen(emulator, aida)[-1].text
     assert {s for _, _, s in statuses(runner)} == {"sent"}
 
 
@@ -221,4 +221,5 @@ async def test_a_failed_send_is_retried_then_reported_and_a_blocked_one_marked(
     )
     assert tuple(row) == ("failed", 6)
     assert len(reminders_seen(emulator, aida)) == 2
-    await admin.sees("A session reminder could not be sent to Aida")
+    # The admin never chose a language, so she reads the default, Russian.
+    await admin.sees("Не удалось отправить напоминание о встрече", "Aida")

@@ -195,7 +195,7 @@ async def test_a_minors_session_invites_an_adult_observer_and_shows_no_contacts(
     dana, aigul, mentorship = await pair(runner, users, mentee="Dana", minor=True)
     start = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, start)
-    from handlers.booking import both_confirmed
+    from handlers.session_card import both_confirmed
 
     await both_confirmed(runner.app.bot, runner.services, session, "Your session is confirmed! 🎉")
     hers = await dana.sees("Session with your mentor Aigul")
@@ -239,4 +239,4 @@ async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, us
     assert "Aigul" in upcoming and "Aigul" in past
     assert aida.buttons(shown) == ["📅 " + ru.datetime(second, BISHKEK)]
     await aida.press("📅 " + ru.datetime(second, BISHKEK))
-    await aida.sees_buttons("🔁 Reschedule", "✖️ Cancel")
+    await aida.sees_buttons("🔁 Перенести", "✖️ Отменить")

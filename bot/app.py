@@ -17,9 +17,35 @@ from bot.db import Database
 from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
-from handlers import admin, admin_broadcast, common, delivery, menu, onboarding, profile, start, stories, stray, vetting
-from handlers import admin_cards, admin_export, admin_reports, admin_stats, cohort, matching, mentorship, requests
-from handlers import booking, reminders, rhythm, sessions, slots
+from handlers import (
+    admin,
+    admin_broadcast,
+    admin_cards,
+    admin_export,
+    admin_reports,
+    admin_stats,
+    booking,
+    cohort,
+    common,
+    delivery,
+    feedback,
+    matching,
+    mentorship,
+    menu,
+    onboarding,
+    profile,
+    reminders,
+    request_expiry,
+    requests,
+    rhythm,
+    sessions,
+    slots,
+    start,
+    stories,
+    stray,
+    timezone,
+    vetting,
+)
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -30,7 +56,10 @@ SANDBOX_TOKEN = "1:sandbox"
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, update_processor: BaseUpdateProcessor | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
     """Assemble the bot: defaults, rate limiter, handlers, lifecycle hooks."""
     clock = clock or Clock()
@@ -75,15 +104,21 @@ def build_application(
     start.register(app)
     profile.register(app)
     vetting.register(app)
-    # Finding a mentor, the mentor's answer, the mentorship itself, and admins' cohort matching.
+    # Finding a mentor, the mentor's answer (and its nudge and expiry ticks: expiry first), the
+    # mentorship itself, and admins' cohort matching.
     matching.register(app)
     requests.register(app)
+    request_expiry.register(app)
     mentorship.register(app)
     cohort.register(app)
-    # Sessions: free slots and time zones, booking, the sessions themselves, reminders, rhythm.
+    # Sessions: free slots and time zones, booking, the sessions themselves and the feedback after
+    # them (unconfirmed bookings are closed before feedback is asked: sessions' tick runs first),
+    # reminders, rhythm.
     slots.register(app)
+    timezone.register(app)
     booking.register(app)
     sessions.register(app)
+    feedback.register(app)
     reminders.register(app)
     rhythm.register(app)
     stories.register(app)

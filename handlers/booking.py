@@ -1,34 +1,25 @@
 """`/book`: a mentee picks one of her mentor's free slots (in her own time zone), adds an
-optional agenda, and the mentor confirms; both then get the session card and a .ics file.
-
-Also the session card itself, which every session journey shows.
+optional agenda, and books it; the mentor's Confirm and Decline are in handlers.booking_answer.
 """
 
 from __future__ import annotations
 
 import html
-import io
-import logging
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.calendar_file import session_ics
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorships import Mentorship
-from bot.db.sessions import SessionRow
+from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
 from bot.onboarding import InvalidAnswer
-from bot.services import Services
 from bot.sessions import (
     AGENDA_MAX,
     MAX_SLOTS_SHOWN,
-    MIN_NOTICE,
-    REFUSALS,
     Refusal,
     Refused,
     Status,
@@ -38,149 +29,9 @@ from bot.sessions import (
 from bot.slots import Slot
 from bot.video_room import new_room_link
 from handlers import inputs
-from handlers.mentorship import deliver, name_of, reader_of, stale
-
-log = logging.getLogger(__name__)
-
-
-def refusal_text(t: Translator, code: Refusal) -> str:
-    return t(REFUSALS[code]).format(hours=int(MIN_NOTICE.total_seconds() // 3600))
-
-
-def when_text(t: Translator, zone: ZoneInfo, session: SessionRow) -> str:
-    """'Tue, Mar 11 18:00–19:00' in the reader's zone."""
-    return f"{t.datetime(session.starts_at, zone)}–{t.time(session.ends_at, zone)}"
-
-
-# --- the session card ---------------------------------------------------------------------------
-
-
-async def card_text(
-    services: Services, t: Translator, zone: ZoneInfo, viewer: int, session: SessionRow
-) -> str:
-    other = session.other(viewer)
-    name = await name_of(services, other)
-    heading = (
-        t("Session with your mentor {name}")
-        if viewer == session.mentee_id
-        else t("Session with your mentee {name}")
-    )
-    lines = [
-        "📅 <b>" + heading.format(name=name) + "</b>",
-        "🕒 "
-        + t("{when} (your time, {zone})").format(
-            when=when_text(t, zone, session), zone=html.escape(zone.key)
-        ),
-    ]
-    if session.status == Status.CONFIRMED:
-        lines.append("✅ " + t("Confirmed"))
-    elif session.status == Status.REQUESTED and viewer == session.mentee_id:
-        lines.append("⏳ " + t("Waiting for {name} to confirm").format(name=name))
-    elif session.status == Status.REQUESTED:
-        lines.append("⏳ " + t("Waiting for your confirmation"))
-    elif session.status in (Status.CANCELLED, Status.DECLINED):
-        lines.append("✖️ " + t("Called off"))
-    if session.meeting_link:
-        lines.append(
-            "🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link))
-        )
-    if session.agenda:
-        lines.append("📝 " + t("Agenda: {agenda}").format(agenda=html.escape(session.agenda)))
-    if session.for_minor and viewer == session.mentee_id:
-        lines.append(
-            "🛡 "
-            + t(
-                "Because you are under 18, a parent or another adult you trust is welcome to "
-                "join the call as an observer."
-            )
-        )
-    elif session.for_minor:
-        lines.append(
-            "🛡 "
-            + t(
-                "{name} is under 18: an adult observer (a parent or teacher) may join the call. "
-                "Please meet only through this link and talk through the bot."
-            ).format(name=name)
-        )
-    return "\n".join(lines)
-
-
-def card_keyboard(t: Translator, session: SessionRow) -> InlineKeyboardMarkup | None:
-    if session.status not in (Status.REQUESTED, Status.CONFIRMED):
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "🔁 " + t("Reschedule"), callback_data=cb("ses", "mv", session.id)
-                ),
-                InlineKeyboardButton("✖️ " + t("Cancel"), callback_data=cb("ses", "cx", session.id)),
-            ]
-        ]
-    )
-
-
-async def send_card(
-    bot: Bot, services: Services, session: SessionRow, viewer: int, *, ics: bool, intro: str = ""
-) -> None:
-    """The card (and, once confirmed, the .ics) to one side, in her language and zone."""
-    t, zone = await reader_of(services, viewer)
-    text = await card_text(services, t, zone, viewer, session)
-    sent = await deliver(
-        bot, services, viewer, f"{intro}\n\n{text}" if intro else text, card_keyboard(t, session)
-    )
-    if sent is not None and ics:
-        await send_ics(bot, services, session, viewer, t)
-
-
-async def send_ics(
-    bot: Bot, services: Services, session: SessionRow, viewer: int, t: Translator
-) -> None:
-    """The calendar file, with the start in the mentor's zone and the meeting link."""
-    _, mentor_zone = await reader_of(services, session.mentor_id)
-    names = {
-        "mentee": html.unescape(await name_of(services, session.mentee_id)),
-        "mentor": html.unescape(await name_of(services, session.mentor_id)),
-    }
-    description = [t("Mentoring session: {mentee} and {mentor}").format(**names)]
-    if session.agenda:
-        description.append(t("Agenda: {agenda}").format(agenda=session.agenda))
-    if session.meeting_link:
-        description.append(t("Meeting link: {link}").format(link=session.meeting_link))
-    if session.for_minor:
-        description.append(t("An adult observer (a parent or teacher) may join the call."))
-    data = session_ics(
-        f"session-{await services.sessions.first_id(session.id)}@steminist-mentor-bot",
-        session.starts_at,
-        session.minutes,
-        t("Mentoring session: {mentee} and {mentor}").format(**names),
-        "\n".join(description),
-        session.meeting_link,
-        mentor_zone.key,
-        now=services.clock.now(),
-        sequence=session.sequence,
-    )
-    try:
-        await bot.send_document(
-            viewer,
-            io.BytesIO(data),
-            filename=f"session-{session.id}.ics",
-            caption=t("Add it to your calendar 📅"),
-        )
-    except Forbidden:
-        await services.users.mark_blocked(viewer, services.clock.now())
-    except TelegramError as error:
-        log.warning("could not send the .ics to %s: %s", viewer, error)
-
-
-async def both_confirmed(bot: Bot, services: Services, session: SessionRow, intro: str) -> None:
-    """A confirmed session: the card and .ics to both, each with `intro` in her language."""
-    for viewer in (session.mentee_id, session.mentor_id):
-        t, _ = await reader_of(services, viewer)
-        await send_card(bot, services, session, viewer, ics=True, intro=t(intro))
-
-
-# --- /book ------------------------------------------------------------------------------------
+from handlers.booking_answer import on_confirm, on_decline, send_request
+from handlers.mentoring_common import deliver, name_of, reader_of, stale
+from handlers.session_card import both_confirmed, refusal_text, send_card
 
 
 async def her_mentorship(context: Context, user_id: int) -> Mentorship | None:
@@ -446,95 +297,6 @@ async def place_booking(
         ).format(name=await name_of(services, session.mentor_id)),
     )
     await send_request(context.bot, services, session)
-
-
-async def send_request(bot: Bot, services: Services, session: SessionRow) -> None:
-    """The mentor's card for a requested session, with Confirm and Decline."""
-    t, zone = await reader_of(services, session.mentor_id)
-    text = (
-        t("{name} would like a session with you:").format(
-            name=await name_of(services, session.mentee_id)
-        )
-        + "\n\n"
-        + await card_text(services, t, zone, session.mentor_id, session)
-    )
-    await deliver(
-        bot,
-        services,
-        session.mentor_id,
-        text,
-        InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        "✅ " + t("Confirm"), callback_data=cb("book", "ok", session.id)
-                    ),
-                    InlineKeyboardButton(
-                        "✖️ " + t("Decline"), callback_data=cb("book", "no", session.id)
-                    ),
-                ]
-            ]
-        ),
-    )
-
-
-async def on_confirm(update: Update, context: Context, session_id: int, _: str) -> None:
-    services, t, query = context.services, context.t, update.callback_query
-    try:
-        session = await services.sessions.confirm(
-            session_id,
-            query.from_user.id,
-            services.clock.now(),
-            offsets=services.settings.reminder_offsets,
-        )
-    except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
-        if refused.code != Refusal.NOT_YOURS:
-            await close_request(update, None)
-        return
-    await query.answer(t("Confirmed ✓"))
-    await close_request(update, t("Confirmed ✓"))
-    await both_confirmed(context.bot, services, session, N_("Your session is confirmed! 🎉"))
-
-
-async def on_decline(update: Update, context: Context, session_id: int, _: str) -> None:
-    services, t, query = context.services, context.t, update.callback_query
-    try:
-        session = await services.sessions.decline(
-            session_id, query.from_user.id, services.clock.now()
-        )
-    except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
-        if refused.code != Refusal.NOT_YOURS:
-            await close_request(update, None)
-        return
-    await query.answer(t("Declined"))
-    await close_request(update, t("Declined"))
-    their_t, zone = await reader_of(services, session.mentee_id)
-    await deliver(
-        context.bot,
-        services,
-        session.mentee_id,
-        their_t(N_("{name} can't meet on {when}. Please pick another time with /book. 🌷")).format(
-            name=await name_of(services, session.mentor_id),
-            when=their_t.datetime(session.starts_at, zone),
-        ),
-    )
-
-
-async def close_request(update: Update, verdict: str | None) -> None:
-    """Take the buttons off the mentor's request card, noting what happened."""
-    query = update.callback_query
-    try:
-        if verdict is None:
-            await query.edit_message_reply_markup(None)
-        else:
-            await query.edit_message_text(
-                f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>"
-            )
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
 
 
 ACTIONS = {

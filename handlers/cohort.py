@@ -14,8 +14,9 @@ from bot.i18n import N_, Translator
 from bot.matching import Rejection
 from bot.mentorship import Refused
 from handlers.admin_common import refuse_non_admin
-from handlers.matching import percent, send_request_card
-from handlers.mentorship import deliver, name_of, reader_of, stale
+from handlers.mentor_card import percent
+from handlers.mentoring_common import deliver, name_of, reader_of, stale
+from handlers.request_card import send_request_card
 
 SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
 

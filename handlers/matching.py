@@ -1,144 +1,28 @@
 """`/mentors`: her best matches one card at a time with the reasons in words, narrowing by
-field, and a request with an optional intro note (the mentor gets it with her card).
+field; the Request button goes on to handlers.new_request.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.lists import format_list
-from babel.numbers import format_percent
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorships import Request
-from bot.db.profiles import Profile
-from bot.domain import (
-    AGE_LABELS,
-    AVAILABILITY_LABELS,
-    FIELD_LABELS,
-    GOAL_LABELS,
-    LANGUAGE_NAMES,
-    REGION_LABELS,
-    STAGE_LABELS,
-    AgeBand,
-    Availability,
-    Field,
-)
-from bot.i18n import N_, Translator
-from bot.matching import (
-    NOT_IN_FIELD,
-    Match,
-    MentorProfile,
-    Reason,
-    Rejection,
-    eligible,
-    rank_mentors,
-    why_no_match,
-)
-from bot.mentorship import MAX_PENDING_REQUESTS, NOTE_MAX, Refusal, Refused, clean_message
-from bot.onboarding import InvalidAnswer
+from bot.domain import FIELD_LABELS, AgeBand, Field
+from bot.i18n import Translator
+from bot.matching import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
 from bot.services import Services
-from handlers import inputs
-from handlers.cards import label, labels
-from handlers.mentorship import deliver, name_of, reader_of, refusal_text, stale
+from handlers.cards import label
+from handlers.mentor_card import mentor_card
+from handlers.mentoring_common import deliver, reader_of, stale
+from handlers.new_request import ask_for_note, send_request
 
 ALL = "all"  # callback value for "no field filter"
-
-# Availability inside a sentence ("free on weekday evenings and weekends").
-TIMES_IN_SENTENCE = {
-    Availability.WEEKDAY_MORNINGS: N_("weekday mornings"),
-    Availability.WEEKDAY_EVENINGS: N_("weekday evenings"),
-    Availability.WEEKENDS: N_("weekends"),
-}
-
-
-def words(t: Translator, items: list[str]) -> str:
-    """'Kyrgyz and Russian' / 'кыргызский и русский', in her language's own list style."""
-    return format_list(items, locale=t.locale) if items else "—"
-
-
-def reason_text(t: Translator, reason: Reason) -> str:
-    """One reason of a match in plain words; an unknown code (a newer core) shows nothing."""
-    values = list(reason.values)
-    each = {
-        "shared_language": lambda: t("you both speak {languages}").format(
-            languages=words(t, [label(t, LANGUAGE_NAMES, v) for v in values])
-        ),
-        "field": lambda: words(t, [label(t, FIELD_LABELS, v) for v in values]),
-        "topic": lambda: t("can help with: {topics}").format(
-            topics=words(t, [label(t, GOAL_LABELS, v) for v in values])
-        ),
-        "ahead": lambda: t("further along: {stage}").format(
-            stage=label(t, STAGE_LABELS, values[0])
-        ),
-        "same_stage": lambda: t("at your stage too: {stage}").format(
-            stage=label(t, STAGE_LABELS, values[0])
-        ),
-        "availability": lambda: t("free on {times}").format(
-            times=words(t, [label(t, TIMES_IN_SENTENCE, v) for v in values])
-        ),
-        "region": lambda: t("also in {region}").format(region=label(t, REGION_LABELS, values[0])),
-        "has_time": lambda: t("has time for a new mentee"),
-    }.get(reason.code)
-    return each() if each else ""
-
-
-def last_active(t: Translator, moment: datetime | None, now: datetime, zone: ZoneInfo) -> str:
-    if moment is None:
-        return t("not yet")
-    days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
-    if days <= 0:
-        return t("today")
-    return t.ngettext("{n} day ago", "{n} days ago", days).format(n=days)
-
-
-def percent(t: Translator, score: int) -> str:
-    return format_percent(score / 100, locale=t.locale)
-
-
-def mentor_card(
-    t: Translator,
-    profile: Profile,
-    mentor: MentorProfile,
-    match: Match,
-    now: datetime,
-    zone: ZoneInfo,
-    field: str | None,
-) -> str:
-    a = profile.answers
-    lines = [f"<b>{html.escape(a.display_name or '—')}</b>"]
-    work = " · ".join(html.escape(v) for v in (a.job_title, a.organisation) if v)
-    if work:
-        lines.append(work)
-    lines.append("🔬 " + labels(t, FIELD_LABELS, a.fields))
-    lines.append("🗣 " + labels(t, LANGUAGE_NAMES, a.languages))
-    lines.append(
-        "📍 "
-        + label(t, REGION_LABELS, a.region)
-        + " · 🕒 "
-        + labels(t, AVAILABILITY_LABELS, a.availability)
-    )
-    if a.bio:
-        lines += ["", f"<i>{html.escape(a.bio)}</i>"]
-    lines += [
-        "",
-        "<b>" + t("Compatibility: {score}").format(score=percent(t, match.score)) + "</b>",
-    ]
-    lines += ["• " + text for text in map(lambda r: reason_text(t, r), match.reasons) if text]
-    lines += [
-        "",
-        t("Last active: {when}").format(when=last_active(t, mentor.last_active_at, now, zone)),
-    ]
-    if field:
-        lines.append(t("Showing mentors in: {field}").format(field=label(t, FIELD_LABELS, field)))
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,166 +241,6 @@ async def on_button(update: Update, context: Context) -> None:
         await send_request(query.message, context, query.from_user.id, data.int_arg(0), None)
     else:
         await stale(update, context)
-
-
-async def precheck(services: Services, mentee_id: int, mentor_id: int) -> Refusal | None:
-    """The limits, checked before asking for a note (the request itself checks them again)."""
-    repo = services.mentorships
-    mentee = await repo.mentee_profile(mentee_id)
-    if mentee is None:
-        return Refusal.NOT_A_MENTEE
-    if await repo.current(mentee_id):
-        return Refusal.HAS_MENTOR
-    pending = await repo.pending_requests(mentee_id=mentee_id)
-    if any(r.mentor_id == mentor_id for r in pending):
-        return Refusal.ALREADY_ASKED
-    if len(pending) >= MAX_PENDING_REQUESTS:
-        return Refusal.TOO_MANY_PENDING
-    mentor = await repo.mentor_profile(mentor_id)
-    if mentor is None or eligible(mentee, mentor, await repo.exclusions(mentee_id)):
-        return Refusal.MENTOR_UNAVAILABLE
-    return None
-
-
-async def ask_for_note(update: Update, context: Context, mentor_id: int) -> None:
-    query, services, t = update.callback_query, context.services, context.t
-    refusal = await precheck(services, query.from_user.id, mentor_id)
-    if refusal is not None:
-        await query.answer(refusal_text(t, refusal), show_alert=True)
-        return
-    await query.answer()
-    await inputs.expect(context, query.from_user.id, "req_note", mentor_id)
-    await query.message.reply_text(
-        t(
-            "Would you like to add a short note for {name}? Say who you are and what you hope for. "
-            "Type it now (up to {n} characters), or send your request without one."
-        ).format(name=await name_of(services, mentor_id), n=NOTE_MAX),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        "📨 " + t("Send without a note"),
-                        callback_data=cb("find", "send", mentor_id),
-                    )
-                ]
-            ]
-        ),
-    )
-
-
-@inputs.reader("req_note")
-async def read_note(update: Update, context: Context, ref: str, text: str | None) -> None:
-    t, user_id, message = context.t, update.effective_user.id, update.effective_message
-    try:
-        if text is None:
-            raise InvalidAnswer("not_text")
-        note = clean_message(text, NOTE_MAX)
-    except InvalidAnswer as error:
-        await inputs.expect(context, user_id, "req_note", ref)
-        await message.reply_text(
-            t("That's a bit long: please keep your note under {n} characters.").format(n=NOTE_MAX)
-            if error.code == "too_long"
-            else t("Please type your note as text, or tap Send without a note.")
-        )
-        return
-    await send_request(message, context, user_id, int(ref), note)
-
-
-async def send_request(
-    message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None
-) -> None:
-    services, t = context.services, context.t
-    try:
-        request = await services.mentorships.create_request(
-            mentee_id, mentor_id, services.clock.now(), note=note
-        )
-    except Refused as refused:
-        await message.reply_text(refusal_text(t, refused.code))
-        return
-    await message.reply_text(
-        t(
-            "Sent! 📨 I'll tell you as soon as {name} answers. If she can't answer within a week, "
-            "I'll suggest someone else."
-        ).format(name=await name_of(services, mentor_id))
-    )
-    await send_request_card(context.bot, services, request)
-
-
-HEADINGS = {
-    "new": N_("📨 A new mentee would like you as her mentor"),
-    "cohort": N_("📨 The programme team suggests a mentee for you"),
-    "reminder": N_("⏰ Reminder: she is still waiting for your answer"),
-    "answer": N_("💬 She answered your question"),
-}
-
-
-def request_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "✅ " + t("Accept"), callback_data=cb("req", "acc", request_id)
-                ),
-                InlineKeyboardButton(
-                    "✖️ " + t("Decline"), callback_data=cb("req", "dec", request_id)
-                ),
-            ],
-            [
-                InlineKeyboardButton(
-                    "❓ " + t("Ask a question"), callback_data=cb("req", "ask", request_id)
-                )
-            ],
-        ]
-    )
-
-
-async def request_card(
-    services: Services, t: Translator, zone: ZoneInfo, request: Request, heading: str
-) -> str:
-    """The mentee as her mentor sees her request: every value of hers escaped."""
-    profile = await services.profiles.get(request.mentee_id)
-    a = profile.answers
-    age = t("under 18") if profile.is_minor else label(t, AGE_LABELS, a.age_band)
-    rows = [
-        (t("Region"), label(t, REGION_LABELS, a.region)),
-        (t("Stage"), label(t, STAGE_LABELS, a.stage)),
-        (t("Fields"), labels(t, FIELD_LABELS, a.fields)),
-        (t("Goals"), labels(t, GOAL_LABELS, a.goals)),
-        (t("Languages"), labels(t, LANGUAGE_NAMES, a.languages)),
-    ]
-    lines = [
-        f"<b>{t(HEADINGS[heading])}</b>",
-        "",
-        f"<b>{html.escape(a.display_name or '—')}</b> · {age}",
-    ]
-    lines += [f"<b>{caption}:</b> {value}" for caption, value in rows]
-    if request.note:
-        lines += ["", "<b>" + t("Her note") + ":</b>", f"<i>{html.escape(request.note)}</i>"]
-    if request.question and request.answer:
-        question, answer = html.escape(request.question), html.escape(request.answer)
-        lines += ["", "<b>" + t("Your question") + f":</b> {question}"]
-        lines += ["<b>" + t("Her answer") + f":</b> <i>{answer}</i>"]
-    if request.score is not None:
-        lines += ["", t("Compatibility: {score}").format(score=percent(t, request.score))]
-    if profile.is_minor:
-        lines.append(
-            "🛡 "
-            + t(
-                "She is under 18: if you accept, you talk through this bot only, "
-                "and contacts are never shared."
-            )
-        )
-    lines.append(t("Please answer by {date}.").format(date=t.date(request.expires_at, zone)))
-    return "\n".join(lines)
-
-
-async def send_request_card(
-    bot: Bot, services: Services, request: Request, heading: str | None = None
-) -> None:
-    t, zone = await reader_of(services, request.mentor_id)
-    heading = heading or ("cohort" if request.source == "cohort" else "new")
-    text = await request_card(services, t, zone, request, heading)
-    await deliver(bot, services, request.mentor_id, text, request_keyboard(t, request.id))
 
 
 def register(app: Application) -> None:

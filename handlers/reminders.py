@@ -19,13 +19,14 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.sessions import DueReminder, SessionRow
+from bot.db.reminders import DueReminder
+from bot.db.session_rows import SessionRow
 from bot.i18n import N_, Translator
 from bot.reminder_plan import backoff_delays, catch_up_decision
 from bot.services import Services
 from bot.sessions import Refused, Status
-from handlers.booking import refusal_text
-from handlers.mentorship import deliver, name_of, reader_of, stale
+from handlers.mentoring_common import deliver, name_of, reader_of, stale
+from handlers.session_card import refusal_text
 from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
-"""The mentor's side of a request: accept, decline with a reason, or ask a question first;
-and the ticks that make sure no request goes unanswered (a nudge, then expiry).
+"""The mentor's side of a request: accept, decline with a reason, or ask a question first (and
+the mentee's answer); and who is told when she leaves the programme (/deleteme).
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorships import Request
 from bot.i18n import N_
 from bot.mentorship import (
     DECLINE_LABELS,
     DECLINE_TOLD,
-    MISSED_TO_PAUSE,
     NOTE_MAX,
-    NUDGE_AFTER,
     DeclineReason,
     Refusal,
     Refused,
@@ -30,17 +27,11 @@ from bot.mentorship import (
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
 from handlers import inputs
-from handlers.matching import offer_next, request_keyboard, send_request_card
-from handlers.mentorship import (
-    deliver,
-    introduce,
-    name_of,
-    reader_of,
-    refusal_text,
-    stale,
-    tell_ended,
-)
-from handlers.ticks import add_tick
+from handlers.introduction import introduce
+from handlers.matching import offer_next
+from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
+from handlers.request_card import request_keyboard, send_request_card
+from handlers.safety import tell_ended
 
 log = logging.getLogger(__name__)
 
@@ -248,74 +239,6 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     await update.effective_message.reply_text(t("Sent ✓ I'll tell you as soon as she decides."))
 
 
-# --- no request goes unanswered ---------------------------------------------------------------
-
-
-async def expire_requests(app: Application) -> None:
-    """Requests a week old without an answer: closed, the mentee offered her next match at once."""
-    services = app.bot_data.services
-    now = services.clock.now()
-    for request_id in await services.mentorships.due_expiries(now):
-        expired = await services.mentorships.expire(request_id, now)
-        if expired is None:
-            continue  # another run took it
-        request = expired.request
-        mentor = await name_of(services, request.mentor_id)
-        t, _ = await reader_of(services, request.mentee_id)
-        await offer_next(
-            app.bot,
-            services,
-            request.mentee_id,
-            t(
-                "{name} couldn't answer your request within a week, so I've closed it. "
-                "Mentors are busy people: it's not about you. 💛"
-            ).format(name=mentor),
-        )
-        their_t, _ = await reader_of(services, request.mentor_id)
-        lines = [
-            their_t(N_("The request from {name} expired after a week without an answer.")).format(
-                name=await name_of(services, request.mentee_id)
-            )
-        ]
-        if expired.mentor_paused:
-            lines.append(
-                their_t(
-                    N_(
-                        "Because {n} requests in a row went unanswered, I have paused you from "
-                        "matching, so that mentees don't wait in vain. When you have time again: "
-                        "/profile, then Take mentees again."
-                    )
-                ).format(n=MISSED_TO_PAUSE)
-            )
-        await deliver(app.bot, services, request.mentor_id, "\n\n".join(lines))
-        await close_withdrawn(app, expired.withdrawn, mentor)
-
-
-async def close_withdrawn(app: Application, withdrawn: list[Request], mentor: str) -> None:
-    services = app.bot_data.services
-    for request in withdrawn:
-        t, _ = await reader_of(services, request.mentee_id)
-        await offer_next(
-            app.bot,
-            services,
-            request.mentee_id,
-            t(
-                "{name} has paused taking mentees, so I've closed your request to her. "
-                "It's not about you. 💛"
-            ).format(name=mentor),
-        )
-
-
-async def nudge_requests(app: Application) -> None:
-    """Two days without an answer: one reminder to the mentor, with the buttons again."""
-    services = app.bot_data.services
-    now = services.clock.now()
-    for request_id in await services.mentorships.due_nudges(now, NUDGE_AFTER):
-        request = await services.mentorships.claim_nudge(request_id, now)
-        if request is not None:
-            await send_request_card(app.bot, services, request, "reminder")
-
-
 async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
     """/deleteme is about to erase her: tell everyone who was with her or waiting on her.
 
@@ -350,6 +273,3 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("req")))
-    # Expiry first: a request both due for a nudge and past its week is closed, not nudged.
-    add_tick(app, "request expiry", expire_requests)
-    add_tick(app, "request nudges", nudge_requests)

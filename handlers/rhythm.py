@@ -13,8 +13,8 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorships import Mentorship
-from bot.db.sessions import Rhythm
+from bot.db.mentorship_rows import Mentorship
+from bot.db.rhythm import Rhythm
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
@@ -31,10 +31,7 @@ from bot.sessions import (
     rhythm_due,
 )
 from handlers import inputs
-
-# handlers.mentorship calls `begin` from its introduction, so its helpers are reached
-# through the module at call time rather than imported by name (a cycle otherwise).
-from handlers import mentorship as ship
+from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
@@ -58,13 +55,13 @@ async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
     if not await services.sessions.start_rhythm(mentorship.id, mentorship.started_at):
         return
     for viewer in (mentorship.mentee_id, mentorship.mentor_id):
-        t, _ = await ship.reader_of(services, viewer)
+        t, _ = await reader_of(services, viewer)
         goals = await goals_text(services, t, mentorship.mentee_id)
         if viewer == mentorship.mentee_id:
             heading = t("Your goals: {goals}").format(goals=goals)
         else:
             heading = t("{name}'s goals: {goals}").format(
-                name=await ship.name_of(services, mentorship.mentee_id), goals=goals
+                name=await name_of(services, mentorship.mentee_id), goals=goals
             )
         text = "\n\n".join(
             [
@@ -81,7 +78,7 @@ async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
             [InlineKeyboardButton(t(label), callback_data=cb("rhy", "every", mentorship.id, days))]
             for days, label in MEET_LABELS.items()
         ]
-        await ship.deliver(bot, services, viewer, text, InlineKeyboardMarkup(rows))
+        await deliver(bot, services, viewer, text, InlineKeyboardMarkup(rows))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -91,7 +88,7 @@ async def on_button(update: Update, context: Context) -> None:
     value = data.int_arg(1) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await ship.stale(update, context)
+        await stale(update, context)
         return
     try:
         await action(update, context, target, value)
@@ -102,7 +99,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if days not in MEET_EVERY_DAYS:
-        await ship.stale(update, context)
+        await stale(update, context)
         return
     user_id = query.from_user.id
     await services.sessions.agree(mentorship_id, user_id, days, services.clock.now())
@@ -115,13 +112,13 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
     m = await services.mentorships.get(mentorship_id)
     if m is not None:
         other = m.other(user_id)
-        their_t, _ = await ship.reader_of(services, other)
-        await ship.deliver(
+        their_t, _ = await reader_of(services, other)
+        await deliver(
             context.bot,
             services,
             other,
             their_t(N_("{name} chose how often you'll meet: {often}.")).format(
-                name=await ship.name_of(services, user_id), often=their_t(MEET_LABELS[days]).lower()
+                name=await name_of(services, user_id), often=their_t(MEET_LABELS[days]).lower()
             ),
         )
 
@@ -138,7 +135,7 @@ def rating_rows(action: str, checkin_id: int) -> list[list[InlineKeyboardButton]
 async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if n not in RATINGS:
-        await ship.stale(update, context)
+        await stale(update, context)
         return
     checkin = await services.sessions.answer_checkin(
         checkin_id, query.from_user.id, n, services.clock.now()
@@ -220,7 +217,7 @@ async def rhythm_tick(app: Application) -> None:
 
 async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await ship.reader_of(services, viewer)
+        t, _ = await reader_of(services, viewer)
         goals = await goals_text(services, t, rhythm.mentee_id)
         if viewer == rhythm.mentee_id:
             question = t(
@@ -231,19 +228,19 @@ async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
             question = t(
                 "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
                 "1 = just starting, 5 = reached them."
-            ).format(name=await ship.name_of(services, rhythm.mentee_id), goals=goals)
+            ).format(name=await name_of(services, rhythm.mentee_id), goals=goals)
         checkin_id = await services.sessions.new_checkin(
             rhythm.mentorship_id, viewer, "monthly", now
         )
-        await ship.deliver(
+        await deliver(
             bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id))
         )
 
 
 async def send_quiet_nudge(bot: Bot, services: Services, rhythm: Rhythm) -> None:
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await ship.reader_of(services, viewer)
-        name = await ship.name_of(
+        t, _ = await reader_of(services, viewer)
+        name = await name_of(
             services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
         )
         line = t("👋 It's been a while since you and {name} last met.").format(name=name)
@@ -251,19 +248,19 @@ async def send_quiet_nudge(bot: Bot, services: Services, rhythm: Rhythm) -> None
             line += " " + t("How about a session? /book picks a time.")
         else:
             line += " " + t("A short call can help her keep going: /slots shows your free time.")
-        await ship.deliver(bot, services, viewer, line)
+        await deliver(bot, services, viewer, line)
 
 
 async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await ship.reader_of(services, viewer)
+        t, _ = await reader_of(services, viewer)
         other = rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
         lines = [
             "🎓 "
             + t(
                 "Six months together! Your mentorship with {name} is now complete. "
                 "Thank you for the time you gave each other."
-            ).format(name=await ship.name_of(services, other)),
+            ).format(name=await name_of(services, other)),
             t("Looking back, how much did it help towards the goals? 1 = a little, 5 = a lot."),
         ]
         if viewer == rhythm.mentee_id:
@@ -271,7 +268,7 @@ async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
         checkin_id = await services.sessions.new_checkin(
             rhythm.mentorship_id, viewer, "closing", now
         )
-        await ship.deliver(
+        await deliver(
             bot,
             services,
             viewer,

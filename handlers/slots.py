@@ -1,136 +1,40 @@
 """`/slots`: a mentor publishes her free time (weekly windows, or one-off slots picked on a
-calendar), lists and deletes it, and turns auto-confirm on or off. `/timezone`: anyone sets
-the zone her times are shown in, from a short list or by typing an IANA name.
+calendar), lists and deletes it, and turns auto-confirm on or off.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.sessions import SlotRefused, SlotRow
-from bot.i18n import N_, Translator
-from bot.sessions import (
-    BUFFER_MINUTES,
-    COMMON_ZONES,
-    MIN_NOTICE,
-    ONE_OFF_DAYS,
-    find_zone,
-    utc_offset_label,
-)
-from bot.slots import SlotError, parse_time_of_day
+from bot.db.slots import SlotRefused
+from bot.sessions import ONE_OFF_DAYS
+from bot.slots import parse_time_of_day
 from handlers import inputs
-from handlers.mentorship import stale
+from handlers.mentoring_common import stale
+from handlers.slots_view import (
+    EVERY_WEEKDAY,
+    SLOT_ERRORS,
+    back_button,
+    hours_label,
+    slots_view,
+    wall_clock,
+    weekday_names,
+)
 
 WINDOW_LENGTHS = (60, 90, 120, 180, 240)  # minutes offered for a new window or slot
 DAYS_PER_PAGE = 15
-
-SLOT_ERRORS = {
-    SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
-    SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
-    SlotError.TOO_LONG: N_("A free time can be at most 8 hours long."),
-    SlotError.OVERLAPS: N_(
-        "This overlaps free time you have already published. /slots shows it all."
-    ),
-}
-
-
-# Whole phrases, so that each language can decline the day as its grammar needs.
-EVERY_WEEKDAY = (
-    N_("Every Monday"),
-    N_("Every Tuesday"),
-    N_("Every Wednesday"),
-    N_("Every Thursday"),
-    N_("Every Friday"),
-    N_("Every Saturday"),
-    N_("Every Sunday"),
-)
-
-
-def hours_label(t: Translator, minutes: int) -> str:
-    if minutes % 60 == 0:
-        return t.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
-    return t("{n} min").format(n=minutes)
-
-
-def weekday_names(t: Translator, width: str = "wide") -> dict[int, str]:
-    return dict(get_day_names(width, context="stand-alone", locale=t.locale))
-
-
-def wall_clock(t: Translator, at: time, zone: ZoneInfo) -> str:
-    return t.time(datetime.combine(date(2025, 1, 6), at, tzinfo=zone), zone)
-
-
-def slot_label(t: Translator, slot: SlotRow, zone: ZoneInfo) -> str:
-    if slot.kind == "weekly":
-        own = ZoneInfo(slot.zone)
-        start = parse_time_of_day(slot.start_local or "00:00")
-        end = (datetime.combine(date(2025, 1, 6), start) + timedelta(minutes=slot.minutes)).time()
-        every = t(EVERY_WEEKDAY[slot.weekday or 0])
-        label = f"{every}, {wall_clock(t, start, own)}–{wall_clock(t, end, own)}"
-        return label if slot.zone == zone.key else f"{label} ({slot.zone})"
-    assert slot.starts_at is not None
-    end = slot.starts_at + timedelta(minutes=slot.minutes)
-    return f"{t.datetime(slot.starts_at, zone)}–{t.time(end, zone)}"
 
 
 async def is_mentor(context: Context, user_id: int) -> bool:
     profile = await context.services.profiles.get(user_id)
     return profile is not None and profile.role == "mentor" and profile.completed_at is not None
-
-
-async def slots_view(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    services, t, zone = context.services, context.t, context.zone
-    slots = await services.sessions.slots(user_id, services.clock.now())
-    auto = await services.sessions.auto_confirm(user_id)
-    lines = ["🗓 <b>" + t("Your free time") + "</b>"]
-    if slots:
-        lines += ["• " + html.escape(slot_label(t, slot, zone)) for slot in slots]
-    else:
-        lines.append(t("You haven't published any free time yet."))
-    lines += [
-        "",
-        t(
-            "Mentees book one-hour sessions inside these times, at least {hours} hours ahead, "
-            "with {buffer} minutes kept free between sessions. Times are in {zone}."
-        ).format(
-            hours=int(MIN_NOTICE.total_seconds() // 3600),
-            buffer=BUFFER_MINUTES,
-            zone=html.escape(zone.key),
-        ),
-        t("Auto-confirm bookings: on") if auto else t("Auto-confirm bookings: off"),
-    ]
-    rows = [
-        [
-            InlineKeyboardButton(
-                "🗑 " + slot_label(t, slot, zone), callback_data=cb("slot", "del", slot.id)
-            )
-        ]
-        for slot in slots
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton("➕ " + t("Weekly time"), callback_data=cb("slot", "week")),
-            InlineKeyboardButton("➕ " + t("One-off time"), callback_data=cb("slot", "once", 0)),
-        ]
-    )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t("Turn auto-confirm off") if auto else t("Turn auto-confirm on"),
-                callback_data=cb("slot", "auto", 0 if auto else 1),
-            )
-        ]
-    )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def show_slots(update: Update, context: Context) -> None:
@@ -199,10 +103,6 @@ async def on_week(update: Update, context: Context, args: tuple[str, ...]) -> No
             [buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]
         ),
     )
-
-
-def back_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("slot", "list"))
 
 
 async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -365,84 +265,6 @@ ACTIONS = {
 }
 
 
-# --- /timezone ----------------------------------------------------------------------------------
-
-
-async def show_timezone(update: Update, context: Context) -> None:
-    t, zone = context.t, context.zone
-    now = context.services.clock.now()
-    rows = [
-        [
-            InlineKeyboardButton(
-                f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index)
-            )
-        ]
-        for index, (name, label) in enumerate(COMMON_ZONES)
-    ]
-    rows.append([InlineKeyboardButton("⌨️ " + t("Type another"), callback_data=cb("tz", "type"))])
-    await update.effective_message.reply_text(
-        t(
-            "Your time zone is {zone} (it's {time} there now). Sessions and reminders are shown "
-            "in it. Choose yours, or type its name, like Europe/Berlin."
-        ).format(zone=html.escape(zone.key), time=t.time(now, zone)),
-        reply_markup=InlineKeyboardMarkup(rows),
-    )
-
-
-async def on_timezone_button(update: Update, context: Context) -> None:
-    query, t = update.callback_query, context.t
-    data = parse_callback(query.data)
-    if data is not None and data.action == "type":
-        await query.answer()
-        await inputs.expect(context, query.from_user.id, "timezone")
-        await query.message.reply_text(
-            t("Type your time zone's name, like Europe/Berlin or Asia/Almaty.")
-        )
-        return
-    index = data.int_arg(0) if data else None
-    if index is None or index >= len(COMMON_ZONES):
-        await stale(update, context)
-        return
-    name = COMMON_ZONES[index][0]
-    await set_zone(context, query.from_user.id, name)
-    await query.answer(t("Saved ✓"))
-    await query.edit_message_text(zone_saved(context, name))
-
-
-def zone_saved(context: Context, name: str) -> str:
-    t, zone = context.t, ZoneInfo(name)
-    return t("Done: your time zone is {zone}. It's {time} there now.").format(
-        zone=html.escape(name), time=t.time(context.services.clock.now(), zone)
-    )
-
-
-async def set_zone(context: Context, user_id: int, name: str) -> None:
-    await context.services.users.set_timezone(user_id, name)
-    context.user_record = await context.services.users.get(user_id)
-
-
-@inputs.reader("timezone")
-async def read_timezone(update: Update, context: Context, ref: str, text: str | None) -> None:
-    t, user_id, message = context.t, update.effective_user.id, update.effective_message
-    name = find_zone(text or "")
-    if name is None:
-        await inputs.expect(context, user_id, "timezone")
-        if text is None:
-            await message.reply_text(t("Please type the name as text, like Europe/Berlin."))
-            return
-        await message.reply_text(
-            t(
-                "I don't know the time zone “{name}”. Please type a name like Europe/Berlin or "
-                "Asia/Bishkek, or /cancel."
-            ).format(name=html.escape(text.strip()[:64]))
-        )
-        return
-    await set_zone(context, user_id, name)
-    await message.reply_text(zone_saved(context, name))
-
-
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("slots", show_slots))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("slot")))
-    app.add_handler(CommandHandler("timezone", show_timezone))
-    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=pattern("tz")))

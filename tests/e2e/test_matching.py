@@ -10,7 +10,7 @@ import sqlite3
 from datetime import timedelta
 
 from bot.mentorship import EXPIRE_AFTER, NUDGE_AFTER
-from handlers.matching import send_request_card
+from handlers.request_card import send_request_card
 from handlers.ticks import run_ticks
 from tests.e2e.test_onboarding import onboard_english_mentee, onboard_english_mentor
 from tests.integration.test_mentorships_repo import add_mentee, add_mentor

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.db import Database
+from bot.db.bookings import BookingRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.profiles import ProfileRepository
-from bot.db.sessions import SessionRepository, SlotRefused
+from bot.db.sessions import SessionRepository
+from bot.db.slots import SlotRefused
 from bot.db.users import UserRepository
 from bot.sessions import MIN_NOTICE, Outcome, Refusal, Refused
 from bot.slots import SlotError
@@ -111,9 +113,12 @@ async def test_the_unique_index_is_the_last_line_against_a_double_booking(world,
     async def let_everything_through(*args, **kwargs):
         return None  # as if two writers had both passed the free-slot check
 
-    monkeypatch.setattr(world.sessions, "_bookable", let_everything_through)
+    bookings = BookingRepository(world.db)
+    monkeypatch.setattr(bookings, "_bookable", let_everything_through)
     with pytest.raises(Refused) as error:
-        await world.book(second, OTHER_MENTEE)
+        await bookings.book(
+            second, OTHER_MENTEE, TOMORROW_NOON, NOW, offsets=OFFSETS, new_link=link
+        )
     assert refusal(error) == Refusal.SLOT_TAKEN
     assert len(world.rows("SELECT id FROM sessions")) == 1
 

@@ -18,8 +18,8 @@ from bot.mentorship import (
     parse_code,
 )
 from bot.onboarding import InvalidAnswer
-from handlers.matching import last_active, reason_text
-from handlers.mentorship import refusal_text
+from handlers.mentor_card import last_active, reason_text
+from handlers.mentoring_common import refusal_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 

@@ -1,0 +1,29 @@
+"""Row helpers the mentoring and session repositories share: stored times, dataclasses from rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+from datetime import UTC, datetime
+
+
+def iso(moment: datetime) -> str:
+    """A moment as stored: UTC text, to the second."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def optional_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def load(cls, row: sqlite3.Row):
+    """A dataclass from its row: `*_at` columns are times, `bool` fields are 0/1."""
+    values = {}
+    for field in fields(cls):
+        value = row[field.name]
+        if field.name.endswith("_at"):
+            value = optional_time(value)
+        elif field.type == "bool":
+            value = bool(value)
+        values[field.name] = value
+    return cls(**values)

@@ -1,0 +1,137 @@
+"""Who can be matched: profiles as the matching rules see them, and pairs not to suggest."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from bot.db._rows import optional_time
+from bot.db.database import Database, Session
+from bot.db.mentorship_rows import CURRENT_SQL
+from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
+from bot.matching import Exclusions, MenteeProfile, MentorProfile
+
+
+def _codes(enum: type, raw: str) -> frozenset:
+    """JSON codes as enum members; a code from an older version is dropped."""
+    return frozenset(enum(code) for code in json.loads(raw) if code in enum._value2member_map_)
+
+
+def _member(enum: type, value: str | None):
+    return enum._value2member_map_.get(value) if value else None
+
+
+def _mentee(row: sqlite3.Row) -> MenteeProfile | None:
+    stage, region = _member(Stage, row["stage"]), _member(Region, row["region"])
+    meeting = _member(MeetingFormat, row["meeting_format"])
+    if stage is None or region is None or meeting is None:
+        return None
+    return MenteeProfile(
+        user_id=row["user_id"],
+        fields=_codes(Field, row["fields"]),
+        goals=_codes(Goal, row["goals"]),
+        stage=stage,
+        languages=_codes(Language, row["languages"]),
+        availability=_codes(Availability, row["availability"]),
+        meeting_format=meeting,
+        region=region,
+        is_minor=bool(row["is_minor"]),
+    )
+
+
+def _mentor(row: sqlite3.Row) -> MentorProfile | None:
+    stage, region = _member(Stage, row["stage"]), _member(Region, row["region"])
+    meeting = _member(MeetingFormat, row["meeting_format"])
+    if stage is None or region is None or meeting is None:
+        return None
+    return MentorProfile(
+        user_id=row["user_id"],
+        fields=_codes(Field, row["fields"]),
+        topics=_codes(Goal, row["goals"]),
+        stage=stage,
+        languages=_codes(Language, row["languages"]),
+        availability=_codes(Availability, row["availability"]),
+        meeting_format=meeting,
+        region=region,
+        approved=row["mentor_status"] == "approved",
+        # A mentor who blocked the bot cannot hear of requests: as good as paused.
+        paused=bool(row["mentor_paused"]) or bool(row["blocked_bot"]),
+        cleared_for_minors=bool(row["cleared_for_minors"]),
+        capacity=row["capacity"] or 0,
+        active_mentees=row["current_mentees"],
+        last_new_mentee_at=optional_time(row["last_new_mentee_at"]),
+        last_active_at=optional_time(row["last_seen_at"]),
+    )
+
+
+_MENTEES = (
+    "SELECT p.*, u.blocked_bot FROM profiles p JOIN users u ON u.id = p.user_id"
+    " WHERE u.role = 'mentee' AND p.completed_at IS NOT NULL AND u.suspended_at IS NULL"
+)
+_MENTORS = (
+    "SELECT p.*, u.last_seen_at, u.blocked_bot,"
+    " (SELECT COUNT(*) FROM mentorships m"
+    f" WHERE m.mentor_id = p.user_id AND m.status IN {CURRENT_SQL})"
+    " AS current_mentees,"
+    " (SELECT MAX(m.started_at) FROM mentorships m WHERE m.mentor_id = p.user_id)"
+    " AS last_new_mentee_at"
+    " FROM profiles p JOIN users u ON u.id = p.user_id"
+    " WHERE u.role = 'mentor' AND p.completed_at IS NOT NULL AND u.suspended_at IS NULL"
+)
+
+
+async def mentee_in(s: Session | Database, user_id: int) -> MenteeProfile | None:
+    row = await s.fetchone(f"{_MENTEES} AND p.user_id = ?", (user_id,))
+    return None if row is None else _mentee(row)
+
+
+async def mentor_in(s: Session | Database, user_id: int) -> MentorProfile | None:
+    row = await s.fetchone(f"{_MENTORS} AND p.user_id = ?", (user_id,))
+    return None if row is None else _mentor(row)
+
+
+async def excluded_in(tx: Session, mentee_id: int, mentor_id: int) -> Exclusions:
+    row = await tx.fetchone(
+        "SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (mentee_id, mentor_id)
+    )
+    return {(mentee_id, mentor_id)} if row else set()
+
+
+class CandidateRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def mentee_profile(self, user_id: int) -> MenteeProfile | None:
+        """Her matching profile, if she is a mentee who finished onboarding."""
+        return await mentee_in(self._db, user_id)
+
+    async def mentor_profile(self, user_id: int) -> MentorProfile | None:
+        return await mentor_in(self._db, user_id)
+
+    async def mentor_profiles(self) -> list[MentorProfile]:
+        """Every mentor who finished onboarding (approved or not: `why_no_match` counts all)."""
+        rows = await self._db.fetchall(f"{_MENTORS} ORDER BY p.user_id")
+        return [m for m in map(_mentor, rows) if m is not None]
+
+    async def waiting_mentees(self) -> list[MenteeProfile]:
+        """Mentees with no current mentorship and no pending request: a cohort's candidates."""
+        rows = await self._db.fetchall(
+            f"{_MENTEES} AND u.blocked_bot = 0"
+            " AND NOT EXISTS (SELECT 1 FROM mentorships m"
+            f" WHERE m.mentee_id = p.user_id AND m.status IN {CURRENT_SQL})"
+            " AND NOT EXISTS (SELECT 1 FROM requests r"
+            " WHERE r.mentee_id = p.user_id AND r.status = 'pending')"
+            " ORDER BY p.completed_at, p.user_id"
+        )
+        return [m for m in map(_mentee, rows) if m is not None]
+
+    async def exclusions(self, mentee_id: int | None = None) -> set[tuple[int, int]]:
+        """Pairs not to suggest: declined, blocked, reported, let expire, or already asked."""
+        where, params = ("WHERE mentee_id = ?", (mentee_id,)) if mentee_id is not None else ("", ())
+        rows = await self._db.fetchall(
+            f"SELECT mentee_id, mentor_id FROM exclusions {where}"
+            " UNION SELECT mentee_id, mentor_id FROM requests"
+            f" {where + ' AND' if where else 'WHERE'} status IN ('pending', 'expired')",
+            params * 2,
+        )
+        return {(row[0], row[1]) for row in rows}

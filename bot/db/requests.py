@@ -1,0 +1,250 @@
+"""A mentee's request to a mentor and its answer: accepted, declined, or questioned first."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db._rows import iso, load
+from bot.db.candidates import excluded_in, mentee_in, mentor_in
+from bot.db.database import Database, Session
+from bot.db.mentorship_rows import (
+    Mentorship,
+    count_current,
+    exclude_pair,
+    load_mentorship,
+    record_event,
+)
+from bot.matching import eligible
+from bot.matching import score as match_score
+from bot.mentorship import MAX_PENDING_REQUESTS, Refusal, Refused, Status, expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: int
+    mentee_id: int
+    mentor_id: int
+    status: str
+    source: str
+    note: str | None
+    score: int | None
+    decline_reason: str | None
+    question: str | None
+    answer: str | None
+    created_at: datetime
+    answered_at: datetime | None
+    nudged_at: datetime | None
+    expires_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Request:
+        return load(cls, row)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    request: Request
+    mentorship: Mentorship
+    withdrawn: list[Request]  # her other pending requests, closed by this acceptance
+
+
+async def load_request(tx: Session, request_id: int, *, missing: Refusal | None = None) -> Request:
+    row = await tx.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
+    if row is None:
+        raise Refused(missing or Refusal.NOT_FOUND)
+    return Request.from_row(row)
+
+
+class RequestRepository:
+    """Every rule that two people could race on (three pending requests, one mentor per mentee,
+    a mentor's capacity, a request answered once) is checked and written in one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get_request(self, request_id: int) -> Request | None:
+        row = await self._db.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
+        return None if row is None else Request.from_row(row)
+
+    async def pending_requests(
+        self, *, mentee_id: int | None = None, mentor_id: int | None = None
+    ) -> list[Request]:
+        column, value = (
+            ("mentee_id", mentee_id) if mentee_id is not None else ("mentor_id", mentor_id)
+        )
+        rows = await self._db.fetchall(
+            f"SELECT * FROM requests WHERE {column} = ? AND status = 'pending'"
+            " ORDER BY created_at, id",
+            (value,),
+        )
+        return [Request.from_row(row) for row in rows]
+
+    async def create_request(
+        self,
+        mentee_id: int,
+        mentor_id: int,
+        now: datetime,
+        *,
+        note: str | None = None,
+        source: str = "mentee",
+        actor_id: int | None = None,
+    ) -> Request:
+        """Her request, if every limit and hard rule allows it; else `Refused`."""
+        async with self._db.transaction() as tx:
+            mentee = await mentee_in(tx, mentee_id)
+            if mentee is None:
+                raise Refused(Refusal.NOT_A_MENTEE)
+            if await count_current(tx, "mentee_id", mentee_id):
+                raise Refused(Refusal.HAS_MENTOR)
+            pending = await tx.fetchall(
+                "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
+                (mentee_id,),
+            )
+            if any(r[0] == mentor_id for r in pending):
+                raise Refused(Refusal.ALREADY_ASKED)
+            if len(pending) >= MAX_PENDING_REQUESTS:
+                raise Refused(Refusal.TOO_MANY_PENDING)
+            mentor = await mentor_in(tx, mentor_id)
+            if mentor is None or eligible(
+                mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)
+            ):
+                raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            request_id = await tx.insert(
+                "INSERT INTO requests"
+                " (mentee_id, mentor_id, source, note, score, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mentee_id,
+                    mentor_id,
+                    source,
+                    note,
+                    match_score(mentee, mentor, now).score,
+                    iso(now),
+                    iso(expires_at(now)),
+                ),
+            )
+            actor = mentee_id if actor_id is None else actor_id
+            await record_event(tx, now, "requested", actor, request_id=request_id, detail=source)
+            return await load_request(tx, request_id)
+
+    async def accept(self, request_id: int, mentor_id: int, now: datetime) -> Accepted:
+        """The mentor says yes: a mentorship starts and her other requests close, or `Refused`."""
+        async with self._db.transaction() as tx:
+            request = await self._answerable(tx, request_id, mentor_id, now)
+            if await count_current(tx, "mentee_id", request.mentee_id):
+                raise Refused(Refusal.MENTEE_TAKEN)
+            mentor = await mentor_in(tx, mentor_id)
+            if mentor is None or not mentor.approved:
+                raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            if mentor.paused:
+                raise Refused(Refusal.MENTOR_PAUSED)
+            if mentor.active_mentees >= mentor.capacity:
+                raise Refused(Refusal.MENTOR_FULL)
+            minor = await tx.fetchval(
+                "SELECT is_minor FROM profiles WHERE user_id = ?", (request.mentee_id,)
+            )
+            if minor and not mentor.cleared_for_minors:
+                raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            await tx.execute(
+                "UPDATE requests SET status = 'accepted', answered_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (iso(now), request_id),
+            )
+            mentorship_id = await tx.insert(
+                "INSERT INTO mentorships (mentee_id, mentor_id, request_id, status, started_at)"
+                " VALUES (?, ?, ?, 'active', ?)",
+                (request.mentee_id, mentor_id, request_id, iso(now)),
+            )
+            await record_event(tx, now, "accepted", mentor_id, request_id=request_id)
+            await record_event(
+                tx, now, Status.ACTIVE, mentor_id, mentorship_id=mentorship_id, detail="requested"
+            )
+            others = await tx.fetchall(
+                "SELECT * FROM requests WHERE mentee_id = ? AND status = 'pending' ORDER BY id",
+                (request.mentee_id,),
+            )
+            for other in others:
+                await tx.execute(
+                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?",
+                    (iso(now), other["id"]),
+                )
+                await record_event(
+                    tx, now, "withdrawn", None, request_id=other["id"], detail="matched"
+                )
+            await tx.execute(
+                "UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,)
+            )
+            return Accepted(
+                await load_request(tx, request_id),
+                await load_mentorship(tx, mentorship_id),
+                [Request.from_row(row) for row in others],
+            )
+
+    async def decline(self, request_id: int, mentor_id: int, reason: str, now: datetime) -> Request:
+        async with self._db.transaction() as tx:
+            request = await self._answerable(tx, request_id, mentor_id, now)
+            await tx.execute(
+                "UPDATE requests SET status = 'declined', decline_reason = ?, answered_at = ?"
+                " WHERE id = ?",
+                (reason, iso(now), request_id),
+            )
+            await exclude_pair(tx, request.mentee_id, mentor_id, "declined", now)
+            await tx.execute(
+                "UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,)
+            )
+            await record_event(tx, now, "declined", mentor_id, request_id=request_id, detail=reason)
+            return await load_request(tx, request_id)
+
+    async def check_answerable(self, request_id: int, mentor_id: int, now: datetime) -> Request:
+        """The request if this mentor may still answer it (before asking her which reason)."""
+        async with self._db.reading() as s:
+            return await self._answerable(s, request_id, mentor_id, now)
+
+    async def ask(self, request_id: int, mentor_id: int, question: str, now: datetime) -> Request:
+        """The mentor's question to the mentee before she answers the request."""
+        async with self._db.transaction() as tx:
+            await self._answerable(tx, request_id, mentor_id, now)
+            await tx.execute(
+                "UPDATE requests SET question = ?, answer = NULL WHERE id = ?",
+                (question, request_id),
+            )
+            await record_event(tx, now, "asked", mentor_id, request_id=request_id)
+            return await load_request(tx, request_id)
+
+    async def answer(self, request_id: int, mentee_id: int, text: str, now: datetime) -> Request:
+        """Her answer to the mentor's question; the request stays pending."""
+        async with self._db.transaction() as tx:
+            request = await load_request(tx, request_id, missing=Refusal.NOT_FOUND)
+            if request.mentee_id != mentee_id:
+                raise Refused(Refusal.NOT_YOURS)
+            self._still_pending(request, now)
+            if request.question is None:
+                raise Refused(Refusal.ANSWERED)
+            await tx.execute("UPDATE requests SET answer = ? WHERE id = ?", (text, request_id))
+            await record_event(tx, now, "answered", mentee_id, request_id=request_id)
+            return await load_request(tx, request_id)
+
+    # --- inside a transaction -----------------------------------------------------------
+
+    @staticmethod
+    def _still_pending(request: Request, now: datetime) -> None:
+        if request.status == "expired" or (
+            request.status == "pending" and now >= request.expires_at
+        ):
+            raise Refused(Refusal.EXPIRED)
+        if request.status != "pending":
+            raise Refused(Refusal.ANSWERED)
+
+    async def _answerable(
+        self, tx: Session, request_id: int, mentor_id: int, now: datetime
+    ) -> Request:
+        """Who pressed first (a third person learns nothing about the state), then the state."""
+        request = await load_request(tx, request_id)
+        if request.mentee_id == mentor_id:
+            raise Refused(Refusal.OWN_REQUEST)
+        if request.mentor_id != mentor_id:
+            raise Refused(Refusal.NOT_YOURS)
+        self._still_pending(request, now)
+        return request

@@ -1,0 +1,59 @@
+"""A session row, and what the session repositories share: loading one, upcoming statuses."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.db._rows import load
+from bot.db.database import Session
+from bot.sessions import UPCOMING, Refusal, Refused
+
+UPCOMING_SQL = "('" + "', '".join(UPCOMING) + "')"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: int
+    mentorship_id: int
+    mentor_id: int
+    mentee_id: int
+    starts_at: datetime
+    minutes: int
+    status: str
+    agenda: str | None
+    meeting_link: str | None
+    for_minor: bool
+    sequence: int
+    created_at: datetime
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+    cancelled_by: int | None
+    cancel_reason: str | None
+    late_change: bool
+    rescheduled_from: int | None
+    feedback_asked_at: datetime | None
+    mentee_coming_at: datetime | None
+    mentor_coming_at: datetime | None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    def other(self, user_id: int) -> int:
+        return self.mentor_id if user_id == self.mentee_id else self.mentee_id
+
+    def has(self, user_id: int) -> bool:
+        return user_id in (self.mentee_id, self.mentor_id)
+
+
+def session_from_row(row: sqlite3.Row) -> SessionRow:
+    return load(SessionRow, row)
+
+
+async def load_session(s: Session, session_id: int) -> SessionRow:
+    row = await s.fetchone("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    if row is None:
+        raise Refused(Refusal.NOT_FOUND)
+    return session_from_row(row)

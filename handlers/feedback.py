@@ -1,0 +1,163 @@
+"""After a session: both are asked whether it took place, how long it lasted and how it went."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.db.session_rows import SessionRow
+from bot.i18n import N_, Translator
+from bot.mentorship import clean_message, parse_code
+from bot.onboarding import InvalidAnswer
+from bot.services import Services
+from bot.sessions import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
+from handlers import inputs
+from handlers.mentoring_common import deliver, name_of, reader_of, stale
+from handlers.session_card import refusal_text
+from handlers.ticks import add_tick
+
+OUTCOME_LABELS = {
+    Outcome.HELD: N_("✅ It took place"),
+    Outcome.NO_SHOW: N_("🙈 {name} didn't come"),
+    Outcome.CANCELLED: N_("✖️ It was called off"),
+}
+
+
+async def ask_feedback(bot: Bot, services: Services, session: SessionRow, viewer: int) -> None:
+    t, zone = await reader_of(services, viewer)
+    name = await name_of(services, session.other(viewer))
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(label).format(name=html.unescape(name)),
+                callback_data=cb("fb", "out", session.id, outcome),
+            )
+        ]
+        for outcome, label in OUTCOME_LABELS.items()
+    ]
+    await deliver(
+        bot,
+        services,
+        viewer,
+        t("How was your session with {name} on {when}? Did it take place?").format(
+            name=name, when=t.datetime(session.starts_at, zone)
+        ),
+        InlineKeyboardMarkup(rows),
+    )
+
+
+async def ask_feedback_tick(app: Application) -> None:
+    """Sessions that have ended: both are asked, once."""
+    services = app.bot_data.services
+    now = services.clock.now()
+    for session_id in await services.sessions.due_feedback(now):
+        session = await services.sessions.claim_feedback(session_id, now)
+        if session is not None:
+            for viewer in (session.mentee_id, session.mentor_id):
+                await ask_feedback(app.bot, services, session, viewer)
+
+
+def choice_rows(t: Translator, session_id: int, action: str, values, label) -> list[list]:
+    buttons = [
+        InlineKeyboardButton(label(value), callback_data=cb("fb", action, session_id, value))
+        for value in values
+    ]
+    return [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+
+
+async def on_feedback(update: Update, context: Context) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    data = parse_callback(query.data)
+    session_id = data.int_arg(0) if data else None
+    if data is None or session_id is None:
+        await stale(update, context)
+        return
+    user_id, now, value = query.from_user.id, services.clock.now(), data.arg(1)
+    try:
+        if data.action == "out":
+            outcome = parse_code(Outcome, value)
+            if outcome is None:
+                await stale(update, context)
+                return
+            await services.sessions.record_outcome(session_id, user_id, outcome, now)
+            if outcome != Outcome.HELD:
+                await query.answer(t("Thank you for telling me. 💛"))
+                await query.edit_message_text(
+                    t("Thank you for telling me. 💛 /book finds a new time.")
+                )
+                return
+            await query.answer(t("Saved ✓"))
+            await query.edit_message_text(
+                t("How long did it last?"),
+                reply_markup=InlineKeyboardMarkup(
+                    choice_rows(
+                        t, session_id, "min", FEEDBACK_MINUTES, lambda n: t("{n} min").format(n=n)
+                    )
+                ),
+            )
+        elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
+            await services.sessions.record_feedback(session_id, user_id, "minutes", int(value), now)
+            await query.answer(t("Saved ✓"))
+            await query.edit_message_text(
+                t("How did it go, from 1 (not well) to 5 (wonderful)?"),
+                reply_markup=InlineKeyboardMarkup(
+                    choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)
+                ),
+            )
+        elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
+            await services.sessions.record_feedback(session_id, user_id, "rating", int(value), now)
+            await query.answer(t("Saved ✓"))
+            await inputs.expect(context, user_id, "fb_comment", session_id)
+            await query.edit_message_text(
+                t("Anything you'd like to add? Type a comment, or tap Skip."),
+                reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(t("Skip"), callback_data=cb("fb", "skip", session_id))]]
+                ),
+            )
+        elif data.action == "skip":
+            await services.sessions.party_of(session_id, user_id)
+            await services.inputs.clear(user_id)
+            await query.answer()
+            await query.edit_message_text(thanks(t))
+        else:
+            await stale(update, context)
+    except Refused as refused:
+        await query.answer(refusal_text(t, refused.code), show_alert=True)
+
+
+def thanks(t: Translator) -> str:
+    return t("Thank you! 💛 Your answers help the programme count its hours of mentoring.")
+
+
+@inputs.reader("fb_comment")
+async def read_comment(update: Update, context: Context, ref: str, text: str | None) -> None:
+    services, t, user_id = context.services, context.t, update.effective_user.id
+    try:
+        if text is None:
+            raise InvalidAnswer("not_text")
+        comment = clean_message(text, COMMENT_MAX)
+    except InvalidAnswer as error:
+        await inputs.expect(context, user_id, "fb_comment", ref)
+        await update.effective_message.reply_text(
+            t("That is too long: please keep it under {n} characters.").format(n=COMMENT_MAX)
+            if error.code == "too_long"
+            else t("Please type your comment as text.")
+        )
+        return
+    try:
+        await services.sessions.record_feedback(
+            int(ref), user_id, "comment", comment, services.clock.now()
+        )
+    except Refused as refused:
+        await update.effective_message.reply_text(refusal_text(t, refused.code))
+        return
+    await update.effective_message.reply_text(thanks(t))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_feedback, pattern=pattern("fb")))
+    add_tick(app, "session feedback", ask_feedback_tick)

@@ -1,0 +1,98 @@
+"""Her request to a mentor: the limits checked first, an optional intro note, then the request."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.callbacks import cb
+from bot.context import Context
+from bot.matching import eligible
+from bot.mentorship import MAX_PENDING_REQUESTS, NOTE_MAX, Refusal, Refused, clean_message
+from bot.onboarding import InvalidAnswer
+from bot.services import Services
+from handlers import inputs
+from handlers.mentoring_common import name_of, refusal_text
+from handlers.request_card import send_request_card
+
+
+async def precheck(services: Services, mentee_id: int, mentor_id: int) -> Refusal | None:
+    """The limits, checked before asking for a note (the request itself checks them again)."""
+    repo = services.mentorships
+    mentee = await repo.mentee_profile(mentee_id)
+    if mentee is None:
+        return Refusal.NOT_A_MENTEE
+    if await repo.current(mentee_id):
+        return Refusal.HAS_MENTOR
+    pending = await repo.pending_requests(mentee_id=mentee_id)
+    if any(r.mentor_id == mentor_id for r in pending):
+        return Refusal.ALREADY_ASKED
+    if len(pending) >= MAX_PENDING_REQUESTS:
+        return Refusal.TOO_MANY_PENDING
+    mentor = await repo.mentor_profile(mentor_id)
+    if mentor is None or eligible(mentee, mentor, await repo.exclusions(mentee_id)):
+        return Refusal.MENTOR_UNAVAILABLE
+    return None
+
+
+async def ask_for_note(update: Update, context: Context, mentor_id: int) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    refusal = await precheck(services, query.from_user.id, mentor_id)
+    if refusal is not None:
+        await query.answer(refusal_text(t, refusal), show_alert=True)
+        return
+    await query.answer()
+    await inputs.expect(context, query.from_user.id, "req_note", mentor_id)
+    await query.message.reply_text(
+        t(
+            "Would you like to add a short note for {name}? Say who you are and what you hope for. "
+            "Type it now (up to {n} characters), or send your request without one."
+        ).format(name=await name_of(services, mentor_id), n=NOTE_MAX),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "📨 " + t("Send without a note"),
+                        callback_data=cb("find", "send", mentor_id),
+                    )
+                ]
+            ]
+        ),
+    )
+
+
+@inputs.reader("req_note")
+async def read_note(update: Update, context: Context, ref: str, text: str | None) -> None:
+    t, user_id, message = context.t, update.effective_user.id, update.effective_message
+    try:
+        if text is None:
+            raise InvalidAnswer("not_text")
+        note = clean_message(text, NOTE_MAX)
+    except InvalidAnswer as error:
+        await inputs.expect(context, user_id, "req_note", ref)
+        await message.reply_text(
+            t("That's a bit long: please keep your note under {n} characters.").format(n=NOTE_MAX)
+            if error.code == "too_long"
+            else t("Please type your note as text, or tap Send without a note.")
+        )
+        return
+    await send_request(message, context, user_id, int(ref), note)
+
+
+async def send_request(
+    message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None
+) -> None:
+    services, t = context.services, context.t
+    try:
+        request = await services.mentorships.create_request(
+            mentee_id, mentor_id, services.clock.now(), note=note
+        )
+    except Refused as refused:
+        await message.reply_text(refusal_text(t, refused.code))
+        return
+    await message.reply_text(
+        t(
+            "Sent! 📨 I'll tell you as soon as {name} answers. If she can't answer within a week, "
+            "I'll suggest someone else."
+        ).format(name=await name_of(services, mentor_id))
+    )
+    await send_request_card(context.bot, services, request)

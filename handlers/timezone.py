@@ -1,0 +1,93 @@
+"""`/timezone`: anyone sets the zone her times are shown in, from a short list or by its name."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.sessions import COMMON_ZONES, find_zone, utc_offset_label
+from handlers import inputs
+from handlers.mentoring_common import stale
+
+
+async def show_timezone(update: Update, context: Context) -> None:
+    t, zone = context.t, context.zone
+    now = context.services.clock.now()
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index)
+            )
+        ]
+        for index, (name, label) in enumerate(COMMON_ZONES)
+    ]
+    rows.append([InlineKeyboardButton("⌨️ " + t("Type another"), callback_data=cb("tz", "type"))])
+    await update.effective_message.reply_text(
+        t(
+            "Your time zone is {zone} (it's {time} there now). Sessions and reminders are shown "
+            "in it. Choose yours, or type its name, like Europe/Berlin."
+        ).format(zone=html.escape(zone.key), time=t.time(now, zone)),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def on_timezone_button(update: Update, context: Context) -> None:
+    query, t = update.callback_query, context.t
+    data = parse_callback(query.data)
+    if data is not None and data.action == "type":
+        await query.answer()
+        await inputs.expect(context, query.from_user.id, "timezone")
+        await query.message.reply_text(
+            t("Type your time zone's name, like Europe/Berlin or Asia/Almaty.")
+        )
+        return
+    index = data.int_arg(0) if data else None
+    if index is None or index >= len(COMMON_ZONES):
+        await stale(update, context)
+        return
+    name = COMMON_ZONES[index][0]
+    await set_zone(context, query.from_user.id, name)
+    await query.answer(t("Saved ✓"))
+    await query.edit_message_text(zone_saved(context, name))
+
+
+def zone_saved(context: Context, name: str) -> str:
+    t, zone = context.t, ZoneInfo(name)
+    return t("Done: your time zone is {zone}. It's {time} there now.").format(
+        zone=html.escape(name), time=t.time(context.services.clock.now(), zone)
+    )
+
+
+async def set_zone(context: Context, user_id: int, name: str) -> None:
+    await context.services.users.set_timezone(user_id, name)
+    context.user_record = await context.services.users.get(user_id)
+
+
+@inputs.reader("timezone")
+async def read_timezone(update: Update, context: Context, ref: str, text: str | None) -> None:
+    t, user_id, message = context.t, update.effective_user.id, update.effective_message
+    name = find_zone(text or "")
+    if name is None:
+        await inputs.expect(context, user_id, "timezone")
+        if text is None:
+            await message.reply_text(t("Please type the name as text, like Europe/Berlin."))
+            return
+        await message.reply_text(
+            t(
+                "I don't know the time zone “{name}”. Please type a name like Europe/Berlin or "
+                "Asia/Bishkek, or /cancel."
+            ).format(name=html.escape(text.strip()[:64]))
+        )
+        return
+    await set_zone(context, user_id, name)
+    await message.reply_text(zone_saved(context, name))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("timezone", show_timezone))
+    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=pattern("tz")))

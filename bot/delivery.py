@@ -83,7 +83,9 @@ class DeliveryEngine:
                  on_progress: OnProgress | None = None) -> None:
         self._outbox = outbox
         self._clock = clock
-        self._limiter = AsyncLimiter(rate, 1)
+        # One token every 1/rate seconds and no bursts: a bucket of `rate` tokens would let a
+        # full second's worth go out at once and cross Telegram's ~30/s with everything else.
+        self._limiter = AsyncLimiter(1, 1.0 / rate)
         self._send = send
         self._on_progress = on_progress
         self._wake = {lane: asyncio.Event() for lane in LANES}

@@ -87,7 +87,8 @@ async def request_card(
                 "and contacts are never shared."
             )
         )
-    lines.append(t("Please answer by {date}.").format(date=t.date(request.expires_at, zone)))
+    # A full date and time: an abbreviated month ("дек.") must not meet the sentence's full stop.
+    lines.append(t("Please answer by {date}.").format(date=t.datetime(request.expires_at, zone)))
     return "\n".join(lines)
 
 

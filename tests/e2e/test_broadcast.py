@@ -133,3 +133,36 @@ async def test_double_tapping_send_sends_once(bot, users, runner, admin):
     await admin.press_data(confirm.message_id, cb("bc", "send"))
     await admin.sees("finished")
     assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(1,)]
+
+
+async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams_limit(
+    bot, users, runner, admin, emulator, clock
+):
+    from datetime import timedelta
+
+    from handlers.ticks import run_ticks
+    from tests.faults.test_kill_during_broadcast import seed_members
+
+    await admin.start_in("English")
+    ids = await seed_members(emulator, runner.database_path)
+    now = clock.now()
+    for uid in ids:
+        await runner.services.stories.subscribe(uid, "daily", "morning", now, now)
+    await compose_to_everyone(admin, ("ky", "Всем привет!", "en"))
+    await admin.press("✅ Send")
+    clock.advance(timedelta(seconds=1))
+    await run_ticks(bot)  # the story push is queued while the broadcast runs
+    await runner.services.delivery.wait_idle("broadcast", timeout=60)
+    await runner.services.delivery.wait_idle("stories", timeout=60)
+    texts = {int(c.params["chat_id"]) for c in emulator.calls("sendMessage")
+             if c.ok and c.params.get("text") == "Всем привет!"}
+    photos = [int(c.params["chat_id"]) for c in emulator.calls("sendPhoto") if c.ok]
+    assert texts >= set(ids) and sorted(photos) == sorted(ids)
+    # Both lanes together keep to BROADCAST_RATE in every second, leaving Telegram's remaining
+    # room (it allows about 30 a second) for interactive replies.
+    times = sorted(c.time for c in emulator.calls() if c.method in ("sendMessage", "sendPhoto")
+                   and int(c.params["chat_id"]) in set(ids))
+    busiest = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
+    assert busiest <= runner.services.settings.broadcast_rate + 1
+    assert rows(runner, "SELECT lane, status FROM outbox_batches ORDER BY id") == [
+        ("broadcast", "done"), ("stories", "done")]

@@ -8,6 +8,7 @@ from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, Defaults
 
 from bot.clock import Clock
@@ -137,6 +138,14 @@ def build_application(
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell her, in her language, that it was us and not her."""
+    if isinstance(context.error, BadRequest) and "not modified" in context.error.message:
+        # A double tap re-drew what she already sees: nothing went wrong.
+        if isinstance(update, Update) and update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                pass
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return  # a job or a background task: nobody to tell

@@ -95,6 +95,9 @@ async def on_button(update: Update, context: Context) -> None:
         await ask_text(query.message, context, SUPPORTED[0])
     elif action == "same":  # use the previous language's text for this one
         await take_text(update, context, data.arg(0), None, same=True)
+    elif action in ("to", "dim", "seg", "send") and "type" not in draft.payload:
+        # A button of an earlier /broadcast, pressed after a new one began: nothing chosen yet.
+        await query.message.reply_text(t("Choose what to send first: a story card or a message."))
     elif action == "to":
         if data.arg(0) in ("all", "subscribers"):
             await services.admin.save_draft(admin_id, now, audience={"to": data.arg(0)})

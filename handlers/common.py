@@ -7,6 +7,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     MessageHandler,
@@ -14,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import parse_callback
 from bot.context import Context
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,11 @@ async def load_user(update: Update, context: Context) -> None:
     context.user_record = await services.users.seen(
         user.id, user.first_name or "", user.language_code, services.clock.now(), user.username
     )
+    query = update.callback_query
+    if query is not None and parse_callback(query.data) is None:
+        # Data we never made (forged, from an old version, or none at all): no journey sees it.
+        await stale_button(update, context)
+        raise ApplicationHandlerStop
 
 
 async def track_blocking(update: Update, context: Context) -> None:

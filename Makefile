@@ -44,11 +44,15 @@ lint: setup
 sandbox: setup
 	$(PY) -m bot sandbox
 
+# A longer fuzz run than `make test` does: FUZZ_EXAMPLES sequences of FUZZ_STEPS to 2×FUZZ_STEPS updates.
+FUZZ_EXAMPLES ?= 500
+FUZZ_STEPS ?= 16
 fuzz: setup
-	FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/fuzz
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_STEPS=$(FUZZ_STEPS) $(PY) -m pytest -q tests/fuzz
 
+# Every benchmark in bench/, one JSON line each (about 6 minutes in all).
 bench: setup
-	$(PY) bench/matching.py
+	@for script in bench/*.py; do echo "# $$script" >&2; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(COMPILED) .pytest_cache .ruff_cache

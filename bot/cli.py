@@ -1,4 +1,4 @@
-"""`python -m bot`: run the bot, migrate the database, check story cards, start the sandbox."""
+"""`python -m bot`: run the bot, migrate or back up the database, check story cards, the sandbox."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from telegram import Update
 
@@ -35,7 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
     if settings.bot_token is None:
-        print("No BOT_TOKEN is set: starting the offline sandbox instead (nothing goes to Telegram).")
+        print("No BOT_TOKEN is set: starting the offline sandbox instead "
+              "(nothing goes to Telegram).")
         return cmd_sandbox(args)
     try:
         asyncio.run(_check_database(settings))
@@ -43,9 +45,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"database error: {error}", file=sys.stderr)
         return 2
     from bot.app import build_application
+    from bot.webhook import run_webhook, stop_delivery, webhook_path
 
     app = build_application(settings)
-    log.info("starting in polling mode against %s", settings.api_base_url.replace(settings.bot_token, "***"))
+    # On SIGTERM: stop the paced sender before the bot's HTTP client closes (see stop_delivery).
+    app.post_stop = app.post_stop or stop_delivery
+    api = settings.api_base_url.replace(settings.bot_token, "***")
+    if settings.webhook_mode:
+        try:
+            webhook_path(settings.webhook_url)
+        except ValueError as error:
+            print(f"configuration error: {error}", file=sys.stderr)
+            return 2
+        log.info("starting in webhook mode against %s", api)
+        # Handles SIGINT/SIGTERM like run_polling: stops taking updates, finishes, shuts down.
+        run_webhook(app, settings, listen=args.listen)
+        return 0
+    log.info("starting in polling mode against %s", api)
     # run_polling handles SIGINT/SIGTERM: stops taking updates, finishes, shuts down, returns.
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
@@ -68,7 +84,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     except DatabaseError as error:
         print(f"database error: {error}", file=sys.stderr)
         return 2
-    print(f"{settings.database_path}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    done = f"applied {', '.join(applied)}" if applied else "up to date"
+    print(f"{settings.database_path}: {done}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        made = backup(settings.database_path, Path(args.path))
+    except BackupError as error:
+        print(f"backup error: {error}", file=sys.stderr)
+        return 2
+    print(f"{settings.database_path} -> {made.path}: {made.size} bytes, "
+          f"schema version {made.schema_version}, integrity ok")
     return 0
 
 
@@ -91,17 +122,27 @@ def cmd_stories_check(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description="STEMinist Mentor Bot")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    sub.add_parser("run", help="run the bot (polling; the offline sandbox when BOT_TOKEN is unset)").set_defaults(
-        func=cmd_run
-    )
-    sub.add_parser("migrate", help="apply database migrations and exit").set_defaults(func=cmd_migrate)
-    sandbox = sub.add_parser("sandbox", help="run the bot offline against the local Bot API emulator")
-    sandbox.add_argument("--port", type=int, default=None, help="the web page's port (default 8080)")
+    run = sub.add_parser("run", help="run the bot: polling, or a webhook when WEBHOOK_URL is set "
+                                     "(the offline sandbox when BOT_TOKEN is unset)")
+    run.add_argument("--listen", default="0.0.0.0",
+                     help="webhook mode: the address to listen on, with PORT "
+                          "(default 0.0.0.0; 127.0.0.1 behind a reverse proxy)")
+    run.set_defaults(func=cmd_run)
+    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate.set_defaults(func=cmd_migrate)
+    backup = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
+    backup.add_argument("path", metavar="PATH",
+                        help="the backup file, or a folder to put a dated file in")
+    backup.set_defaults(func=cmd_backup)
+    sandbox = sub.add_parser("sandbox", help="run the bot offline against the Bot API emulator")
+    sandbox.add_argument("--port", type=int, default=None,
+                         help="the web page's port (default 8080)")
     sandbox.add_argument("--seed", action="store_true", help="add demo mentors and slots")
     sandbox.set_defaults(func=cmd_sandbox)
     stories = sub.add_parser("stories", help="story cards")
     stories_sub = stories.add_subparsers(dest="stories_command", metavar="ACTION", required=True)
-    stories_sub.add_parser("check", help="validate every card in stories/").set_defaults(func=cmd_stories_check)
+    check = stories_sub.add_parser("check", help="validate every card in stories/")
+    check.set_defaults(func=cmd_stories_check)
     return root
 
 

@@ -1,0 +1,257 @@
+"""Benchmark: updates per second and reply latency, the bot against a bare PTB echo bot.
+
+Run from the repo root: `python bench/updates.py [--users 200] [--messages 20] [--rates 50,100]`.
+Prints one JSON line. Both bots poll the same in-process Bot API emulator, one after the other,
+and get the same load from the same simulated users:
+
+- the bot (a temp database): her updates alternate `/help` with the next step of onboarding
+  (/start, then a button of the question she was asked, or a typed name where one is asked);
+- the bare bot: PTB's defaults and one handler that echoes her text back.
+
+Two phases per bot. *Throughput*: every user sends `--messages` updates, each as soon as the
+one before was handled (both bots handle one update at a time, as the bot does in production),
+so the bot is never idle: updates handled per second of wall time. *Latency*: the same users,
+`--messages`/4 updates each, at each rate of `--rates` (updates a second in all; Poisson
+arrivals dealt to the users in turn; none sends before her previous update was answered): p50
+and p99 from her update reaching the emulator to the first thing the bot shows her (a
+message, an edit or a button's answer), from the emulator's own record. At full load latency
+is only queueing (users divided by throughput), hence the second phase.
+
+The bot runs with its AIORateLimiter's overall cap (Telegram's 30 messages a second) lifted:
+with it both bots would measure Telegram's cap, not their own cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import functools
+import itertools
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, MessageHandler, SimpleUpdateProcessor, filters
+
+import bot.app as composition
+from bot.clock import Clock
+from bot.config import load_settings
+from bot.emulator.server import Emulator
+from bot.runner import polling
+
+TOKEN = "123456:BENCH-token"
+SEED = 20250301
+REPLY_EVENTS = ("bot_message", "bot_edit", "callback_answer")
+
+
+class Tracker(SimpleUpdateProcessor):
+    """One update at a time (as production); wakes whoever waits for an update to be handled."""
+
+    def __init__(self) -> None:
+        super().__init__(max_concurrent_updates=1)
+        self.waiters: dict[int, asyncio.Future] = {}
+
+    def expect(self, update_id: int) -> asyncio.Future:
+        return self.waiters.setdefault(update_id, asyncio.get_running_loop().create_future())
+
+    async def do_process_update(self, update, coroutine) -> None:
+        try:
+            await coroutine
+        finally:
+            if isinstance(update, Update):
+                waiter = self.expect(update.update_id)
+                if not waiter.done():
+                    waiter.set_result(None)
+
+
+def last_update_id(emu: Emulator) -> int:
+    return emu.delivered_update_ids[-1]
+
+
+def onboarding_step(emu: Emulator, rng: random.Random, user_id: int, step: int) -> None:
+    """Her next onboarding move: /start first, then a button of her latest question, or a name."""
+    if step == 0:
+        emu.send_text(user_id, "/start")
+        return
+    for message in reversed(emu.bot_messages(user_id)):
+        buttons = [b for row in message.keyboard for b in row if "callback_data" in b]
+        if buttons:
+            emu.press(user_id, message.message_id, rng.choice(buttons)["callback_data"])
+            return
+    emu.send_text(user_id, "Aida Bekova")
+
+
+async def drive(
+    emu: Emulator,
+    tracker: Tracker,
+    users: list[int],
+    messages: int,
+    move,
+    *,
+    rate: float | None = None,
+    first: int = 0,
+) -> tuple[float, list]:
+    """Every user sends `messages` updates, each once the one before was handled; with `rate`,
+    after a random pause that makes `rate` updates a second from all of them together."""
+    sent: list[tuple[int, int, float]] = []  # (chat id, event cursor before, time)
+    # Paced: Poisson arrivals at `rate` in all, dealt to the users in turn.
+    gaps = random.Random(SEED + 1)
+    count = len(users) * messages if rate else 0
+    arrivals = list(itertools.accumulate(gaps.expovariate(rate or 1) for _ in range(count)))
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+
+    async def one_user(index: int, user_id: int) -> None:
+        for n, i in enumerate(range(first, first + messages)):
+            if rate:
+                due = start + arrivals[n * len(users) + index]
+                await asyncio.sleep(max(0.0, due - loop.time()))
+            cursor, now = emu.cursor(), time.time()
+            move(user_id, i)
+            sent.append((user_id, cursor, now))
+            await tracker.expect(last_update_id(emu))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one_user(index, u) for index, u in enumerate(users)))
+    return time.perf_counter() - started, sent
+
+
+def latencies(emu: Emulator, sent: list[tuple[int, int, float]]) -> list[float]:
+    """From each update to the first bot event in her chat after it."""
+    replies: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for event in emu.events:
+        if event.kind in REPLY_EVENTS:
+            replies[event.chat_id].append((event.seq, event.time))
+    found = []
+    for chat_id, cursor, at in sent:
+        events = replies[chat_id]
+        i = bisect.bisect_right(events, (cursor, float("inf")))
+        if i < len(events):
+            found.append(events[i][1] - at)
+    return found
+
+
+def percentile_ms(lags: list[float], cut: int) -> float:
+    return round(statistics.quantiles(lags, n=100)[cut - 1] * 1000, 1)
+
+
+async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int, move,
+                  rates: list[float]) -> dict:
+    """Both phases on a running bot: throughput at full load, then latency at each rate."""
+    elapsed, sent = await drive(emu, tracker, ids, messages, move)
+    full = latencies(emu, sent)
+    result = {
+        "updates_per_s": round(len(sent) / elapsed, 1),
+        "ms_per_update": round(elapsed / len(sent) * 1000, 2),
+        "p50_ms_at_full_load": percentile_ms(full, 50),
+        "p99_ms_at_full_load": percentile_ms(full, 99),
+        "latency_at": {},
+    }
+    updates, answered, first = len(sent), len(full), messages
+    for rate in rates:
+        count = max(messages // 4, 1)
+        paced_elapsed, paced = await drive(emu, tracker, ids, count, move, rate=rate, first=first)
+        lags = latencies(emu, paced)
+        result["latency_at"][f"{rate:g}_per_s"] = {
+            "offered_per_s": round(len(paced) / paced_elapsed, 1),
+            "p50_ms": percentile_ms(lags, 50),
+            "p99_ms": percentile_ms(lags, 99),
+        }
+        updates, answered, first = updates + len(paced), answered + len(lags), first + count
+    result["updates"], result["answered"] = updates, answered
+    return result
+
+
+async def bare_bot(emu: Emulator, users: int, messages: int, rates: list[float]) -> dict:
+    tracker = Tracker()
+    app = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url(emu.api_base_url)
+        .concurrent_updates(tracker)
+        .build()
+    )
+
+    async def echo(update: Update, context) -> None:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    ids = [emu.add_user(first_name=f"B{i}", language_code="en") for i in range(users)]
+    def move(user_id: int, i: int) -> None:
+        emu.send_text(user_id, "/help" if i % 2 else f"hello {i}")
+
+    async with polling(app, poll_timeout=1):
+        return await measure(emu, tracker, ids, messages, move, rates)
+
+
+async def real_bot(
+    emu: Emulator, users: int, messages: int, rates: list[float], folder: Path
+) -> dict:
+    # Lift Telegram's overall cap (30 messages a second) of the bot's own AIORateLimiter.
+    composition.AIORateLimiter = functools.partial(AIORateLimiter, overall_max_rate=0)
+    settings = load_settings(
+        {
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": emu.api_base_url,
+            "DATABASE_PATH": str(folder / "bot.sqlite3"),
+            "LOG_LEVEL": "WARNING",
+        },
+        env_file=None,
+    )
+    tracker = Tracker()
+    app = composition.build_application(settings, clock=Clock(), update_processor=tracker)
+    rng = random.Random(SEED)
+    ids = [
+        emu.add_user(first_name=f"U{i}", language_code=rng.choice(["ky", "ru", "en"]))
+        for i in range(users)
+    ]
+
+    def move(user_id: int, i: int) -> None:
+        if i % 2:
+            emu.send_text(user_id, "/help")
+        else:
+            onboarding_step(emu, rng, user_id, i // 2)
+
+    async with polling(app, poll_timeout=1):
+        return await measure(emu, tracker, ids, messages, move, rates)
+
+
+async def main(users: int, messages: int, rates: list[float]) -> dict:
+    logging.basicConfig(level=logging.WARNING)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        async with Emulator() as emu:
+            bare = await bare_bot(emu, users, messages, rates)
+            ours = await real_bot(emu, users, messages, rates, Path(folder))
+    return {
+        "benchmark": "updates",
+        "users": users,
+        "messages_each": messages,
+        "bot": ours,
+        "bare_ptb_echo": bare,
+        "throughput_ratio": round(ours["updates_per_s"] / bare["updates_per_s"], 3),
+        "aim": {"throughput_ratio": ">= 0.8", "bot_p99_ms": "< 250"},
+        "bot_p99_ms_meets_aim_at": [r for r, v in ours["latency_at"].items() if v["p99_ms"] < 250],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--rates", default="50,100",
+                        help="updates a second in all, in the latency phases (comma-separated)")
+    args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",")]
+    print(json.dumps(asyncio.run(main(args.users, args.messages, rates)), ensure_ascii=False))

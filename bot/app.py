@@ -75,6 +75,13 @@ def build_application(
         await menu.publish_command_menus(app.bot)
         log.info("bot @%s is up", app.bot.username)
 
+    async def on_stop(app: Application) -> None:
+        # Stop the paced sender while the bot's HTTP client is still open: a send in flight
+        # then ends cleanly instead of failing against a closed client.
+        services = app.bot_data.services
+        if services is not None and services.delivery is not None:
+            await services.delivery.stop()
+
     async def on_shutdown(app: Application) -> None:
         services = app.bot_data.services
         if services is not None:
@@ -92,6 +99,7 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .persistence(SqlitePersistence(db))
         .post_init(on_startup)
+        .post_stop(on_stop)
         .post_shutdown(on_shutdown)
         .concurrent_updates(update_processor or False)
         .build()
@@ -138,6 +146,11 @@ def build_application(
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell her, in her language, that it was us and not her."""
+    if isinstance(context.error, BadRequest) and "no text in the message to edit" in context.error.message:
+        # A button's data pressed on a message of another kind (a forged press on a photo).
+        if isinstance(update, Update) and update.callback_query is not None:
+            await common.stale_button(update, context)
+        return
     if isinstance(context.error, BadRequest) and "not modified" in context.error.message:
         # A double tap re-drew what she already sees: nothing went wrong.
         if isinstance(update, Update) and update.callback_query is not None:

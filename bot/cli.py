@@ -45,11 +45,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"database error: {error}", file=sys.stderr)
         return 2
     from bot.app import build_application
-    from bot.webhook import run_webhook, stop_delivery, webhook_path
+    from bot.webhook import run_webhook, webhook_path
 
     app = build_application(settings)
-    # On SIGTERM: stop the paced sender before the bot's HTTP client closes (see stop_delivery).
-    app.post_stop = app.post_stop or stop_delivery
     api = settings.api_base_url.replace(settings.bot_token, "***")
     if settings.webhook_mode:
         try:

@@ -102,14 +102,6 @@ def make_web_app(app: Application, path: str, secret: str) -> web.Application:
     return web_app
 
 
-async def stop_delivery(app: Application) -> None:
-    """Stop the paced sender before the bot's HTTP client closes (post_stop): otherwise its sends
-    meet a closed client, fail as network errors and wait to be retried until it is cancelled."""
-    services = app.bot_data.services
-    if services is not None and services.delivery is not None:
-        await services.delivery.stop()
-
-
 @asynccontextmanager
 async def serving(
     app: Application, settings: Settings, *, listen: str = "0.0.0.0"
@@ -144,8 +136,7 @@ async def serving(
             await runner.cleanup()
             if app.running:
                 await app.stop()
-            await stop_delivery(app)
-            if app.post_stop:
+            if app.post_stop:  # stops the paced sender (bot.app)
                 await app.post_stop(app)
     finally:
         await app.shutdown()

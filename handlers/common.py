@@ -70,6 +70,14 @@ async def hint(update: Update, context: Context) -> None:
         await message.reply_text(t("I answer to buttons and commands. Tap /start for the main menu or /help for the list."))
 
 
+async def edit_or_reply(query, text: str, reply_markup=None) -> None:
+    """Replace the pressed message's text, or, on a photo (a story card), answer below it."""
+    if query.message is not None and query.message.text is not None:
+        await query.edit_message_text(text, reply_markup=reply_markup)
+    else:
+        await query.message.reply_text(text, reply_markup=reply_markup)
+
+
 async def stale_button(update: Update, context: Context) -> None:
     """A button from an old message, or data we never made."""
     query = update.callback_query

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.onboarding import EDITABLE, applies, parse_step
-from handlers import onboarding, requests
+from handlers import common, onboarding, requests
 from handlers.cards import show_profile_card
 
 
@@ -85,7 +85,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     await query.answer()
     if data is None or data.action != "yes":
-        await query.edit_message_text(t("Nothing was erased. 🌸"))
+        await common.edit_or_reply(query, t("Nothing was erased. 🌸"))
         return
     services = context.services
     # The other side of a mentorship or a request hears of it while her name still exists.
@@ -96,7 +96,8 @@ async def confirm_delete(update: Update, context: Context) -> None:
         if getattr(handler, "name", None) == onboarding.CONVERSATION:
             handler._conversations.pop((query.message.chat.id, query.from_user.id), None)
     context.user_record = None
-    await query.edit_message_text(
+    await common.edit_or_reply(
+        query,
         t("Done: everything about you is erased. Thank you for being here. If you ever want to come back, send /start.")
         if erased else t("There was nothing to erase.")
     )

@@ -11,7 +11,7 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
-from handlers import inputs, onboarding, stories
+from handlers import common, inputs, onboarding, stories
 from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
 from handlers.story_cards import DEEP_LINK_PREFIX
@@ -62,7 +62,9 @@ async def set_language(update: Update, context: Context) -> None:
     context.user_record = await context.services.users.get(user.id)
     t = translator(language)
     await query.answer()
-    await query.edit_message_text(t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
+    await common.edit_or_reply(
+        query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)])
+    )
     await set_chat_menu(context.bot, user.id, language)
     if had_language:
         await query.message.reply_text(

@@ -62,6 +62,10 @@ class UserRepository:
 
         Writing to the bot means she has not blocked it (any more).
         """
+        # Most updates come from someone seen minutes ago: a plain read, no write transaction.
+        known = await self.get(user_id)
+        if known is not None and now - known.last_seen_at < LAST_SEEN_RESOLUTION and not known.blocked_bot:
+            return known
         async with self._db.transaction() as tx:
             row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
             if row is None:

@@ -14,7 +14,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -298,7 +298,7 @@ def _inside(box: tuple[int, int, int, int], area: tuple[int, int, int, int]) -> 
     return area[0] <= box[0] and area[1] <= box[1] and box[2] <= area[2] and box[3] <= area[3]
 
 
-@cache
+@lru_cache(maxsize=2)  # ~15 MB each: keep the last two fields' backgrounds, not all nine
 def _background(palette: Palette) -> Image.Image:
     """A diagonal gradient with two soft circles in the top-right corner."""
     steps = np.add.outer(np.arange(SIZE), np.arange(SIZE)) / (2 * (SIZE - 1))

@@ -69,8 +69,14 @@ async def test_a_read_only_database_gives_a_clear_error_and_no_damage(
     db = runner.services.db
     async with db.reading() as session:  # every write now fails, as on a read-only file or mount
         await session.execute("PRAGMA query_only = 1")
+    # Reading still works (her /help needs no write) ...
+    await aida.send("/help")
+    await aida.sees("Here is what I can do:")
+    # ... and a change she makes gets an apology, not silence.
+    await aida.send("/language")
+    await aida.sees_buttons("Русский")
     with caplog.at_level(logging.ERROR):
-        await aida.send("/help")
+        await aida.press("Русский")
         await aida.sees(SORRY)
     assert "attempt to write a readonly database" in caplog.text
     async with db.reading() as session:

@@ -53,10 +53,7 @@ VETTING = ("mentor_status", "mentor_decided_by", "mentor_decided_at", "cleared_f
            "mentor_paused")  # fmt: skip
 # Bugs found here and not fixed yet, each pinned by a strict xfail test below, go here so that
 # the random run skips their log records and looks further; every part must be in the record.
-KNOWN_BUGS: tuple[tuple[str, ...], ...] = (
-    # A button's data on a message without text (a story card's photo, a chart): its text edited.
-    ("There is no text in the message to edit",),
-)
+KNOWN_BUGS: tuple[tuple[str, ...], ...] = ()
 
 
 # --- actions: small records whose repr is the failing sequence hypothesis prints ---
@@ -452,12 +449,6 @@ async def test_a_stale_audience_button_of_an_earlier_broadcast_is_refused_kindly
     assert errors_logged(caplog) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the fuzzer: the data of a text message's button (forged, or copied from another "
-    "message) pressed on a story card: handlers/start.py set_language and handlers/profile.py "
-    "confirm_delete edit the text of a photo, and Telegram's 'There is no text in the message to "
-    "edit' is an unhandled error"
-))  # fmt: skip
 async def test_text_button_data_pressed_on_a_story_card_is_refused_kindly(
     runner, bot, users, caplog
 ):

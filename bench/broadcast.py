@@ -49,8 +49,7 @@ async def prepare(emu: Emulator, path: Path, recipients: int, text: str) -> list
     await db.open()
     async with db.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO users (id, language, first_name, created_at, last_seen_at)"
-            " VALUES (?, 'ru', ?, ?, ?)",
+            "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'ru', ?, ?, ?)",
             [(uid, f"S{i}", stamp, stamp) for i, uid in enumerate(ids)],
         )
     payload = {"type": "text", "texts": {"ky": text, "ru": text, "en": text}}
@@ -130,10 +129,7 @@ async def one_pass(recipients: int, rate: float, *, kill_halfway: bool) -> dict:
             calls = deliveries(emu, text)
         with sqlite3.connect(path) as conn:
             status = Counter(s for (s,) in conn.execute("SELECT status FROM outbox"))
-            uncertain = {
-                uid
-                for (uid,) in conn.execute("SELECT user_id FROM outbox WHERE status = 'uncertain'")
-            }
+            uncertain = {uid for (uid,) in conn.execute("SELECT user_id FROM outbox WHERE status = 'uncertain'")}
     sent = sorted(c.time for c in calls if c.ok)
     got = Counter(int(c.params["chat_id"]) for c in calls if c.ok)
     span = sent[-1] - sent[0] if len(sent) > 1 else 0.0

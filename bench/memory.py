@@ -91,8 +91,7 @@ async def fill(path: Path, count: int) -> None:
             )
     async with db.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO users (id, language, role, first_name, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO users (id, language, role, first_name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
             users,
         )
         await tx.executemany(
@@ -128,10 +127,7 @@ MIXES = {"updates": ["/help"], "full": ["/help", "/story", "/mentors", "/help"]}
 async def serve(emu: Emulator, active: int, messages: int, mix: str) -> int:
     """`active` users at once, each waiting for the bot's answer before her next update."""
     rng = random.Random(SEED)
-    ids = [
-        emu.add_user(first_name=f"A{i}", language_code=rng.choice(["ky", "ru", "en"]))
-        for i in range(active)
-    ]
+    ids = [emu.add_user(first_name=f"A{i}", language_code=rng.choice(["ky", "ru", "en"])) for i in range(active)]
     extra = MIXES[mix]
 
     async def one_user(uid: int) -> int:
@@ -144,9 +140,7 @@ async def serve(emu: Emulator, active: int, messages: int, mix: str) -> int:
                 emu.send_text(uid, extra[(i // 2) % len(extra)])
             else:
                 keyboards = [
-                    m
-                    for m in emu.bot_messages(uid)
-                    if any("callback_data" in b for r in m.keyboard for b in r)
+                    m for m in emu.bot_messages(uid) if any("callback_data" in b for r in m.keyboard for b in r)
                 ]
                 if keyboards:
                     buttons = [b for r in keyboards[-1].keyboard for b in r if "callback_data" in b]

@@ -145,8 +145,7 @@ def percentile_ms(lags: list[float], cut: int) -> float:
     return round(statistics.quantiles(lags, n=100)[cut - 1] * 1000, 1)
 
 
-async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int, move,
-                  rates: list[float]) -> dict:
+async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int, move, rates: list[float]) -> dict:
     """Both phases on a running bot: throughput at full load, then latency at each rate."""
     elapsed, sent = await drive(emu, tracker, ids, messages, move)
     full = latencies(emu, sent)
@@ -174,19 +173,14 @@ async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int
 
 async def bare_bot(emu: Emulator, users: int, messages: int, rates: list[float]) -> dict:
     tracker = Tracker()
-    app = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(emu.api_base_url)
-        .concurrent_updates(tracker)
-        .build()
-    )
+    app = Application.builder().token(TOKEN).base_url(emu.api_base_url).concurrent_updates(tracker).build()
 
     async def echo(update: Update, context) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
     app.add_handler(MessageHandler(filters.TEXT, echo))
     ids = [emu.add_user(first_name=f"B{i}", language_code="en") for i in range(users)]
+
     def move(user_id: int, i: int) -> None:
         emu.send_text(user_id, "/help" if i % 2 else f"hello {i}")
 
@@ -194,9 +188,7 @@ async def bare_bot(emu: Emulator, users: int, messages: int, rates: list[float])
         return await measure(emu, tracker, ids, messages, move, rates)
 
 
-async def real_bot(
-    emu: Emulator, users: int, messages: int, rates: list[float], folder: Path
-) -> dict:
+async def real_bot(emu: Emulator, users: int, messages: int, rates: list[float], folder: Path) -> dict:
     # Lift Telegram's overall cap (30 messages a second) of the bot's own AIORateLimiter.
     composition.AIORateLimiter = functools.partial(AIORateLimiter, overall_max_rate=0)
     settings = load_settings(
@@ -211,10 +203,7 @@ async def real_bot(
     tracker = Tracker()
     app = composition.build_application(settings, clock=Clock(), update_processor=tracker)
     rng = random.Random(SEED)
-    ids = [
-        emu.add_user(first_name=f"U{i}", language_code=rng.choice(["ky", "ru", "en"]))
-        for i in range(users)
-    ]
+    ids = [emu.add_user(first_name=f"U{i}", language_code=rng.choice(["ky", "ru", "en"])) for i in range(users)]
 
     def move(user_id: int, i: int) -> None:
         if i % 2:
@@ -250,8 +239,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--messages", type=int, default=20)
-    parser.add_argument("--rates", default="50,100",
-                        help="updates a second in all, in the latency phases (comma-separated)")
+    parser.add_argument(
+        "--rates",
+        default="50,100",
+        help="updates a second in all, in the latency phases (comma-separated)",
+    )
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     print(json.dumps(asyncio.run(main(args.users, args.messages, rates)), ensure_ascii=False))

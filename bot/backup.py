@@ -58,8 +58,7 @@ def backup(source: Path, target: Path) -> Backup:
             check = dst.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
                 raise BackupError(
-                    f"{source}: the copy failed its integrity check ({check}); "
-                    "the database may be damaged"
+                    f"{source}: the copy failed its integrity check ({check}); the database may be damaged"
                 )
             version = _schema_version(dst)
         os.replace(partial, target)

@@ -10,15 +10,25 @@ from PIL import Image, ImageDraw, ImageFont
 from bot.stories.picture import BOLD_FONT, REGULAR_FONT
 
 WIDTH, HEIGHT = 1200, 1000
-INK, MUTED, BAR, ACCENT, PAPER = (40, 36, 60), (120, 116, 140), (126, 87, 194), (236, 120, 96), (250, 248, 252)
+INK, MUTED, BAR, ACCENT, PAPER = (
+    (40, 36, 60),
+    (120, 116, 140),
+    (126, 87, 194),
+    (236, 120, 96),
+    (250, 248, 252),
+)
 
 
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(BOLD_FONT if bold else REGULAR_FONT), size)
 
 
-def stats_chart(title: str, funnel: Sequence[tuple[str, int]], weekly_title: str,
-                weekly: Sequence[tuple[str, int]]) -> bytes:
+def stats_chart(
+    title: str,
+    funnel: Sequence[tuple[str, int]],
+    weekly_title: str,
+    weekly: Sequence[tuple[str, int]],
+) -> bytes:
     """One PNG: the funnel as horizontal bars, then weekly sign-ups as columns."""
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)

@@ -36,8 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
     if settings.bot_token is None:
-        print("No BOT_TOKEN is set: starting the offline sandbox instead "
-              "(nothing goes to Telegram).")
+        print("No BOT_TOKEN is set: starting the offline sandbox instead (nothing goes to Telegram).")
         return cmd_sandbox(args)
     try:
         asyncio.run(_check_database(settings))
@@ -96,8 +95,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupError as error:
         print(f"backup error: {error}", file=sys.stderr)
         return 2
-    print(f"{settings.database_path} -> {made.path}: {made.size} bytes, "
-          f"schema version {made.schema_version}, integrity ok")
+    print(
+        f"{settings.database_path} -> {made.path}: {made.size} bytes, "
+        f"schema version {made.schema_version}, integrity ok"
+    )
     return 0
 
 
@@ -120,21 +121,23 @@ def cmd_stories_check(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description="STEMinist Mentor Bot")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    run = sub.add_parser("run", help="run the bot: polling, or a webhook when WEBHOOK_URL is set "
-                                     "(the offline sandbox when BOT_TOKEN is unset)")
-    run.add_argument("--listen", default="0.0.0.0",
-                     help="webhook mode: the address to listen on, with PORT "
-                          "(default 0.0.0.0; 127.0.0.1 behind a reverse proxy)")
+    run = sub.add_parser(
+        "run",
+        help="run the bot: polling, or a webhook when WEBHOOK_URL is set (the offline sandbox when BOT_TOKEN is unset)",
+    )
+    run.add_argument(
+        "--listen",
+        default="0.0.0.0",
+        help="webhook mode: the address to listen on, with PORT (default 0.0.0.0; 127.0.0.1 behind a reverse proxy)",
+    )
     run.set_defaults(func=cmd_run)
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate.set_defaults(func=cmd_migrate)
     backup = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
-    backup.add_argument("path", metavar="PATH",
-                        help="the backup file, or a folder to put a dated file in")
+    backup.add_argument("path", metavar="PATH", help="the backup file, or a folder to put a dated file in")
     backup.set_defaults(func=cmd_backup)
     sandbox = sub.add_parser("sandbox", help="run the bot offline against the Bot API emulator")
-    sandbox.add_argument("--port", type=int, default=None,
-                         help="the web page's port (default 8080)")
+    sandbox.add_argument("--port", type=int, default=None, help="the web page's port (default 8080)")
     sandbox.add_argument("--seed", action="store_true", help="add demo mentors and slots")
     sandbox.set_defaults(func=cmd_sandbox)
     stories = sub.add_parser("stories", help="story cards")

@@ -100,9 +100,7 @@ def _prepare(
     e_langs = _column([_bits(m.languages, _LANGUAGE_BIT) for m in mentees])
     e_level = _column([STAGE_LEVEL[m.stage] for m in mentees])
     # "abroad" never counts as the same region: give each side a code the other never has.
-    e_region = _column(
-        [-1 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentees]
-    )
+    e_region = _column([-1 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentees])
     e_online = np.array([m.meeting_format == MeetingFormat.ONLINE for m in mentees], bool)
     e_minor = np.array([m.is_minor for m in mentees], bool)
 
@@ -111,9 +109,7 @@ def _prepare(
     r_times = _column([_bits(m.availability, _TIME_BIT) for m in mentors])
     r_langs = _column([_bits(m.languages, _LANGUAGE_BIT) for m in mentors])
     r_level = _column([STAGE_LEVEL[m.stage] for m in mentors])
-    r_region = _column(
-        [-2 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentors]
-    )
+    r_region = _column([-2 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentors])
     r_online = np.array([m.meeting_format == MeetingFormat.ONLINE for m in mentors], bool)
     r_fairness = np.array([fairness_share(m, now) for m in mentors], dtype=np.float64)
 
@@ -123,9 +119,7 @@ def _prepare(
         _share(e_goals, r_topics),
         np.where(ahead > 0, 1.0, np.where(ahead == 0, SAME_STAGE_SHARE, 0.0)),
         _share(e_times, r_times),
-        (
-            (e_region[:, None] == r_region[None, :]) & ~(e_online[:, None] & r_online[None, :])
-        ).astype(np.float64),
+        ((e_region[:, None] == r_region[None, :]) & ~(e_online[:, None] & r_online[None, :])).astype(np.float64),
         r_fairness[None, :],
     )
     scores = np.floor(raw + 0.5).astype(np.int64)  # as matching._points

@@ -79,8 +79,14 @@ OnProgress = Callable[[Progress], Awaitable[None]]
 
 
 class DeliveryEngine:
-    def __init__(self, outbox: OutboxRepository, clock: Clock, rate: float, send: Send,
-                 on_progress: OnProgress | None = None) -> None:
+    def __init__(
+        self,
+        outbox: OutboxRepository,
+        clock: Clock,
+        rate: float,
+        send: Send,
+        on_progress: OnProgress | None = None,
+    ) -> None:
         self._outbox = outbox
         self._clock = clock
         # One token every 1/rate seconds and no bursts: a bucket of `rate` tokens would let a
@@ -96,7 +102,10 @@ class DeliveryEngine:
     async def start(self) -> None:
         recovered = await self._outbox.recover()
         if recovered:
-            log.warning("%d deliveries were mid-send at the last stop; marked uncertain, not resent", recovered)
+            log.warning(
+                "%d deliveries were mid-send at the last stop; marked uncertain, not resent",
+                recovered,
+            )
         self._tasks = [asyncio.create_task(self._lane(lane), name=f"delivery-{lane}") for lane in LANES]
 
     async def stop(self) -> None:

@@ -66,9 +66,8 @@ def catalog_problems(language: str) -> list[str]:
                 problems.append(f"{language}: untranslated {label!r}")
                 continue
             if placeholders(text) != wanted_names:
-                problems.append(
-                    f"{language}: {label!r} placeholders {sorted(placeholders(text))} differ from {sorted(wanted_names)}"
-                )
+                found = sorted(placeholders(text))
+                problems.append(f"{language}: {label!r} placeholders {found} differ from {sorted(wanted_names)}")
             if tags(text) != wanted_tags:
                 problems.append(f"{language}: {label!r} HTML tags {tags(text)} differ from {wanted_tags}")
     return problems

@@ -179,15 +179,11 @@ def fairness_share(mentor: MentorProfile, now: datetime) -> float:
         wait = 1.0
     else:
         days = (now - last).total_seconds() / 86400
-        wait = (
-            1.0 if days >= FAIRNESS_WAIT_DAYS else 0.0 if days <= 0 else days / FAIRNESS_WAIT_DAYS
-        )
+        wait = 1.0 if days >= FAIRNESS_WAIT_DAYS else 0.0 if days <= 0 else days / FAIRNESS_WAIT_DAYS
     return FAIRNESS_LOAD_SHARE * free + FAIRNESS_WAIT_SHARE * wait
 
 
-def weighted(
-    field: float, topic: float, stage: float, availability: float, region: float, fairness: float
-) -> float:
+def weighted(field: float, topic: float, stage: float, availability: float, region: float, fairness: float) -> float:
     """The score before rounding, from each component's 0..1 share.
 
     Written once for floats and numpy arrays alike (arrays work too), so that
@@ -214,10 +210,7 @@ def _stage_share(mentee_stage: Stage, mentor_stage: Stage) -> float:
 
 
 def _region_share(mentee: MenteeProfile, mentor: MentorProfile) -> float:
-    online_only = (
-        mentee.meeting_format == MeetingFormat.ONLINE
-        and mentor.meeting_format == MeetingFormat.ONLINE
-    )
+    online_only = mentee.meeting_format == MeetingFormat.ONLINE and mentor.meeting_format == MeetingFormat.ONLINE
     same = mentee.region == mentor.region and mentee.region != Region.ABROAD
     return 1.0 if same and not online_only else 0.0
 

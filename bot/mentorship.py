@@ -89,17 +89,13 @@ REFUSALS = {
         "You already have {n} requests waiting. Let's give those mentors time to answer first."
     ),
     Refusal.ALREADY_ASKED: N_("You have already asked her. She has up to a week to answer."),
-    Refusal.MENTOR_UNAVAILABLE: N_(
-        "This mentor can't take new mentees right now. /mentors shows who can."
-    ),
+    Refusal.MENTOR_UNAVAILABLE: N_("This mentor can't take new mentees right now. /mentors shows who can."),
     Refusal.NOT_FOUND: N_("This is no longer here. Tap /start to begin again."),
     Refusal.NOT_YOURS: N_("This button isn't meant for you, so nothing was changed."),
     Refusal.OWN_REQUEST: N_("This is your own request: only the mentor can answer it."),
     Refusal.ANSWERED: N_("This request has already been answered."),
     Refusal.EXPIRED: N_("This request has expired, so it can't be answered any more."),
-    Refusal.MENTOR_PAUSED: N_(
-        "You have paused taking mentees. Open /profile and tap Take mentees again first."
-    ),
+    Refusal.MENTOR_PAUSED: N_("You have paused taking mentees. Open /profile and tap Take mentees again first."),
     Refusal.MENTOR_FULL: N_(
         "You are mentoring as many mentees as you offered. To take one more, raise it in /profile."
     ),

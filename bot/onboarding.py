@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from bot.domain import AgeBand, Availability, Field, Goal, Language, MeetingFormat, Region, Role, Stage
+from bot.domain import (
+    AgeBand,
+    Availability,
+    Field,
+    Goal,
+    Language,
+    MeetingFormat,
+    Region,
+    Role,
+    Stage,
+)
 
 
 class Step(StrEnum):
@@ -51,17 +61,45 @@ class Kind(StrEnum):
 
 # Steps in order; who answers each is decided by `applies`.
 ORDER: tuple[Step, ...] = (
-    Step.ROLE, Step.CONSENT, Step.AGE, Step.GUARDIAN, Step.NAME, Step.REGION, Step.STAGE,
-    Step.FIELDS, Step.GOALS, Step.LANGUAGES, Step.AVAILABILITY, Step.FORMAT,
-    Step.JOB_TITLE, Step.ORGANISATION, Step.BIO, Step.CAPACITY, Step.LINK, Step.SUMMARY,
+    Step.ROLE,
+    Step.CONSENT,
+    Step.AGE,
+    Step.GUARDIAN,
+    Step.NAME,
+    Step.REGION,
+    Step.STAGE,
+    Step.FIELDS,
+    Step.GOALS,
+    Step.LANGUAGES,
+    Step.AVAILABILITY,
+    Step.FORMAT,
+    Step.JOB_TITLE,
+    Step.ORGANISATION,
+    Step.BIO,
+    Step.CAPACITY,
+    Step.LINK,
+    Step.SUMMARY,
 )
 
 KINDS: dict[Step, Kind] = {
-    Step.ROLE: Kind.CHOICE, Step.CONSENT: Kind.CONSENT, Step.AGE: Kind.CHOICE, Step.GUARDIAN: Kind.CONSENT,
-    Step.NAME: Kind.TEXT, Step.REGION: Kind.CHOICE, Step.STAGE: Kind.CHOICE, Step.FIELDS: Kind.MULTI,
-    Step.GOALS: Kind.MULTI, Step.LANGUAGES: Kind.MULTI, Step.AVAILABILITY: Kind.MULTI, Step.FORMAT: Kind.CHOICE,
-    Step.JOB_TITLE: Kind.TEXT, Step.ORGANISATION: Kind.TEXT, Step.BIO: Kind.TEXT, Step.CAPACITY: Kind.CHOICE,
-    Step.LINK: Kind.TEXT, Step.SUMMARY: Kind.CHOICE,
+    Step.ROLE: Kind.CHOICE,
+    Step.CONSENT: Kind.CONSENT,
+    Step.AGE: Kind.CHOICE,
+    Step.GUARDIAN: Kind.CONSENT,
+    Step.NAME: Kind.TEXT,
+    Step.REGION: Kind.CHOICE,
+    Step.STAGE: Kind.CHOICE,
+    Step.FIELDS: Kind.MULTI,
+    Step.GOALS: Kind.MULTI,
+    Step.LANGUAGES: Kind.MULTI,
+    Step.AVAILABILITY: Kind.MULTI,
+    Step.FORMAT: Kind.CHOICE,
+    Step.JOB_TITLE: Kind.TEXT,
+    Step.ORGANISATION: Kind.TEXT,
+    Step.BIO: Kind.TEXT,
+    Step.CAPACITY: Kind.CHOICE,
+    Step.LINK: Kind.TEXT,
+    Step.SUMMARY: Kind.CHOICE,
 }
 
 # The codes a choice or multi-choice step accepts.
@@ -80,8 +118,19 @@ OPTIONS: dict[Step, tuple[str, ...]] = {
 
 # Steps a summary Edit button may reopen (role and age change who she is: not editable).
 EDITABLE: tuple[Step, ...] = (
-    Step.NAME, Step.REGION, Step.STAGE, Step.FIELDS, Step.GOALS, Step.LANGUAGES, Step.AVAILABILITY,
-    Step.FORMAT, Step.JOB_TITLE, Step.ORGANISATION, Step.BIO, Step.CAPACITY, Step.LINK,
+    Step.NAME,
+    Step.REGION,
+    Step.STAGE,
+    Step.FIELDS,
+    Step.GOALS,
+    Step.LANGUAGES,
+    Step.AVAILABILITY,
+    Step.FORMAT,
+    Step.JOB_TITLE,
+    Step.ORGANISATION,
+    Step.BIO,
+    Step.CAPACITY,
+    Step.LINK,
 )
 
 NAME_MAX = 64

@@ -51,9 +51,7 @@ def _parse_offset(raw: str) -> timedelta:
     if not part:
         raise ValueError("empty reminder offset between commas; expected something like '24h,1h'")
     if part.startswith("-"):
-        raise ValueError(
-            f"reminder offset {shown!r} is negative; offsets count back from the start"
-        )
+        raise ValueError(f"reminder offset {shown!r} is negative; offsets count back from the start")
     total = timedelta()
     pos = 0
     while pos < len(part):
@@ -64,9 +62,7 @@ def _parse_offset(raw: str) -> timedelta:
         if not unit:
             raise ValueError(f"reminder offset {shown!r} lacks a unit after {number} (d, h, m, s)")
         if unit not in _UNITS:
-            raise ValueError(
-                f"reminder offset {shown!r} has unknown unit {unit!r}; use d, h, m or s"
-            )
+            raise ValueError(f"reminder offset {shown!r} has unknown unit {unit!r}; use d, h, m or s")
         try:
             total += int(number) * _UNITS[unit]
         except OverflowError:
@@ -104,9 +100,7 @@ def plan_reminders(
         # Booked too late for every offset: remind right away, the offset being the time left.
         ahead = [start - now_utc]
     return [
-        ReminderPlan(recipient_id=person, due_at=start - offset, offset=offset)
-        for offset in ahead
-        for person in people
+        ReminderPlan(recipient_id=person, due_at=start - offset, offset=offset) for offset in ahead for person in people
     ]
 
 

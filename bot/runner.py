@@ -21,9 +21,7 @@ async def polling(app: Application, *, poll_timeout: float = 10.0) -> AsyncItera
         if app.post_init:
             await app.post_init(app)
         await app.start()
-        await app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        await app.updater.start_polling(poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES)
         try:
             yield app
         finally:

@@ -96,19 +96,13 @@ REFUSALS = {
     ),
     Refusal.NOT_YOURS: N_("This button isn't meant for you, so nothing was changed."),
     Refusal.NOT_FOUND: N_("This is no longer here. /sessions shows your sessions."),
-    Refusal.SLOT_TAKEN: N_(
-        "Someone has just booked this time, a moment before you. Please pick another one."
-    ),
+    Refusal.SLOT_TAKEN: N_("Someone has just booked this time, a moment before you. Please pick another one."),
     Refusal.SLOT_GONE: N_("This time is no longer free. Please pick another one."),
-    Refusal.SUSPENDED: N_(
-        "Sessions can't be booked right now. The programme team can tell you more."
-    ),
+    Refusal.SUSPENDED: N_("Sessions can't be booked right now. The programme team can tell you more."),
     Refusal.NOT_PENDING: N_("This session has already been answered."),
     Refusal.NOT_UPCOMING: N_("This session is cancelled or over, so this can't be done now."),
     Refusal.STARTED: N_("This session has already started, so it can't be changed now."),
-    Refusal.REASON_NEEDED: N_(
-        "This is less than {hours} hours before the start: please give a reason."
-    ),
+    Refusal.REASON_NEEDED: N_("This is less than {hours} hours before the start: please give a reason."),
     Refusal.NOT_OVER: N_("Let's talk about it after the session has ended."),
     Refusal.ANSWERED: N_("You have already answered this. Thank you! 💛"),
     Refusal.AGREED: N_("You two have already agreed on this. Thank you! 💛"),

@@ -96,9 +96,7 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
         # ZoneInfo raises ValueError for path-like names ("../x"), KeyError subclass otherwise.
-        raise ValueError(
-            f"unknown time zone {name!r}; expected an IANA name such as 'Asia/Bishkek'"
-        ) from None
+        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as 'Asia/Bishkek'") from None
 
 
 _TIME_OF_DAY = re.compile(r"(\d{1,2})[:.](\d{2})")
@@ -260,9 +258,7 @@ def _local_instant(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     return instant
 
 
-def _window_occurrences(
-    window: WeeklyWindow, since: datetime, until: datetime
-) -> Iterator[tuple[datetime, datetime]]:
+def _window_occurrences(window: WeeklyWindow, since: datetime, until: datetime) -> Iterator[tuple[datetime, datetime]]:
     """(start, end) in UTC of each occurrence of the window that intersects [since, until)."""
     zone = parse_zone(window.zone)
     span = timedelta(minutes=window.minutes)

@@ -22,7 +22,11 @@ class TimeOfDay(StrEnum):
 
 
 # Local wall-clock times and weekdays (0 = Monday).
-TIMES = {TimeOfDay.MORNING: time(9, 0), TimeOfDay.AFTERNOON: time(14, 0), TimeOfDay.EVENING: time(19, 0)}
+TIMES = {
+    TimeOfDay.MORNING: time(9, 0),
+    TimeOfDay.AFTERNOON: time(14, 0),
+    TimeOfDay.EVENING: time(19, 0),
+}
 WEEKDAYS = {
     Frequency.DAILY: frozenset(range(7)),
     Frequency.TWICE_WEEKLY: frozenset({1, 4}),  # Tuesday and Friday

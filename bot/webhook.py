@@ -103,9 +103,7 @@ def make_web_app(app: Application, path: str, secret: str) -> web.Application:
 
 
 @asynccontextmanager
-async def serving(
-    app: Application, settings: Settings, *, listen: str = "0.0.0.0"
-) -> AsyncIterator[web.AppRunner]:
+async def serving(app: Application, settings: Settings, *, listen: str = "0.0.0.0") -> AsyncIterator[web.AppRunner]:
     """Run the bot in webhook mode inside the current loop until the block ends."""
     if not (settings.webhook_url and settings.webhook_secret):
         raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
@@ -144,9 +142,7 @@ async def serving(
             await app.post_shutdown(app)
 
 
-async def serve_until_stopped(
-    app: Application, settings: Settings, *, listen: str = "0.0.0.0"
-) -> None:
+async def serve_until_stopped(app: Application, settings: Settings, *, listen: str = "0.0.0.0") -> None:
     """Serve until SIGTERM or SIGINT, then stop gracefully."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -37,8 +37,13 @@ SEGMENT_VALUES = {
     "stage": STAGE_LABELS,
     "age": AGE_LABELS,
 }
-SEGMENT_NAMES = {"language": N_("Language"), "role": N_("Role"), "region": N_("Region"),
-                 "stage": N_("Stage"), "age": N_("Age")}
+SEGMENT_NAMES = {
+    "language": N_("Language"),
+    "role": N_("Role"),
+    "region": N_("Region"),
+    "stage": N_("Stage"),
+    "age": N_("Age"),
+}
 CARDS_PER_PAGE = 8
 FORMATTING_EXAMPLE = '<b>bold</b> <i>italic</i> <a href="https://example.org">link</a>'
 
@@ -51,12 +56,17 @@ async def broadcast(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
     t = context.t
-    await context.services.admin.save_draft(update.effective_user.id, context.services.clock.now(),
-                                            payload={}, audience={})
+    await context.services.admin.save_draft(
+        update.effective_user.id, context.services.clock.now(), payload={}, audience={}
+    )
     await update.effective_message.reply_text(
         t("<b>New broadcast</b>\nWhat would you like to send?"),
-        reply_markup=_kb([("📖 " + t("A story card"), cb("bc", "cards", 0)),
-                          ("✍️ " + t("A message"), cb("bc", "compose"))]),
+        reply_markup=_kb(
+            [
+                ("📖 " + t("A story card"), cb("bc", "cards", 0)),
+                ("✍️ " + t("A message"), cb("bc", "compose")),
+            ]
+        ),
     )
 
 
@@ -74,15 +84,17 @@ async def on_button(update: Update, context: Context) -> None:
         return
     draft = await services.admin.draft(admin_id)
     if draft is None:
-        await query.answer(t("This broadcast was already sent or dropped. Start again with /broadcast."),
-                           show_alert=True)
+        await query.answer(
+            t("This broadcast was already sent or dropped. Start again with /broadcast."),
+            show_alert=True,
+        )
         return
     await query.answer()
     now = services.clock.now()
     if action == "cards":
         page = data.int_arg(0) or 0
         slugs = [s for s in sorted(services.cards) if s not in await services.stories.hidden_slugs()]
-        chunk = slugs[page * CARDS_PER_PAGE:(page + 1) * CARDS_PER_PAGE]
+        chunk = slugs[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
         rows = [(services.cards[s].text(t.language).name, cb("bc", "card", s)) for s in chunk]
         if (page + 1) * CARDS_PER_PAGE < len(slugs):
             rows.append((t("More ▶️"), cb("bc", "cards", page + 1)))
@@ -110,11 +122,14 @@ async def on_button(update: Update, context: Context) -> None:
     elif action == "dim" and data.arg(0) in SEGMENT_COLUMNS:
         dim = data.arg(0)
         labels = SEGMENT_VALUES[dim]
-        rows = [(label if dim == "language" else t(label), cb("bc", "seg", dim, code)) for code, label in labels.items()]
+        rows = [
+            (label if dim == "language" else t(label), cb("bc", "seg", dim, code)) for code, label in labels.items()
+        ]
         await query.edit_message_text(t("Which one?"), reply_markup=_kb(rows))
     elif action == "seg" and data.arg(0) in SEGMENT_COLUMNS:
-        await services.admin.save_draft(admin_id, now, audience={"to": "all", "dimension": data.arg(0),
-                                                                 "value": data.arg(1)})
+        await services.admin.save_draft(
+            admin_id, now, audience={"to": "all", "dimension": data.arg(0), "value": data.arg(1)}
+        )
         await preview(query.message, context)
     elif action == "send":
         await confirm(update, context)
@@ -125,15 +140,26 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def ask_text(message, context: Context, language: str) -> None:
     t = context.t
-    await inputs.expect(context, context.user_record.id if context.user_record else message.chat.id,
-                        "bc_text", language)
+    await inputs.expect(
+        context,
+        context.user_record.id if context.user_record else message.chat.id,
+        "bc_text",
+        language,
+    )
     text = t("Send the message in {language}. Telegram formatting works, for example: {example}").format(
-        language=LANGUAGE_BUTTONS[Language(language)], example=html.escape(FORMATTING_EXAMPLE))
+        language=LANGUAGE_BUTTONS[Language(language)], example=html.escape(FORMATTING_EXAMPLE)
+    )
     index = SUPPORTED.index(language)
     markup = None
     if index > 0:
-        markup = _kb([(t("Same text as in {language}").format(language=LANGUAGE_BUTTONS[Language(SUPPORTED[index - 1])]),
-                       cb("bc", "same", language))])
+        markup = _kb(
+            [
+                (
+                    t("Same text as in {language}").format(language=LANGUAGE_BUTTONS[Language(SUPPORTED[index - 1])]),
+                    cb("bc", "same", language),
+                )
+            ]
+        )
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -164,8 +190,9 @@ async def take_text(update: Update, context: Context, language: str, text: str |
     problems = check_html(text)
     if problems or len(text) > 4000:
         detail = html.escape(problems[0].message) if problems else t("too long")
-        await message.reply_text(t("Telegram would refuse this text: {problem}. Please send it again.").format(
-            problem=detail))
+        await message.reply_text(
+            t("Telegram would refuse this text: {problem}. Please send it again.").format(problem=detail)
+        )
         await ask_text(message, context, language)
         return
     texts[language] = text
@@ -181,9 +208,13 @@ async def ask_audience(message, context: Context) -> None:
     t = context.t
     await message.reply_text(
         t("Who should receive it?"),
-        reply_markup=_kb([(t("Story subscribers"), cb("bc", "to", "subscribers")),
-                          (t("Everyone"), cb("bc", "to", "all")),
-                          (t("A segment…"), cb("bc", "to", "segment"))]),
+        reply_markup=_kb(
+            [
+                (t("Story subscribers"), cb("bc", "to", "subscribers")),
+                (t("Everyone"), cb("bc", "to", "all")),
+                (t("A segment…"), cb("bc", "to", "segment")),
+            ]
+        ),
     )
 
 
@@ -196,12 +227,19 @@ async def preview(message, context: Context) -> None:
     recipients = await services.admin.audience(draft.audience)
     per_language = {lang: sum(1 for _, lg in recipients if lg == lang) for lang in SUPPORTED}
     for language in SUPPORTED:
-        header = t("Preview for {language} ({n}):").format(language=LANGUAGE_BUTTONS[Language(language)],
-                                                          n=per_language[language])
+        header = t("Preview for {language} ({n}):").format(
+            language=LANGUAGE_BUTTONS[Language(language)], n=per_language[language]
+        )
         await message.reply_text(f"<b>{html.escape(header)}</b>")
         if draft.payload["type"] == "story":
-            await send_card(context.bot, services, admin_id, language, services.cards[draft.payload["slug"]],
-                            record=False)
+            await send_card(
+                context.bot,
+                services,
+                admin_id,
+                language,
+                services.cards[draft.payload["slug"]],
+                record=False,
+            )
         else:
             await message.reply_text(draft.payload["texts"][language])
     total = len(recipients)
@@ -223,13 +261,25 @@ async def confirm(update: Update, context: Context) -> None:
     now = services.clock.now()
     item = draft.payload.get("slug", "")
     batch_id = await services.outbox.create_batch(
-        "broadcast", draft.payload, [(uid, lang, item) for uid, lang in recipients], now,
-        created_by=admin_id, audience=draft.audience, progress_chat_id=query.message.chat.id,
+        "broadcast",
+        draft.payload,
+        [(uid, lang, item) for uid, lang in recipients],
+        now,
+        created_by=admin_id,
+        audience=draft.audience,
+        progress_chat_id=query.message.chat.id,
     )
     # Sending starts now, whatever happens to the messages to the admin below.
     services.delivery.kick("broadcast")
-    await services.admin.record(admin_id, "broadcast", now, batch_id, recipients=len(recipients),
-                                audience=draft.audience, kind=draft.payload["type"])
+    await services.admin.record(
+        admin_id,
+        "broadcast",
+        now,
+        batch_id,
+        recipients=len(recipients),
+        audience=draft.audience,
+        kind=draft.payload["type"],
+    )
     await query.edit_message_reply_markup(None)
     progress = await query.message.reply_text(
         t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=len(recipients)),
@@ -256,20 +306,27 @@ async def cancel_running(update: Update, context: Context, batch_id: int | None)
 def progress_text(t: Translator, progress: Progress) -> str:
     c = progress.counts
     if progress.finished:
-        head = t("Broadcast #{id} cancelled.") if progress.batch.status == "cancelled" else t("Broadcast #{id} finished.")
+        head = (
+            t("Broadcast #{id} cancelled.") if progress.batch.status == "cancelled" else t("Broadcast #{id} finished.")
+        )
     else:
         head = t("Broadcast #{id} is being sent…")
-    lines = [f"<b>{html.escape(head.format(id=progress.batch.id))}</b>",
-             t("Sent: {n}").format(n=c["sent"]),
-             t("Blocked the bot: {n}").format(n=c["blocked"]),
-             t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
-             t("Left: {n}").format(n=progress.left)]
+    lines = [
+        f"<b>{html.escape(head.format(id=progress.batch.id))}</b>",
+        t("Sent: {n}").format(n=c["sent"]),
+        t("Blocked the bot: {n}").format(n=c["blocked"]),
+        t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
+        t("Left: {n}").format(n=progress.left),
+    ]
     if not progress.finished:
         eta = progress.eta
         lines.append(t("Speed: {rate}/s").format(rate=t.number(round(progress.rate, 1))))
         if eta is not None:
-            lines.append(t("Time to finish: about {minutes} min {seconds} s").format(
-                minutes=int(eta.total_seconds()) // 60, seconds=int(eta.total_seconds()) % 60))
+            lines.append(
+                t("Time to finish: about {minutes} min {seconds} s").format(
+                    minutes=int(eta.total_seconds()) // 60, seconds=int(eta.total_seconds()) % 60
+                )
+            )
     return "\n".join(lines)
 
 
@@ -282,8 +339,12 @@ async def report_progress(app: Application, progress: Progress) -> None:
     t = translator(record.language if record else None)
     markup = None if progress.finished else _kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch.id))])
     try:
-        await app.bot.edit_message_text(progress_text(t, progress), chat_id=batch.progress_chat_id,
-                                        message_id=batch.progress_message_id, reply_markup=markup)
+        await app.bot.edit_message_text(
+            progress_text(t, progress),
+            chat_id=batch.progress_chat_id,
+            message_id=batch.progress_message_id,
+            reply_markup=markup,
+        )
     except BadRequest as error:
         if "not modified" not in str(error):
             log.warning("could not update broadcast progress: %s", error)

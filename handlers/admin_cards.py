@@ -21,11 +21,17 @@ async def library_markup(context: Context, page: int) -> InlineKeyboardMarkup:
     hidden = await services.stories.hidden_slugs()
     slugs = sorted(services.cards)
     rows = []
-    for slug in slugs[page * PER_PAGE:(page + 1) * PER_PAGE]:
+    for slug in slugs[page * PER_PAGE : (page + 1) * PER_PAGE]:
         card = services.cards[slug]
         mark = "🙈 " if slug in hidden else ""
-        rows.append([InlineKeyboardButton(f"{mark}{card.text(t.language).name} · {t(FIELD_LABELS[card.field])}",
-                                          callback_data=cb("cards", "open", slug))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{mark}{card.text(t.language).name} · {t(FIELD_LABELS[card.field])}",
+                    callback_data=cb("cards", "open", slug),
+                )
+            ]
+        )
     nav = []
     if page > 0:
         nav.append(InlineKeyboardButton("◀️", callback_data=cb("cards", "page", page - 1)))
@@ -44,7 +50,8 @@ async def cards(update: Update, context: Context) -> None:
     total = len(context.services.cards)
     await update.effective_message.reply_text(
         t("<b>Story library</b>: {total} cards, {hidden} hidden. Tap one to preview or hide it.").format(
-            total=total, hidden=len(hidden)),
+            total=total, hidden=len(hidden)
+        ),
         reply_markup=await library_markup(context, 0),
     )
 
@@ -68,11 +75,15 @@ async def on_button(update: Update, context: Context) -> None:
     hidden = slug in await services.stories.hidden_slugs()
     if data.action == "open":
         await query.answer()
-        toggle = (InlineKeyboardButton("👁 " + t("Show it again"), callback_data=cb("cards", "show", slug)) if hidden
-                  else InlineKeyboardButton("🙈 " + t("Hide it"), callback_data=cb("cards", "hide", slug)))
+        toggle = (
+            InlineKeyboardButton("👁 " + t("Show it again"), callback_data=cb("cards", "show", slug))
+            if hidden
+            else InlineKeyboardButton("🙈 " + t("Hide it"), callback_data=cb("cards", "hide", slug))
+        )
         await query.message.reply_text(
             t("<b>{name}</b>: preview in each language below. Source: {source}").format(
-                name=card.text(t.language).name, source=card.source),
+                name=card.text(t.language).name, source=card.source
+            ),
             reply_markup=InlineKeyboardMarkup([[toggle]]),
         )
         for language in SUPPORTED:
@@ -80,8 +91,7 @@ async def on_button(update: Update, context: Context) -> None:
     elif data.action in ("hide", "show"):
         await services.stories.set_hidden(slug, data.action == "hide")
         await services.admin.record(query.from_user.id, f"card_{data.action}", services.clock.now(), slug)
-        await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide"
-                           else t("Shown again."))
+        await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
         await query.edit_message_reply_markup(None)
 
 

@@ -13,7 +13,12 @@ from bot.db.export import QUERIES, export_csv
 from bot.i18n import N_
 from handlers.admin_common import refuse_non_admin
 
-RANGES = {"30": N_("Last 30 days"), "90": N_("Last 90 days"), "365": N_("Last 12 months"), "all": N_("Everything")}
+RANGES = {
+    "30": N_("Last 30 days"),
+    "90": N_("Last 90 days"),
+    "365": N_("Last 12 months"),
+    "all": N_("Everything"),
+}
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 

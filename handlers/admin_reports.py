@@ -29,17 +29,11 @@ async def reports(update: Update, context: Context) -> None:
         return
     for report, _status, added in waiting:
         reporter = await name_of(services, report.reporter_id)
-        reported = (
-            await name_of(services, report.reported_id)
-            if report.reported_id
-            else t("(erased account)")
-        )
+        reported = await name_of(services, report.reported_id) if report.reported_id else t("(erased account)")
         lines = [
             t("<b>Safety report #{id}</b>").format(id=report.id),
             t("From: {name} (id {id})").format(name=html.escape(reporter), id=report.reporter_id),
-            t("About: {name} (id {id})").format(
-                name=html.escape(reported), id=report.reported_id or "—"
-            ),
+            t("About: {name} (id {id})").format(name=html.escape(reported), id=report.reported_id or "—"),
             t("Reason: {reason}").format(reason=t(REPORT_LABELS[ReportReason(report.reason)])),
             t("When: {date}").format(date=t.datetime(report.created_at, context.zone)),
         ]
@@ -51,25 +45,15 @@ async def reports(update: Update, context: Context) -> None:
                 lines.append(f"· {html.escape(sender)}: {html.escape(message.text[:300])}")
         rows = [
             [
-                InlineKeyboardButton(
-                    "⚠️ " + t("Warn"), callback_data=cb("report", "warn", report.id)
-                ),
-                InlineKeyboardButton(
-                    "⛔ " + t("Suspend"), callback_data=cb("report", "suspend", report.id)
-                ),
+                InlineKeyboardButton("⚠️ " + t("Warn"), callback_data=cb("report", "warn", report.id)),
+                InlineKeyboardButton("⛔ " + t("Suspend"), callback_data=cb("report", "suspend", report.id)),
             ],
             [
-                InlineKeyboardButton(
-                    "✖️ " + t("End the mentorship"), callback_data=cb("report", "end", report.id)
-                ),
-                InlineKeyboardButton(
-                    "✔️ " + t("Dismiss"), callback_data=cb("report", "dismiss", report.id)
-                ),
+                InlineKeyboardButton("✖️ " + t("End the mentorship"), callback_data=cb("report", "end", report.id)),
+                InlineKeyboardButton("✔️ " + t("Dismiss"), callback_data=cb("report", "dismiss", report.id)),
             ],
         ]
-        await update.effective_message.reply_text(
-            "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
-        )
+        await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def tell(context: Context, user_id: int | None, message: str) -> None:
@@ -92,13 +76,11 @@ WARNING = N_(
 )
 SUSPENDED = N_(
     "The programme team has suspended your account after a safety report. You can no longer be "
-    "matched or send messages. If you think this is a mistake, please contact the programme organisers."  # noqa: E501
+    "matched or send messages. If you think this is a mistake, please contact the programme organisers."
 )
-ENDED = N_(
-    "The programme team has ended this mentorship after a safety report. Thank you for telling us."
-)
+ENDED = N_("The programme team has ended this mentorship after a safety report. Thank you for telling us.")
 ENDED_OTHER = N_(
-    "The programme team has ended your mentorship. /mentors can help you find a new one when you are ready."  # noqa: E501
+    "The programme team has ended your mentorship. /mentors can help you find a new one when you are ready."
 )
 DISMISSED = N_(
     "The programme team looked at your report carefully and your mentorship can go on. "
@@ -116,9 +98,7 @@ async def act(update: Update, context: Context) -> None:
     report_id = data.int_arg(0)
     report = await services.mentorships.get_report(report_id) if report_id else None
     if report is None or data.action not in ACTIONS:
-        await query.answer(
-            t("This button is out of date. Tap /start to begin again."), show_alert=True
-        )
+        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     if not await services.mentorships.close_report(report.id):
         await query.answer(t("Another admin has already dealt with this report."), show_alert=True)
@@ -132,23 +112,17 @@ async def act(update: Update, context: Context) -> None:
         if report.reported_id is not None:
             await services.users.suspend(report.reported_id, now)
         if report.mentorship_id:
-            await services.mentorships.admin_move(
-                report.mentorship_id, admin_id, Status.CANCELLED, now
-            )
+            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)
         await tell(context, report.reported_id, SUSPENDED)
         await tell(context, report.reporter_id, ENDED)
     elif data.action == "end":
         if report.mentorship_id:
-            await services.mentorships.admin_move(
-                report.mentorship_id, admin_id, Status.CANCELLED, now
-            )
+            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)
         await tell(context, report.reporter_id, ENDED)
         await tell(context, report.reported_id, ENDED_OTHER)
     elif data.action == "dismiss":
         if report.mentorship_id:
-            await services.mentorships.admin_move(
-                report.mentorship_id, admin_id, Status.ACTIVE, now
-            )
+            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.ACTIVE, now)
         await tell(context, report.reporter_id, DISMISSED)
     await services.admin.record(
         admin_id,

@@ -20,19 +20,40 @@ from bot.i18n import N_, Translator
 from handlers.admin_common import refuse_non_admin
 
 STATUS_LABELS = {
-    "pending": N_("waiting"), "accepted": N_("accepted"), "declined": N_("declined"), "expired": N_("expired"),
-    "withdrawn": N_("withdrawn"), "active": N_("active"), "paused": N_("paused"), "completed": N_("completed"),
-    "cancelled": N_("cancelled"), "requested": N_("requested"), "confirmed": N_("confirmed"), "held": N_("held"),
-    "no_show": N_("no-show"), "approved": N_("approved"), "rejected": N_("rejected"),
-    "mentee": ROLE_LABELS["mentee"], "mentor": ROLE_LABELS["mentor"], "subscriber": ROLE_LABELS["subscriber"],
+    "pending": N_("waiting"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+    "expired": N_("expired"),
+    "withdrawn": N_("withdrawn"),
+    "active": N_("active"),
+    "paused": N_("paused"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+    "requested": N_("requested"),
+    "confirmed": N_("confirmed"),
+    "held": N_("held"),
+    "no_show": N_("no-show"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "mentee": ROLE_LABELS["mentee"],
+    "mentor": ROLE_LABELS["mentor"],
+    "subscriber": ROLE_LABELS["subscriber"],
     "none": N_("not chosen yet"),
 }
 FUNNEL_LABELS = {
-    "onboarded": N_("Onboarded"), "matched": N_("Matched"), "first_session": N_("First session"),
-    "three_sessions": N_("Three sessions"), "completed": N_("Completed"),
+    "onboarded": N_("Onboarded"),
+    "matched": N_("Matched"),
+    "first_session": N_("First session"),
+    "three_sessions": N_("Three sessions"),
+    "completed": N_("Completed"),
 }
 BREAKDOWN_TITLES = {"age_band": N_("By age"), "region": N_("By region"), "field": N_("By field")}
-VALUE_LABELS = {"age_band": AGE_LABELS, "region": REGION_LABELS, "field": FIELD_LABELS, "stage": STAGE_LABELS}
+VALUE_LABELS = {
+    "age_band": AGE_LABELS,
+    "region": REGION_LABELS,
+    "field": FIELD_LABELS,
+    "stage": STAGE_LABELS,
+}
 
 
 def _value(t: Translator, dimension: str, code: str) -> str:
@@ -55,13 +76,14 @@ def _row(caption: str, value: str) -> str:
 
 def stats_text(t: Translator, s: Stats) -> str:
     lines = [
-        t("<b>📊 The programme in numbers</b>"), "",
-        _row(t("Users"), _line(t, s.users_by['role'])),
-        _row(t("Languages"), _line(t, s.users_by['language'], 'language')),
-        _row(t("Regions"), _line(t, s.users_by['region'], 'region')),
-        _row(t("Age"), _line(t, s.users_by['age_band'], 'age_band')),
-        _row(t("Stages"), _line(t, s.users_by['stage'], 'stage')),
-        _row(t("Fields"), _line(t, s.users_by['field'], 'field')),
+        t("<b>📊 The programme in numbers</b>"),
+        "",
+        _row(t("Users"), _line(t, s.users_by["role"])),
+        _row(t("Languages"), _line(t, s.users_by["language"], "language")),
+        _row(t("Regions"), _line(t, s.users_by["region"], "region")),
+        _row(t("Age"), _line(t, s.users_by["age_band"], "age_band")),
+        _row(t("Stages"), _line(t, s.users_by["stage"], "stage")),
+        _row(t("Fields"), _line(t, s.users_by["field"], "field")),
         _row(t("Mentors"), _line(t, s.mentors)),
         _row(t("Requests"), _line(t, s.requests)),
     ]
@@ -74,14 +96,24 @@ def stats_text(t: Translator, s: Stats) -> str:
     ]
     if s.average_rating is not None:
         lines.append(t("Average session rating: {rating} of 5").format(rating=t.number(s.average_rating)))
-    lines.append(t("Stories: {subscribers} subscribers, {deliveries} delivered, {opt_outs} turned off").format(
-        **s.stories))
-    lines += ["", _row(t("Funnel"), " → ".join(f"{t(FUNNEL_LABELS[stage])} {s.funnel[stage]}" for stage in FUNNEL))]
+    lines.append(
+        t("Stories: {subscribers} subscribers, {deliveries} delivered, {opt_outs} turned off").format(**s.stories)
+    )
+    lines += [
+        "",
+        _row(
+            t("Funnel"),
+            " → ".join(f"{t(FUNNEL_LABELS[stage])} {s.funnel[stage]}" for stage in FUNNEL),
+        ),
+    ]
     for dimension in BREAKDOWNS:
         groups = s.funnel_by[dimension]
         if not groups:
             continue
-        lines += ["", f"<b>{t(BREAKDOWN_TITLES[dimension])}</b> ({' → '.join(t(FUNNEL_LABELS[x]) for x in FUNNEL)})"]
+        lines += [
+            "",
+            f"<b>{t(BREAKDOWN_TITLES[dimension])}</b> ({' → '.join(t(FUNNEL_LABELS[x]) for x in FUNNEL)})",
+        ]
         for code, counts in sorted(groups.items(), key=lambda item: -item[1]["onboarded"]):
             lines.append(f"{_value(t, dimension, code)}: " + " → ".join(str(counts[x]) for x in FUNNEL))
     return "\n".join(lines)

@@ -49,10 +49,7 @@ async def book(update: Update, context: Context) -> None:
         role = context.user_record.role if context.user_record else None
         if role == "mentor":
             await message.reply_text(
-                t(
-                    "Your mentees book sessions in the free time you publish with /slots. "
-                    "/sessions lists your sessions."
-                )
+                t("Your mentees book sessions in the free time you publish with /slots. /sessions lists your sessions.")
             )
         else:
             await message.reply_text(refusal_text(t, Refusal.NO_MENTORSHIP))
@@ -61,16 +58,12 @@ async def book(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
-async def slot_list(
-    context: Context, m: Mentorship, *, intro: str = ""
-) -> tuple[str, InlineKeyboardMarkup | None]:
+async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tuple[str, InlineKeyboardMarkup | None]:
     """Her mentor's next free slots as buttons, in her own zone."""
     services, t, zone = context.services, context.t, context.zone
     name = await name_of(services, m.mentor_id)
     prefix = f"{intro}\n\n" if intro else ""
-    if await services.sessions.is_suspended(m.mentor_id) or await services.sessions.is_suspended(
-        m.mentee_id
-    ):
+    if await services.sessions.is_suspended(m.mentor_id) or await services.sessions.is_suspended(m.mentee_id):
         return prefix + refusal_text(t, Refusal.SUSPENDED), None
     free = (await services.sessions.free_slots(m.mentor_id, services.clock.now()))[:MAX_SLOTS_SHOWN]
     if not free:
@@ -84,17 +77,14 @@ async def slot_list(
             None,
         )
     text = prefix + t(
-        "Pick a time for a one-hour session with {name}. Times are in your time zone, {zone} "
-        "(/timezone changes it)."
+        "Pick a time for a one-hour session with {name}. Times are in your time zone, {zone} (/timezone changes it)."
     ).format(name=name, zone=html.escape(zone.key))
     return text, slot_buttons(t, zone, free, lambda code: cb("book", "pick", m.id, code))
 
 
 def slot_buttons(t: Translator, zone: ZoneInfo, free: list[Slot], data) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(
-            t.datetime(slot.start_utc, zone), callback_data=data(slot_code(slot.start_utc))
-        )
+        InlineKeyboardButton(t.datetime(slot.start_utc, zone), callback_data=data(slot_code(slot.start_utc)))
         for slot in free
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -156,9 +146,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
         return
     m = await mentee_side(context, mentorship_id, query.from_user.id)
     try:
-        await context.services.sessions.check_bookable(
-            m.mentor_id, m.mentee_id, start, context.services.clock.now()
-        )
+        await context.services.sessions.check_bookable(m.mentor_id, m.mentee_id, start, context.services.clock.now())
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
@@ -172,22 +160,14 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [
-                    InlineKeyboardButton(
-                        "✅ " + t("Book it"), callback_data=cb("book", "go", m.id, code)
-                    )
-                ],
+                [InlineKeyboardButton("✅ " + t("Book it"), callback_data=cb("book", "go", m.id, code))],
                 [
                     InlineKeyboardButton(
                         "✍️ " + t("Add an agenda first"),
                         callback_data=cb("book", "agenda", m.id, code),
                     )
                 ],
-                [
-                    InlineKeyboardButton(
-                        "↩️ " + t("Other times"), callback_data=cb("book", "list", m.id)
-                    )
-                ],
+                [InlineKeyboardButton("↩️ " + t("Other times"), callback_data=cb("book", "list", m.id))],
             ]
         ),
     )
@@ -235,9 +215,7 @@ async def on_go(update: Update, context: Context, mentorship_id: int, code: str)
     await place_booking(update, context, mentorship_id, code, None)
 
 
-async def place_booking(
-    update: Update, context: Context, mentorship_id: int, code: str, agenda: str | None
-) -> None:
+async def place_booking(update: Update, context: Context, mentorship_id: int, code: str, agenda: str | None) -> None:
     services, t, user_id = context.services, context.t, update.effective_user.id
     query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
@@ -292,9 +270,9 @@ async def place_booking(
         session,
         user_id,
         ics=False,
-        intro=t(
-            "Booked! ⏳ I've asked {name} to confirm and will tell you as soon as she does."
-        ).format(name=await name_of(services, session.mentor_id)),
+        intro=t("Booked! ⏳ I've asked {name} to confirm and will tell you as soon as she does.").format(
+            name=await name_of(services, session.mentor_id)
+        ),
     )
     await send_request(context.bot, services, session)
 

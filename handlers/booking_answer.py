@@ -21,9 +21,7 @@ async def send_request(bot: Bot, services: Services, session: SessionRow) -> Non
     """The mentor's card for a requested session, with Confirm and Decline."""
     t, zone = await reader_of(services, session.mentor_id)
     text = (
-        t("{name} would like a session with you:").format(
-            name=await name_of(services, session.mentee_id)
-        )
+        t("{name} would like a session with you:").format(name=await name_of(services, session.mentee_id))
         + "\n\n"
         + await card_text(services, t, zone, session.mentor_id, session)
     )
@@ -35,12 +33,8 @@ async def send_request(bot: Bot, services: Services, session: SessionRow) -> Non
         InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(
-                        "✅ " + t("Confirm"), callback_data=cb("book", "ok", session.id)
-                    ),
-                    InlineKeyboardButton(
-                        "✖️ " + t("Decline"), callback_data=cb("book", "no", session.id)
-                    ),
+                    InlineKeyboardButton("✅ " + t("Confirm"), callback_data=cb("book", "ok", session.id)),
+                    InlineKeyboardButton("✖️ " + t("Decline"), callback_data=cb("book", "no", session.id)),
                 ]
             ]
         ),
@@ -69,9 +63,7 @@ async def on_confirm(update: Update, context: Context, session_id: int, _: str) 
 async def on_decline(update: Update, context: Context, session_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
     try:
-        session = await services.sessions.decline(
-            session_id, query.from_user.id, services.clock.now()
-        )
+        session = await services.sessions.decline(session_id, query.from_user.id, services.clock.now())
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         if refused.code != Refusal.NOT_YOURS:
@@ -98,9 +90,7 @@ async def close_request(update: Update, verdict: str | None) -> None:
         if verdict is None:
             await query.edit_message_reply_markup(None)
         else:
-            await query.edit_message_text(
-                f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>"
-            )
+            await query.edit_message_text(f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
     except BadRequest as error:
         if "not modified" not in str(error):
             raise

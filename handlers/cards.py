@@ -26,10 +26,19 @@ from bot.onboarding import EDITABLE, Step, applies
 
 # The short names of profile fields, on Edit buttons.
 EDIT_LABELS = {
-    Step.NAME: N_("Name"), Step.REGION: N_("Region"), Step.STAGE: N_("Stage"), Step.FIELDS: N_("Fields"),
-    Step.GOALS: N_("Goals"), Step.LANGUAGES: N_("Languages"), Step.AVAILABILITY: N_("Free time"),
-    Step.FORMAT: N_("Meetings"), Step.JOB_TITLE: N_("Job title"), Step.ORGANISATION: N_("Organisation"),
-    Step.BIO: N_("About me"), Step.CAPACITY: N_("Mentees at once"), Step.LINK: N_("Meeting link"),
+    Step.NAME: N_("Name"),
+    Step.REGION: N_("Region"),
+    Step.STAGE: N_("Stage"),
+    Step.FIELDS: N_("Fields"),
+    Step.GOALS: N_("Goals"),
+    Step.LANGUAGES: N_("Languages"),
+    Step.AVAILABILITY: N_("Free time"),
+    Step.FORMAT: N_("Meetings"),
+    Step.JOB_TITLE: N_("Job title"),
+    Step.ORGANISATION: N_("Organisation"),
+    Step.BIO: N_("About me"),
+    Step.CAPACITY: N_("Mentees at once"),
+    Step.LINK: N_("Meeting link"),
 }
 
 
@@ -51,7 +60,10 @@ def labels(t: Translator, table: dict, codes) -> str:
 def profile_lines(t: Translator, profile: Profile) -> list[tuple[str, str]]:
     """(caption, value) pairs of what she answered, in onboarding order."""
     a = profile.answers
-    rows = [(t("Role"), label(t, ROLE_LABELS, a.role)), (t("Age"), label(t, AGE_LABELS, a.age_band))]
+    rows = [
+        (t("Role"), label(t, ROLE_LABELS, a.role)),
+        (t("Age"), label(t, AGE_LABELS, a.age_band)),
+    ]
     if a.display_name:
         rows.append((t("Name"), html.escape(a.display_name)))
     rows.append((t("Region"), label(t, REGION_LABELS, a.region)))

@@ -39,15 +39,9 @@ async def preview(update: Update, context: Context) -> None:
     repo = services.mentorships
     mentees = await repo.waiting_mentees()
     if not mentees:
-        await update.effective_message.reply_text(
-            t("No mentees are waiting for a mentor right now.")
-        )
+        await update.effective_message.reply_text(t("No mentees are waiting for a mentor right now."))
         return
-    mentors = [
-        m
-        for m in await repo.mentor_profiles()
-        if m.approved and not m.paused and m.active_mentees < m.capacity
-    ]
+    mentors = [m for m in await repo.mentor_profiles() if m.approved and not m.paused and m.active_mentees < m.capacity]
     result = cohort_match(mentees, mentors, await repo.exclusions(), services.clock.now())
     ids = sorted({m.user_id for m in mentees} | {mentor for _, mentor, _ in result.assignments})
     run_id = await repo.save_cohort_run(
@@ -71,8 +65,7 @@ async def preview(update: Update, context: Context) -> None:
         lines += ["", "<b>" + t("Pairs:") + "</b>"]
         for mentee, mentor, score in result.assignments[:SHOWN]:
             lines.append(
-                f"• {await name_of(services, mentee)} → {await name_of(services, mentor)} "
-                f"({percent(t, score)})"
+                f"• {await name_of(services, mentee)} → {await name_of(services, mentor)} ({percent(t, score)})"
             )
         lines += more(t, len(result.assignments))
     if result.unmatched:
@@ -90,16 +83,8 @@ async def preview(update: Update, context: Context) -> None:
         "\n".join(lines),
         reply_markup=InlineKeyboardMarkup(
             [
-                [
-                    InlineKeyboardButton(
-                        "✅ " + t("Confirm and send"), callback_data=cb("cohort", "go", run_id)
-                    )
-                ],
-                [
-                    InlineKeyboardButton(
-                        "✖️ " + t("Discard"), callback_data=cb("cohort", "drop", run_id)
-                    )
-                ],
+                [InlineKeyboardButton("✅ " + t("Confirm and send"), callback_data=cb("cohort", "go", run_id))],
+                [InlineKeyboardButton("✖️ " + t("Discard"), callback_data=cb("cohort", "drop", run_id))],
             ]
         ),
     )
@@ -124,13 +109,9 @@ async def on_button(update: Update, context: Context) -> None:
     if data.action == "drop":
         if await services.mentorships.discard_cohort_run(run_id):
             await query.answer(t("Discarded"))
-            await query.edit_message_text(
-                query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>"
-            )
+            await query.edit_message_text(query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
         else:
-            await query.answer(
-                t("Already done: this preview was sent or discarded."), show_alert=True
-            )
+            await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
         return
     run = await services.mentorships.claim_cohort_run(run_id, services.clock.now())
     if run is None:
@@ -161,9 +142,7 @@ async def on_button(update: Update, context: Context) -> None:
             ).format(name=await name_of(services, mentor)),
         )
         sent += 1
-    await services.mentorships.finish_cohort_run(
-        run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent
-    )
+    await services.mentorships.finish_cohort_run(run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent)
     summary = t.ngettext("Sent: {n} request.", "Sent: {n} requests.", sent).format(n=sent)
     if skipped:
         summary += " " + t("Skipped {n}: things changed since the preview.").format(n=skipped)

@@ -67,7 +67,9 @@ async def hint(update: Update, context: Context) -> None:
     if message.text and message.text.startswith("/"):
         await message.reply_text(t("I don't know that command. /help shows what I can do."))
     else:
-        await message.reply_text(t("I answer to buttons and commands. Tap /start for the main menu or /help for the list."))
+        await message.reply_text(
+            t("I answer to buttons and commands. Tap /start for the main menu or /help for the list.")
+        )
 
 
 async def edit_or_reply(query, text: str, reply_markup=None) -> None:
@@ -86,7 +88,10 @@ async def stale_button(update: Update, context: Context) -> None:
 
 def register_loader(app: Application) -> None:
     app.add_handler(TypeHandler(Update, load_user), group=LOAD_USER_GROUP)
-    app.add_handler(ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER), group=LOAD_USER_GROUP + 1)
+    app.add_handler(
+        ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER),
+        group=LOAD_USER_GROUP + 1,
+    )
 
 
 def register_fallbacks(app: Application, stray_message) -> None:

@@ -63,8 +63,7 @@ async def ask_feedback_tick(app: Application) -> None:
 
 def choice_rows(t: Translator, session_id: int, action: str, values, label) -> list[list]:
     buttons = [
-        InlineKeyboardButton(label(value), callback_data=cb("fb", action, session_id, value))
-        for value in values
+        InlineKeyboardButton(label(value), callback_data=cb("fb", action, session_id, value)) for value in values
     ]
     return [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
 
@@ -86,17 +85,13 @@ async def on_feedback(update: Update, context: Context) -> None:
             await services.sessions.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
                 await query.answer(t("Thank you for telling me. 💛"))
-                await query.edit_message_text(
-                    t("Thank you for telling me. 💛 /book finds a new time.")
-                )
+                await query.edit_message_text(t("Thank you for telling me. 💛 /book finds a new time."))
                 return
             await query.answer(t("Saved ✓"))
             await query.edit_message_text(
                 t("How long did it last?"),
                 reply_markup=InlineKeyboardMarkup(
-                    choice_rows(
-                        t, session_id, "min", FEEDBACK_MINUTES, lambda n: t("{n} min").format(n=n)
-                    )
+                    choice_rows(t, session_id, "min", FEEDBACK_MINUTES, lambda n: t("{n} min").format(n=n))
                 ),
             )
         elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
@@ -104,9 +99,7 @@ async def on_feedback(update: Update, context: Context) -> None:
             await query.answer(t("Saved ✓"))
             await query.edit_message_text(
                 t("How did it go, from 1 (not well) to 5 (wonderful)?"),
-                reply_markup=InlineKeyboardMarkup(
-                    choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)
-                ),
+                reply_markup=InlineKeyboardMarkup(choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)),
             )
         elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
             await services.sessions.record_feedback(session_id, user_id, "rating", int(value), now)
@@ -149,9 +142,7 @@ async def read_comment(update: Update, context: Context, ref: str, text: str | N
         )
         return
     try:
-        await services.sessions.record_feedback(
-            int(ref), user_id, "comment", comment, services.clock.now()
-        )
+        await services.sessions.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return

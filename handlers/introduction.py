@@ -25,20 +25,14 @@ async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> Non
         t, _ = await reader_of(services, user_id)
         name = await name_of(services, other)
         if user_id == mentorship.mentee_id:
-            lines = [
-                t("🎉 Good news: {name} accepted your request! Meet your mentor:").format(name=name)
-            ]
+            lines = [t("🎉 Good news: {name} accepted your request! Meet your mentor:").format(name=name)]
             a = other_profile.answers if other_profile else None
             if a and (a.job_title or a.organisation):
                 lines.append(" · ".join(html.escape(v) for v in (a.job_title, a.organisation) if v))
             if a and a.bio:
                 lines.append(f"<i>{html.escape(a.bio)}</i>")
         else:
-            lines = [
-                t("🎉 You are now mentoring {name}! Thank you for giving your time. 🌷").format(
-                    name=name
-                )
-            ]
+            lines = [t("🎉 You are now mentoring {name}! Thank you for giving your time. 🌷").format(name=name)]
         lines.append("")
         if minor and user_id == mentorship.mentee_id:
             lines.append(
@@ -55,9 +49,7 @@ async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> Non
                 )
             )
         else:
-            lines.append(
-                t("You can talk through this bot, and share contacts once you both agree.")
-            )
+            lines.append(t("You can talk through this bot, and share contacts once you both agree."))
         lines.append(t("Say hello now! /mentorship has everything for your mentorship."))
         button = InlineKeyboardButton(
             "✉️ " + t("Message {name}").format(name=html.unescape(name)),

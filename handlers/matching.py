@@ -39,12 +39,10 @@ def fields_button(t: Translator) -> InlineKeyboardButton:
 def empty_text(t: Translator, counts: dict[str, int], field: str | None, waiting: bool) -> str:
     """Why nobody is shown, and what she can do about it."""
     if field and counts.get(NOT_IN_FIELD):
-        return t(
-            "No free mentor who suits you works in {field} yet. Try all fields: others fit you too."
-        ).format(field=label(t, FIELD_LABELS, field))
-    counted = {
-        code: n for code, n in counts.items() if code not in (Rejection.NOT_APPROVED, NOT_IN_FIELD)
-    }
+        return t("No free mentor who suits you works in {field} yet. Try all fields: others fit you too.").format(
+            field=label(t, FIELD_LABELS, field)
+        )
+    counted = {code: n for code, n in counts.items() if code not in (Rejection.NOT_APPROVED, NOT_IN_FIELD)}
     if not any(counted.values()):
         return t(
             "There are no mentors in the programme yet. New mentors join all the time: "
@@ -94,18 +92,10 @@ async def browse(
         return View(t("Let's make your profile first: send /start."))
     if profile.role == "mentor":
         return View(
-            t(
-                "/mentors is for mentees looking for a mentor. Mentees find you here; "
-                "/mentorship shows your mentees."
-            )
+            t("/mentors is for mentees looking for a mentor. Mentees find you here; /mentorship shows your mentees.")
         )
     if profile.answers.age_band == AgeBand.UNDER_14:
-        return View(
-            t(
-                "Mentoring starts at 14. Until then, /story brings you stories "
-                "of amazing women in STEM. 🌱"
-            )
-        )
+        return View(t("Mentoring starts at 14. Until then, /story brings you stories of amazing women in STEM. 🌱"))
     mentee = await services.mentorships.mentee_profile(user_id)
     if mentee is None:
         return View(
@@ -119,12 +109,8 @@ async def browse(
     mentors = await services.mentorships.mentor_profiles()
     excluded = await services.mentorships.exclusions(user_id)
     now = services.clock.now()
-    matches = rank_mentors(
-        mentee, mentors, excluded, now, limit=index + 1, field=Field(field) if field else None
-    )
-    all_fields = [
-        InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))
-    ]
+    matches = rank_mentors(mentee, mentors, excluded, now, limit=index + 1, field=Field(field) if field else None)
+    all_fields = [InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))]
     if not matches:
         counts = why_no_match(mentee, mentors, excluded, field=Field(field) if field else None)
         waiting = bool(await services.mentorships.pending_requests(mentee_id=user_id))
@@ -156,12 +142,8 @@ async def browse(
         InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(
-                        "📨 " + t("Request"), callback_data=cb("find", "req", match.mentor_id)
-                    ),
-                    InlineKeyboardButton(
-                        t("Next") + " ➡️", callback_data=cb("find", "next", index + 1, field or ALL)
-                    ),
+                    InlineKeyboardButton("📨 " + t("Request"), callback_data=cb("find", "req", match.mentor_id)),
+                    InlineKeyboardButton(t("Next") + " ➡️", callback_data=cb("find", "next", index + 1, field or ALL)),
                 ],
                 [fields_button(t)],
             ]
@@ -174,9 +156,7 @@ async def show_mentors(update: Update, context: Context, field: str | None = Non
     """Her best mentor as a new message (a story card's "mentor in this field" passes `field`)."""
     if field is not None and field not in Field._value2member_map_:
         field = None
-    view = await browse(
-        context.services, context.t, context.zone, update.effective_user.id, 0, field
-    )
+    view = await browse(context.services, context.t, context.zone, update.effective_user.id, 0, field)
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
 
@@ -209,9 +189,7 @@ async def on_button(update: Update, context: Context) -> None:
         field = data.arg(1)
         field = field if field in Field._value2member_map_ else None
         await query.answer()
-        view = await browse(
-            context.services, t, context.zone, query.from_user.id, data.int_arg(0), field
-        )
+        view = await browse(context.services, t, context.zone, query.from_user.id, data.int_arg(0), field)
         try:
             await query.edit_message_text(view.text, reply_markup=view.markup)
         except BadRequest as error:  # the same card again (a double tap): nothing to change
@@ -224,13 +202,7 @@ async def on_button(update: Update, context: Context) -> None:
             for code, text in FIELD_LABELS.items()
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL)
-                )
-            ]
-        )
+        rows.append([InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))])
         await query.edit_message_text(t("Which field?"), reply_markup=InlineKeyboardMarkup(rows))
     elif data.action == "req" and data.int_arg(0) is not None:
         await ask_for_note(update, context, data.int_arg(0))

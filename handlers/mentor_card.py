@@ -47,12 +47,8 @@ def reason_text(t: Translator, reason: Reason) -> str:
         "topic": lambda: t("can help with: {topics}").format(
             topics=words(t, [label(t, GOAL_LABELS, v) for v in values])
         ),
-        "ahead": lambda: t("further along: {stage}").format(
-            stage=label(t, STAGE_LABELS, values[0])
-        ),
-        "same_stage": lambda: t("at your stage too: {stage}").format(
-            stage=label(t, STAGE_LABELS, values[0])
-        ),
+        "ahead": lambda: t("further along: {stage}").format(stage=label(t, STAGE_LABELS, values[0])),
+        "same_stage": lambda: t("at your stage too: {stage}").format(stage=label(t, STAGE_LABELS, values[0])),
         "availability": lambda: t("free on {times}").format(
             times=words(t, [label(t, TIMES_IN_SENTENCE, v) for v in values])
         ),
@@ -91,12 +87,7 @@ def mentor_card(
         lines.append(work)
     lines.append("🔬 " + labels(t, FIELD_LABELS, a.fields))
     lines.append("🗣 " + labels(t, LANGUAGE_NAMES, a.languages))
-    lines.append(
-        "📍 "
-        + label(t, REGION_LABELS, a.region)
-        + " · 🕒 "
-        + labels(t, AVAILABILITY_LABELS, a.availability)
-    )
+    lines.append("📍 " + label(t, REGION_LABELS, a.region) + " · 🕒 " + labels(t, AVAILABILITY_LABELS, a.availability))
     if a.bio:
         lines += ["", f"<i>{html.escape(a.bio)}</i>"]
     lines += [

@@ -37,9 +37,7 @@ from handlers.safety import (
 )
 
 
-async def card(
-    services: Services, t: Translator, zone: ZoneInfo, viewer: int, m: Mentorship
-) -> str:
+async def card(services: Services, t: Translator, zone: ZoneInfo, viewer: int, m: Mentorship) -> str:
     other = m.other(viewer)
     name = await name_of(services, other)
     heading = t("Your mentor: {name}") if viewer == m.mentee_id else t("Your mentee: {name}")
@@ -48,56 +46,30 @@ async def card(
         t("Together since {date}").format(date=t.date(m.started_at, zone)),
     ]
     if m.status == Status.PAUSED:
-        lines.append(
-            "⏸ " + t("Paused: the programme team is looking into it. Messages are on hold for now.")
-        )
+        lines.append("⏸ " + t("Paused: the programme team is looking into it. Messages are on hold for now."))
     if await is_minor(services, m.mentee_id):
-        lines.append(
-            "🛡 "
-            + t(
-                "The mentee is under 18: you talk through this bot only, and contacts are "
-                "never shared."
-            )
-        )
+        lines.append("🛡 " + t("The mentee is under 18: you talk through this bot only, and contacts are never shared."))
     elif m.contacts_sent_at:
         lines.append("🤝 " + t("Contacts exchanged ✓"))
     elif m.shares(viewer):
-        lines.append(
-            "🤝 " + t("You agreed to share contacts; waiting for {name}.").format(name=name)
-        )
+        lines.append("🤝 " + t("You agreed to share contacts; waiting for {name}.").format(name=name))
     return "\n".join(lines)
 
 
-async def keyboard(
-    services: Services, t: Translator, viewer: int, m: Mentorship
-) -> InlineKeyboardMarkup:
+async def keyboard(services: Services, t: Translator, viewer: int, m: Mentorship) -> InlineKeyboardMarkup:
     rows = []
     if m.status == Status.ACTIVE:
         minor = await is_minor(services, m.mentee_id)
         if not minor and not m.contacts_sent_at and not m.shares(viewer):
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        "🤝 " + t("Share my contact"), callback_data=cb("ship", "share", m.id)
-                    )
-                ]
-            )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    "✉️ " + t("Message through the bot"), callback_data=cb("ship", "msg", m.id)
-                )
-            ]
-        )
+            rows.append([InlineKeyboardButton("🤝 " + t("Share my contact"), callback_data=cb("ship", "share", m.id))])
+        rows.append([InlineKeyboardButton("✉️ " + t("Message through the bot"), callback_data=cb("ship", "msg", m.id))])
     rows.append(
         [
             InlineKeyboardButton("⚠️ " + t("Report"), callback_data=cb("ship", "report", m.id)),
             InlineKeyboardButton("🚫 " + t("Block"), callback_data=cb("ship", "block", m.id)),
         ]
     )
-    rows.append(
-        [InlineKeyboardButton("🏁 " + t("End mentorship"), callback_data=cb("ship", "end", m.id))]
-    )
+    rows.append([InlineKeyboardButton("🏁 " + t("End mentorship"), callback_data=cb("ship", "end", m.id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -123,9 +95,7 @@ async def show(update: Update, context: Context) -> None:
     elif role == "mentor":
         waiting = await services.mentorships.pending_requests(mentor_id=user_id)
         if not current:
-            await message.reply_text(
-                t("You have no mentees yet. When a mentee asks you, her request comes here.")
-            )
+            await message.reply_text(t("You have no mentees yet. When a mentee asks you, her request comes here."))
         if waiting:
             await message.reply_text(
                 t.ngettext(
@@ -135,9 +105,7 @@ async def show(update: Update, context: Context) -> None:
                 ).format(n=len(waiting))
             )
     elif not current:
-        await message.reply_text(
-            t("Mentorships are for mentees and mentors. /start shows what you can do.")
-        )
+        await message.reply_text(t("Mentorships are for mentees and mentors. /start shows what you can do."))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -189,18 +157,16 @@ async def on_share(update: Update, context: Context, m: Mentorship, _: str) -> N
     else:
         name = await name_of(services, other)
         await update.callback_query.answer(
-            t("Done: I'll share your contact as soon as {name} agrees too.").format(
-                name=html.unescape(name)
-            )
+            t("Done: I'll share your contact as soon as {name} agrees too.").format(name=html.unescape(name))
         )
         their_t, _ = await reader_of(services, other)
         await deliver(
             context.bot,
             services,
             other,
-            their_t(
-                N_("{name} would like to exchange contacts. If you agree too, tap below.")
-            ).format(name=await name_of(services, user_id)),
+            their_t(N_("{name} would like to exchange contacts. If you agree too, tap below.")).format(
+                name=await name_of(services, user_id)
+            ),
             InlineKeyboardMarkup(
                 [
                     [
@@ -226,9 +192,7 @@ async def send_contact(bot: Bot, services: Services, viewer: int, other: int) ->
         bot,
         services,
         viewer,
-        t("🤝 You both agreed: here is how to reach {name} directly: {link}").format(
-            name=name, link=link
-        ),
+        t("🤝 You both agreed: here is how to reach {name} directly: {link}").format(name=name, link=link),
     )
 
 
@@ -251,9 +215,9 @@ async def on_end_reason(update: Update, context: Context, m: Mentorship, code: s
     await update.callback_query.answer(t("Ended ✓"))
     other = m.other(user_id)
     await update.callback_query.edit_message_text(
-        t(
-            "Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛"
-        ).format(name=await name_of(services, other))
+        t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛").format(
+            name=await name_of(services, other)
+        )
     )
     await tell_ended(context.bot, services, other, user_id, reason)
 

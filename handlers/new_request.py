@@ -78,14 +78,10 @@ async def read_note(update: Update, context: Context, ref: str, text: str | None
     await send_request(message, context, user_id, int(ref), note)
 
 
-async def send_request(
-    message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None
-) -> None:
+async def send_request(message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None) -> None:
     services, t = context.services, context.t
     try:
-        request = await services.mentorships.create_request(
-            mentee_id, mentor_id, services.clock.now(), note=note
-        )
+        request = await services.mentorships.create_request(mentee_id, mentor_id, services.clock.now(), note=note)
     except Refused as refused:
         await message.reply_text(refusal_text(t, refused.code))
         return

@@ -63,9 +63,7 @@ async def resume(update: Update, context: Context) -> str:
     """`/start` for someone who has not finished: continue at the first unanswered step."""
     profile = await current_profile(context, update.effective_user.id)
     if profile.answers.role is not None:
-        await update.effective_message.reply_text(
-            context.t("Welcome back! Let's continue where you stopped.")
-        )
+        await update.effective_message.reply_text(context.t("Welcome back! Let's continue where you stopped."))
     return await show(update.effective_message, context, profile)
 
 
@@ -78,14 +76,10 @@ async def on_button(update: Update, context: Context) -> str | int:
         if step is Step.SUMMARY and action == "ok":
             await query.answer(context.t("Already saved ✓"))  # a double tap on Confirm
         else:
-            await query.answer(
-                context.t("Your profile is already saved. /profile shows it."), show_alert=True
-            )
+            await query.answer(context.t("Your profile is already saved. /profile shows it."), show_alert=True)
         return ConversationHandler.END
     if step is None or step.value != profile.step:
-        await query.answer(
-            context.t("That question is already behind us. Here is the current one.")
-        )
+        await query.answer(context.t("That question is already behind us. Here is the current one."))
         return await show(query.message, context, profile)
     await query.answer()
     if action == "back":
@@ -161,13 +155,9 @@ async def on_other(update: Update, context: Context) -> str | int:
         return ConversationHandler.END
     step = Step(profile.step)
     if step in TEXT_STEPS:
-        await update.effective_message.reply_text(
-            context.t("I can only read text here: please type your answer.")
-        )
+        await update.effective_message.reply_text(context.t("I can only read text here: please type your answer."))
     else:
-        await update.effective_message.reply_text(
-            context.t("Please answer with the buttons below the question.")
-        )
+        await update.effective_message.reply_text(context.t("Please answer with the buttons below the question."))
     return await show(update.effective_message, context, profile)
 
 
@@ -199,10 +189,7 @@ def conversation() -> ConversationHandler:
         CallbackQueryHandler(on_button, pattern=pattern("onb")),
         MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text),
         MessageHandler(
-            ~filters.TEXT
-            & ~filters.COMMAND
-            & ~filters.UpdateType.EDITED
-            & ~filters.StatusUpdate.ALL,
+            ~filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
             on_other,
         ),
     ]
@@ -229,9 +216,7 @@ async def nudge_unfinished(app: Application) -> None:
         record = await services.users.get(user_id)
         t = translator(record.language if record else None)
         text = (
-            t(
-                "Hi! 🌸 Your profile is almost ready: just a few questions left. Send /start to continue."  # noqa: E501
-            )
+            t("Hi! 🌸 Your profile is almost ready: just a few questions left. Send /start to continue.")
             if number == 1
             else t(
                 "We still keep your place in the programme. Whenever you are ready, send /start: it takes a few minutes."  # noqa: E501

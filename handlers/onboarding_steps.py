@@ -37,9 +37,7 @@ async def current_profile(context: Context, user_id: int) -> Profile:
     return profile
 
 
-async def show(
-    message: Message, context: Context, profile: Profile, *, edit: bool = False
-) -> str | int:
+async def show(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> str | int:
     """Ask her current question (editing the message with the buttons when we can)."""
     step = Step(profile.step)
     if step is Step.DONE:
@@ -66,25 +64,19 @@ async def advance(context: Context, profile: Profile, **answers) -> Profile:
     services = context.services
     now = services.clock.now()
     role = answers.pop("role", None)
-    saved = await services.profiles.save(
-        profile.user_id, now, step=profile.step, role=role, **answers
-    )
+    saved = await services.profiles.save(profile.user_id, now, step=profile.step, role=role, **answers)
     if profile.editing:
         target = Step.DONE if saved.completed_at else Step.SUMMARY
         return await services.profiles.save(profile.user_id, now, step=target.value, editing=False)
     return await services.profiles.save(profile.user_id, now, step=next_step(saved.answers).value)
 
 
-async def on_choice(
-    message: Message, context: Context, profile: Profile, step: Step, value: str
-) -> str:
+async def on_choice(message: Message, context: Context, profile: Profile, step: Step, value: str) -> str:
     t = context.t
     a = profile.answers
     if step is Step.ROLE:
         if value == Role.MENTOR and a.age_band in (AgeBand.TEEN, AgeBand.UNDER_14):
-            await message.reply_text(
-                t("Mentors are adults, 18 or older. You can find a mentor for yourself instead!")
-            )
+            await message.reply_text(t("Mentors are adults, 18 or older. You can find a mentor for yourself instead!"))
             return await show(message, context, profile)
         profile = await advance(context, profile, role=value)
     elif step is Step.AGE:
@@ -93,15 +85,13 @@ async def on_choice(
             answers |= {"role": Role.SUBSCRIBER.value, "stage": Stage.SCHOOL.value}
             await message.reply_text(
                 t(
-                    "Thank you! Mentoring starts at 14, so for now I will send you stories of amazing women in STEM. "  # noqa: E501
+                    "Thank you! Mentoring starts at 14, so for now I will send you stories of amazing women in STEM. "
                     "When you turn 14, you can find a mentor here too. 🌱"
                 )
             )
         elif value == AgeBand.TEEN and a.role == Role.MENTOR:
             answers["role"] = Role.MENTEE.value
-            await message.reply_text(
-                t("Mentors are adults, 18 or older, so I have set you up to find a mentor. 🌟")
-            )
+            await message.reply_text(t("Mentors are adults, 18 or older, so I have set you up to find a mentor. 🌟"))
         if value == AgeBand.ADULT:
             answers["guardian_consent_at"] = None
         profile = await advance(context, profile, **answers)
@@ -112,9 +102,7 @@ async def on_choice(
     return await show(message, context, profile, edit=True)
 
 
-async def on_consent(
-    message: Message, context: Context, profile: Profile, step: Step, *, agreed: bool
-) -> str:
+async def on_consent(message: Message, context: Context, profile: Profile, step: Step, *, agreed: bool) -> str:
     t = context.t
     now = context.services.clock.now()
     if agreed:
@@ -124,7 +112,7 @@ async def on_consent(
     if step is Step.CONSENT:
         await message.reply_text(
             t(
-                "I understand. Without your consent I don't keep a profile, so mentoring is not possible. "  # noqa: E501
+                "I understand. Without your consent I don't keep a profile, so mentoring is not possible. "
                 "If you change your mind, tap I agree above or send /start."
             )
         )
@@ -144,9 +132,7 @@ async def go_back(message: Message, context: Context, profile: Profile) -> str:
     step = Step(profile.step)
     if profile.editing:
         target = Step.DONE if profile.completed_at else Step.SUMMARY
-        profile = await services.profiles.save(
-            profile.user_id, now, step=target.value, editing=False
-        )
+        profile = await services.profiles.save(profile.user_id, now, step=target.value, editing=False)
         return await show(message, context, profile, edit=True)
     previous = previous_step(step, profile.answers)
     if previous is None:
@@ -160,15 +146,11 @@ async def go_back(message: Message, context: Context, profile: Profile) -> str:
     return await show(message, context, profile, edit=True)
 
 
-async def on_summary(
-    update: Update, context: Context, profile: Profile, action: str, value: str
-) -> str | int:
+async def on_summary(update: Update, context: Context, profile: Profile, action: str, value: str) -> str | int:
     message = update.callback_query.message
     services = context.services
     if action == "edit" and parse_step(value) in EDITABLE:
-        profile = await services.profiles.save(
-            profile.user_id, services.clock.now(), step=value, editing=True
-        )
+        profile = await services.profiles.save(profile.user_id, services.clock.now(), step=value, editing=True)
         return await show(message, context, profile, edit=True)
     if action != "ok":
         return await show(message, context, profile)
@@ -186,17 +168,13 @@ async def on_summary(
         )
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
-        await stories.subscribe(
-            context, profile.user_id, stories.DEFAULT_FREQUENCY, stories.DEFAULT_TIME
-        )
+        await stories.subscribe(context, profile.user_id, stories.DEFAULT_FREQUENCY, stories.DEFAULT_TIME)
         await message.reply_text(
             t(
-                "All set! 🎉 I will send you a story of a woman in STEM twice a week, in the evening. "  # noqa: E501
+                "All set! 🎉 I will send you a story of a woman in STEM twice a week, in the evening. "
                 "/story sends one now, and /stories changes how often."
             )
         )
     else:
-        await message.reply_text(
-            t("Your profile is ready! 🎉 Tap /mentors to see the mentors who suit you best.")
-        )
+        await message.reply_text(t("Your profile is ready! 🎉 Tap /mentors to see the mentors who suit you best."))
     return ConversationHandler.END

@@ -44,36 +44,55 @@ def question(t: Translator, step: Step, profile: Profile) -> str:
     mentor = a.role == "mentor"
     texts = {
         Step.ROLE: t("What brings you here?"),
-        Step.CONSENT: "\n\n".join([
-            t("<b>Before we start: your privacy</b>"),
-            t("I keep your answers (age group, region, studies or work, interests) to find you a good match. "
-              "Mentors see your profile only when you contact them. Admins see numbers and safety reports. "
-              "Nothing is sold or shared. /mydata shows what I keep, /deleteme erases it."),
-            t("Do you agree that I keep your answers for the programme?"),
-        ]),
+        Step.CONSENT: "\n\n".join(
+            [
+                t("<b>Before we start: your privacy</b>"),
+                t(
+                    "I keep your answers (age group, region, studies or work, interests) to find you a good match. "
+                    "Mentors see your profile only when you contact them. Admins see numbers and safety reports. "
+                    "Nothing is sold or shared. /mydata shows what I keep, /deleteme erases it."
+                ),
+                t("Do you agree that I keep your answers for the programme?"),
+            ]
+        ),
         Step.AGE: t("How old are you?"),
-        Step.GUARDIAN: "\n\n".join([
-            t("You are under 18, so a parent or guardian must agree that you take part. "
-              "Please show them this chat: mentors are checked by the programme, all messages go through the bot, "
-              "and no contacts are shared."),
-            t("Does your parent or guardian agree?"),
-        ]),
+        Step.GUARDIAN: "\n\n".join(
+            [
+                t(
+                    "You are under 18, so a parent or guardian must agree that you take part. "
+                    "Please show them this chat: mentors are checked by the programme, all messages go through "
+                    "the bot, "
+                    "and no contacts are shared."
+                ),
+                t("Does your parent or guardian agree?"),
+            ]
+        ),
         Step.NAME: t("What should I call you? Type your name (up to 64 characters)."),
         Step.REGION: t("Where do you live?"),
         Step.STAGE: t("Where are you on your STEM path?"),
         Step.FIELDS: (t("Which fields do you work in?") if mentor else t("Which STEM fields interest you?"))
-        + "\n" + t("Choose one or more, then tap Done."),
+        + "\n"
+        + t("Choose one or more, then tap Done."),
         Step.GOALS: (t("What can you help mentees with?") if mentor else t("What would you like help with?"))
-        + "\n" + t("Choose one or more, then tap Done."),
+        + "\n"
+        + t("Choose one or more, then tap Done."),
         Step.LANGUAGES: t("Which languages do you speak?") + "\n" + t("Choose one or more, then tap Done."),
         Step.AVAILABILITY: t("When are you usually free?") + "\n" + t("Choose one or more, then tap Done."),
         Step.FORMAT: t("How would you like to meet?"),
         Step.JOB_TITLE: t("What is your job title? For example: software engineer."),
         Step.ORGANISATION: t("Where do you work? Type the organisation or company."),
-        Step.BIO: t("Tell mentees about yourself in a few sentences: your path, what you do, what you enjoy (up to 500 characters)."),
+        Step.BIO: t(
+            "Tell mentees about yourself in a few sentences: your path, what you do, what you enjoy (up "
+            "to 500 characters)."
+        ),
         Step.CAPACITY: t("How many mentees can you guide at the same time?"),
-        Step.LINK: t("Your link for online meetings (Zoom, Google Meet, Jitsi), or tap Skip: I can make a new room for each session."),
-        Step.SUMMARY: profile_card(t, profile, t("Your profile")) + "\n\n" + t("Is everything right? Tap a button to change it, or Confirm."),
+        Step.LINK: t(
+            "Your link for online meetings (Zoom, Google Meet, Jitsi), or tap Skip: I can make a new "
+            "room for each session."
+        ),
+        Step.SUMMARY: profile_card(t, profile, t("Your profile"))
+        + "\n\n"
+        + t("Is everything right? Tap a button to change it, or Confirm."),
     }
     text = texts[step]
     if step is not Step.SUMMARY:
@@ -101,16 +120,20 @@ def keyboard(t: Translator, step: Step, profile: Profile) -> InlineKeyboardMarku
         return InlineKeyboardMarkup(rows)
     if kind is Kind.CHOICE:
         buttons = [
-            InlineKeyboardButton(t(text) if step is not Step.CAPACITY else text,
-                                 callback_data=cb("onb", step.value, "pick", code))
+            InlineKeyboardButton(
+                t(text) if step is not Step.CAPACITY else text,
+                callback_data=cb("onb", step.value, "pick", code),
+            )
             for code, text in LABELS[step].items()
         ]
         rows = _rows(buttons, COLUMNS.get(step, 1 if step is Step.ROLE else 2))
     elif kind is Kind.MULTI:
         chosen = _chosen(step, profile)
         buttons = [
-            InlineKeyboardButton(("✅ " if code in chosen else "") + t(text),
-                                 callback_data=cb("onb", step.value, "tog", code))
+            InlineKeyboardButton(
+                ("✅ " if code in chosen else "") + t(text),
+                callback_data=cb("onb", step.value, "tog", code),
+            )
             for code, text in LABELS[step].items()
         ]
         rows = _rows(buttons, COLUMNS.get(step, 1 if step is Step.GOALS else 2))
@@ -135,7 +158,10 @@ def keyboard(t: Translator, step: Step, profile: Profile) -> InlineKeyboardMarku
 def _chosen(step: Step, profile: Profile) -> frozenset[str]:
     a = profile.answers
     return {
-        Step.FIELDS: a.fields, Step.GOALS: a.goals, Step.LANGUAGES: a.languages, Step.AVAILABILITY: a.availability,
+        Step.FIELDS: a.fields,
+        Step.GOALS: a.goals,
+        Step.LANGUAGES: a.languages,
+        Step.AVAILABILITY: a.availability,
     }[step]
 
 

@@ -44,7 +44,8 @@ async def on_button(update: Update, context: Context) -> None:
     if data.action in ("pause", "resume") and record.role == "mentor" and record.mentor_status == "approved":
         await services.profiles.set_mentor_paused(record.user_id, data.action == "pause")
         await query.answer(
-            context.t("Paused: mentees won't see you until you resume.") if data.action == "pause"
+            context.t("Paused: mentees won't see you until you resume.")
+            if data.action == "pause"
             else context.t("Welcome back! Mentees can find you again.")
         )
         await show_profile_card(query.message, context, await services.profiles.get(record.user_id), edit=True)
@@ -68,8 +69,10 @@ async def mydata(update: Update, context: Context) -> None:
 async def deleteme(update: Update, context: Context) -> None:
     t = context.t
     await update.effective_message.reply_text(
-        t("This erases your profile, your answers and everything else I store about you. It cannot be undone. "
-          "Are you sure?"),
+        t(
+            "This erases your profile, your answers and everything else I store about you. It cannot be undone. "
+            "Are you sure?"
+        ),
         reply_markup=InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(t("Yes, erase everything"), callback_data=cb("del", "yes"))],
@@ -99,7 +102,8 @@ async def confirm_delete(update: Update, context: Context) -> None:
     await common.edit_or_reply(
         query,
         t("Done: everything about you is erased. Thank you for being here. If you ever want to come back, send /start.")
-        if erased else t("There was nothing to erase.")
+        if erased
+        else t("There was nothing to erase."),
     )
 
 

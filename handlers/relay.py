@@ -24,9 +24,7 @@ async def on_message(update: Update, context: Context, m: Mentorship, _: str) ->
     await inputs.expect(context, user_id, "relay", m.id)
     name = await name_of(context.services, m.other(user_id))
     await update.callback_query.message.reply_text(
-        t(
-            "Type your message for {name} and I'll pass it on. /cancel if you change your mind."
-        ).format(name=name)
+        t("Type your message for {name} and I'll pass it on. /cancel if you change your mind.").format(name=name)
     )
 
 
@@ -60,13 +58,7 @@ async def read_relay(update: Update, context: Context, ref: str, text: str | Non
         relayed.recipient_id,
         "✉️ " + their_t(N_("Message from {name}:")).format(name=name) + "\n\n" + html.escape(text),
         InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        "↩️ " + their_t(N_("Reply")), callback_data=cb("ship", "msg", ref)
-                    )
-                ]
-            ]
+            [[InlineKeyboardButton("↩️ " + their_t(N_("Reply")), callback_data=cb("ship", "msg", ref))]]
         ),
     )
     if sent is None:

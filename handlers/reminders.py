@@ -59,22 +59,14 @@ async def reminder_message(
         )
     ]
     if session.meeting_link:
-        lines.append(
-            "🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link))
-        )
+        lines.append("🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link)))
     if session.for_minor:
         lines.append("🛡 " + t("An adult observer (a parent or teacher) may join the call."))
     markup = InlineKeyboardMarkup(
         [
+            [InlineKeyboardButton("✅ " + t("I'll be there"), callback_data=cb("rem", "there", session.id))],
             [
-                InlineKeyboardButton(
-                    "✅ " + t("I'll be there"), callback_data=cb("rem", "there", session.id)
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    "🔁 " + t("Reschedule"), callback_data=cb("ses", "mv", session.id)
-                ),
+                InlineKeyboardButton("🔁 " + t("Reschedule"), callback_data=cb("ses", "mv", session.id)),
                 InlineKeyboardButton("✖️ " + t("Cancel"), callback_data=cb("ses", "cx", session.id)),
             ],
         ]
@@ -125,9 +117,7 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
     except (NetworkError, RetryAfter) as error:
         attempt = due.attempts + 1  # the claim counted this one
         if attempt <= len(RETRY_DELAYS):
-            await services.sessions.reminder_retry(
-                due.id, now + RETRY_DELAYS[attempt - 1], error.message
-            )
+            await services.sessions.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
         else:
             await services.sessions.reminder_failed(due.id, error.message)
             await report_failure(bot, services, due, error.message)
@@ -145,10 +135,7 @@ async def report_failure(bot: Bot, services: Services, due: DueReminder, error: 
             services,
             admin_id,
             "⚠️ "
-            + t(
-                "A session reminder could not be sent to {name} (id {id}) for the session on "
-                "{when}: {error}"
-            ).format(
+            + t("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}").format(
                 name=name,
                 id=due.recipient_id,
                 when=t.datetime(due.session_start, zone),
@@ -198,13 +185,9 @@ def register(app: Application) -> None:
             # Start-up: a row still 'sending' was claimed by a bot that then died mid-send.
             # The message may have reached her, so it counts as sent (uncertain), never resent.
             settled = True
-            count = await app.bot_data.services.sessions.settle_interrupted_sends(
-                app.bot_data.services.clock.now()
-            )
+            count = await app.bot_data.services.sessions.settle_interrupted_sends(app.bot_data.services.clock.now())
             if count:
-                log.warning(
-                    "%d reminder(s) were being sent when the bot stopped: not resent", count
-                )
+                log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)
         await send_due(app)
 
     add_tick(app, "session reminders", reminder_tick)

@@ -35,25 +35,15 @@ def request_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    "✅ " + t("Accept"), callback_data=cb("req", "acc", request_id)
-                ),
-                InlineKeyboardButton(
-                    "✖️ " + t("Decline"), callback_data=cb("req", "dec", request_id)
-                ),
+                InlineKeyboardButton("✅ " + t("Accept"), callback_data=cb("req", "acc", request_id)),
+                InlineKeyboardButton("✖️ " + t("Decline"), callback_data=cb("req", "dec", request_id)),
             ],
-            [
-                InlineKeyboardButton(
-                    "❓ " + t("Ask a question"), callback_data=cb("req", "ask", request_id)
-                )
-            ],
+            [InlineKeyboardButton("❓ " + t("Ask a question"), callback_data=cb("req", "ask", request_id))],
         ]
     )
 
 
-async def request_card(
-    services: Services, t: Translator, zone: ZoneInfo, request: Request, heading: str
-) -> str:
+async def request_card(services: Services, t: Translator, zone: ZoneInfo, request: Request, heading: str) -> str:
     """The mentee as her mentor sees her request: every value of hers escaped."""
     profile = await services.profiles.get(request.mentee_id)
     a = profile.answers
@@ -81,20 +71,14 @@ async def request_card(
         lines += ["", t("Compatibility: {score}").format(score=percent(t, request.score))]
     if profile.is_minor:
         lines.append(
-            "🛡 "
-            + t(
-                "She is under 18: if you accept, you talk through this bot only, "
-                "and contacts are never shared."
-            )
+            "🛡 " + t("She is under 18: if you accept, you talk through this bot only, and contacts are never shared.")
         )
     # A full date and time: an abbreviated month ("дек.") must not meet the sentence's full stop.
     lines.append(t("Please answer by {date}.").format(date=t.datetime(request.expires_at, zone)))
     return "\n".join(lines)
 
 
-async def send_request_card(
-    bot: Bot, services: Services, request: Request, heading: str | None = None
-) -> None:
+async def send_request_card(bot: Bot, services: Services, request: Request, heading: str | None = None) -> None:
     t, zone = await reader_of(services, request.mentor_id)
     heading = heading or ("cohort" if request.source == "cohort" else "new")
     text = await request_card(services, t, zone, request, heading)

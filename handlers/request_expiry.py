@@ -61,10 +61,9 @@ async def close_withdrawn(app: Application, withdrawn: list[Request], mentor: st
             app.bot,
             services,
             request.mentee_id,
-            t(
-                "{name} has paused taking mentees, so I've closed your request to her. "
-                "It's not about you. 💛"
-            ).format(name=mentor),
+            t("{name} has paused taking mentees, so I've closed your request to her. It's not about you. 💛").format(
+                name=mentor
+            ),
         )
 
 

@@ -72,9 +72,7 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def on_accept(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    accepted = await services.mentorships.accept(
-        request_id, query.from_user.id, services.clock.now()
-    )
+    accepted = await services.mentorships.accept(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Accepted ✓"))
     await close_card(update, t("Accepted ✓"))
     await introduce(context.bot, services, accepted.mentorship)
@@ -86,35 +84,26 @@ async def on_accept(update: Update, context: Context, request_id: int, _: str) -
             services,
             withdrawn.mentor_id,
             their_t(
-                N_(
-                    "{name} has found a mentor, so her request to you is closed. "
-                    "Thank you for your time! 🌷"
-                )
+                N_("{name} has found a mentor, so her request to you is closed. Thank you for your time! 🌷")
             ).format(name=mentee),
         )
 
 
 async def on_decline(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    await services.mentorships.check_answerable(
-        request_id, query.from_user.id, services.clock.now()
-    )
+    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Why can't you take her? She will be told kindly."))
     rows = [
         [InlineKeyboardButton(t(text), callback_data=cb("req", "why", request_id, code))]
         for code, text in DECLINE_LABELS.items()
     ]
-    rows.append(
-        [InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("req", "back", request_id))]
-    )
+    rows.append([InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("req", "back", request_id))])
     await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
 
 
 async def on_back(update: Update, context: Context, request_id: int, _: str) -> None:
     services, query = context.services, update.callback_query
-    await services.mentorships.check_answerable(
-        request_id, query.from_user.id, services.clock.now()
-    )
+    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await query.edit_message_reply_markup(request_keyboard(context.t, request_id))
 
@@ -125,29 +114,24 @@ async def on_decline_reason(update: Update, context: Context, request_id: int, c
     if reason is None:
         await stale(update, context)
         return
-    request = await services.mentorships.decline(
-        request_id, query.from_user.id, reason, services.clock.now()
-    )
+    request = await services.mentorships.decline(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Declined"))
     await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
     their_t, _ = await reader_of(services, request.mentee_id)
-    told = their_t(
-        N_("{name} can't be your mentor this time: {reason}. It's not about you. 💛")
-    ).format(name=await name_of(services, request.mentor_id), reason=their_t(DECLINE_TOLD[reason]))
+    told = their_t(N_("{name} can't be your mentor this time: {reason}. It's not about you. 💛")).format(
+        name=await name_of(services, request.mentor_id), reason=their_t(DECLINE_TOLD[reason])
+    )
     await offer_next(context.bot, services, request.mentee_id, told)
 
 
 async def on_ask(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    request = await services.mentorships.check_answerable(
-        request_id, query.from_user.id, services.clock.now()
-    )
+    request = await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await inputs.expect(context, query.from_user.id, "req_question", request_id)
     await query.message.reply_text(
         t(
-            "Type your question for {name}. I'll pass it on and bring you her answer. "
-            "/cancel if you change your mind."
+            "Type your question for {name}. I'll pass it on and bring you her answer. /cancel if you change your mind."
         ).format(name=await name_of(services, request.mentee_id))
     )
 
@@ -167,9 +151,7 @@ async def on_answer_button(update: Update, context: Context, request_id: int, _:
     )
 
 
-async def typed(
-    update: Update, context: Context, kind: str, ref: str, text: str | None
-) -> str | None:
+async def typed(update: Update, context: Context, kind: str, ref: str, text: str | None) -> str | None:
     """Her typed text, cleaned; None (and she is asked again) when it can't be taken."""
     t = context.t
     try:
@@ -193,9 +175,7 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
         return
     services, t = context.services, context.t
     try:
-        request = await services.mentorships.ask(
-            int(ref), update.effective_user.id, question, services.clock.now()
-        )
+        request = await services.mentorships.ask(int(ref), update.effective_user.id, question, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return
@@ -210,13 +190,7 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
         )
         + f"\n\n<i>{html.escape(question)}</i>",
         InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        "✍️ " + their_t(N_("Answer")), callback_data=cb("req", "ans", request.id)
-                    )
-                ]
-            ]
+            [[InlineKeyboardButton("✍️ " + their_t(N_("Answer")), callback_data=cb("req", "ans", request.id))]]
         ),
     )
     await update.effective_message.reply_text(t("Sent ✓ I'll bring you her answer."))
@@ -229,9 +203,7 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
         return
     services, t = context.services, context.t
     try:
-        request = await services.mentorships.answer(
-            int(ref), update.effective_user.id, answer, services.clock.now()
-        )
+        request = await services.mentorships.answer(int(ref), update.effective_user.id, answer, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return

@@ -124,12 +124,7 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
 
 
 def rating_rows(action: str, checkin_id: int) -> list[list[InlineKeyboardButton]]:
-    return [
-        [
-            InlineKeyboardButton(str(n), callback_data=cb("rhy", action, checkin_id, n))
-            for n in RATINGS
-        ]
-    ]
+    return [[InlineKeyboardButton(str(n), callback_data=cb("rhy", action, checkin_id, n)) for n in RATINGS]]
 
 
 async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
@@ -137,9 +132,7 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
     if n not in RATINGS:
         await stale(update, context)
         return
-    checkin = await services.sessions.answer_checkin(
-        checkin_id, query.from_user.id, n, services.clock.now()
-    )
+    checkin = await services.sessions.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))
     if checkin.kind == "monthly":
         await query.edit_message_text(t("Thank you! 💛 Keep going, you're doing great."))
@@ -166,9 +159,7 @@ def farewell(t: Translator) -> str:
 
 
 @inputs.reader("closing_comment")
-async def read_closing_comment(
-    update: Update, context: Context, ref: str, text: str | None
-) -> None:
+async def read_closing_comment(update: Update, context: Context, ref: str, text: str | None) -> None:
     services, t, user_id = context.services, context.t, update.effective_user.id
     try:
         if text is None:
@@ -229,20 +220,14 @@ async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
                 "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
                 "1 = just starting, 5 = reached them."
             ).format(name=await name_of(services, rhythm.mentee_id), goals=goals)
-        checkin_id = await services.sessions.new_checkin(
-            rhythm.mentorship_id, viewer, "monthly", now
-        )
-        await deliver(
-            bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id))
-        )
+        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "monthly", now)
+        await deliver(bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id)))
 
 
 async def send_quiet_nudge(bot: Bot, services: Services, rhythm: Rhythm) -> None:
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
         t, _ = await reader_of(services, viewer)
-        name = await name_of(
-            services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
-        )
+        name = await name_of(services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id)
         line = t("👋 It's been a while since you and {name} last met.").format(name=name)
         if viewer == rhythm.mentee_id:
             line += " " + t("How about a session? /book picks a time.")
@@ -265,9 +250,7 @@ async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
         ]
         if viewer == rhythm.mentee_id:
             lines.append(t("Whenever you are ready, /mentors finds you a new mentor."))
-        checkin_id = await services.sessions.new_checkin(
-            rhythm.mentorship_id, viewer, "closing", now
-        )
+        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "closing", now)
         await deliver(
             bot,
             services,

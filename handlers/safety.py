@@ -26,12 +26,9 @@ from handlers import inputs
 from handlers.mentoring_common import deliver, is_minor, name_of, reader_of, stale
 
 
-def reason_keyboard(
-    t: Translator, action: str, m: Mentorship, labels: dict
-) -> InlineKeyboardMarkup:
+def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(t(text), callback_data=cb("ship", action, m.id, code))]
-        for code, text in labels.items()
+        [InlineKeyboardButton(t(text), callback_data=cb("ship", action, m.id, code))] for code, text in labels.items()
     ]
     rows.append([InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("ship", "show", m.id))])
     return InlineKeyboardMarkup(rows)
@@ -41,10 +38,7 @@ async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> 
     t = context.t
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
-        t(
-            "What happened? Choose what fits best. The mentorship is paused at once and the "
-            "programme team is told."
-        ),
+        t("What happened? Choose what fits best. The mentorship is paused at once and the programme team is told."),
         reply_markup=reason_keyboard(t, "rep", m, REPORT_LABELS),
     )
 
@@ -71,12 +65,9 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
         context.bot,
         services,
         other,
-        their_t(
-            N_(
-                "Your mentorship with {name} is paused for now. "
-                "The programme team will be in touch."
-            )
-        ).format(name=await name_of(services, user_id)),
+        their_t(N_("Your mentorship with {name} is paused for now. The programme team will be in touch.")).format(
+            name=await name_of(services, user_id)
+        ),
     )
 
 
@@ -103,19 +94,13 @@ async def alert_admins(
             return f"{await name_of(services, user_id)} ({role}{minor}) · id {user_id}"
 
         if extra is not None:
-            text = (
-                t("More details for safety report #{id}:").format(id=report_id)
-                + "\n\n"
-                + html.escape(extra)
-            )
+            text = t("More details for safety report #{id}:").format(id=report_id) + "\n\n" + html.escape(extra)
         else:
             lines = [
                 "🚨 <b>" + t("Safety report #{id}").format(id=report_id) + "</b>",
                 t("From: {who}").format(who=await who(reporter)),
                 t("About: {who}").format(who=await who(m.other(reporter))),
-                t("Mentorship #{id}, since {date}: now paused").format(
-                    id=m.id, date=t.date(m.started_at, zone)
-                ),
+                t("Mentorship #{id}, since {date}: now paused").format(id=m.id, date=t.date(m.started_at, zone)),
                 t("Reason: {reason}").format(reason=t(REPORT_LABELS[ReportReason(reason)])),
                 "",
                 "<b>" + t("Last messages through the bot:") + "</b>",
@@ -134,9 +119,7 @@ async def alert_admins(
 async def read_report_more(update: Update, context: Context, ref: str, text: str | None) -> None:
     services, t, user_id = context.services, context.t, update.effective_user.id
     if text is None:
-        await update.effective_message.reply_text(
-            t("I can only take text here. Please type the details.")
-        )
+        await update.effective_message.reply_text(t("I can only take text here. Please type the details."))
         await inputs.expect(context, user_id, "report_more", ref)
         return
     try:
@@ -173,11 +156,7 @@ async def on_block(update: Update, context: Context, m: Mentorship, _: str) -> N
         ).format(name=name),
         reply_markup=InlineKeyboardMarkup(
             [
-                [
-                    InlineKeyboardButton(
-                        "🚫 " + t("Yes, block"), callback_data=cb("ship", "blockok", m.id)
-                    )
-                ],
+                [InlineKeyboardButton("🚫 " + t("Yes, block"), callback_data=cb("ship", "blockok", m.id))],
                 [InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("ship", "show", m.id))],
             ]
         ),
@@ -197,9 +176,7 @@ async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _:
     await tell_ended(context.bot, services, other, user_id, None)
 
 
-async def tell_ended(
-    bot: Bot, services: Services, user_id: int, by: int, reason: EndReason | None
-) -> None:
+async def tell_ended(bot: Bot, services: Services, user_id: int, by: int, reason: EndReason | None) -> None:
     t, _ = await reader_of(services, user_id)
     name = await name_of(services, by)
     lines = [t("Your mentorship with {name} has ended.").format(name=name)]

@@ -30,22 +30,15 @@ def when_text(t: Translator, zone: ZoneInfo, session: SessionRow) -> str:
     return f"{t.datetime(session.starts_at, zone)}–{t.time(session.ends_at, zone)}"
 
 
-async def card_text(
-    services: Services, t: Translator, zone: ZoneInfo, viewer: int, session: SessionRow
-) -> str:
+async def card_text(services: Services, t: Translator, zone: ZoneInfo, viewer: int, session: SessionRow) -> str:
     other = session.other(viewer)
     name = await name_of(services, other)
     heading = (
-        t("Session with your mentor {name}")
-        if viewer == session.mentee_id
-        else t("Session with your mentee {name}")
+        t("Session with your mentor {name}") if viewer == session.mentee_id else t("Session with your mentee {name}")
     )
     lines = [
         "📅 <b>" + heading.format(name=name) + "</b>",
-        "🕒 "
-        + t("{when} (your time, {zone})").format(
-            when=when_text(t, zone, session), zone=html.escape(zone.key)
-        ),
+        "🕒 " + t("{when} (your time, {zone})").format(when=when_text(t, zone, session), zone=html.escape(zone.key)),
     ]
     if session.status == Status.CONFIRMED:
         lines.append("✅ " + t("Confirmed"))
@@ -56,9 +49,7 @@ async def card_text(
     elif session.status in (Status.CANCELLED, Status.DECLINED):
         lines.append("✖️ " + t("Called off"))
     if session.meeting_link:
-        lines.append(
-            "🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link))
-        )
+        lines.append("🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link)))
     if session.agenda:
         lines.append("📝 " + t("Agenda: {agenda}").format(agenda=html.escape(session.agenda)))
     if session.for_minor and viewer == session.mentee_id:
@@ -86,9 +77,7 @@ def card_keyboard(t: Translator, session: SessionRow) -> InlineKeyboardMarkup | 
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    "🔁 " + t("Reschedule"), callback_data=cb("ses", "mv", session.id)
-                ),
+                InlineKeyboardButton("🔁 " + t("Reschedule"), callback_data=cb("ses", "mv", session.id)),
                 InlineKeyboardButton("✖️ " + t("Cancel"), callback_data=cb("ses", "cx", session.id)),
             ]
         ]
@@ -101,16 +90,12 @@ async def send_card(
     """The card (and, once confirmed, the .ics) to one side, in her language and zone."""
     t, zone = await reader_of(services, viewer)
     text = await card_text(services, t, zone, viewer, session)
-    sent = await deliver(
-        bot, services, viewer, f"{intro}\n\n{text}" if intro else text, card_keyboard(t, session)
-    )
+    sent = await deliver(bot, services, viewer, f"{intro}\n\n{text}" if intro else text, card_keyboard(t, session))
     if sent is not None and ics:
         await send_ics(bot, services, session, viewer, t)
 
 
-async def send_ics(
-    bot: Bot, services: Services, session: SessionRow, viewer: int, t: Translator
-) -> None:
+async def send_ics(bot: Bot, services: Services, session: SessionRow, viewer: int, t: Translator) -> None:
     """The calendar file, with the start in the mentor's zone and the meeting link."""
     _, mentor_zone = await reader_of(services, session.mentor_id)
     names = {

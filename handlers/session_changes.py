@@ -40,9 +40,7 @@ async def on_move(update: Update, context: Context, session_id: int, _: str) -> 
     free = [slot for slot in free if slot.start_utc != session.starts_at][:MAX_SLOTS_SHOWN]
     await query.answer()
     if not free:
-        await query.message.reply_text(
-            t("There is no other free time in the next two weeks. You can cancel instead.")
-        )
+        await query.message.reply_text(t("There is no other free time in the next two weeks. You can cancel instead."))
         return
     lines = [
         t("Pick a new time for your session on {when}. Times are in {zone}.").format(
@@ -53,9 +51,7 @@ async def on_move(update: Update, context: Context, session_id: int, _: str) -> 
         lines.append(refusal_text(t, Refusal.REASON_NEEDED))
     await query.message.reply_text(
         "\n\n".join(lines),
-        reply_markup=slot_buttons(
-            t, context.zone, free, lambda code: cb("ses", "to", session.id, code)
-        ),
+        reply_markup=slot_buttons(t, context.zone, free, lambda code: cb("ses", "to", session.id, code)),
     )
 
 
@@ -73,9 +69,7 @@ async def on_move_to(update: Update, context: Context, session_id: int, code: st
     await move(update, context, session_id, code, None)
 
 
-async def ask_reason(
-    update: Update, context: Context, session: SessionRow, kind: str, ref: str
-) -> None:
+async def ask_reason(update: Update, context: Context, session: SessionRow, kind: str, ref: str) -> None:
     user_id = update.effective_user.id
     await inputs.expect(context, user_id, kind, ref)
     name = await name_of(context.services, session.other(user_id))
@@ -87,9 +81,7 @@ async def ask_reason(
     )
 
 
-async def typed_reason(
-    update: Update, context: Context, kind: str, ref: str, text: str | None
-) -> str | None:
+async def typed_reason(update: Update, context: Context, kind: str, ref: str, text: str | None) -> str | None:
     try:
         if text is None:
             raise InvalidAnswer("not_text")
@@ -112,9 +104,7 @@ async def read_move_reason(update: Update, context: Context, ref: str, text: str
         await move(update, context, int(session_id), code, reason)
 
 
-async def move(
-    update: Update, context: Context, session_id: int, code: str, reason: str | None
-) -> None:
+async def move(update: Update, context: Context, session_id: int, code: str, reason: str | None) -> None:
     services, t, user_id = context.services, context.t, update.effective_user.id
     query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
@@ -176,16 +166,8 @@ async def on_cancel(update: Update, context: Context, session_id: int, _: str) -
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [
-                    InlineKeyboardButton(
-                        "✖️ " + t("Yes, cancel it"), callback_data=cb("ses", "cxok", session_id)
-                    )
-                ],
-                [
-                    InlineKeyboardButton(
-                        "↩️ " + t("Keep it"), callback_data=cb("ses", "keep", session_id)
-                    )
-                ],
+                [InlineKeyboardButton("✖️ " + t("Yes, cancel it"), callback_data=cb("ses", "cxok", session_id))],
+                [InlineKeyboardButton("↩️ " + t("Keep it"), callback_data=cb("ses", "keep", session_id))],
             ]
         ),
     )

@@ -38,11 +38,7 @@ async def list_sessions(update: Update, context: Context) -> None:
         lines.append(t.ngettext("{n} session held", "{n} sessions held", held).format(n=held))
     lines += ["", t("Times are in your time zone, {zone}.").format(zone=html.escape(zone.key))]
     rows = [
-        [
-            InlineKeyboardButton(
-                "📅 " + t.datetime(s.starts_at, zone), callback_data=cb("ses", "card", s.id)
-            )
-        ]
+        [InlineKeyboardButton("📅 " + t.datetime(s.starts_at, zone), callback_data=cb("ses", "card", s.id))]
         for s in upcoming
     ]
     await update.effective_message.reply_text(

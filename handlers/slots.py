@@ -83,9 +83,7 @@ async def on_auto(update: Update, context: Context, args: tuple[str, ...]) -> No
     on = args[:1] == ("1",)
     await context.services.sessions.set_auto_confirm(update.callback_query.from_user.id, on)
     await update.callback_query.answer(
-        context.t("Bookings are now confirmed at once.")
-        if on
-        else context.t("You'll confirm each booking yourself.")
+        context.t("Bookings are now confirmed at once.") if on else context.t("You'll confirm each booking yourself.")
     )
     await refresh(update, context)
 
@@ -93,15 +91,11 @@ async def on_auto(update: Update, context: Context, args: tuple[str, ...]) -> No
 async def on_week(update: Update, context: Context, args: tuple[str, ...]) -> None:
     t = context.t
     names = weekday_names(t)
-    buttons = [
-        InlineKeyboardButton(names[day], callback_data=cb("slot", "wd", day)) for day in range(7)
-    ]
+    buttons = [InlineKeyboardButton(names[day], callback_data=cb("slot", "wd", day)) for day in range(7)]
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         t("Which day of the week are you free?"),
-        reply_markup=InlineKeyboardMarkup(
-            [buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]
-        ),
+        reply_markup=InlineKeyboardMarkup([buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]),
     )
 
 
@@ -192,9 +186,7 @@ async def read_time(update: Update, context: Context, ref: str, text: str | None
     hhmm = at.strftime("%H%M")
     action = "lenw" if ref.startswith("w") else "leno"
     buttons = [
-        InlineKeyboardButton(
-            hours_label(t, minutes), callback_data=cb("slot", action, ref[1:], hhmm, minutes)
-        )
+        InlineKeyboardButton(hours_label(t, minutes), callback_data=cb("slot", action, ref[1:], hhmm, minutes))
         for minutes in WINDOW_LENGTHS
     ]
     await message.reply_text(
@@ -242,9 +234,7 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     # fold=0: in the hour the clocks go back, the first of the two 01:30s.
     start = datetime.combine(day, at, tzinfo=zone)
     try:
-        await services.sessions.add_one_off(
-            query.from_user.id, start, minutes, zone.key, services.clock.now()
-        )
+        await services.sessions.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
     except SlotRefused as refused:
         await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
         return

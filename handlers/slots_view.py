@@ -20,9 +20,7 @@ SLOT_ERRORS = {
     SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
     SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
     SlotError.TOO_LONG: N_("A free time can be at most 8 hours long."),
-    SlotError.OVERLAPS: N_(
-        "This overlaps free time you have already published. /slots shows it all."
-    ),
+    SlotError.OVERLAPS: N_("This overlaps free time you have already published. /slots shows it all."),
 }
 
 
@@ -87,11 +85,7 @@ async def slots_view(context: Context, user_id: int) -> tuple[str, InlineKeyboar
         t("Auto-confirm bookings: on") if auto else t("Auto-confirm bookings: off"),
     ]
     rows = [
-        [
-            InlineKeyboardButton(
-                "🗑 " + slot_label(t, slot, zone), callback_data=cb("slot", "del", slot.id)
-            )
-        ]
+        [InlineKeyboardButton("🗑 " + slot_label(t, slot, zone), callback_data=cb("slot", "del", slot.id))]
         for slot in slots
     ]
     rows.append(

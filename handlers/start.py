@@ -18,9 +18,13 @@ from handlers.story_cards import DEEP_LINK_PREFIX
 
 
 def main_menu_text(t: Translator, name: str) -> str:
-    return t("Hello, {name}! 🌸 I connect girls and women in STEM with mentors and share stories of women who made it.").format(
-        name=html.escape(name)
-    ) + "\n\n" + t("What would you like to do? /help lists everything.")
+    return (
+        t(
+            "Hello, {name}! 🌸 I connect girls and women in STEM with mentors and share stories of women who made it."
+        ).format(name=html.escape(name))
+        + "\n\n"
+        + t("What would you like to do? /help lists everything.")
+    )
 
 
 async def start(update: Update, context: Context) -> None:
@@ -32,14 +36,17 @@ async def start(update: Update, context: Context) -> None:
         await stories.open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
     if record is None or record.language is None:
         await update.effective_message.reply_text(
-            language_question(user.language_code), reply_markup=language_keyboard(user.language_code)
+            language_question(user.language_code),
+            reply_markup=language_keyboard(user.language_code),
         )
         return
     profile = await context.services.profiles.get(user.id)
     if profile is None or profile.completed_at is None:
         await onboarding.resume(update, context)
         return
-    await update.effective_message.reply_text(main_menu_text(context.t, profile.answers.display_name or user.first_name or ""))
+    await update.effective_message.reply_text(
+        main_menu_text(context.t, profile.answers.display_name or user.first_name or "")
+    )
 
 
 async def choose_language(update: Update, context: Context) -> None:
@@ -62,9 +69,7 @@ async def set_language(update: Update, context: Context) -> None:
     context.user_record = await context.services.users.get(user.id)
     t = translator(language)
     await query.answer()
-    await common.edit_or_reply(
-        query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)])
-    )
+    await common.edit_or_reply(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
     await set_chat_menu(context.bot, user.id, language)
     if had_language:
         await query.message.reply_text(
@@ -86,10 +91,16 @@ def privacy_text(t: Translator) -> str:
     return "\n\n".join(
         [
             t("<b>What I store and why</b>"),
-            t("Your Telegram id, name and language, so that I can answer you. "
-              "If you fill in a profile: your age group, region, studies or work, fields and goals, "
-              "so that I can find you a good mentor. Your bookings and feedback, so that the programme can count its hours of mentoring."),
-            t("Mentors see your profile only when you send them a request. Programme admins see the numbers and safety reports. Nobody else sees your data, and it is never sold or shared."),
+            t(
+                "Your Telegram id, name and language, so that I can answer you. "
+                "If you fill in a profile: your age group, region, studies or work, fields and goals, "
+                "so that I can find you a good mentor. Your bookings and feedback, so that the programme "
+                "can count its hours of mentoring."
+            ),
+            t(
+                "Mentors see your profile only when you send them a request. Programme admins see the "
+                "numbers and safety reports. Nobody else sees your data, and it is never sold or shared."
+            ),
             t("Your contacts are shared only when both sides agree, and never for girls under 18."),
             t("/mydata sends you everything I store about you. /deleteme erases it."),
         ]

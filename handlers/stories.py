@@ -61,10 +61,12 @@ async def open_story(update: Update, context: Context, slug: str) -> bool:
 def subscription_text(t: Translator, active: bool, frequency: str, time_of_day: str) -> str:
     lines = [t("<b>Stories of women in STEM, on your schedule</b>"), ""]
     if active:
-        lines.append(t("You get a story: {frequency}, {time}.").format(
-            frequency=t(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
-            time=t(TIME_LABELS[TimeOfDay(time_of_day)]).lower(),
-        ))
+        lines.append(
+            t("You get a story: {frequency}, {time}.").format(
+                frequency=t(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
+                time=t(TIME_LABELS[TimeOfDay(time_of_day)]).lower(),
+            )
+        )
     else:
         lines.append(t("Stories are off. Choose how often and when, and turn them on."))
     return "\n".join(lines)
@@ -74,12 +76,19 @@ def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_d
     def mark(chosen: bool, text: str) -> str:
         return ("✅ " if chosen else "") + text
 
-    rows = [[InlineKeyboardButton(mark(f == frequency, t(label)), callback_data=cb("sub", "freq", f.value))]
-            for f, label in FREQUENCY_LABELS.items()]
-    rows += [[InlineKeyboardButton(mark(d == time_of_day, t(label)), callback_data=cb("sub", "time", d.value))]
-             for d, label in TIME_LABELS.items()]
-    switch = (InlineKeyboardButton("🔕 " + t("Turn off"), callback_data=cb("sub", "off")) if active
-              else InlineKeyboardButton("🔔 " + t("Turn on"), callback_data=cb("sub", "on")))
+    rows = [
+        [InlineKeyboardButton(mark(f == frequency, t(label)), callback_data=cb("sub", "freq", f.value))]
+        for f, label in FREQUENCY_LABELS.items()
+    ]
+    rows += [
+        [InlineKeyboardButton(mark(d == time_of_day, t(label)), callback_data=cb("sub", "time", d.value))]
+        for d, label in TIME_LABELS.items()
+    ]
+    switch = (
+        InlineKeyboardButton("🔕 " + t("Turn off"), callback_data=cb("sub", "off"))
+        if active
+        else InlineKeyboardButton("🔔 " + t("Turn on"), callback_data=cb("sub", "on"))
+    )
     rows.append([switch])
     return InlineKeyboardMarkup(rows)
 

@@ -27,8 +27,14 @@ def deep_link(bot_username: str, slug: str) -> str:
 def card_keyboard(t: Translator, card: StoryCard, bot_username: str, *, can_find_mentor: bool) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton("📖 " + t("Another story"), callback_data=cb("st", "next"))]]
     if can_find_mentor:
-        rows.append([InlineKeyboardButton("🤝 " + t("Find a mentor in this field"),
-                                          callback_data=cb("st", "mentor", card.field.value))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "🤝 " + t("Find a mentor in this field"),
+                    callback_data=cb("st", "mentor", card.field.value),
+                )
+            ]
+        )
     share = "https://t.me/share/url?url=" + quote(deep_link(bot_username, card.slug), safe="")
     rows.append([InlineKeyboardButton("💌 " + t("Share"), url=share)])
     return InlineKeyboardMarkup(rows)
@@ -40,8 +46,15 @@ async def can_find_mentor(services: Services, user_id: int) -> bool:
     return profile is None or (profile.answers.role in (None, "mentee") and not profile.answers.stories_only)
 
 
-async def send_card(bot: Bot, services: Services, user_id: int, language: str, card: StoryCard,
-                    *, record: bool = True) -> Message:
+async def send_card(
+    bot: Bot,
+    services: Services,
+    user_id: int,
+    language: str,
+    card: StoryCard,
+    *,
+    record: bool = True,
+) -> Message:
     """Send the card and count it as seen (unless it is an admin's preview).
     Raises Telegram's errors for the caller to judge."""
     t = translator(language)
@@ -56,8 +69,13 @@ async def send_card(bot: Bot, services: Services, user_id: int, language: str, c
         else:
             # Rendering takes ~50 ms of CPU: keep the event loop free for everyone else.
             picture = await asyncio.to_thread(services.pictures.get, card, language, t(FIELD_LABELS[card.field]))
-        message = await bot.send_photo(user_id, picture, caption=caption, reply_markup=markup,
-                                       filename=f"{card.slug}-{language}.jpg")
+        message = await bot.send_photo(
+            user_id,
+            picture,
+            caption=caption,
+            reply_markup=markup,
+            filename=f"{card.slug}-{language}.jpg",
+        )
         if message.photo:
             await services.stories.remember_picture(card.slug, language, message.photo[-1].file_id)
     if record:

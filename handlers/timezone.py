@@ -19,11 +19,7 @@ async def show_timezone(update: Update, context: Context) -> None:
     t, zone = context.t, context.zone
     now = context.services.clock.now()
     rows = [
-        [
-            InlineKeyboardButton(
-                f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index)
-            )
-        ]
+        [InlineKeyboardButton(f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index))]
         for index, (name, label) in enumerate(COMMON_ZONES)
     ]
     rows.append([InlineKeyboardButton("⌨️ " + t("Type another"), callback_data=cb("tz", "type"))])
@@ -42,9 +38,7 @@ async def on_timezone_button(update: Update, context: Context) -> None:
     if data is not None and data.action == "type":
         await query.answer()
         await inputs.expect(context, query.from_user.id, "timezone")
-        await query.message.reply_text(
-            t("Type your time zone's name, like Europe/Berlin or Asia/Almaty.")
-        )
+        await query.message.reply_text(t("Type your time zone's name, like Europe/Berlin or Asia/Almaty."))
         return
     index = data.int_arg(0) if data else None
     if index is None or index >= len(COMMON_ZONES):

@@ -22,7 +22,12 @@ def vetting_keyboard(t, user_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton("✅ " + t("Approve"), callback_data=cb("vet", "approve", user_id))],
-            [InlineKeyboardButton("✅ " + t("Approve and clear for minors"), callback_data=cb("vet", "minors", user_id))],
+            [
+                InlineKeyboardButton(
+                    "✅ " + t("Approve and clear for minors"),
+                    callback_data=cb("vet", "minors", user_id),
+                )
+            ],
             [InlineKeyboardButton("✖️ " + t("Reject"), callback_data=cb("vet", "reject", user_id))],
         ]
     )
@@ -60,18 +65,28 @@ async def decide(update: Update, context: Context) -> None:
         return
     status = "rejected" if data.action == "reject" else "approved"
     decided = await services.profiles.decide_mentor(
-        mentor_id, status, query.from_user.id, services.clock.now(), cleared_for_minors=data.action == "minors"
+        mentor_id,
+        status,
+        query.from_user.id,
+        services.clock.now(),
+        cleared_for_minors=data.action == "minors",
     )
     profile = await services.profiles.get(mentor_id)
     if not decided:
         already = {"approved": t("Already approved."), "rejected": t("Already rejected.")}
-        await query.answer(already.get(profile.mentor_status if profile else "", t("This mentor is no longer waiting.")),
-                           show_alert=True)
+        await query.answer(
+            already.get(profile.mentor_status if profile else "", t("This mentor is no longer waiting.")),
+            show_alert=True,
+        )
         await query.edit_message_reply_markup(None)
         return
     await query.answer(t("Saved ✓"))
     await services.admin.record(query.from_user.id, f"mentor_{data.action}", services.clock.now(), mentor_id)
-    verdict = {"approve": t("Approved ✓"), "minors": t("Approved and cleared for minors ✓"), "reject": t("Rejected")}
+    verdict = {
+        "approve": t("Approved ✓"),
+        "minors": t("Approved and cleared for minors ✓"),
+        "reject": t("Rejected"),
+    }
     await query.edit_message_text(f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
     await tell_mentor(context, mentor_id, approved=status == "approved")
 
@@ -80,11 +95,15 @@ async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> No
     record = await context.services.users.get(mentor_id)
     t = translator(record.language if record else None)
     if approved:
-        text = t("Good news: you are approved as a mentor! 🎉 Mentees can now find you and send you requests. "
-                 "/profile shows your card; you can pause taking mentees there at any time.")
+        text = t(
+            "Good news: you are approved as a mentor! 🎉 Mentees can now find you and send you requests. "
+            "/profile shows your card; you can pause taking mentees there at any time."
+        )
     else:
-        text = t("Thank you for offering to mentor. The programme team could not approve your profile this time. "
-                 "If you think this is a mistake, please write to the programme organisers.")
+        text = t(
+            "Thank you for offering to mentor. The programme team could not approve your profile this time. "
+            "If you think this is a mistake, please write to the programme organisers."
+        )
     try:
         await context.bot.send_message(mentor_id, text)
     except Forbidden:
@@ -100,9 +119,11 @@ async def pending(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t("No mentors are waiting for approval."))
         return
     await update.effective_message.reply_text(
-        t.ngettext("{n} mentor is waiting for approval:", "{n} mentors are waiting for approval:", len(waiting)).format(
-            n=len(waiting)
-        )
+        t.ngettext(
+            "{n} mentor is waiting for approval:",
+            "{n} mentors are waiting for approval:",
+            len(waiting),
+        ).format(n=len(waiting))
     )
     for profile in waiting[:20]:
         await update.effective_message.reply_text(

@@ -17,7 +17,11 @@ from bot.runner import polling
 TOKEN = "123456:TEST-token"
 WAIT = 10.0
 # The first onboarding question's first button, by language button: proof the flow has settled.
-ROLE_BUTTON = {"Русский": "Ищу ментора", "Кыргызча": "Мага ментор керек", "English": "I want a mentor"}  # seconds: generous, since CI shares two cores; waits end as soon as the condition holds
+ROLE_BUTTON = {
+    "Русский": "Ищу ментора",
+    "Кыргызча": "Мага ментор керек",
+    "English": "I want a mentor",
+}  # seconds: generous, since CI shares two cores; waits end as soon as the condition holds
 
 
 def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
@@ -79,8 +83,9 @@ class BotRunner:
 
     async def settled(self, timeout: float = WAIT) -> None:
         """Wait until the bot has finished handling every update the emulator has given it."""
+
         def settled() -> bool:
-            since_start = self.emulator.delivered_update_ids[self._mark:]
+            since_start = self.emulator.delivered_update_ids[self._mark :]
             unconfirmed = [u["update_id"] for u in self.emulator.updates]
             return self.done.issuperset(since_start) and self.done.issuperset(unconfirmed)
 
@@ -153,7 +158,9 @@ class Persona:
 
     async def replies(self, count: int, timeout: float = WAIT) -> list[ChatMessage]:
         found = await self.emu.wait_for(
-            lambda: (shown := self._shown_since_cursor()) and len(shown) >= count and shown, timeout, chat_id=self.id
+            lambda: (shown := self._shown_since_cursor()) and len(shown) >= count and shown,
+            timeout,
+            chat_id=self.id,
         )
         return found[:count]
 

@@ -49,16 +49,30 @@ class AdminRepository:
             return None
         return Draft(admin_id, json.loads(row["payload"]), json.loads(row["audience"]))
 
-    async def save_draft(self, admin_id: int, now: datetime, *, payload: dict | None = None,
-                         audience: dict | None = None) -> Draft:
+    async def save_draft(
+        self,
+        admin_id: int,
+        now: datetime,
+        *,
+        payload: dict | None = None,
+        audience: dict | None = None,
+    ) -> Draft:
         current = await self.draft(admin_id) or Draft(admin_id, {}, {})
-        new = Draft(admin_id, current.payload if payload is None else payload,
-                    current.audience if audience is None else audience)
+        new = Draft(
+            admin_id,
+            current.payload if payload is None else payload,
+            current.audience if audience is None else audience,
+        )
         await self._db.execute(
             "INSERT INTO broadcast_drafts (admin_id, payload, audience, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (admin_id) DO UPDATE SET payload = excluded.payload, audience = excluded.audience,"
             " updated_at = excluded.updated_at",
-            (admin_id, json.dumps(new.payload, ensure_ascii=False), json.dumps(new.audience), _iso(now)),
+            (
+                admin_id,
+                json.dumps(new.payload, ensure_ascii=False),
+                json.dumps(new.audience),
+                _iso(now),
+            ),
         )
         return new
 
@@ -90,8 +104,7 @@ class AdminRepository:
         )
         return [(row["id"], row["language"]) for row in rows]
 
-    async def record(self, admin_id: int, action: str, now: datetime, target: str | int = "",
-                     **details: Any) -> None:
+    async def record(self, admin_id: int, action: str, now: datetime, target: str | int = "", **details: Any) -> None:
         await self._db.execute(
             "INSERT INTO admin_audit (admin_id, action, target, details, at) VALUES (?, ?, ?, ?, ?)",
             (admin_id, action, str(target), json.dumps(details, ensure_ascii=False), _iso(now)),
@@ -99,5 +112,13 @@ class AdminRepository:
 
     async def audit(self, limit: int = 20) -> list[AuditEntry]:
         rows = await self._db.fetchall("SELECT * FROM admin_audit ORDER BY id DESC LIMIT ?", (limit,))
-        return [AuditEntry(r["admin_id"], r["action"], r["target"], json.loads(r["details"]),
-                           datetime.fromisoformat(r["at"])) for r in rows]
+        return [
+            AuditEntry(
+                r["admin_id"],
+                r["action"],
+                r["target"],
+                json.loads(r["details"]),
+                datetime.fromisoformat(r["at"]),
+            )
+            for r in rows
+        ]

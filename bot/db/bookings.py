@@ -38,9 +38,7 @@ class BookingRepository:
         value = await self._db.fetchval("SELECT suspended_at FROM users WHERE id = ?", (user_id,))
         return value is not None
 
-    async def check_bookable(
-        self, mentor_id: int, mentee_id: int, start: datetime, now: datetime
-    ) -> None:
+    async def check_bookable(self, mentor_id: int, mentee_id: int, start: datetime, now: datetime) -> None:
         """`Refused` (taken, gone, suspended) unless `start` can be booked right now."""
         async with self._db.reading() as s:
             await self._bookable(s, mentor_id, mentee_id, start, now, moving=None)
@@ -73,9 +71,7 @@ class BookingRepository:
             )
             auto = bool(mentor and mentor["auto_confirm"])
             link = (mentor["meeting_link"] if mentor else None) or new_link()
-            minor = await tx.fetchval(
-                "SELECT is_minor FROM profiles WHERE user_id = ?", (mentee_id,)
-            )
+            minor = await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (mentee_id,))
             session_id = await self._insert_session(
                 tx,
                 mentorship_id=mentorship_id,
@@ -104,14 +100,9 @@ class BookingRepository:
             if session.status == Status.REQUESTED and session.starts_at <= now:
                 raise Refused(Refusal.STARTED)
             if session.status != Status.REQUESTED:
-                raise Refused(
-                    Refusal.NOT_PENDING
-                    if session.status == Status.CONFIRMED
-                    else Refusal.NOT_UPCOMING
-                )
+                raise Refused(Refusal.NOT_PENDING if session.status == Status.CONFIRMED else Refusal.NOT_UPCOMING)
             await tx.execute(
-                "UPDATE sessions SET status = 'confirmed', confirmed_at = ?"
-                " WHERE id = ? AND status = 'requested'",
+                "UPDATE sessions SET status = 'confirmed', confirmed_at = ? WHERE id = ? AND status = 'requested'",
                 (iso(now), session_id),
             )
             session = await load_session(tx, session_id)
@@ -122,14 +113,9 @@ class BookingRepository:
         async with self._db.transaction() as tx:
             session = await self._mentors(tx, session_id, mentor_id)
             if session.status != Status.REQUESTED:
-                raise Refused(
-                    Refusal.NOT_PENDING
-                    if session.status == Status.CONFIRMED
-                    else Refusal.NOT_UPCOMING
-                )
+                raise Refused(Refusal.NOT_PENDING if session.status == Status.CONFIRMED else Refusal.NOT_UPCOMING)
             await tx.execute(
-                "UPDATE sessions SET status = 'declined', cancelled_at = ?, cancelled_by = ?"
-                " WHERE id = ?",
+                "UPDATE sessions SET status = 'declined', cancelled_at = ?, cancelled_by = ? WHERE id = ?",
                 (iso(now), mentor_id, session_id),
             )
             return await load_session(tx, session_id)
@@ -143,8 +129,7 @@ class BookingRepository:
         for row in rows:
             async with self._db.transaction() as tx:
                 if await tx.execute(
-                    "UPDATE sessions SET status = 'declined', cancelled_at = ?"
-                    " WHERE id = ? AND status = 'requested'",
+                    "UPDATE sessions SET status = 'declined', cancelled_at = ? WHERE id = ? AND status = 'requested'",
                     (iso(now), row["id"]),
                 ):
                     expired.append(await load_session(tx, row["id"]))
@@ -155,9 +140,7 @@ class BookingRepository:
         async with self._db.reading() as s:
             return await self._changeable(s, session_id, user_id, now)
 
-    async def cancel(
-        self, session_id: int, user_id: int, now: datetime, reason: str | None = None
-    ) -> SessionRow:
+    async def cancel(self, session_id: int, user_id: int, now: datetime, reason: str | None = None) -> SessionRow:
         """Either side calls it off; inside the minimum notice only with a reason (recorded)."""
         async with self._db.transaction() as tx:
             session = await self._changeable(tx, session_id, user_id, now)
@@ -195,11 +178,7 @@ class BookingRepository:
             if late and not reason:
                 raise Refused(Refusal.REASON_NEEDED)
             await self._bookable(tx, old.mentor_id, old.mentee_id, start, now, moving=old.id)
-            auto = bool(
-                await tx.fetchval(
-                    "SELECT auto_confirm FROM profiles WHERE user_id = ?", (old.mentor_id,)
-                )
-            )
+            auto = bool(await tx.fetchval("SELECT auto_confirm FROM profiles WHERE user_id = ?", (old.mentor_id,)))
             confirmed = user_id == old.mentor_id or auto
             await tx.execute(
                 "UPDATE sessions SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?,"
@@ -262,9 +241,7 @@ class BookingRepository:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         try:
-            return await tx.insert(
-                f"INSERT INTO sessions ({columns}) VALUES ({marks})", tuple(values.values())
-            )
+            return await tx.insert(f"INSERT INTO sessions ({columns}) VALUES ({marks})", tuple(values.values()))
         except sqlite3.IntegrityError as error:
             # The partial unique index on (mentor_id, starts_at): the last line against a
             # double booking, should two writers ever get past the free-slot check together.

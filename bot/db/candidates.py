@@ -91,9 +91,7 @@ async def mentor_in(s: Session | Database, user_id: int) -> MentorProfile | None
 
 
 async def excluded_in(tx: Session, mentee_id: int, mentor_id: int) -> Exclusions:
-    row = await tx.fetchone(
-        "SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (mentee_id, mentor_id)
-    )
+    row = await tx.fetchone("SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (mentee_id, mentor_id))
     return {(mentee_id, mentor_id)} if row else set()
 
 

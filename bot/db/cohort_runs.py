@@ -25,14 +25,11 @@ class CohortRunRepository:
         """The preview to send, once: a second Confirm (or a discarded run) gets None."""
         async with self._db.transaction() as tx:
             if not await tx.execute(
-                "UPDATE cohort_runs SET status = 'confirmed', confirmed_at = ?"
-                " WHERE id = ? AND status = 'preview'",
+                "UPDATE cohort_runs SET status = 'confirmed', confirmed_at = ? WHERE id = ? AND status = 'preview'",
                 (iso(now), run_id),
             ):
                 return None
-            return json.loads(
-                await tx.fetchval("SELECT preview FROM cohort_runs WHERE id = ?", (run_id,))
-            )
+            return json.loads(await tx.fetchval("SELECT preview FROM cohort_runs WHERE id = ?", (run_id,)))
 
     async def finish_cohort_run(self, run_id: int, summary: dict[str, Any], sent: int) -> None:
         """Keep only counts: the pairs live on as requests with source 'cohort'."""
@@ -43,8 +40,7 @@ class CohortRunRepository:
 
     async def discard_cohort_run(self, run_id: int) -> bool:
         return 1 == await self._db.execute(
-            "UPDATE cohort_runs SET status = 'discarded', preview = '{}'"
-            " WHERE id = ? AND status = 'preview'",
+            "UPDATE cohort_runs SET status = 'discarded', preview = '{}' WHERE id = ? AND status = 'preview'",
             (run_id,),
         )
 

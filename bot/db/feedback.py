@@ -47,9 +47,7 @@ class FeedbackRepository:
                 return None
             return await load_session(tx, session_id)
 
-    async def record_outcome(
-        self, session_id: int, user_id: int, outcome: Outcome, now: datetime
-    ) -> SessionRow:
+    async def record_outcome(self, session_id: int, user_id: int, outcome: Outcome, now: datetime) -> SessionRow:
         """Her first answer; the first answer of the two also settles the session's status."""
         async with self._db.transaction() as tx:
             session = await load_session(tx, session_id)
@@ -89,8 +87,7 @@ class FeedbackRepository:
             if row[column] is not None:
                 raise Refused(Refusal.ANSWERED)
             await tx.execute(
-                f"UPDATE session_feedback SET {column} = ?, updated_at = ?"
-                " WHERE session_id = ? AND user_id = ?",
+                f"UPDATE session_feedback SET {column} = ?, updated_at = ? WHERE session_id = ? AND user_id = ?",
                 (value, iso(now), session_id, user_id),
             )
 

@@ -45,7 +45,8 @@ class InputRepository:
     async def take(self, user_id: int, kind: str, ref: str) -> bool:
         """Claim the pending input once (a double-sent text is not taken twice)."""
         return 1 == await self._db.execute(
-            "DELETE FROM pending_inputs WHERE user_id = ? AND kind = ? AND ref = ?", (user_id, kind, ref)
+            "DELETE FROM pending_inputs WHERE user_id = ? AND kind = ? AND ref = ?",
+            (user_id, kind, ref),
         )
 
     async def clear(self, user_id: int) -> bool:

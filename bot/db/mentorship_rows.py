@@ -35,9 +35,7 @@ class Mentorship:
         return self.mentor_id if user_id == self.mentee_id else self.mentee_id
 
     def shares(self, user_id: int) -> bool:
-        return (
-            self.mentee_shares_contact if user_id == self.mentee_id else self.mentor_shares_contact
-        )
+        return self.mentee_shares_contact if user_id == self.mentee_id else self.mentor_shares_contact
 
 
 async def record_event(
@@ -57,9 +55,7 @@ async def record_event(
     )
 
 
-async def exclude_pair(
-    tx: Session, mentee_id: int, mentor_id: int, reason: str, now: datetime
-) -> None:
+async def exclude_pair(tx: Session, mentee_id: int, mentor_id: int, reason: str, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO exclusions (mentee_id, mentor_id, reason, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (mentee_id, mentor_id) DO UPDATE SET reason = excluded.reason",

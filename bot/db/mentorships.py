@@ -95,23 +95,15 @@ class MentorshipRepository:
         async with self._db.reading() as s:
             return await load_party(s, mentorship_id, user_id)
 
-    async def share_contact(
-        self, mentorship_id: int, user_id: int, now: datetime
-    ) -> tuple[Mentorship, bool]:
+    async def share_contact(self, mentorship_id: int, user_id: int, now: datetime) -> tuple[Mentorship, bool]:
         """Her consent to share; True the one time both have agreed (send the contacts then)."""
         async with self._db.transaction() as tx:
             mentorship = await load_party(tx, mentorship_id, user_id)
             if mentorship.status != Status.ACTIVE:
                 raise Refused(Refusal.NOT_ACTIVE)
-            if await tx.fetchval(
-                "SELECT is_minor FROM profiles WHERE user_id = ?", (mentorship.mentee_id,)
-            ):
+            if await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (mentorship.mentee_id,)):
                 raise Refused(Refusal.MINOR)
-            column = (
-                "mentee_shares_contact"
-                if user_id == mentorship.mentee_id
-                else "mentor_shares_contact"
-            )
+            column = "mentee_shares_contact" if user_id == mentorship.mentee_id else "mentor_shares_contact"
             if await tx.execute(
                 f"UPDATE mentorships SET {column} = 1 WHERE id = ? AND {column} = 0",
                 (mentorship_id,),
@@ -127,9 +119,7 @@ class MentorshipRepository:
                 await record_event(tx, now, "contacts_shared", None, mentorship_id=mentorship_id)
             return await load_mentorship(tx, mentorship_id), bool(both)
 
-    async def relay(
-        self, mentorship_id: int, sender_id: int, text: str, now: datetime
-    ) -> RelayMessage:
+    async def relay(self, mentorship_id: int, sender_id: int, text: str, now: datetime) -> RelayMessage:
         """Store a message for the other side; only in an active mentorship."""
         async with self._db.transaction() as tx:
             mentorship = await load_party(tx, mentorship_id, sender_id)
@@ -146,14 +136,11 @@ class MentorshipRepository:
         return RelayMessage(message_id, mentorship_id, sender_id, recipient, text, now)
 
     async def mark_delivered(self, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE relay_messages SET delivered = 1 WHERE id = ?", (message_id,)
-        )
+        await self._db.execute("UPDATE relay_messages SET delivered = 1 WHERE id = ?", (message_id,))
 
     async def last_messages(self, mentorship_id: int, limit: int) -> list[RelayMessage]:
         rows = await self._db.fetchall(
-            "SELECT * FROM (SELECT * FROM relay_messages WHERE mentorship_id = ?"
-            " ORDER BY id DESC LIMIT ?) ORDER BY id",
+            "SELECT * FROM (SELECT * FROM relay_messages WHERE mentorship_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
             (mentorship_id, limit),
         )
         return [
@@ -172,9 +159,7 @@ class MentorshipRepository:
         """End the mentorship at once and never match the pair again."""
         async with self._db.transaction() as tx:
             mentorship = await load_party(tx, mentorship_id, user_id)
-            await move(
-                tx, mentorship, Status.CANCELLED, user_id, now, detail="blocked", strict=True
-            )
+            await move(tx, mentorship, Status.CANCELLED, user_id, now, detail="blocked", strict=True)
             await exclude_pair(tx, mentorship.mentee_id, mentorship.mentor_id, "blocked", now)
             return await load_mentorship(tx, mentorship_id)
 
@@ -184,17 +169,9 @@ class MentorshipRepository:
             await move(tx, mentorship, Status.COMPLETED, user_id, now, detail=reason, strict=True)
             return await load_mentorship(tx, mentorship_id)
 
-    async def events(
-        self, *, mentorship_id: int | None = None, request_id: int | None = None
-    ) -> list[dict[str, Any]]:
-        column, value = (
-            ("mentorship_id", mentorship_id)
-            if mentorship_id is not None
-            else ("request_id", request_id)
-        )
-        rows = await self._db.fetchall(
-            f"SELECT * FROM mentorship_events WHERE {column} = ? ORDER BY id", (value,)
-        )
+    async def events(self, *, mentorship_id: int | None = None, request_id: int | None = None) -> list[dict[str, Any]]:
+        column, value = ("mentorship_id", mentorship_id) if mentorship_id is not None else ("request_id", request_id)
+        rows = await self._db.fetchall(f"SELECT * FROM mentorship_events WHERE {column} = ? ORDER BY id", (value,))
         return [dict(row) for row in rows]
 
     async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -202,13 +179,9 @@ class MentorshipRepository:
         queries = {
             "requests": "SELECT * FROM requests WHERE mentee_id = ?1 OR mentor_id = ?1",
             "mentorships": "SELECT * FROM mentorships WHERE mentee_id = ?1 OR mentor_id = ?1",
-            "relay_messages": "SELECT * FROM relay_messages"
-            " WHERE sender_id = ?1 OR recipient_id = ?1",
+            "relay_messages": "SELECT * FROM relay_messages WHERE sender_id = ?1 OR recipient_id = ?1",
             "reports_made": "SELECT id, reported_id, mentorship_id, reason, text, status,"
             " created_at FROM reports WHERE reporter_id = ?1",
         }
         async with self._db.reading() as s:
-            return {
-                name: [dict(r) for r in await s.fetchall(sql, (user_id,))]
-                for name, sql in queries.items()
-            }
+            return {name: [dict(r) for r in await s.fetchall(sql, (user_id,))] for name, sql in queries.items()}

@@ -39,9 +39,15 @@ class Batch:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Batch:
         return cls(
-            id=row["id"], lane=row["lane"], created_by=row["created_by"], payload=json.loads(row["payload"]),
-            audience=json.loads(row["audience"]), status=row["status"], total=row["total"],
-            progress_chat_id=row["progress_chat_id"], progress_message_id=row["progress_message_id"],
+            id=row["id"],
+            lane=row["lane"],
+            created_by=row["created_by"],
+            payload=json.loads(row["payload"]),
+            audience=json.loads(row["audience"]),
+            status=row["status"],
+            total=row["total"],
+            progress_chat_id=row["progress_chat_id"],
+            progress_message_id=row["progress_message_id"],
             created_at=datetime.fromisoformat(row["created_at"]),
         )
 
@@ -61,8 +67,14 @@ class OutboxRepository:
         self._db = db
 
     async def create_batch(
-        self, lane: str, payload: dict[str, Any], recipients: Iterable[tuple[int, str, str]], now: datetime,
-        *, created_by: int | None = None, audience: dict[str, Any] | None = None,
+        self,
+        lane: str,
+        payload: dict[str, Any],
+        recipients: Iterable[tuple[int, str, str]],
+        now: datetime,
+        *,
+        created_by: int | None = None,
+        audience: dict[str, Any] | None = None,
         progress_chat_id: int | None = None,
     ) -> int:
         """Write the batch and every recipient (user id, language, item) before anything is sent."""
@@ -71,8 +83,15 @@ class OutboxRepository:
             batch_id = await tx.insert(
                 "INSERT INTO outbox_batches (lane, created_by, payload, audience, status, total,"
                 " progress_chat_id, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
-                (lane, created_by, json.dumps(payload, ensure_ascii=False), json.dumps(audience or {}),
-                 len(rows), progress_chat_id, _iso(now)),
+                (
+                    lane,
+                    created_by,
+                    json.dumps(payload, ensure_ascii=False),
+                    json.dumps(audience or {}),
+                    len(rows),
+                    progress_chat_id,
+                    _iso(now),
+                ),
             )
             await tx.executemany(
                 "INSERT OR IGNORE INTO outbox (batch_id, user_id, language, item) VALUES (?, ?, ?, ?)",
@@ -100,9 +119,7 @@ class OutboxRepository:
         )
 
     async def set_progress_message(self, batch_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox_batches SET progress_message_id = ? WHERE id = ?", (message_id, batch_id)
-        )
+        await self._db.execute("UPDATE outbox_batches SET progress_message_id = ? WHERE id = ?", (message_id, batch_id))
 
     async def claim_next(self, batch_id: int, now: datetime) -> OutboxRow | None:
         """Take the next pending row; the UPDATE is the claim, so two workers never take the same row."""
@@ -127,12 +144,14 @@ class OutboxRepository:
     async def release(self, row_id: int, error: str) -> None:
         """Put a row back to be tried again (a network error)."""
         await self._db.execute(
-            "UPDATE outbox SET status = 'pending', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
+            "UPDATE outbox SET status = 'pending', error = ? WHERE id = ? AND status = 'sending'",
+            (error, row_id),
         )
 
     async def counts(self, batch_id: int) -> dict[str, int]:
         rows = await self._db.fetchall(
-            "SELECT status, COUNT(*) AS n FROM outbox WHERE batch_id = ? GROUP BY status", (batch_id,)
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE batch_id = ? GROUP BY status",
+            (batch_id,),
         )
         counts = dict.fromkeys(("pending", "sending", *FINAL), 0)
         counts.update({row["status"]: row["n"] for row in rows})
@@ -149,8 +168,10 @@ class OutboxRepository:
                 " WHERE id = ? AND status IN ('queued', 'running')",
                 (_iso(now), batch_id),
             )
-            await tx.execute("UPDATE outbox SET status = 'cancelled' WHERE batch_id = ? AND status = 'pending'",
-                             (batch_id,))
+            await tx.execute(
+                "UPDATE outbox SET status = 'cancelled' WHERE batch_id = ? AND status = 'pending'",
+                (batch_id,),
+            )
         return changed == 1
 
     async def finish_batch(self, batch_id: int, now: datetime) -> None:

@@ -14,9 +14,24 @@ from bot.onboarding import Answers
 # Columns an onboarding answer may write; anything else is a programming error.
 ANSWER_COLUMNS = frozenset(
     {
-        "age_band", "is_minor", "guardian_consent_at", "consent_at", "display_name", "region", "stage",
-        "fields", "goals", "languages", "availability", "meeting_format", "job_title", "organisation",
-        "bio", "capacity", "meeting_link", "link_answered",
+        "age_band",
+        "is_minor",
+        "guardian_consent_at",
+        "consent_at",
+        "display_name",
+        "region",
+        "stage",
+        "fields",
+        "goals",
+        "languages",
+        "availability",
+        "meeting_format",
+        "job_title",
+        "organisation",
+        "bio",
+        "capacity",
+        "meeting_link",
+        "link_answered",
     }
 )
 JSON_COLUMNS = ("fields", "goals", "languages", "availability")
@@ -112,21 +127,30 @@ class ProfileRepository:
             await tx.execute("UPDATE users SET role = NULL WHERE id = ?", (user_id,))
         return await self.start(user_id, now, first_step)
 
-    async def save(self, user_id: int, now: datetime, *, step: str, role: str | None = None,
-                   editing: bool | None = None, **answers: Any) -> Profile:
+    async def save(
+        self,
+        user_id: int,
+        now: datetime,
+        *,
+        step: str,
+        role: str | None = None,
+        editing: bool | None = None,
+        **answers: Any,
+    ) -> Profile:
         """Write answers and the step she moves to, in one transaction."""
         unknown = set(answers) - ANSWER_COLUMNS
         if unknown:
             raise ValueError(f"not an answer column: {sorted(unknown)}")
-        values = {
-            name: json.dumps(sorted(value)) if name in JSON_COLUMNS else value for name, value in answers.items()
-        }
+        values = {name: json.dumps(sorted(value)) if name in JSON_COLUMNS else value for name, value in answers.items()}
         values.update(step=step, updated_at=_iso(now), paused=0, nudges_sent=0)
         if editing is not None:
             values["editing"] = int(editing)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         async with self._db.transaction() as tx:
-            await tx.execute(f"UPDATE profiles SET {assignments} WHERE user_id = :user_id", {**values, "user_id": user_id})
+            await tx.execute(
+                f"UPDATE profiles SET {assignments} WHERE user_id = :user_id",
+                {**values, "user_id": user_id},
+            )
             if role is not None:
                 await tx.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
             row = await tx.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
@@ -147,8 +171,15 @@ class ProfileRepository:
             )
         return changed == 1
 
-    async def decide_mentor(self, user_id: int, status: str, admin_id: int, now: datetime,
-                            *, cleared_for_minors: bool = False) -> bool:
+    async def decide_mentor(
+        self,
+        user_id: int,
+        status: str,
+        admin_id: int,
+        now: datetime,
+        *,
+        cleared_for_minors: bool = False,
+    ) -> bool:
         """Approve or reject a pending mentor; False if someone already decided."""
         return 1 == await self._db.execute(
             "UPDATE profiles SET mentor_status = ?, cleared_for_minors = ?, mentor_decided_by = ?,"
@@ -211,8 +242,7 @@ class ProfileRepository:
                 (row["role"], row["age_band"], row["region"], _iso(now)),
             )
             await tx.execute(
-                "DELETE FROM conversations WHERE EXISTS"
-                " (SELECT 1 FROM json_each(conversations.key) WHERE value = ?)",
+                "DELETE FROM conversations WHERE EXISTS (SELECT 1 FROM json_each(conversations.key) WHERE value = ?)",
                 (user_id,),
             )
             # Profiles and everything else hang off users with ON DELETE CASCADE.

@@ -24,9 +24,7 @@ class DueReminder:
     session_status: str
 
 
-async def plan_reminders_in(
-    tx: Session, session: SessionRow, offsets: Iterable[timedelta], now: datetime
-) -> None:
+async def plan_reminders_in(tx: Session, session: SessionRow, offsets: Iterable[timedelta], now: datetime) -> None:
     plans = plan_reminders(session.starts_at, [session.mentee_id, session.mentor_id], offsets, now)
     await tx.executemany(
         "INSERT INTO reminders (session_id, recipient_id, offset_seconds, due_at)"
@@ -73,8 +71,7 @@ class ReminderRepository:
     async def claim_reminder(self, reminder_id: int) -> bool:
         """Take a pending reminder for sending; False if another tick or process has it."""
         return 1 == await self._db.execute(
-            "UPDATE reminders SET status = 'sending', attempts = attempts + 1"
-            " WHERE id = ? AND status = 'pending'",
+            "UPDATE reminders SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
             (reminder_id,),
         )
 

@@ -25,9 +25,7 @@ class ReportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def report(
-        self, mentorship_id: int, reporter_id: int, reason: str, now: datetime
-    ) -> Report:
+    async def report(self, mentorship_id: int, reporter_id: int, reason: str, now: datetime) -> Report:
         """Record a report, pause the mentorship at once and never match the pair again."""
         async with self._db.transaction() as tx:
             mentorship = await load_party(tx, mentorship_id, reporter_id)
@@ -81,9 +79,7 @@ class ReportRepository:
             "UPDATE reports SET status = 'closed' WHERE id = ? AND status <> 'closed'", (report_id,)
         )
 
-    async def admin_move(
-        self, mentorship_id: int, admin_id: int, target: str, now: datetime
-    ) -> bool:
+    async def admin_move(self, mentorship_id: int, admin_id: int, target: str, now: datetime) -> bool:
         """An admin ends (cancelled) or resumes (active) a mentorship after a report."""
         async with self._db.transaction() as tx:
             mentorship = await load_mentorship(tx, mentorship_id)

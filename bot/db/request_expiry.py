@@ -36,8 +36,7 @@ class RequestExpiryRepository:
         """Mark the reminder as sent; None if another run sent it or the request moved on."""
         async with self._db.transaction() as tx:
             claimed = await tx.execute(
-                "UPDATE requests SET nudged_at = ?"
-                " WHERE id = ? AND status = 'pending' AND nudged_at IS NULL",
+                "UPDATE requests SET nudged_at = ? WHERE id = ? AND status = 'pending' AND nudged_at IS NULL",
                 (iso(now), request_id),
             )
             if not claimed:
@@ -47,8 +46,7 @@ class RequestExpiryRepository:
 
     async def due_expiries(self, now: datetime) -> list[int]:
         rows = await self._db.fetchall(
-            "SELECT id FROM requests WHERE status = 'pending' AND expires_at <= ?"
-            " ORDER BY expires_at, id",
+            "SELECT id FROM requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id",
             (iso(now),),
         )
         return [row[0] for row in rows]
@@ -69,9 +67,7 @@ class RequestExpiryRepository:
                 "UPDATE profiles SET missed_requests = missed_requests + 1 WHERE user_id = ?",
                 (request.mentor_id,),
             )
-            missed = await tx.fetchval(
-                "SELECT missed_requests FROM profiles WHERE user_id = ?", (request.mentor_id,)
-            )
+            missed = await tx.fetchval("SELECT missed_requests FROM profiles WHERE user_id = ?", (request.mentor_id,))
             if (missed or 0) < MISSED_TO_PAUSE:
                 return Expired(request, False, [])
             await tx.execute(
@@ -87,7 +83,5 @@ class RequestExpiryRepository:
                     "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?",
                     (iso(now), other["id"]),
                 )
-                await record_event(
-                    tx, now, "withdrawn", None, request_id=other["id"], detail="mentor_paused"
-                )
+                await record_event(tx, now, "withdrawn", None, request_id=other["id"], detail="mentor_paused")
             return Expired(request, True, [Request.from_row(row) for row in others])

@@ -68,15 +68,10 @@ class RequestRepository:
         row = await self._db.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
         return None if row is None else Request.from_row(row)
 
-    async def pending_requests(
-        self, *, mentee_id: int | None = None, mentor_id: int | None = None
-    ) -> list[Request]:
-        column, value = (
-            ("mentee_id", mentee_id) if mentee_id is not None else ("mentor_id", mentor_id)
-        )
+    async def pending_requests(self, *, mentee_id: int | None = None, mentor_id: int | None = None) -> list[Request]:
+        column, value = ("mentee_id", mentee_id) if mentee_id is not None else ("mentor_id", mentor_id)
         rows = await self._db.fetchall(
-            f"SELECT * FROM requests WHERE {column} = ? AND status = 'pending'"
-            " ORDER BY created_at, id",
+            f"SELECT * FROM requests WHERE {column} = ? AND status = 'pending' ORDER BY created_at, id",
             (value,),
         )
         return [Request.from_row(row) for row in rows]
@@ -107,9 +102,7 @@ class RequestRepository:
             if len(pending) >= MAX_PENDING_REQUESTS:
                 raise Refused(Refusal.TOO_MANY_PENDING)
             mentor = await mentor_in(tx, mentor_id)
-            if mentor is None or eligible(
-                mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)
-            ):
+            if mentor is None or eligible(mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)):
                 raise Refused(Refusal.MENTOR_UNAVAILABLE)
             request_id = await tx.insert(
                 "INSERT INTO requests"
@@ -142,14 +135,11 @@ class RequestRepository:
                 raise Refused(Refusal.MENTOR_PAUSED)
             if mentor.active_mentees >= mentor.capacity:
                 raise Refused(Refusal.MENTOR_FULL)
-            minor = await tx.fetchval(
-                "SELECT is_minor FROM profiles WHERE user_id = ?", (request.mentee_id,)
-            )
+            minor = await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (request.mentee_id,))
             if minor and not mentor.cleared_for_minors:
                 raise Refused(Refusal.MENTOR_UNAVAILABLE)
             await tx.execute(
-                "UPDATE requests SET status = 'accepted', answered_at = ?"
-                " WHERE id = ? AND status = 'pending'",
+                "UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ? AND status = 'pending'",
                 (iso(now), request_id),
             )
             mentorship_id = await tx.insert(
@@ -158,9 +148,7 @@ class RequestRepository:
                 (request.mentee_id, mentor_id, request_id, iso(now)),
             )
             await record_event(tx, now, "accepted", mentor_id, request_id=request_id)
-            await record_event(
-                tx, now, Status.ACTIVE, mentor_id, mentorship_id=mentorship_id, detail="requested"
-            )
+            await record_event(tx, now, Status.ACTIVE, mentor_id, mentorship_id=mentorship_id, detail="requested")
             others = await tx.fetchall(
                 "SELECT * FROM requests WHERE mentee_id = ? AND status = 'pending' ORDER BY id",
                 (request.mentee_id,),
@@ -170,12 +158,8 @@ class RequestRepository:
                     "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?",
                     (iso(now), other["id"]),
                 )
-                await record_event(
-                    tx, now, "withdrawn", None, request_id=other["id"], detail="matched"
-                )
-            await tx.execute(
-                "UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,)
-            )
+                await record_event(tx, now, "withdrawn", None, request_id=other["id"], detail="matched")
+            await tx.execute("UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,))
             return Accepted(
                 await load_request(tx, request_id),
                 await load_mentorship(tx, mentorship_id),
@@ -186,14 +170,11 @@ class RequestRepository:
         async with self._db.transaction() as tx:
             request = await self._answerable(tx, request_id, mentor_id, now)
             await tx.execute(
-                "UPDATE requests SET status = 'declined', decline_reason = ?, answered_at = ?"
-                " WHERE id = ?",
+                "UPDATE requests SET status = 'declined', decline_reason = ?, answered_at = ? WHERE id = ?",
                 (reason, iso(now), request_id),
             )
             await exclude_pair(tx, request.mentee_id, mentor_id, "declined", now)
-            await tx.execute(
-                "UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,)
-            )
+            await tx.execute("UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,))
             await record_event(tx, now, "declined", mentor_id, request_id=request_id, detail=reason)
             return await load_request(tx, request_id)
 
@@ -230,16 +211,12 @@ class RequestRepository:
 
     @staticmethod
     def _still_pending(request: Request, now: datetime) -> None:
-        if request.status == "expired" or (
-            request.status == "pending" and now >= request.expires_at
-        ):
+        if request.status == "expired" or (request.status == "pending" and now >= request.expires_at):
             raise Refused(Refusal.EXPIRED)
         if request.status != "pending":
             raise Refused(Refusal.ANSWERED)
 
-    async def _answerable(
-        self, tx: Session, request_id: int, mentor_id: int, now: datetime
-    ) -> Request:
+    async def _answerable(self, tx: Session, request_id: int, mentor_id: int, now: datetime) -> Request:
         """Who pressed first (a third person learns nothing about the state), then the state."""
         request = await load_request(tx, request_id)
         if request.mentee_id == mentor_id:

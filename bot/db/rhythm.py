@@ -102,17 +102,13 @@ class RhythmRepository:
 
     async def claim_checkin(self, mentorship_id: int, due: datetime, following: datetime) -> bool:
         return 1 == await self._db.execute(
-            "UPDATE mentorship_rhythm SET next_checkin_at = ?"
-            " WHERE mentorship_id = ? AND next_checkin_at = ?",
+            "UPDATE mentorship_rhythm SET next_checkin_at = ? WHERE mentorship_id = ? AND next_checkin_at = ?",
             (iso(following), mentorship_id, iso(due)),
         )
 
-    async def claim_quiet_nudge(
-        self, mentorship_id: int, previous: datetime | None, now: datetime
-    ) -> bool:
+    async def claim_quiet_nudge(self, mentorship_id: int, previous: datetime | None, now: datetime) -> bool:
         return 1 == await self._db.execute(
-            "UPDATE mentorship_rhythm SET quiet_nudged_at = ?"
-            " WHERE mentorship_id = ? AND quiet_nudged_at IS ?",
+            "UPDATE mentorship_rhythm SET quiet_nudged_at = ? WHERE mentorship_id = ? AND quiet_nudged_at IS ?",
             (iso(now), mentorship_id, iso(previous) if previous else None),
         )
 
@@ -120,8 +116,7 @@ class RhythmRepository:
         """At the programme's length: the survey is due and the mentorship completes; once."""
         async with self._db.transaction() as tx:
             if not await tx.execute(
-                "UPDATE mentorship_rhythm SET closing_sent_at = ?"
-                " WHERE mentorship_id = ? AND closing_sent_at IS NULL",
+                "UPDATE mentorship_rhythm SET closing_sent_at = ? WHERE mentorship_id = ? AND closing_sent_at IS NULL",
                 (iso(now), mentorship_id),
             ):
                 return False
@@ -141,14 +136,11 @@ class RhythmRepository:
         """The question's row, written as it is sent; its buttons carry the id."""
         async with self._db.transaction() as tx:
             return await tx.insert(
-                "INSERT INTO checkins (mentorship_id, user_id, kind, created_at)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO checkins (mentorship_id, user_id, kind, created_at) VALUES (?, ?, ?, ?)",
                 (mentorship_id, user_id, kind, iso(now)),
             )
 
-    async def answer_checkin(
-        self, checkin_id: int, user_id: int, progress: int, now: datetime
-    ) -> Checkin:
+    async def answer_checkin(self, checkin_id: int, user_id: int, progress: int, now: datetime) -> Checkin:
         async with self._db.transaction() as tx:
             checkin = await self._checkin(tx, checkin_id, user_id)
             if checkin.progress is not None:

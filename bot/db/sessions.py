@@ -117,9 +117,7 @@ class SessionRepository:
             " ORDER BY starts_at DESC, id DESC LIMIT ?3",
             (user_id, iso(now), limit * 2),
         )
-        return [
-            s for s in map(session_from_row, rows) if s.ends_at <= now or s.status not in UPCOMING
-        ][:limit]
+        return [s for s in map(session_from_row, rows) if s.ends_at <= now or s.status not in UPCOMING][:limit]
 
     async def coming(self, session_id: int, user_id: int, now: datetime) -> tuple[SessionRow, bool]:
         """'I'll be there': (the session, True the first time she says so)."""
@@ -145,7 +143,4 @@ class SessionRepository:
             "checkins": "SELECT * FROM checkins WHERE user_id = ?1",
         }
         async with self._db.reading() as s:
-            return {
-                name: [dict(r) for r in await s.fetchall(sql, (user_id,))]
-                for name, sql in queries.items()
-            }
+            return {name: [dict(r) for r in await s.fetchall(sql, (user_id,))] for name, sql in queries.items()}

@@ -45,30 +45,21 @@ class SlotRow:
     def availability(self) -> WeeklyWindow | OneOffSlot:
         if self.kind == "weekly":
             assert self.weekday is not None and self.start_local is not None
-            return WeeklyWindow(
-                self.weekday, parse_time_of_day(self.start_local), self.minutes, self.zone
-            )
+            return WeeklyWindow(self.weekday, parse_time_of_day(self.start_local), self.minutes, self.zone)
         assert self.starts_at is not None
         return OneOffSlot(self.starts_at, self.minutes)
 
 
 async def published_slots(s: Session, mentor_id: int, now: datetime) -> list[SlotRow]:
     rows = await s.fetchall(
-        "SELECT * FROM slots WHERE mentor_id = ? ORDER BY kind DESC, weekday, start_local,"
-        " starts_at, id",
+        "SELECT * FROM slots WHERE mentor_id = ? ORDER BY kind DESC, weekday, start_local, starts_at, id",
         (mentor_id,),
     )
     slots = [load(SlotRow, row) for row in rows]
-    return [
-        slot
-        for slot in slots
-        if slot.kind == "weekly" or (slot.starts_at + timedelta(minutes=slot.minutes)) > now
-    ]
+    return [slot for slot in slots if slot.kind == "weekly" or (slot.starts_at + timedelta(minutes=slot.minutes)) > now]
 
 
-async def free_slots_in(
-    s: Session, mentor_id: int, now: datetime, *, days: int, moving: int | None
-) -> list[Slot]:
+async def free_slots_in(s: Session, mentor_id: int, now: datetime, *, days: int, moving: int | None) -> list[Slot]:
     """Her bookable sessions, read in `s`; `moving`'s own time does not count as busy."""
     slots = [slot.availability() for slot in await published_slots(s, mentor_id, now)]
     windows = [a for a in slots if isinstance(a, WeeklyWindow)]
@@ -121,9 +112,7 @@ class SlotRepository:
             )
             return await self._slot(tx, slot_id)
 
-    async def add_one_off(
-        self, mentor_id: int, start: datetime, minutes: int, zone: str, now: datetime
-    ) -> SlotRow:
+    async def add_one_off(self, mentor_id: int, start: datetime, minutes: int, zone: str, now: datetime) -> SlotRow:
         async with self._db.transaction() as tx:
             existing = [slot.availability() for slot in await published_slots(tx, mentor_id, now)]
             error = validate_one_off(start, minutes, existing, now, session_minutes=SESSION_MINUTES)
@@ -138,9 +127,7 @@ class SlotRepository:
 
     async def delete_slot(self, slot_id: int, mentor_id: int) -> bool:
         """Only her own slot; sessions already booked in it stay booked."""
-        return 1 == await self._db.execute(
-            "DELETE FROM slots WHERE id = ? AND mentor_id = ?", (slot_id, mentor_id)
-        )
+        return 1 == await self._db.execute("DELETE FROM slots WHERE id = ? AND mentor_id = ?", (slot_id, mentor_id))
 
     async def free_slots(
         self,
@@ -158,15 +145,11 @@ class SlotRepository:
             return await free_slots_in(s, mentor_id, now, days=days, moving=moving)
 
     async def auto_confirm(self, mentor_id: int) -> bool:
-        value = await self._db.fetchval(
-            "SELECT auto_confirm FROM profiles WHERE user_id = ?", (mentor_id,)
-        )
+        value = await self._db.fetchval("SELECT auto_confirm FROM profiles WHERE user_id = ?", (mentor_id,))
         return bool(value)
 
     async def set_auto_confirm(self, mentor_id: int, on: bool) -> None:
-        await self._db.execute(
-            "UPDATE profiles SET auto_confirm = ? WHERE user_id = ?", (int(on), mentor_id)
-        )
+        await self._db.execute("UPDATE profiles SET auto_confirm = ? WHERE user_id = ?", (int(on), mentor_id))
 
     @staticmethod
     async def _slot(s: Session, slot_id: int) -> SlotRow:

@@ -53,26 +53,36 @@ def _counts(rows) -> dict[str, int]:
 async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats:
     stats = Stats()
     async with db.reading() as s:
-        stats.users_by["role"] = _counts(await s.fetchall(
-            "SELECT COALESCE(role, 'none'), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC"))
-        stats.users_by["language"] = _counts(await s.fetchall(
-            "SELECT COALESCE(language, 'none'), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC"))
+        stats.users_by["role"] = _counts(
+            await s.fetchall("SELECT COALESCE(role, 'none'), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC")
+        )
+        stats.users_by["language"] = _counts(
+            await s.fetchall("SELECT COALESCE(language, 'none'), COUNT(*) FROM users GROUP BY 1 ORDER BY 2 DESC")
+        )
         for dim in ("region", "age_band", "stage"):
-            stats.users_by[dim] = _counts(await s.fetchall(
-                f"SELECT {dim}, COUNT(*) FROM profiles WHERE completed_at IS NOT NULL AND {dim} IS NOT NULL"
-                " GROUP BY 1 ORDER BY 2 DESC"))
-        stats.users_by["field"] = _counts(await s.fetchall(
-            "SELECT j.value, COUNT(*) FROM profiles p, json_each(p.fields) j WHERE p.completed_at IS NOT NULL"
-            " GROUP BY 1 ORDER BY 2 DESC"))
+            stats.users_by[dim] = _counts(
+                await s.fetchall(
+                    f"SELECT {dim}, COUNT(*) FROM profiles WHERE completed_at IS NOT NULL AND {dim} IS NOT NULL"
+                    " GROUP BY 1 ORDER BY 2 DESC"
+                )
+            )
+        stats.users_by["field"] = _counts(
+            await s.fetchall(
+                "SELECT j.value, COUNT(*) FROM profiles p, json_each(p.fields) j WHERE p.completed_at IS NOT NULL"
+                " GROUP BY 1 ORDER BY 2 DESC"
+            )
+        )
         row = await s.fetchone(
             "SELECT SUM(mentor_status = 'approved' AND mentor_paused = 0), SUM(mentor_status = 'pending'),"
             " SUM(mentor_status = 'approved' AND mentor_paused = 1), SUM(mentor_status = 'rejected')"
-            " FROM profiles WHERE mentor_status IS NOT NULL")
+            " FROM profiles WHERE mentor_status IS NOT NULL"
+        )
         stats.mentors = dict(zip(("approved", "pending", "paused", "rejected"), (v or 0 for v in row), strict=True))
         stats.requests = _counts(await s.fetchall("SELECT status, COUNT(*) FROM requests GROUP BY 1"))
         answered = await s.fetchall(
             "SELECT (julianday(answered_at) - julianday(created_at)) * 24 FROM requests"
-            " WHERE status IN ('accepted', 'declined') AND answered_at IS NOT NULL")
+            " WHERE status IN ('accepted', 'declined') AND answered_at IS NOT NULL"
+        )
         if answered:
             stats.median_response_hours = round(statistics.median(r[0] for r in answered), 1)
         stats.mentorships = _counts(await s.fetchall("SELECT status, COUNT(*) FROM mentorships GROUP BY 1"))
@@ -81,7 +91,8 @@ async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats
         minutes = await s.fetchval(
             "SELECT COALESCE(SUM(COALESCE((SELECT AVG(f.minutes) FROM session_feedback f"
             " WHERE f.session_id = x.id AND f.minutes IS NOT NULL), x.minutes)), 0)"
-            " FROM sessions x WHERE x.status = 'held'")
+            " FROM sessions x WHERE x.status = 'held'"
+        )
         stats.hours_of_mentoring = round((minutes or 0) / 60, 1)
         rating = await s.fetchval("SELECT AVG(rating) FROM session_feedback WHERE rating IS NOT NULL")
         stats.average_rating = None if rating is None else round(rating, 2)
@@ -94,9 +105,10 @@ async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats
         since = (now - timedelta(weeks=weeks)).astimezone(UTC).isoformat(timespec="seconds")
         weekly = await s.fetchall(
             "SELECT date(created_at, 'weekday 1', '-7 days') AS week, COUNT(*) FROM users WHERE created_at >= ?"
-            " GROUP BY 1 ORDER BY 1", (since,))
-    stats.funnel = {"onboarded": len(mentees)} | {
-        stage: sum(1 for m in mentees if m[stage]) for stage in FUNNEL[1:]}
+            " GROUP BY 1 ORDER BY 1",
+            (since,),
+        )
+    stats.funnel = {"onboarded": len(mentees)} | {stage: sum(1 for m in mentees if m[stage]) for stage in FUNNEL[1:]}
     for dim in BREAKDOWNS:
         groups: dict[str, dict[str, int]] = {}
         for m in mentees:

@@ -76,7 +76,8 @@ class StoryRepository:
         async with self._db.transaction() as tx:
             current = await tx.fetchval("SELECT COALESCE(MAX(round), 1) FROM story_views WHERE user_id = ?", (user_id,))
             seen = await tx.fetchval(
-                "SELECT 1 FROM story_views WHERE user_id = ? AND slug = ? AND round = ?", (user_id, slug, current)
+                "SELECT 1 FROM story_views WHERE user_id = ? AND slug = ? AND round = ?",
+                (user_id, slug, current),
             )
             await tx.execute(
                 "INSERT OR IGNORE INTO story_views (user_id, slug, round, seen_at) VALUES (?, ?, ?, ?)",
@@ -106,11 +107,17 @@ class StoryRepository:
         row = await self._db.fetchone("SELECT * FROM story_subscriptions WHERE user_id = ?", (user_id,))
         if row is None:
             return None
-        return Subscription(row["user_id"], bool(row["active"]), row["frequency"], row["time_of_day"],
-                            datetime.fromisoformat(row["next_due_at"]))
+        return Subscription(
+            row["user_id"],
+            bool(row["active"]),
+            row["frequency"],
+            row["time_of_day"],
+            datetime.fromisoformat(row["next_due_at"]),
+        )
 
-    async def subscribe(self, user_id: int, frequency: str, time_of_day: str, next_due_at: datetime,
-                        now: datetime) -> None:
+    async def subscribe(
+        self, user_id: int, frequency: str, time_of_day: str, next_due_at: datetime, now: datetime
+    ) -> None:
         await self._db.execute(
             "INSERT INTO story_subscriptions (user_id, active, frequency, time_of_day, next_due_at, created_at,"
             " updated_at) VALUES (?, 1, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET active = 1,"
@@ -132,8 +139,9 @@ class StoryRepository:
             " WHERE s.active = 1 AND s.next_due_at <= ? AND u.blocked_bot = 0 ORDER BY s.next_due_at LIMIT ?",
             (_iso(now), limit),
         )
-        return [DueSubscriber(r["user_id"], r["language"], r["timezone"], r["frequency"], r["time_of_day"])
-                for r in rows]
+        return [
+            DueSubscriber(r["user_id"], r["language"], r["timezone"], r["frequency"], r["time_of_day"]) for r in rows
+        ]
 
     async def queue_push(self, now: datetime, items: Sequence[tuple[int, str, str, datetime]]) -> int | None:
         """Queue a story push in one transaction: for each (user, language, slug, next due), move her

@@ -55,7 +55,11 @@ class UserRepository:
         return None if row is None else User.from_row(row)
 
     async def seen(
-        self, user_id: int, first_name: str, telegram_language: str | None, now: datetime,
+        self,
+        user_id: int,
+        first_name: str,
+        telegram_language: str | None,
+        now: datetime,
         username: str | None = None,
     ) -> User:
         """Record that she wrote to the bot; create her row on first contact.
@@ -72,8 +76,15 @@ class UserRepository:
                 await tx.execute(
                     "INSERT INTO users (id, timezone, first_name, username, telegram_language, created_at,"
                     " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (user_id, self._default_timezone, first_name[:128], username, telegram_language,
-                     _iso(now), _iso(now)),
+                    (
+                        user_id,
+                        self._default_timezone,
+                        first_name[:128],
+                        username,
+                        telegram_language,
+                        _iso(now),
+                        _iso(now),
+                    ),
                 )
             else:
                 user = User.from_row(row)
@@ -109,7 +120,8 @@ class UserRepository:
     async def suspend(self, user_id: int, now: datetime) -> bool:
         """No more matching or messages for her; False if she was already suspended."""
         return 1 == await self._db.execute(
-            "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (_iso(now), user_id)
+            "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL",
+            (_iso(now), user_id),
         )
 
     async def count(self) -> int:

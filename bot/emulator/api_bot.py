@@ -19,13 +19,9 @@ from bot.emulator.users import Users
 METHODS = Registry()
 LONG_POLL_LIMIT = 50  # seconds; Telegram does not hold a getUpdates longer
 WEBHOOK_CONFLICT = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
-POLL_CONFLICT = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
-)
+POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # (method suffix, result key, limit) for setMy*/getMy* name and descriptions.
 _TEXTS = {

@@ -127,9 +127,7 @@ def _file(state: Users, value: Upload | str | None, kind: str) -> StoredFile:
     if isinstance(value, Upload):
         suffix = PurePosixPath(value.filename or "").suffix
         mime = value.content_type or mimetypes.guess_type(value.filename or "")[0]
-        return state.store_file(
-            kind, extension=suffix, data=value.data, file_name=value.filename, mime_type=mime
-        )
+        return state.store_file(kind, extension=suffix, data=value.data, file_name=value.filename, mime_type=mime)
     if value in state.files:
         known = state.files[value]
         if known.kind != kind:

@@ -51,9 +51,7 @@ def bad_request(detail: str) -> ApiError:
 
 
 def too_many_requests(retry_after: int) -> ApiError:
-    return ApiError(
-        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-    )
+    return ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
 
 def format_text(
@@ -122,9 +120,7 @@ def check_reply_markup(value: Any) -> dict | None:
             for button in row:
                 text = button.get("text") if isinstance(button, dict) else button
                 if not isinstance(text, str):
-                    raise bad_request(
-                        'can\'t parse keyboard button: Field "text" must be of type String'
-                    )
+                    raise bad_request('can\'t parse keyboard button: Field "text" must be of type String')
     elif not markup.get("remove_keyboard") and not markup.get("force_reply"):
         raise bad_request('can\'t find field "inline_keyboard"')
     return markup
@@ -149,9 +145,7 @@ def _check_inline_button(button: Any) -> None:
     if not actions:
         raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
     data = button.get("callback_data")
-    if data is not None and (
-        not isinstance(data, str) or len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT
-    ):
+    if data is not None and (not isinstance(data, str) or len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT):
         raise bad_request("BUTTON_DATA_INVALID")
     url = button.get("url")
     if url is not None and not re.match(r"^(https?|tg)://\S+$", str(url), re.IGNORECASE):

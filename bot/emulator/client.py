@@ -12,7 +12,6 @@ so `next_bot_message` never misses a reply that came before it was called.
 
 # Waits here take plain `timeout=` seconds, which read better in tests than
 # asyncio.timeout blocks; every wait still ends on a condition, not on a sleep.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
@@ -51,9 +50,7 @@ class EmulatorClient:
             raise LookupError(detail) if response.status_code == 404 else ValueError(detail)
         return response.json()
 
-    async def user(
-        self, first_name: str = "Aida", language_code: str | None = "ru", **fields: Any
-    ) -> UserSession:
+    async def user(self, first_name: str = "Aida", language_code: str | None = "ru", **fields: Any) -> UserSession:
         """Create a user (fields: user_id, username, last_name, started) and play her."""
         body = {"first_name": first_name, "language_code": language_code, **fields}
         created = await self.request("POST", "/users", json=body)
@@ -72,13 +69,9 @@ class EmulatorClient:
     async def set_rate(self, per_second: float | None) -> None:
         await self.request("POST", "/rate", json={"per_second": per_second})
 
-    async def events(
-        self, chat_id: int, after: int, wait: float = 0
-    ) -> tuple[list[dict[str, Any]], int]:
+    async def events(self, chat_id: int, after: int, wait: float = 0) -> tuple[list[dict[str, Any]], int]:
         """Events in a chat after `after`, waiting up to `wait` s for one; and the latest seq."""
-        answer = await self.request(
-            "GET", f"/chats/{chat_id}/events", params={"after": after, "timeout": wait}
-        )
+        answer = await self.request("GET", f"/chats/{chat_id}/events", params={"after": after, "timeout": wait})
         return answer["events"], answer["seq"]
 
 
@@ -111,18 +104,14 @@ class UserSession:
     async def unblock(self) -> None:
         await self._act("unblock")
 
-    async def press(
-        self, button_text: str, message_id: int | None = None, timeout: float = 5.0
-    ) -> str | None:
+    async def press(self, button_text: str, message_id: int | None = None, timeout: float = 5.0) -> str | None:
         """Press a button by its label; return the text of the bot's answer.
 
         None when the answer has no text, or when no answer came within `timeout`.
         """
         answer = await self._act("press", text=button_text, message_id=message_id)
         query_id = answer["callback_query_id"]
-        callback = await self.client.request(
-            "GET", f"/callbacks/{query_id}", params={"timeout": timeout}
-        )
+        callback = await self.client.request("GET", f"/callbacks/{query_id}", params={"timeout": timeout})
         return (callback["answer"] or {}).get("text")
 
     async def messages(self) -> list[Message]:
@@ -137,9 +126,7 @@ class UserSession:
         """The next bot message or edit after the cursor (moving the cursor past it)."""
         return await self.wait_bot_message(lambda message: True, timeout)
 
-    async def wait_bot_message(
-        self, predicate: Callable[[Message], bool], timeout: float = 5.0
-    ) -> Message:
+    async def wait_bot_message(self, predicate: Callable[[Message], bool], timeout: float = 5.0) -> Message:
         """The first bot message or edit after the cursor that `predicate` accepts.
 
         The cursor moves past everything looked at, so non-matching replies are consumed.
@@ -148,9 +135,7 @@ class UserSession:
         deadline = loop.time() + timeout
         while True:
             remaining = deadline - loop.time()
-            events, _ = await self.client.events(
-                self.id, self.cursor, wait=max(min(remaining, _POLL), 0)
-            )
+            events, _ = await self.client.events(self.id, self.cursor, wait=max(min(remaining, _POLL), 0))
             for event in events:
                 self.cursor = event["seq"]
                 if event["kind"] in _REPLIES and predicate(event["message"]):
@@ -158,6 +143,5 @@ class UserSession:
             if loop.time() >= deadline:
                 texts = [m.get("text") or m.get("caption") for m in await self.messages()]
                 raise TimeoutError(
-                    f"no matching bot message for user {self.id} within {timeout} s; "
-                    f"her chat holds: {texts[-6:]}"
+                    f"no matching bot message for user {self.id} within {timeout} s; her chat holds: {texts[-6:]}"
                 )

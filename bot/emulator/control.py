@@ -118,9 +118,7 @@ class _Control:
         body = await _body(request)
         if not isinstance(body.get("text"), str):
             raise ValueError("text is required")
-        return self._acted(
-            self.emu.send_text(_id(request), body["text"], reply_to=body.get("reply_to"))
-        )
+        return self._acted(self.emu.send_text(_id(request), body["text"], reply_to=body.get("reply_to")))
 
     async def sticker(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -172,9 +170,7 @@ class _Control:
         events = await self.emu.signal.wait_until(
             lambda: self.emu.events_after(after, chat_id), _float(request, "timeout", 0)
         )
-        return web.json_response(
-            {"events": [e.to_dict() for e in events], "seq": self.emu.cursor()}
-        )
+        return web.json_response({"events": [e.to_dict() for e in events], "seq": self.emu.cursor()})
 
     async def callback(self, request: web.Request) -> web.Response:
         """The bot's answer to a press, waiting up to `timeout` for it to arrive."""
@@ -217,6 +213,4 @@ class _Control:
         stored = self.emu.files.get(request.match_info["file_id"])
         if stored is None or stored.data is None:
             raise LookupError(f"no file {request.match_info['file_id']} held by the emulator")
-        return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-        )
+        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")

@@ -158,8 +158,7 @@ def _start_tag(src: bytes, begin: int) -> tuple[int, tuple[str, str]]:
                 argument = "1"
                 continue
             raise HtmlError(
-                f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                f"at byte offset {begin}"
+                f'Expected equal sign in declaration of an attribute of the tag "{tag}" at byte offset {begin}'
             )
         i += 1
         while src[i] != 0 and src[i] in _SPACE:
@@ -216,9 +215,7 @@ def _argument(tag: str, name: str, value: str, current: str) -> str:
     return current
 
 
-def _end_tag(
-    src: bytes, begin: int, stack: list[_Open], entities: list[dict], utf16: int, out: bytearray
-) -> int:
+def _end_tag(src: bytes, begin: int, stack: list[_Open], entities: list[dict], utf16: int, out: bytearray) -> int:
     """Close the innermost open tag at `</...>`, adding its entity; return the next position."""
     if not stack:
         raise HtmlError(f"Unexpected end tag at byte offset {begin}")
@@ -232,9 +229,7 @@ def _end_tag(
         raise HtmlError(f"Unclosed end tag at byte offset {begin}")
     top = stack.pop()
     if name and name != top.tag:
-        raise HtmlError(
-            f'Unmatched end tag at byte offset {begin}, expected "</{top.tag}>", found "</{name}>"'
-        )
+        raise HtmlError(f'Unmatched end tag at byte offset {begin}, expected "</{top.tag}>", found "</{name}>"')
     if utf16 > top.offset:
         entity = _entity(top, utf16 - top.offset, entities, out)
         if entity is not None:

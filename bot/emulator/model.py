@@ -6,7 +6,6 @@ JSON the control API and the sandbox read (`to_dict`).
 
 # Waits here take plain `timeout=` seconds, which read better in tests than
 # asyncio.timeout blocks; every wait still ends on a condition, not on a sleep.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
@@ -160,10 +159,7 @@ class ChatMessage:
     def keyboard(self) -> list[list[dict]]:
         """The inline keyboard as rows of {text, callback_data | url}."""
         rows = (self.reply_markup or {}).get("inline_keyboard") or []
-        return [
-            [{k: b[k] for k in ("text", "callback_data", "url") if k in b} for b in row]
-            for row in rows
-        ]
+        return [[{k: b[k] for k in ("text", "callback_data", "url") if k in b} for b in row] for row in rows]
 
     @property
     def reply_keyboard(self) -> list[list[str]] | None:

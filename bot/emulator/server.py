@@ -155,9 +155,7 @@ class Emulator(Users):
             return _answer(exc)
         call = self.record_call(method, params.summary())
         try:
-            fault = self.faults.check(
-                method, time.monotonic(), counts_as_send=method in api_messages.SEND_METHODS
-            )
+            fault = self.faults.check(method, time.monotonic(), counts_as_send=method in api_messages.SEND_METHODS)
             if fault is not None:
                 raise fault
             result = handler(self, params)
@@ -184,9 +182,7 @@ class Emulator(Users):
         stored = self.file_by_path(request.match_info["path"])
         if stored is None or stored.data is None:
             return _answer(ApiError(404, "Not Found"))
-        return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-        )
+        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
 
     # --- webhook --------------------------------------------------------------------
 
@@ -195,9 +191,7 @@ class Emulator(Users):
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
             failures = 0
             while not self.closing:
-                await self.signal.wait_until(
-                    lambda: self.closing or (self.webhook["url"] and self.updates), 3600
-                )
+                await self.signal.wait_until(lambda: self.closing or (self.webhook["url"] and self.updates), 3600)
                 if self.closing or not (self.webhook["url"] and self.updates):
                     continue
                 update = self.updates[0]
@@ -214,9 +208,7 @@ class Emulator(Users):
                 await asyncio.sleep(min(0.05 * 2**failures, 2.0))
 
 
-async def _post_update(
-    session: aiohttp.ClientSession, webhook: dict[str, Any], update: dict
-) -> str | None:
+async def _post_update(session: aiohttp.ClientSession, webhook: dict[str, Any], update: dict) -> str | None:
     """Deliver one update; return None on success or Telegram-style error text."""
     headers = {}
     if webhook.get("secret_token"):

@@ -7,7 +7,6 @@ the control API read it. Every change notifies one Signal, so anything that wait
 
 # Waits here take plain `timeout=` seconds, which read better in tests than
 # asyncio.timeout blocks; every wait still ends on a condition, not on a sleep.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
@@ -33,9 +32,7 @@ BOT_NAME = "STEMinist Mentor Bot (emulator)"
 BOT_USERNAME = "steminist_emulator_bot"
 DEFAULT_BOT_ID = 7000000001
 # Telegram delivers these unless a bot asks for others with allowed_updates.
-DEFAULT_UPDATES = frozenset(
-    {"message", "edited_message", "callback_query", "my_chat_member", "inline_query"}
-)
+DEFAULT_UPDATES = frozenset({"message", "edited_message", "callback_query", "my_chat_member", "inline_query"})
 
 
 class Record:
@@ -102,9 +99,7 @@ class Record:
     def bot_messages(self, chat_id: int) -> list[ChatMessage]:
         return [m for m in self.chat(chat_id) if m.from_bot]
 
-    def add_event(
-        self, chat_id: int, kind: str, message_id: int | None = None, **data: Any
-    ) -> Event:
+    def add_event(self, chat_id: int, kind: str, message_id: int | None = None, **data: Any) -> Event:
         self._seq += 1
         event = Event(self._seq, chat_id, kind, time.time(), message_id, data)
         self.events.append(event)

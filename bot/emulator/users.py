@@ -6,7 +6,6 @@ Telegram would deliver to the bot.
 
 # Waits here take plain `timeout=` seconds, which read better in tests than
 # asyncio.timeout blocks; every wait still ends on a condition, not on a sleep.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 
@@ -51,9 +50,7 @@ class Users(Record):
             user_id = next(i for i in self._user_ids if i not in self.users)
         if user_id in self.users:
             raise ValueError(f"user {user_id} already exists")
-        self.users[user_id] = User(
-            user_id, first_name, language_code, username, last_name, started=started
-        )
+        self.users[user_id] = User(user_id, first_name, language_code, username, last_name, started=started)
         self.messages.setdefault(user_id, {})
         return user_id
 
@@ -86,12 +83,8 @@ class Users(Record):
         }
         return self._user_writes(user_id, sticker=sticker)
 
-    def send_photo(
-        self, user_id: int, caption: str | None = None, data: bytes | None = None
-    ) -> dict[str, Any]:
-        stored = self.store_file(
-            "photo", extension=".png", data=data or TINY_PNG, mime_type="image/png"
-        )
+    def send_photo(self, user_id: int, caption: str | None = None, data: bytes | None = None) -> dict[str, Any]:
+        stored = self.store_file("photo", extension=".png", data=data or TINY_PNG, mime_type="image/png")
         return self._user_writes(user_id, photo=stored, caption=caption)
 
     def send_contact(self, user_id: int, phone_number: str = "+996700123456") -> dict[str, Any]:

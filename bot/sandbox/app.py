@@ -54,9 +54,7 @@ ADMIN = Persona(700004, "Admin", "en", "programme admin")
 PERSONAS = (AIDA, BERMET, GULNARA, ADMIN)
 
 
-def env_values(
-    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
-) -> dict[str, str]:
+def env_values(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> dict[str, str]:
     """`.env` overlaid by the process environment, as load_settings reads them."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.exists():
@@ -84,9 +82,7 @@ def sandbox_database(values: Mapping[str, str]) -> Path:
     return Path(values.get("SANDBOX_DATABASE_PATH", "").strip() or DEFAULT_DATABASE)
 
 
-def sandbox_settings(
-    values: Mapping[str, str], *, api_base_url: str, database_path: Path
-) -> Settings:
+def sandbox_settings(values: Mapping[str, str], *, api_base_url: str, database_path: Path) -> Settings:
     """The bot's settings with everything that could reach Telegram forced to the emulator."""
     forced = {
         **values,
@@ -150,15 +146,11 @@ class Sandbox:
 
     async def _start(self) -> None:
         # Check the configuration before taking the port: a bad value is one clear line.
-        sandbox_settings(
-            self.values, api_base_url="http://127.0.0.1/bot", database_path=self.database_path
-        )
+        sandbox_settings(self.values, api_base_url="http://127.0.0.1/bot", database_path=self.database_path)
         try:
             await self.emulator.start(self.host, self.port)
         except OSError as error:
-            raise PortUnavailable(
-                f"cannot listen on {self.host}:{self.port} ({error.strerror or error})"
-            ) from None
+            raise PortUnavailable(f"cannot listen on {self.host}:{self.port} ({error.strerror or error})") from None
         self._stack.push_async_callback(self.emulator.stop)
         settings = sandbox_settings(
             self.values, api_base_url=self.emulator.api_base_url, database_path=self.database_path

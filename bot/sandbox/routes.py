@@ -59,9 +59,7 @@ def _guarded(handler: Route) -> Route:
 
     async def route(request: web.Request) -> web.StreamResponse:
         if request.method == "POST" and request.content_type != "application/json":
-            return web.json_response(
-                {"error": "send JSON (Content-Type: application/json)"}, status=415
-            )
+            return web.json_response({"error": "send JSON (Content-Type: application/json)"}, status=415)
         try:
             return await handler(request)
         except LookupError as exc:
@@ -207,9 +205,7 @@ class _Page:
 
     async def personas(self, request: web.Request) -> web.Response:
         emu = self.sb.emulator
-        return web.json_response(
-            {"personas": [persona_view(self.sb, i) for i in emu.users], "bot": emu.bot_user}
-        )
+        return web.json_response({"personas": [persona_view(self.sb, i) for i in emu.users], "bot": emu.bot_user})
 
     async def add_persona(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -243,9 +239,7 @@ class _Page:
         if after > emu.cursor():
             # The page knew an earlier sandbox (a restart): it must load afresh.
             return web.json_response({"reset": True, "seq": emu.cursor(), "events": []})
-        await emu.signal.wait_until(
-            lambda: emu.closing or bool(emu.events_after(after)), _wait(request)
-        )
+        await emu.signal.wait_until(lambda: emu.closing or bool(emu.events_after(after)), _wait(request))
         events = emu.events_after(after)[:MAX_EVENTS]
         chats = sorted({e.chat_id for e in events})
         return web.json_response(
@@ -263,11 +257,7 @@ class _Page:
         """Move the bot's clock forward and run every time-driven job at once."""
         body = await _body(request)
         hours = body.get("hours")
-        if (
-            isinstance(hours, bool)
-            or not isinstance(hours, int | float)
-            or not math.isfinite(hours)
-        ):
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours):
             raise ValueError("hours must be a number")
         if not 0 < hours <= MAX_HOURS:
             raise ValueError(f"hours must be above 0 and at most {MAX_HOURS}")

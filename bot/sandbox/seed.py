@@ -150,9 +150,7 @@ async def seed_slots(db: Database, now: datetime | None = None) -> int:
     Idempotent: a demo mentor who already has free time is left as she is. Returns how
     many windows were inserted (none while the schema has no `slots` table).
     """
-    has_slots = await db.fetchval(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'slots'"
-    )
+    has_slots = await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'slots'")
     if not has_slots:
         return 0
     stamp = _iso(now or datetime.now(UTC))
@@ -160,9 +158,7 @@ async def seed_slots(db: Database, now: datetime | None = None) -> int:
     async with db.transaction() as tx:
         for m in DEMO_MENTORS:
             zone = await tx.fetchval("SELECT timezone FROM users WHERE id = ?", (m.user_id,))
-            if zone is None or await tx.fetchval(
-                "SELECT 1 FROM slots WHERE mentor_id = ?", (m.user_id,)
-            ):
+            if zone is None or await tx.fetchval("SELECT 1 FROM slots WHERE mentor_id = ?", (m.user_id,)):
                 continue
             for code in m.availability:
                 for weekday, start, minutes in DEMO_WINDOWS.get(code, ()):

@@ -104,9 +104,7 @@ def render_picture(card: StoryCard, language: str, field_label: str) -> bytes:
     draw = ImageDraw.Draw(image)
     for line in layout(text.name, text.title, field_label):
         colour = palette.accent if line.role == "label" else BLOCKS[line.role].colour
-        draw.text(
-            line.baseline, line.text, font=_font(line.font, line.size), fill=colour, anchor="ls"
-        )
+        draw.text(line.baseline, line.text, font=_font(line.font, line.size), fill=colour, anchor="ls")
     _draw_mark(draw, palette)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
@@ -140,8 +138,7 @@ def drawable(text: str, font_path: Path) -> str:
     kept = (
         char
         for char in unicodedata.normalize("NFC", text)
-        if char.isspace()
-        or (ord(char) in covered and unicodedata.category(char)[0] != "C" and char not in VS)
+        if char.isspace() or (ord(char) in covered and unicodedata.category(char)[0] != "C" and char not in VS)
     )
     return " ".join("".join(kept).split())
 
@@ -222,9 +219,7 @@ def _fit(text: str, block: Block, width: int, scale: float) -> tuple[int, list[s
     return smallest, _wrap(text, font, width, break_words=True) or []
 
 
-def _wrap(
-    text: str, font: ImageFont.FreeTypeFont, width: int, *, break_words: bool
-) -> list[str] | None:
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, *, break_words: bool) -> list[str] | None:
     """Greedy word wrap; a word wider than `width` is split by letters, or gives None."""
     lines: list[str] = []
     current = ""
@@ -320,9 +315,7 @@ def _draw_mark(draw: ImageDraw.ImageDraw, palette: Palette) -> None:
     font = _font(BOLD_FONT, MARK_SIZE)
     radius = 9
     cap_middle = MARK_BASELINE - round(MARK_SIZE * 0.36)
-    draw.ellipse(
-        (MARGIN, cap_middle - radius, MARGIN + 2 * radius, cap_middle + radius), fill=palette.accent
-    )
+    draw.ellipse((MARGIN, cap_middle - radius, MARGIN + 2 * radius, cap_middle + radius), fill=palette.accent)
     draw.text((MARGIN + 2 * radius + 14, MARK_BASELINE), MARK, font=font, fill=CREAM, anchor="ls")
 
 

@@ -73,9 +73,7 @@ class _Checker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            self._issue(
-                f"unsupported tag <{tag}> (Telegram allows {', '.join(sorted(ALLOWED_TAGS))})"
-            )
+            self._issue(f"unsupported tag <{tag}> (Telegram allows {', '.join(sorted(ALLOWED_TAGS))})")
             self.unsupported.add(tag)
             return
         names = {name for name, _ in attrs}

@@ -106,9 +106,7 @@ class CardChecker:
         for key, value in self.data.items():
             if key not in known:
                 is_table = isinstance(value, dict)
-                self.problem(
-                    f"unknown key {key!r}", None if is_table else key, key if is_table else None
-                )
+                self.problem(f"unknown key {key!r}", None if is_table else key, key if is_table else None)
         for key in REQUIRED_KEYS:
             if key not in self.data:
                 self.problem(f"missing key {key!r}")
@@ -154,9 +152,7 @@ class CardChecker:
             self.problem("slug is empty", "slug")
             return
         if not SLUG_PATTERN.fullmatch(slug):
-            self.problem(
-                f"slug {slug!r} must be lowercase ASCII letters, digits and hyphens", "slug"
-            )
+            self.problem(f"slug {slug!r} must be lowercase ASCII letters, digits and hyphens", "slug")
         if slug != self.path.stem:
             self.problem(f"slug {slug!r} differs from the file name {self.path.name!r}", "slug")
 

@@ -53,8 +53,9 @@ async def test_export_sends_csv_files_with_a_bom_and_cyrillic_intact(bot, users,
     await admin.send("/export")
     await admin.press("Everything, with names and bios")
     await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.document]) >= 4)
-    files = {m.document.file_name.split("-")[0]: m.document.data
-             for m in admin.emu.bot_messages(admin.id) if m.document}
+    files = {
+        m.document.file_name.split("-")[0]: m.document.data for m in admin.emu.bot_messages(admin.id) if m.document
+    }
     assert set(files) == {"profiles", "mentorships", "sessions", "deliveries"}
     assert all(data.startswith(b"\xef\xbb\xbf") for data in files.values())
     profiles = list(csv.DictReader(io.StringIO(files["profiles"].decode("utf-8-sig"))))

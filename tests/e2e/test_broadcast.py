@@ -34,7 +34,11 @@ async def test_a_composed_message_reaches_everyone_in_her_language_with_live_pro
     confirm = await compose_to_everyone(admin)
     assert "4 people" in confirm.text  # the three women and the admin herself
     previews = [m.text for m in admin.emu.bot_messages(admin.id) if m.text and m.text.startswith("Preview for")]
-    assert previews == ["Preview for Кыргызча (1):", "Preview for Русский (1):", "Preview for English (2):"]
+    assert previews == [
+        "Preview for Кыргызча (1):",
+        "Preview for Русский (1):",
+        "Preview for English (2):",
+    ]
 
     await admin.press("✅ Send")
     await admin.sees("Broadcast #1 finished.", "Sent: 4")
@@ -119,7 +123,12 @@ async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, us
         await eve.send(command)
         await eve.sees("This is for programme admins only.")
     message_id = eve.last().message_id
-    for data in (cb("bc", "send"), cb("bc", "compose"), cb("bc", "cancel", 1), cb("vet", "approve", eve.id)):
+    for data in (
+        cb("bc", "send"),
+        cb("bc", "compose"),
+        cb("bc", "cancel", 1),
+        cb("vet", "approve", eve.id),
+    ):
         assert await eve.press_data(message_id, data) == "This is for programme admins only."
     assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
     assert rows(runner, "SELECT COUNT(*) FROM broadcast_drafts") == [(0,)]
@@ -154,15 +163,23 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     await run_ticks(bot)  # the story push is queued while the broadcast runs
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
     await runner.services.delivery.wait_idle("stories", timeout=60)
-    texts = {int(c.params["chat_id"]) for c in emulator.calls("sendMessage")
-             if c.ok and c.params.get("text") == "Всем привет!"}
+    texts = {
+        int(c.params["chat_id"])
+        for c in emulator.calls("sendMessage")
+        if c.ok and c.params.get("text") == "Всем привет!"
+    }
     photos = [int(c.params["chat_id"]) for c in emulator.calls("sendPhoto") if c.ok]
     assert texts >= set(ids) and sorted(photos) == sorted(ids)
     # Both lanes together keep to BROADCAST_RATE in every second, leaving Telegram's remaining
     # room (it allows about 30 a second) for interactive replies.
-    times = sorted(c.time for c in emulator.calls() if c.method in ("sendMessage", "sendPhoto")
-                   and int(c.params["chat_id"]) in set(ids))
+    times = sorted(
+        c.time
+        for c in emulator.calls()
+        if c.method in ("sendMessage", "sendPhoto") and int(c.params["chat_id"]) in set(ids)
+    )
     busiest = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
     assert busiest <= runner.services.settings.broadcast_rate + 1
     assert rows(runner, "SELECT lane, status FROM outbox_batches ORDER BY id") == [
-        ("broadcast", "done"), ("stories", "done")]
+        ("broadcast", "done"),
+        ("stories", "done"),
+    ]

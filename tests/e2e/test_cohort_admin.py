@@ -27,17 +27,13 @@ async def test_cohort_preview_then_confirm_sends_each_request_once(bot, users, r
 
     again = await admin.press_data(preview.message_id, confirm)
     assert again == "Already done: this preview was sent or discarded."
-    rows = db_rows(
-        runner, "SELECT mentee_id, mentor_id, source, status FROM requests ORDER BY mentee_id"
-    )
+    rows = db_rows(runner, "SELECT mentee_id, mentor_id, source, status FROM requests ORDER BY mentee_id")
     assert [tuple(r) for r in rows] == [
         (aida.id, aigul.id, "cohort", "pending"),
         (bermet_mentee.id, zarina.id, "cohort", "pending"),
     ]
     for mentor in (aigul, zarina):
-        cards = [
-            m for m in mentor.emu.bot_messages(mentor.id) if "suggests a mentee" in (m.text or "")
-        ]
+        cards = [m for m in mentor.emu.bot_messages(mentor.id) if "suggests a mentee" in (m.text or "")]
         assert len(cards) == 1
     assert lonely.id not in {r[0] for r in rows}
     # They are no longer waiting: a new preview finds only Sara.

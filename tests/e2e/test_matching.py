@@ -25,27 +25,21 @@ def db_rows(runner, sql, *params):
 async def new_mentee(runner, users, name="Aida", **kwargs):
     persona = users.new(name, "en")
     services = runner.services
-    await add_mentee(
-        services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs
-    )
+    await add_mentee(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
     return persona
 
 
 async def new_mentor(runner, users, name="Aigul", **kwargs):
     persona = users.new(name, "en")
     services = runner.services
-    await add_mentor(
-        services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs
-    )
+    await add_mentor(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
     return persona
 
 
 async def request_card(runner, mentee, mentor, note=None):
     """A request as if she had sent it, and its card in the mentor's chat."""
     services = runner.services
-    request = await services.mentorships.create_request(
-        mentee.id, mentor.id, runner.clock.now(), note=note
-    )
+    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
     await send_request_card(runner.app.bot, services, request)
     card = await mentor.sees_buttons("✅ Accept")
     return request, card
@@ -57,9 +51,7 @@ async def matched(runner, mentee, mentor):
     return (await services.mentorships.accept(request.id, mentor.id, runner.clock.now())).mentorship
 
 
-async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(
-    bot, users, runner, admin
-):
+async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot, users, runner, admin):
     await admin.start_in("English")
     aigul = users.new("Aigul", "en")
     await onboard_english_mentor(aigul)
@@ -75,10 +67,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(
     await aida.send("/mentors")
     found = await aida.sees("Aigul", "Compatibility:")
     assert "Civil engineer · Kyrgyz State Technical University" in found.text
-    assert (
-        "you both speak Kyrgyz" in found.text
-        and "further along: Experienced professional" in found.text
-    )
+    assert "you both speak Kyrgyz" in found.text and "further along: Experienced professional" in found.text
     assert "has time for a new mentee" in found.text and "Last active: today" in found.text
     assert "I build bridges &lt;b&gt;and&lt;/b&gt; I love it." in found.html
     assert aida.buttons(found) == ["📨 Request", "Next ➡️", "🔎 Narrow by field"]
@@ -110,9 +99,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(
 async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(bot, users, runner):
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, fields=("it",))
-    bermet = await new_mentor(
-        runner, users, name="Bermet", fields=("physics",), topics=("confidence",)
-    )
+    bermet = await new_mentor(runner, users, name="Bermet", fields=("physics",), topics=("confidence",))
     await aida.send("/mentors")
     await aida.sees("Aigul", "Compatibility:")
     await aida.press("📨 Request")
@@ -123,16 +110,14 @@ async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(
     await aigul.sees_buttons("No time right now", "↩️ Back")
     await aigul.press("No time right now")
     await aigul.sees("Declined: No time right now")
-    told = await aida.sees(
-        "Aigul can't be your mentor this time", "no time for a new mentee right now"
-    )
+    told = await aida.sees("Aigul can't be your mentor this time", "no time for a new mentee right now")
     assert "Here is your next best match" in told.text
     await aida.sees("Bermet", "Compatibility:")
     rows = db_rows(runner, "SELECT status, decline_reason FROM requests")
     assert [tuple(r) for r in rows] == [("declined", "no_time")]
-    assert [
-        tuple(r) for r in db_rows(runner, "SELECT mentee_id, mentor_id, reason FROM exclusions")
-    ] == [(aida.id, aigul.id, "declined")]
+    assert [tuple(r) for r in db_rows(runner, "SELECT mentee_id, mentor_id, reason FROM exclusions")] == [
+        (aida.id, aigul.id, "declined")
+    ]
     # A declined pair is never suggested again.
     await aida.send("/mentors")
     shown = await aida.sees("Compatibility:")
@@ -168,9 +153,7 @@ async def test_an_empty_result_says_why_and_what_she_can_change(bot, users, runn
     await aida.send("/mentors")
     await aida.sees("No mentor speaks your languages yet", "/profile")
     aigul = users.new("Aigul", "en")
-    await add_mentor(
-        runner.services.users, runner.services.profiles, aigul.id, runner.clock.now(), name="Aigul2"
-    )
+    await add_mentor(runner.services.users, runner.services.profiles, aigul.id, runner.clock.now(), name="Aigul2")
     await aigul.send("/mentors")
     await aigul.sees("/mentors is for mentees")
 
@@ -222,9 +205,7 @@ async def test_the_mentor_asks_a_question_and_gets_her_answer_with_the_buttons(b
     await aida.sees("Aigul accepted your request")
 
 
-async def test_a_nudge_after_48_hours_then_expiry_after_a_week_with_a_new_offer(
-    bot, users, runner, clock
-):
+async def test_a_nudge_after_48_hours_then_expiry_after_a_week_with_a_new_offer(bot, users, runner, clock):
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, fields=("it",))
     await new_mentor(runner, users, name="Bermet", fields=("physics",))
@@ -254,9 +235,7 @@ async def test_a_nudge_after_48_hours_then_expiry_after_a_week_with_a_new_offer(
     assert db_rows(runner, "SELECT COUNT(*) FROM mentorships")[0][0] == 0
 
 
-async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(
-    bot, users, runner, clock
-):
+async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot, users, runner, clock):
     aigul = await new_mentor(runner, users, capacity=5)
     mentees = [await new_mentee(runner, users, name=f"Mentee{i}") for i in range(3)]
     for mentee in mentees:
@@ -265,9 +244,7 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(
     await run_ticks(runner.app)
     paused = await aigul.sees("I have paused you from matching")
     assert "/profile" in paused.text and "Take mentees again" in paused.text
-    assert (
-        db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1
-    )
+    assert db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1
     late = await new_mentee(runner, users, name="Late")
     await late.send("/mentors")
     await late.sees("busy right now")
@@ -287,11 +264,9 @@ async def test_two_mentors_accepting_the_same_mentee_at_once_only_one_wins(bot, 
     answers = await asyncio.gather(
         aigul.press("✅ Accept", first.message_id), bermet.press("✅ Accept", second.message_id)
     )
-    assert sorted(answers) == sorted(
-        ["Accepted ✓", "This request has already been answered."]
-    ) or sorted(answers) == sorted(
-        ["Accepted ✓", "She has just found another mentor, so this request is closed."]
-    )
+    assert sorted(answers) == sorted(["Accepted ✓", "This request has already been answered."]) or sorted(
+        answers
+    ) == sorted(["Accepted ✓", "She has just found another mentor, so this request is closed."])
     assert db_rows(runner, "SELECT COUNT(*) FROM mentorships")[0][0] == 1
     loser = bermet if answers[0] == "Accepted ✓" else aigul
     await loser.sees("Aida has found a mentor, so her request to you is closed")

@@ -32,10 +32,7 @@ async def test_contacts_go_to_both_only_when_both_agreed(bot, users, runner, emu
     )[0]
     assert row[0] == 1 and row[1] == 1 and row[2]
     events = [
-        r[0]
-        for r in db_rows(
-            runner, "SELECT event FROM mentorship_events WHERE mentorship_id = ?", mentorship.id
-        )
+        r[0] for r in db_rows(runner, "SELECT event FROM mentorship_events WHERE mentorship_id = ?", mentorship.id)
     ]
     assert events == ["active", "contact_consent", "contact_consent", "contacts_shared"]
 
@@ -75,8 +72,7 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
     await dana.sees("Message from Aigul:", "Of course! Saturday?")
     rows = db_rows(
         runner,
-        "SELECT mentorship_id, sender_id, recipient_id, text, delivered FROM relay_messages"
-        " ORDER BY id",
+        "SELECT mentorship_id, sender_id, recipient_id, text, delivered FROM relay_messages ORDER BY id",
     )
     assert [tuple(r) for r in rows] == [
         (mentorship.id, dana.id, aigul.id, "Hi <i>Aigul</i>! Can we talk about robotics?", 1),
@@ -84,16 +80,12 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
     ]
 
 
-async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_context(
-    bot, users, runner, admin
-):
+async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_context(bot, users, runner, admin):
     await admin.start_in("English")
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
-    await runner.services.mentorships.relay(
-        mentorship.id, aigul.id, "Send me your <home> address", runner.clock.now()
-    )
+    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Send me your <home> address", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")
     await dana.sees_buttons("Made me feel unsafe or uncomfortable", "↩️ Back")
@@ -101,15 +93,11 @@ async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_contex
     await dana.sees("Thank you for telling us")
     alert = await admin.sees("Safety report #")
     assert "From: Dana (mentee · under 18)" in alert.text and "About: Aigul (mentor)" in alert.text
-    assert (
-        "now paused" in alert.text and "Reason: Made me feel unsafe or uncomfortable" in alert.text
-    )
+    assert "now paused" in alert.text and "Reason: Made me feel unsafe or uncomfortable" in alert.text
     assert "Send me your &lt;home&gt; address" in alert.html
     await aigul.sees("Your mentorship with Dana is paused for now")
     assert db_rows(runner, "SELECT status FROM mentorships")[0][0] == "paused"
-    report = db_rows(
-        runner, "SELECT reporter_id, reported_id, mentorship_id, reason, status FROM reports"
-    )[0]
+    report = db_rows(runner, "SELECT reporter_id, reported_id, mentorship_id, reason, status FROM reports")[0]
     assert tuple(report) == (dana.id, aigul.id, mentorship.id, "uncomfortable", "open")
     assert [tuple(r) for r in db_rows(runner, "SELECT reason FROM exclusions")] == [("reported",)]
     # Her details reach the admins too.
@@ -185,16 +173,11 @@ async def test_someone_elses_mentorship_buttons_are_refused_and_change_nothing(b
         assert answer == "This button isn't meant for you, so nothing was changed.", data
     answer = await mallory.press_data(own.message_id, "v1:ship:endr:99999:goals")
     assert answer == "This is no longer here. Tap /start to begin again."
-    row = db_rows(
-        runner, "SELECT status, mentee_shares_contact, mentor_shares_contact FROM mentorships"
-    )[0]
+    row = db_rows(runner, "SELECT status, mentee_shares_contact, mentor_shares_contact FROM mentorships")[0]
     assert tuple(row) == ("active", 0, 0)
     assert db_rows(runner, "SELECT COUNT(*) FROM reports")[0][0] == 0
     assert db_rows(runner, "SELECT COUNT(*) FROM exclusions")[0][0] == 0
-    assert (
-        db_rows(runner, "SELECT COUNT(*) FROM pending_inputs WHERE user_id = ?", mallory.id)[0][0]
-        == 0
-    )
+    assert db_rows(runner, "SELECT COUNT(*) FROM pending_inputs WHERE user_id = ?", mallory.id)[0][0] == 0
 
 
 async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot, users, runner):
@@ -208,9 +191,7 @@ async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot,
     await aida.press("Yes, erase everything")
     await aida.sees("everything about you is erased")
     with sqlite3.connect(runner.database_path) as conn:
-        for (table,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-        ).fetchall():
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in conn.execute(f"SELECT * FROM {table}"):
                 text = " ".join(str(v) for v in row)
                 assert str(aida.id) not in text and "Aida" not in text, (table, row)

@@ -55,7 +55,11 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
     assert "Aida 🌸" in summary.text and "Software and IT, Data and AI" in summary.text
     await aida.press("✅ Confirm")
     await aida.sees("/mentors")
-    row = db_row(runner, "SELECT p.*, u.role FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", aida.id)
+    row = db_row(
+        runner,
+        "SELECT p.*, u.role FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        aida.id,
+    )
     assert row["role"] == "mentee" and row["step"] == "done" and row["completed_at"]
     assert row["display_name"] == "Aida 🌸" and row["region"] == "bishkek" and row["stage"] == "university"
     assert row["fields"] == '["data_ai", "it"]' and row["languages"] == '["ky", "ru"]'
@@ -81,7 +85,11 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
     assert "Fields" not in summary.text
     await sara.press("✅ Confirm")
     await sara.sees("/story")
-    row = db_row(runner, "SELECT u.role, p.step, p.region FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", sara.id)
+    row = db_row(
+        runner,
+        "SELECT u.role, p.step, p.region FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        sara.id,
+    )
     assert tuple(row) == ("subscriber", "done", "naryn")
 
 
@@ -90,7 +98,11 @@ async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(b
     await onboard_english_mentee(dana, age="14–17")
     await dana.press("✅ Confirm")
     await dana.sees("/mentors")
-    row = db_row(runner, "SELECT is_minor, age_band, guardian_consent_at FROM profiles WHERE user_id = ?", dana.id)
+    row = db_row(
+        runner,
+        "SELECT is_minor, age_band, guardian_consent_at FROM profiles WHERE user_id = ?",
+        dana.id,
+    )
     assert row["is_minor"] == 1 and row["age_band"] == "14-17" and row["guardian_consent_at"]
 
 
@@ -120,7 +132,11 @@ async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
     await nuri.sees_buttons("✅ Confirm")
     await nuri.press("✅ Confirm")
     await nuri.sees("/story")
-    row = db_row(runner, "SELECT u.role, p.is_minor, p.display_name FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", nuri.id)
+    row = db_row(
+        runner,
+        "SELECT u.role, p.is_minor, p.display_name FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        nuri.id,
+    )
     assert tuple(row) == ("subscriber", 1, None)
 
 
@@ -183,11 +199,17 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
     await aigul.sees("approved")
     card = await admin.sees("New mentor to check", "Civil engineer")
     assert admin.buttons(card) == ["✅ Approve", "✅ Approve and clear for minors", "✖️ Reject"]
-    assert db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+    assert (
+        db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+    )
 
     await admin.press("✅ Approve", card.message_id)
     await aigul.sees("you are approved as a mentor")
-    row = db_row(runner, "SELECT mentor_status, cleared_for_minors, mentor_decided_by FROM profiles WHERE user_id = ?", aigul.id)
+    row = db_row(
+        runner,
+        "SELECT mentor_status, cleared_for_minors, mentor_decided_by FROM profiles WHERE user_id = ?",
+        aigul.id,
+    )
     assert tuple(row) == ("approved", 0, ADMIN_ID)
     # A second press (another admin, or a double tap) changes nothing.
     answer = await admin.press_data(card.message_id, f"v1:vet:reject:{aigul.id}")
@@ -207,7 +229,9 @@ async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runn
     await aigul.sees("This is for programme admins only.")
     answer = await aigul.press_data(aigul.last().message_id, f"v1:vet:approve:{aigul.id}")
     assert answer == "This is for programme admins only."
-    assert db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+    assert (
+        db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
+    )
 
 
 @pytest.mark.parametrize(
@@ -252,7 +276,11 @@ async def test_stickers_typed_answers_and_old_buttons_get_the_current_question_a
     answer = await aida.press_data(first.message_id, "v1:onb:role:pick:mentor")
     assert "already behind us" in answer
     await aida.sees("What should I call you?")
-    row = db_row(runner, "SELECT u.role, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", aida.id)
+    row = db_row(
+        runner,
+        "SELECT u.role, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        aida.id,
+    )
     assert tuple(row) == ("mentee", "name")
 
 
@@ -268,7 +296,11 @@ async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, 
     await aida.sees_buttons("I want a mentor")
     await aida.press("⬅️ Back")
     await aida.sees_buttons("Кыргызча", "Русский", "English")
-    row = db_row(runner, "SELECT u.role, p.consent_at FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?", aida.id)
+    row = db_row(
+        runner,
+        "SELECT u.role, p.consent_at FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        aida.id,
+    )
     assert row["role"] == "mentee" and row["consent_at"]
 
 
@@ -366,7 +398,9 @@ async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner)
             for row in conn.execute(f"SELECT * FROM {table}"):
                 text = " ".join(str(v) for v in row)
                 assert str(aida.id) not in text and "Aida" not in text, (table, row)
-        assert conn.execute("SELECT role, age_band, region FROM erased_accounts").fetchall() == [("mentee", "18+", "bishkek")]
+        assert conn.execute("SELECT role, age_band, region FROM erased_accounts").fetchall() == [
+            ("mentee", "18+", "bishkek")
+        ]
 
 
 async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
@@ -393,8 +427,12 @@ async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
     await aizada.press("✅ Тастыктоо")
     await aizada.sees("Профилиңиз даяр")
     await runner.settled()
-    row = db_row(runner, "SELECT p.step, p.fields, p.languages, u.language FROM profiles p JOIN users u ON u.id = p.user_id"
-                 " WHERE user_id = ?", aizada.id)
+    row = db_row(
+        runner,
+        "SELECT p.step, p.fields, p.languages, u.language FROM profiles p JOIN users u ON u.id = p.user_id"
+        " WHERE user_id = ?",
+        aizada.id,
+    )
     assert tuple(row) == ("done", '["it"]', '["ky"]', "ky")
 
 
@@ -432,8 +470,11 @@ async def test_a_mentor_onboards_in_russian_and_an_admin_approves_her(bot, users
     await admin.press("✅ Approve", card.message_id)
     await gulnara.sees("вас одобрили как ментора")
     await runner.settled()
-    row = db_row(runner, "SELECT mentor_status, languages, capacity, meeting_link, link_answered FROM profiles"
-                 " WHERE user_id = ?", gulnara.id)
+    row = db_row(
+        runner,
+        "SELECT mentor_status, languages, capacity, meeting_link, link_answered FROM profiles WHERE user_id = ?",
+        gulnara.id,
+    )
     assert tuple(row) == ("approved", '["ky", "ru"]', 3, None, 1)
 
 
@@ -463,7 +504,12 @@ async def test_a_long_bio_and_a_bad_link_are_refused_and_asked_again(bot, users,
     await aigul.send("I lead a data team. 📊")
     await aigul.press("2")
     await aigul.sees_buttons("Skip")
-    for bad in ("not a link", "ftp://files.example.org", "javascript:alert(1)", "https://localhost"):
+    for bad in (
+        "not a link",
+        "ftp://files.example.org",
+        "javascript:alert(1)",
+        "https://localhost",
+    ):
         await aigul.send(bad)
         await aigul.sees("doesn't look like a link")
     await aigul.send("https://meet.google.com/abc-defg-hij")
@@ -486,8 +532,11 @@ async def test_an_onboarding_abandoned_for_30_days_starts_afresh(bot, users, run
     await aida.send("/start")
     await aida.sees_buttons("I want a mentor", "Only stories")
     await runner.settled()
-    row = db_row(runner, "SELECT u.role, p.consent_at, p.step FROM profiles p JOIN users u ON u.id = p.user_id"
-                 " WHERE user_id = ?", aida.id)
+    row = db_row(
+        runner,
+        "SELECT u.role, p.consent_at, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
+        aida.id,
+    )
     assert tuple(row) == (None, None, "role")
 
 

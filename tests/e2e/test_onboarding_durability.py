@@ -26,8 +26,14 @@ async def start_bot_process(emulator, database_path, *, admin_ids=()):
     }
     calls_before = len(emulator.calls("getUpdates"))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     # Ready when it polls.
     await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls_before, timeout=60)
@@ -81,8 +87,11 @@ async def test_two_nudges_for_an_unfinished_onboarding_then_silence(bot, users, 
     await finished.sees("/story")
 
     def nudges(user):
-        return [m for m in user.emu.bot_messages(user.id) if "/start" in (m.text or "") and
-                ("almost ready" in m.text or "keep your place" in m.text)]
+        return [
+            m
+            for m in user.emu.bot_messages(user.id)
+            if "/start" in (m.text or "") and ("almost ready" in m.text or "keep your place" in m.text)
+        ]
 
     clock.advance(timedelta(hours=23))
     await run_ticks(bot)

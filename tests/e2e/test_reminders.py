@@ -45,9 +45,7 @@ async def advance_to(runner, clock, moment):
     await run_ticks(runner.app)
 
 
-async def test_both_reminders_arrive_once_each_in_each_ones_language(
-    emulator, users, runner, clock
-):
+async def test_both_reminders_arrive_once_each_in_each_ones_language(emulator, users, runner, clock):
     await start_bot(runner)
     aida, aigul, mentorship = await pair(runner, users, language="ru", mentor_language="ky")
     start = await free_hour(runner, aigul, hours_ahead=5)
@@ -75,23 +73,16 @@ async def test_both_reminders_arrive_once_each_in_each_ones_language(
     assert {s for _, _, s in statuses(runner)} == {"sent"}
 
 
-async def test_ill_be_there_is_noted_once_and_refused_after_a_cancel(
-    emulator, users, runner, clock
-):
+async def test_ill_be_there_is_noted_once_and_refused_after_a_cancel(emulator, users, runner, clock):
     await start_bot(runner, "1h")
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
     session = await confirmed_session(runner, mentorship, start)
     await advance_to(runner, clock, start - timedelta(hours=1))
     (reminder,) = reminders_seen(emulator, aida)
-    assert (
-        await aida.press("✅ I'll be there", reminder.message_id) == "Wonderful, see you there! ✓"
-    )
+    assert await aida.press("✅ I'll be there", reminder.message_id) == "Wonderful, see you there! ✓"
     await aigul.sees("Aida will be there")
-    assert (
-        await aida.press("✅ I'll be there", reminder.message_id)
-        == "Already noted ✓ See you there!"
-    )
+    assert await aida.press("✅ I'll be there", reminder.message_id) == "Already noted ✓ See you there!"
     assert db_rows(runner, "SELECT mentee_coming_at FROM sessions")[0][0] is not None
 
     await runner.services.sessions.cancel(session.id, aigul.id, clock.now(), "Sick")
@@ -103,9 +94,7 @@ async def test_ill_be_there_is_noted_once_and_refused_after_a_cancel(
     )
 
 
-async def test_reschedule_replans_the_reminders_and_cancel_stops_them(
-    emulator, users, runner, clock
-):
+async def test_reschedule_replans_the_reminders_and_cancel_stops_them(emulator, users, runner, clock):
     await start_bot(runner)
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=8, minutes=180)
@@ -119,16 +108,12 @@ async def test_reschedule_replans_the_reminders_and_cancel_stops_them(
     assert await aigul.press(label) == "Moved ✓"
     told = await aida.sees("Aigul moved your session from")
     assert label in told.text
-    (new,) = db_rows(
-        runner, "SELECT id, status, sequence FROM sessions WHERE rescheduled_from = ?", old.id
-    )
+    (new,) = db_rows(runner, "SELECT id, status, sequence FROM sessions WHERE rescheduled_from = ?", old.id)
     assert (new["status"], new["sequence"]) == ("confirmed", 1)
     assert {s for *_, s in statuses(runner, old.id)} == {"cancelled"}
     assert {s for *_, s in statuses(runner, new["id"])} == {"pending"}
     # The new .ics replaces the old one in her calendar.
-    docs = await emulator.wait_for(
-        lambda: [m for m in emulator.bot_messages(aida.id) if m.document][1:], 10
-    )
+    docs = await emulator.wait_for(lambda: [m for m in emulator.bot_messages(aida.id) if m.document][1:], 10)
     assert docs[-1].document.file_name == f"session-{new['id']}.ics"
 
     # The first card is out of date now; the new one (with the move) works.
@@ -166,9 +151,7 @@ async def test_a_late_cancel_needs_a_reason_and_is_recorded(emulator, users, run
     assert session.id
 
 
-async def test_a_failed_send_is_retried_then_reported_and_a_blocked_one_marked(
-    emulator, users, runner, clock, admin
-):
+async def test_a_failed_send_is_retried_then_reported_and_a_blocked_one_marked(emulator, users, runner, clock, admin):
     await start_bot(runner, "1h")
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
@@ -216,9 +199,7 @@ async def test_a_failed_send_is_retried_then_reported_and_a_blocked_one_marked(
     (row,) = db_rows(runner, "SELECT status FROM reminders WHERE session_id = ?", session.id)
     assert row["status"] == "pending"
     await advance_to(runner, clock, clock.now() + timedelta(seconds=480))
-    (row,) = db_rows(
-        runner, "SELECT status, attempts FROM reminders WHERE session_id = ?", session.id
-    )
+    (row,) = db_rows(runner, "SELECT status, attempts FROM reminders WHERE session_id = ?", session.id)
     assert tuple(row) == ("failed", 6)
     assert len(reminders_seen(emulator, aida)) == 2
     # The admin never chose a language, so she reads the default, Russian.

@@ -31,12 +31,8 @@ async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **k
 
 async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
     """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
-    start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(
-        minute=0, second=0, microsecond=0
-    )
-    await runner.services.sessions.add_one_off(
-        mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now()
-    )
+    start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
+    await runner.services.sessions.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
     return start
 
 
@@ -52,11 +48,7 @@ async def confirmed_session(runner, mentorship, start):
 
 async def documents(emulator, user, count=1):
     return await emulator.wait_for(
-        lambda: (
-            (docs := [m for m in emulator.bot_messages(user.id) if m.document])
-            and len(docs) >= count
-            and docs
-        ),
+        lambda: (docs := [m for m in emulator.bot_messages(user.id) if m.document]) and len(docs) >= count and docs,
         WAIT,
     )
 
@@ -66,9 +58,7 @@ def only_event(data: bytes):
     return event
 
 
-async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_and_ics(
-    bot, users, runner, emulator
-):
+async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_and_ics(bot, users, runner, emulator):
     aida, aigul, _ = await pair(runner, users)
     await aida.send("/timezone")
     await aida.press("⌨️ Type another")
@@ -150,9 +140,7 @@ async def test_a_slot_taken_a_moment_earlier_is_refused_with_the_other_times(bot
     # Bermet books the same hour first.
     await confirmed_session(runner, theirs, start)
     toast = await aida.press("✅ Book it", offer.message_id)
-    assert (
-        toast == "Someone has just booked this time, a moment before you. Please pick another one."
-    )
+    assert toast == "Someone has just booked this time, a moment before you. Please pick another one."
     again = await aida.sees("Pick a time for a one-hour session")
     later = translator("en").datetime(start + timedelta(hours=2), BISHKEK)
     assert aida.buttons(again) == [later]
@@ -189,9 +177,7 @@ async def test_forged_and_stale_buttons_change_nothing(bot, users, runner):
     assert [r["status"] for r in db_rows(runner, "SELECT status FROM sessions")] == ["declined"]
 
 
-async def test_a_minors_session_invites_an_adult_observer_and_shows_no_contacts(
-    bot, users, runner, emulator
-):
+async def test_a_minors_session_invites_an_adult_observer_and_shows_no_contacts(bot, users, runner, emulator):
     dana, aigul, mentorship = await pair(runner, users, mentee="Dana", minor=True)
     start = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, start)
@@ -211,9 +197,7 @@ async def test_a_suspended_mentee_cannot_book(bot, users, runner):
     aida, aigul, _ = await pair(runner, users)
     await free_hour(runner, aigul)
     with sqlite3.connect(runner.database_path) as conn:
-        conn.execute(
-            "UPDATE users SET suspended_at = '2025-01-01T00:00:00+00:00' WHERE id = ?", (aida.id,)
-        )
+        conn.execute("UPDATE users SET suspended_at = '2025-01-01T00:00:00+00:00' WHERE id = ?", (aida.id,))
     await aida.send("/book")
     await aida.sees("Sessions can't be booked right now")
     nobody = users.new("Nobody", "en")
@@ -226,9 +210,7 @@ async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, us
     first = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, first)
     clock.advance(timedelta(hours=30))
-    await runner.services.sessions.record_outcome(
-        session.id, aida.id, Outcome.HELD, runner.clock.now()
-    )
+    await runner.services.sessions.record_outcome(session.id, aida.id, Outcome.HELD, runner.clock.now())
     second = await free_hour(runner, aigul)
     await confirmed_session(runner, mentorship, second)
     await aida.send("/sessions")

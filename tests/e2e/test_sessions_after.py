@@ -14,9 +14,7 @@ def asked(emulator, user, fragment):
     return [m for m in emulator.bot_messages(user.id) if fragment in (m.text or "")]
 
 
-async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(
-    bot, users, runner, clock, emulator
-):
+async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot, users, runner, clock, emulator):
     bot.job_queue.scheduler.pause()  # the test runs the ticks itself
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
@@ -56,24 +54,18 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(
     assert db_rows(runner, "SELECT status FROM sessions")[0][0] == "held"
 
 
-async def test_a_booking_never_confirmed_is_called_off_at_its_start(
-    bot, users, runner, clock, emulator
-):
+async def test_a_booking_never_confirmed_is_called_off_at_its_start(bot, users, runner, clock, emulator):
     bot.job_queue.scheduler.pause()
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
-    await runner.services.sessions.book(
-        mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x"
-    )
+    await runner.services.sessions.book(mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x")
     clock.advance(start - clock.now())
     await run_ticks(bot)
     await aida.sees("Aigul didn't confirm your session")
     assert db_rows(runner, "SELECT status FROM sessions")[0][0] == "declined"
 
 
-async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(
-    bot, users, runner, clock, emulator
-):
+async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users, runner, clock, emulator):
     bot.job_queue.scheduler.pause()
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users)
@@ -83,9 +75,7 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(
     his = await aigul.sees("Your agreement", "Aida's goals: Finding a first job or internship")
     assert await aida.press("Every two weeks", hers.message_id) == "Agreed ✓"
     await aigul.sees("Aida chose how often you'll meet: every two weeks.")
-    assert await aigul.press("Every week", his.message_id) == (
-        "You two have already agreed on this. Thank you! 💛"
-    )
+    assert await aigul.press("Every week", his.message_id) == ("You two have already agreed on this. Thank you! 💛")
     assert db_rows(runner, "SELECT meet_every_days FROM mentorship_rhythm")[0][0] == 14
 
     # A month without a session: the check-in and a gentle nudge, once each.
@@ -99,9 +89,7 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(
     first_choice = checkin.keyboard[0][0]["callback_data"]
     assert await aida.press("4", checkin.message_id) == "Saved ✓"
     await aida.sees("Keep going")
-    assert await aida.press_data(checkin.message_id, first_choice) == (
-        "You have already answered this. Thank you! 💛"
-    )
+    assert await aida.press_data(checkin.message_id, first_choice) == ("You have already answered this. Thank you! 💛")
     clock.advance(timedelta(days=10))
     await run_ticks(bot)
     assert len(asked(emulator, aida, "It's been a while")) == 1

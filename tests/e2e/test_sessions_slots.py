@@ -52,9 +52,7 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
     await aigul.press("➕ Weekly time")
     await aigul.press("Tuesday")
     await aigul.send("19:00")
-    assert await aigul.press("1 hour") == (
-        "This overlaps free time you have already published. /slots shows it all."
-    )
+    assert await aigul.press("1 hour") == ("This overlaps free time you have already published. /slots shows it all.")
     await aigul.send("/slots")
     await aigul.press("➕ One-off time")
     await aigul.press(day_label(clock.now().astimezone(BISHKEK).date()))

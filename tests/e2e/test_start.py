@@ -17,7 +17,12 @@ async def test_a_new_user_picks_russian_and_is_greeted_in_russian(bot, users, ru
 
 
 async def test_the_language_buttons_put_her_telegram_language_first(bot, users):
-    for code, first in (("en-US", "English"), ("ky", "Кыргызча"), ("de", "Кыргызча"), (None, "Кыргызча")):
+    for code, first in (
+        ("en-US", "English"),
+        ("ky", "Кыргызча"),
+        ("de", "Кыргызча"),
+        (None, "Кыргызча"),
+    ):
         user = users.new("Test", code)
         await user.send("/start")
         assert user.buttons(await user.reply())[0] == first
@@ -25,14 +30,27 @@ async def test_the_language_buttons_put_her_telegram_language_first(bot, users):
 
 
 async def test_help_lists_the_commands_in_her_language(bot, users, runner):
-    expected = {"ky": "Мен буларды кыла алам:", "ru": "Вот что я умею:", "en": "Here is what I can do:"}
+    expected = {
+        "ky": "Мен буларды кыла алам:",
+        "ru": "Вот что я умею:",
+        "en": "Here is what I can do:",
+    }
     button = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
     for language, heading in expected.items():
         user = users.new(f"U{language}", "en")
         await user.start_in(button[language])
         await user.send("/help")
         help_message = await user.sees(heading)
-        for command in ("/start", "/help", "/language", "/privacy", "/cancel", "/profile", "/mydata", "/deleteme"):
+        for command in (
+            "/start",
+            "/help",
+            "/language",
+            "/privacy",
+            "/cancel",
+            "/profile",
+            "/mydata",
+            "/deleteme",
+        ):
             assert command in help_message.text
 
 
@@ -54,7 +72,9 @@ async def test_command_menus_are_published_in_every_language(bot, emulator):
     calls = [c for c in emulator.calls("setMyCommands") if c.ok]
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls if "scope" not in c.params}
     assert set(by_language) == {"ky", "ru", "en", None}
-    descriptions = {lang: {cmd["command"]: cmd["description"] for cmd in commands} for lang, commands in by_language.items()}
+    descriptions = {
+        lang: {cmd["command"]: cmd["description"] for cmd in commands} for lang, commands in by_language.items()
+    }
     assert descriptions["en"]["language"] == "Change the language"
     assert descriptions["ru"]["language"] != descriptions["en"]["language"]
     assert descriptions["ky"]["language"] != descriptions["ru"]["language"]
@@ -106,7 +126,12 @@ async def test_stray_input_outside_a_conversation_gets_a_short_hint(bot, users):
     aida = await _russian_user(users)
     await aida.send("/cancel")  # leave onboarding, so nothing waits for an answer
     await aida.reply()
-    for action in (aida.send_sticker, aida.send_photo, lambda: aida.send("🌸🌸🌸"), lambda: aida.send("я" * 5000)):
+    for action in (
+        aida.send_sticker,
+        aida.send_photo,
+        lambda: aida.send("🌸🌸🌸"),
+        lambda: aida.send("я" * 5000),
+    ):
         await action()
         reply = await aida.reply()
         assert "/start" in reply.text and reply.text.isascii() is False

@@ -1,7 +1,7 @@
 """Stories end to end: a card now, the road to a mentor, subscriptions on her schedule, deep links."""
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from handlers.ticks import run_ticks
 
@@ -35,7 +35,11 @@ async def test_story_sends_a_picture_card_in_her_language_with_the_ways_on(bot, 
     await runner.settled()
     first_slug = runner.services.cards[rows(runner, "SELECT slug FROM story_views WHERE user_id = ?", aida.id)[0][0]]
     assert card.caption.startswith(first_slug.text("ru").name)
-    assert aida.buttons(card) == ["📖 Ещё история", "🤝 Найти ментора в этой области", "💌 Поделиться"]
+    assert aida.buttons(card) == [
+        "📖 Ещё история",
+        "🤝 Найти ментора в этой области",
+        "💌 Поделиться",
+    ]
     share = card.keyboard[2][0]["url"]
     assert share.startswith("https://t.me/share/url?url=") and f"story_{first_slug.slug}" in share
 
@@ -65,7 +69,10 @@ async def test_a_subscriber_gets_her_stories_on_schedule_never_twice_across_a_re
     (due,) = rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
     due = datetime.fromisoformat(due)
     local = due.astimezone(runner.services.settings.default_timezone)
-    assert (local.hour, local.weekday() in (1, 4)) == (19, True)  # Tuesday or Friday evening, Bishkek time
+    assert (local.hour, local.weekday() in (1, 4)) == (
+        19,
+        True,
+    )  # Tuesday or Friday evening, Bishkek time
 
     clock.advance(due - clock.now() - timedelta(minutes=1))
     await run_ticks(bot)
@@ -161,7 +168,11 @@ async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
     await admin.sees("preview in each language")
     await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.photo]) >= 3)
     captions = [m.caption for m in admin.emu.bot_messages(admin.id) if m.photo]
-    assert [c.split(" · ")[0] for c in captions[-3:]] == ["Ада Лавлейс", "Ада Лавлейс", "Ada Lovelace"]
+    assert [c.split(" · ")[0] for c in captions[-3:]] == [
+        "Ада Лавлейс",
+        "Ада Лавлейс",
+        "Ada Lovelace",
+    ]
     assert await admin.press("🙈 Hide it") == "Hidden: nobody will get this card."
     await runner.settled()
     assert "ada-lovelace" in await runner.services.stories.hidden_slugs()

@@ -104,9 +104,7 @@ def rows(database_path, sql, *params):
         return conn.execute(sql, params).fetchall()
 
 
-async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret(
-    emulator, users, database_path
-):
+async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret(emulator, users, database_path):
     port = free_port()
     process = await start_webhook_process(emulator, database_path, port)
     try:
@@ -140,9 +138,7 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
     assert TOKEN not in log and SECRET not in log
 
 
-async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_nothing(
-    emulator, users, database_path
-):
+async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_nothing(emulator, users, database_path):
     port = free_port()
     process = await start_webhook_process(emulator, database_path, port)
     aida = users.new("Aida", "en")
@@ -170,9 +166,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
     assert len(asked) == 1
 
 
-async def test_healthz_answers_503_when_the_database_or_the_scheduler_is_down(
-    emulator, database_path
-):
+async def test_healthz_answers_503_when_the_database_or_the_scheduler_is_down(emulator, database_path):
     port = free_port()
     settings = support.test_settings(
         emulator, database_path, WEBHOOK_URL=hook_url(port), WEBHOOK_SECRET=SECRET, PORT=str(port)

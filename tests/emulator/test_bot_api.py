@@ -51,17 +51,13 @@ async def test_a_real_bot_talks_to_the_emulator(emu, bot):
     assert (me.id, me.username, me.is_bot) == (123, "steminist_emulator_bot", True)
 
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Кыргызча", callback_data="v1:ky")]])
-    sent = await bot.send_message(
-        aida, "<b>Салам</b>, Aida 👋", parse_mode="HTML", reply_markup=keyboard
-    )
+    sent = await bot.send_message(aida, "<b>Салам</b>, Aida 👋", parse_mode="HTML", reply_markup=keyboard)
     assert sent.text == "Салам, Aida 👋"
     assert sent.entities == (MessageEntity("bold", 0, 5),)
     assert sent.reply_markup == keyboard
     assert sent.from_user.id == 123 and sent.chat.id == aida
 
-    edited = await bot.edit_message_text(
-        "<i>Тандаңыз</i>", aida, sent.message_id, parse_mode="HTML"
-    )
+    edited = await bot.edit_message_text("<i>Тандаңыз</i>", aida, sent.message_id, parse_mode="HTML")
     assert edited.text == "Тандаңыз" and edited.edit_date is not None
     assert edited.reply_markup is None  # an edit without reply_markup drops the keyboard
 
@@ -156,9 +152,7 @@ async def test_not_modified_blocked_and_deleted(emu, bot):
         await bot.edit_message_text("Hi", aida, sent.message_id)
     # PTB drops "Bad Request: " and capitalizes what is left.
     assert caught.value.message == NOT_MODIFIED.removeprefix("Bad Request: ").capitalize()
-    assert (await call(emu, "editMessageReplyMarkup", chat_id=aida, message_id=1))[1][
-        "description"
-    ] == NOT_MODIFIED
+    assert (await call(emu, "editMessageReplyMarkup", chat_id=aida, message_id=1))[1]["description"] == NOT_MODIFIED
 
     assert await bot.delete_message(aida, sent.message_id)
     assert emu.chat(aida) == []

@@ -75,8 +75,7 @@ def test_callback_data_is_1_to_64_bytes_of_utf8():
     # Telegram reads empty data as no data: the button then has no action at all.
     assert _error(check_reply_markup, _keyboard(callback_data="")) == (
         400,
-        "Bad Request: can't parse inline keyboard button: "
-        "Text buttons are unallowed in the inline keyboard",
+        "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
     )
 
 
@@ -87,8 +86,7 @@ def test_markup_shapes():
     assert check_reply_markup(None) is None
     assert _error(check_reply_markup, {"inline_keyboard": [{"text": "a"}]}) == (
         400,
-        'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup '
-        "must be an Array of Arrays",
+        'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays',
     )
     assert _error(check_reply_markup, _keyboard(url="not a url")) == (
         400,
@@ -138,9 +136,7 @@ def test_delays_are_taken_once_each():
 
 def test_rate_limit_is_a_sliding_one_second_window():
     faults = Faults(rate_limit=3)
-    assert [faults.check("sendMessage", t, counts_as_send=True) for t in (0.0, 0.1, 0.2)] == [
-        None
-    ] * 3
+    assert [faults.check("sendMessage", t, counts_as_send=True) for t in (0.0, 0.1, 0.2)] == [None] * 3
     refused = faults.check("sendMessage", 0.5, counts_as_send=True)
     assert (refused.code, refused.parameters) == (429, {"retry_after": 1})
     assert faults.check("getMe", 0.5, counts_as_send=False) is None  # only sends count

@@ -51,16 +51,12 @@ async def test_control_routes_drive_a_user_and_read_the_record(emu, http):
 
     async with Bot(TOKEN, base_url=emu.api_base_url) as bot:
         # The events long-poll answers with what came after `after`, waiting if need be.
-        poll = asyncio.create_task(
-            http.get(f"/chats/{aida}/events", params={"after": emu.cursor(), "timeout": 5})
-        )
+        poll = asyncio.create_task(http.get(f"/chats/{aida}/events", params={"after": emu.cursor(), "timeout": 5}))
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Иә", callback_data="v1:yes")]])
         reply = await bot.send_message(aida, "<b>Саламатсызбы</b>", "HTML", reply_markup=keyboard)
         events = (await asyncio.wait_for(poll, 5)).json()
         assert [e["kind"] for e in events["events"]] == ["bot_message"]
-        assert events["events"][0]["message"]["keyboard"] == [
-            [{"text": "Иә", "callback_data": "v1:yes"}]
-        ]
+        assert events["events"][0]["message"]["keyboard"] == [[{"text": "Иә", "callback_data": "v1:yes"}]]
 
         pressed = (await http.post(f"/users/{aida}/press", json={"text": "Иә"})).json()
         query_id = pressed["callback_query_id"]
@@ -124,9 +120,7 @@ def _build_bot(emu: Emulator) -> Application:
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         buttons = [[InlineKeyboardButton("Русский", callback_data="v1:lang:ru")]]
-        await update.message.reply_text(
-            "Тилди тандаңыз", reply_markup=InlineKeyboardMarkup(buttons)
-        )
+        await update.message.reply_text("Тилди тандаңыз", reply_markup=InlineKeyboardMarkup(buttons))
 
     async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer("Готово")
@@ -177,9 +171,7 @@ async def test_a_user_session_against_a_real_application(emu):
 
             await aida.block()
             await emu.wait_for(lambda: aida.id in app.bot_data["blocked"])
-            assert [c["method"] for c in await client.calls("answerCallbackQuery")] == [
-                "answerCallbackQuery"
-            ]
+            assert [c["method"] for c in await client.calls("answerCallbackQuery")] == ["answerCallbackQuery"]
         finally:
             await app.updater.stop()
             await app.stop()

@@ -99,9 +99,7 @@ async def test_pressing_a_button_delivers_a_callback_query(emu, bot):
         emu.press_button(aida, "English")
     # A forged press carries whatever data a test gives it.
     emu.press(aida, later.message_id, "v1:admin:approve:1")
-    assert (await bot.get_updates(offset=second.update_id + 1))[0].callback_query.data == (
-        "v1:admin:approve:1"
-    )
+    assert (await bot.get_updates(offset=second.update_id + 1))[0].callback_query.data == ("v1:admin:approve:1")
 
 
 async def test_blocking_sends_my_chat_member_and_403(emu, bot):
@@ -197,9 +195,7 @@ async def test_a_failing_webhook_keeps_the_update_and_says_why(emu, bot):
         payload = await asyncio.wait_for(delivered.get(), 5)
         assert payload["message"]["text"] == "retry me"
         info = await bot.get_webhook_info()
-        assert (
-            info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
-        )
+        assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
     finally:
         await runner.cleanup()
 

@@ -33,9 +33,7 @@ def integrity(path) -> str:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-async def test_a_database_locked_by_another_process_makes_her_wait_not_fail(
-    bot, users, emulator, runner
-):
+async def test_a_database_locked_by_another_process_makes_her_wait_not_fail(bot, users, emulator, runner):
     aida = users.new("Aida", "en")
     holder = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -60,9 +58,7 @@ async def test_a_database_locked_by_another_process_makes_her_wait_not_fail(
     assert (await runner.services.users.get(aida.id)) is not None
 
 
-async def test_a_read_only_database_gives_a_clear_error_and_no_damage(
-    bot, users, emulator, runner, caplog
-):
+async def test_a_read_only_database_gives_a_clear_error_and_no_damage(bot, users, emulator, runner, caplog):
     aida = users.new("Aida", "en")
     await aida.start_in("English")
     await runner.settled()
@@ -118,9 +114,7 @@ async def test_a_full_disk_mid_transaction_leaves_the_file_as_it_was(tmp_path):
     with pytest.raises(sqlite3.Error):
         await write_too_much(db)
     # The whole transaction is gone, the earlier data is intact, and the connection goes on.
-    assert [tuple(r) for r in await db.fetchall("SELECT id, first_name FROM users")] == [
-        (1, "Aida")
-    ]
+    assert [tuple(r) for r in await db.fetchall("SELECT id, first_name FROM users")] == [(1, "Aida")]
     assert await db.fetchval("PRAGMA integrity_check") == "ok"
     await db.execute("UPDATE users SET last_seen_at = 'later' WHERE id = 1")
     await db.close()

@@ -41,17 +41,24 @@ async def test_kill_9_mid_broadcast_then_restart_sends_each_once(emulator, users
             await admin.send(text)
         await admin.press("Everyone")
         await admin.press("✅ Send")
-        await emulator.wait_for(lambda: sum(1 for c in emulator.calls("sendMessage")
-                                            if c.params.get("text") == "Всем привет!") >= RECIPIENTS // 3,
-                                timeout=60)
+        await emulator.wait_for(
+            lambda: (
+                sum(1 for c in emulator.calls("sendMessage") if c.params.get("text") == "Всем привет!")
+                >= RECIPIENTS // 3
+            ),
+            timeout=60,
+        )
     finally:
         process.send_signal(signal.SIGKILL)
         await process.wait()
 
     await runner.start()
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
-    received = Counter(int(c.params["chat_id"]) for c in emulator.calls("sendMessage")
-                       if c.ok and c.params.get("text") == "Всем привет!")
+    received = Counter(
+        int(c.params["chat_id"])
+        for c in emulator.calls("sendMessage")
+        if c.ok and c.params.get("text") == "Всем привет!"
+    )
     with sqlite3.connect(database_path) as conn:
         status = dict(conn.execute("SELECT user_id, status FROM outbox"))
     assert max(received.values()) == 1, "someone got the broadcast twice"

@@ -24,8 +24,7 @@ async def seed_subscribers(emulator, database_path):
     ids = [emulator.add_user(first_name=f"S{i}", language_code="ru") for i in range(SUBSCRIBERS)]
     async with db.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO users (id, language, first_name, created_at, last_seen_at)"
-            " VALUES (?, 'ru', ?, ?, ?)",
+            "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'ru', ?, ?, ?)",
             [(uid, f"S{i}", stamp, stamp) for i, uid in enumerate(ids)],
         )
         await tx.executemany(
@@ -42,16 +41,12 @@ def stories_received(emulator) -> Counter:
     return Counter(int(c.params["chat_id"]) for c in emulator.calls("sendPhoto") if c.ok)
 
 
-async def test_kill_9_mid_story_push_then_restart_sends_each_her_story_once(
-    emulator, database_path, runner
-):
+async def test_kill_9_mid_story_push_then_restart_sends_each_her_story_once(emulator, database_path, runner):
     ids = await seed_subscribers(emulator, database_path)
     emulator.delay("sendPhoto", 0.05, count=10_000)  # slow enough to kill it midway
     process = await start_bot_process(emulator, database_path)
     try:
-        await emulator.wait_for(
-            lambda: sum(stories_received(emulator).values()) >= SUBSCRIBERS // 3, timeout=60
-        )
+        await emulator.wait_for(lambda: sum(stories_received(emulator).values()) >= SUBSCRIBERS // 3, timeout=60)
     finally:
         process.send_signal(signal.SIGKILL)
         await process.wait()

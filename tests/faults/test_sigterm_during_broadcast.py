@@ -14,9 +14,7 @@ TEXT = "Всем привет!"
 
 def received(emulator) -> Counter:
     return Counter(
-        int(c.params["chat_id"])
-        for c in emulator.calls("sendMessage")
-        if c.ok and c.params.get("text") == TEXT
+        int(c.params["chat_id"]) for c in emulator.calls("sendMessage") if c.ok and c.params.get("text") == TEXT
     )
 
 

@@ -25,8 +25,7 @@ async def seed_members(runner, emulator, count):
     now = runner.clock.now().isoformat(timespec="seconds")
     async with runner.services.db.transaction() as tx:
         await tx.executemany(
-            "INSERT INTO users (id, language, first_name, created_at, last_seen_at)"
-            " VALUES (?, 'en', ?, ?, ?)",
+            "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'en', ?, ?, ?)",
             [(uid, f"W{i}", now, now) for i, uid in enumerate(ids)],
         )
     return ids
@@ -35,18 +34,14 @@ async def seed_members(runner, emulator, count):
 async def queue_broadcast(runner, ids, text):
     services = runner.services
     payload = {"type": "text", "texts": {"ky": text, "ru": text, "en": text}}
-    batch = await services.outbox.create_batch(
-        "broadcast", payload, [(i, "en", "") for i in ids], services.clock.now()
-    )
+    batch = await services.outbox.create_batch("broadcast", payload, [(i, "en", "") for i in ids], services.clock.now())
     services.delivery.kick("broadcast")
     return batch
 
 
 def received(emulator, text) -> Counter:
     return Counter(
-        int(c.params["chat_id"])
-        for c in emulator.calls("sendMessage")
-        if c.ok and c.params.get("text") == text
+        int(c.params["chat_id"]) for c in emulator.calls("sendMessage") if c.ok and c.params.get("text") == text
     )
 
 
@@ -78,9 +73,7 @@ async def test_a_telegram_timeout_does_not_stop_the_bot(bot, users, emulator, ru
     assert bot.running and bot.updater.running
 
 
-async def test_429s_for_a_while_are_waited_out_and_she_is_answered_once(
-    bot, users, emulator, runner
-):
+async def test_429s_for_a_while_are_waited_out_and_she_is_answered_once(bot, users, emulator, runner):
     aida = users.new("Aida", "en")
     await aida.start_in("English")
     emulator.fail_next("sendMessage", 3, retry_after=1)
@@ -99,18 +92,16 @@ async def test_the_outbox_goes_through_500s_and_429s_losing_nothing(bot, users, 
     await runner.services.delivery.wait_idle("broadcast", timeout=30)
     got = received(emulator, "Through the storm")
     assert all(got[i] == 1 for i in ids), got
-    assert rows(
-        runner, "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", batch
-    ) == [("sent", 8)]
+    assert rows(runner, "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", batch) == [
+        ("sent", 8)
+    ]
     # Meanwhile she is answered as usual.
     aida = users.new("Aida", "en")
     await aida.send("/start")
     await aida.sees("Please choose your language:")
 
 
-async def test_a_broadcast_send_that_timed_out_after_telegram_took_it_is_not_sent_twice(
-    bot, users, emulator, runner
-):
+async def test_a_broadcast_send_that_timed_out_after_telegram_took_it_is_not_sent_twice(bot, users, emulator, runner):
     ids = await seed_members(runner, emulator, 3)
     emulator.delay("sendMessage", 6.0)  # Telegram takes the message, then answers too late
     await queue_broadcast(runner, ids, "Only once")
@@ -122,9 +113,7 @@ async def test_a_broadcast_send_that_timed_out_after_telegram_took_it_is_not_sen
     assert statuses == ["uncertain", "sent", "sent"]
 
 
-async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(
-    bot, users, emulator, runner, admin
-):
+async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(bot, users, emulator, runner, admin):
     await admin.start_in("English")
     ids = await seed_members(runner, emulator, 3)
     await admin.send("/broadcast")
@@ -136,6 +125,4 @@ async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(
     confirm = await admin.sees("It will go to")
     emulator.fail_next("sendMessage", 2)  # the 'queued' message and the apology
     await admin.press_data(confirm.message_id, cb("bc", "send"))
-    await emulator.wait_for(
-        lambda: all(received(emulator, "Despite the hiccup")[i] == 1 for i in ids), timeout=8
-    )
+    await emulator.wait_for(lambda: all(received(emulator, "Despite the hiccup")[i] == 1 for i in ids), timeout=8)

@@ -37,16 +37,22 @@ STEPS = int(os.environ.get("FUZZ_STEPS", "12"))
 ADMIN = 3  # `who` 0-2 are the example's three users, 3 is the admin
 COMMANDS = tuple(
     "start help language privacy cancel profile mydata deleteme story stories mentors mentorship"
-    " sessions slots book timezone admin audit broadcast pending cohort stats export reports cards"
-    .split()
+    " sessions slots book timezone admin audit broadcast pending cohort stats export reports cards".split()
 )
 AREAS = tuple("lang onb prof del st sub bc vet find req ship cohort report cards exp fb book rem"
               " rhy ses slot tz x".split())  # fmt: skip
 VERBS = tuple("set edit tog acc dec approve minors reject send go cancel next req show end block"
               " yes no ok done pick back".split())  # fmt: skip
 # What a willing user types when the bot waits for text.
-ANSWERS = ("Aida Bekova", "Software engineer", "Kyrgyz Space Program", "3", "skip",
-           "https://meet.jit.si/steminist", "I build satellites and teach girls to code.")
+ANSWERS = (
+    "Aida Bekova",
+    "Software engineer",
+    "Kyrgyz Space Program",
+    "3",
+    "skip",
+    "https://meet.jit.si/steminist",
+    "I build satellites and teach girls to code.",
+)
 # Refusals Telegram gives for text the bot should never have sent.
 REFUSALS = ("can't parse entities", "too long", "text is empty", "BUTTON_DATA_INVALID")
 VETTING = ("mentor_status", "mentor_decided_by", "mentor_decided_at", "cleared_for_minors",
@@ -221,8 +227,7 @@ class World:
         self.ids = [*ids, ADMIN_ID]
 
     def buttons(self, user_id: int) -> list[tuple[int, str]]:
-        return [(m.message_id, data) for m in self.emu.bot_messages(user_id)
-                for data in callback_buttons(m)]
+        return [(m.message_id, data) for m in self.emu.bot_messages(user_id) for data in callback_buttons(m)]
 
     def messages(self, user_id: int) -> list[int]:
         return [m.message_id for m in self.emu.bot_messages(user_id)]
@@ -290,15 +295,16 @@ class World:
     def snapshot(self, actor: int) -> tuple:
         with sqlite3.connect(self.runner.database_path) as conn:
             conn.row_factory = sqlite3.Row
-            users = [dict(r) for r in conn.execute(
-                "SELECT * FROM users WHERE id != ? ORDER BY id", (actor,))]
-            profiles = [dict(r) for r in conn.execute(
-                "SELECT * FROM profiles WHERE user_id != ? ORDER BY user_id", (actor,))]
+            users = [dict(r) for r in conn.execute("SELECT * FROM users WHERE id != ? ORDER BY id", (actor,))]
+            profiles = [
+                dict(r) for r in conn.execute("SELECT * FROM profiles WHERE user_id != ? ORDER BY user_id", (actor,))
+            ]
             admin_effects = conn.execute(
                 "SELECT (SELECT COUNT(*) FROM outbox_batches WHERE lane = 'broadcast'),"
                 " (SELECT COUNT(*) FROM admin_audit),"
                 " (SELECT COUNT(*) FROM profiles WHERE mentor_decided_by IS NOT NULL),"
-                " (SELECT COUNT(*) FROM broadcast_drafts WHERE admin_id != ?)", (ADMIN_ID,),
+                " (SELECT COUNT(*) FROM broadcast_drafts WHERE admin_id != ?)",
+                (ADMIN_ID,),
             ).fetchone()
         if actor == ADMIN_ID:  # deciding on mentors is what admins are for
             profiles = [{k: v for k, v in p.items() if k not in VETTING} for p in profiles]
@@ -317,8 +323,7 @@ class World:
             logged += "\n" + "\n".join(self.errors.updates)
         assert not logged, f"{act!r} logged an error:\n{logged}"
         if kind == "message":
-            answers = [e for e in self.emu.events_after(cursor, actor)
-                       if e.kind in ("bot_message", "bot_edit")]
+            answers = [e for e in self.emu.events_after(cursor, actor) if e.kind in ("bot_message", "bot_edit")]
             assert answers, f"{act!r} got no answer; {self.emu.describe(actor)}"
         elif kind == "press":
             answered = self.emu.callback_answer(query_id) is not None
@@ -328,8 +333,11 @@ class World:
         assert profiles_after == profiles_before, f"{act!r} changed another user's profile"
         if actor != ADMIN_ID:
             assert effects_after == effects_before, f"{act!r} by a non-admin had an admin effect"
-        refused = [f"{c.method}: {c.description}" for c in self.emu.calls_made[calls:]
-                   if c.error_code == 400 and any(r in (c.description or "") for r in REFUSALS)]
+        refused = [
+            f"{c.method}: {c.description}"
+            for c in self.emu.calls_made[calls:]
+            if c.error_code == 400 and any(r in (c.description or "") for r in REFUSALS)
+        ]
         assert not refused, f"{act!r}: Telegram refused what the bot sent: {refused}"
 
 
@@ -348,8 +356,7 @@ async def test_random_updates_from_three_users_and_an_admin_break_nothing(
 ):
     if ADMIN_ID not in emulator.users:
         emulator.add_user(user_id=ADMIN_ID, first_name="Admin", language_code="en")
-    ids = [emulator.add_user(first_name=f"F{len(emulator.users)}", language_code=lang)
-           for lang in langs]
+    ids = [emulator.add_user(first_name=f"F{len(emulator.users)}", language_code=lang) for lang in langs]
     world = World(emulator, runner, errors, ids)
     note(f"users {ids}, admin {ADMIN_ID}")
     for number, act in enumerate(actions, 1):
@@ -431,9 +438,7 @@ async def test_a_double_tap_on_back_at_the_first_question_is_harmless(runner, bo
 
 # 'Everyone' of an earlier /broadcast after a new one emptied the draft: the preview read
 # draft.payload["type"] and failed with KeyError.
-async def test_a_stale_audience_button_of_an_earlier_broadcast_is_refused_kindly(
-    runner, bot, admin, caplog
-):
+async def test_a_stale_audience_button_of_an_earlier_broadcast_is_refused_kindly(runner, bot, admin, caplog):
     await admin.start_in("English")
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
@@ -449,9 +454,7 @@ async def test_a_stale_audience_button_of_an_earlier_broadcast_is_refused_kindly
     assert errors_logged(caplog) == []
 
 
-async def test_text_button_data_pressed_on_a_story_card_is_refused_kindly(
-    runner, bot, users, caplog
-):
+async def test_text_button_data_pressed_on_a_story_card_is_refused_kindly(runner, bot, users, caplog):
     aida = users.new("Aida", "ru")
     await aida.start_in("Русский")
     await aida.send("/story")

@@ -41,8 +41,7 @@ class Writer(threading.Thread):
         while not self.stop.is_set():
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
-                "INSERT INTO users (id, first_name, created_at, last_seen_at)"
-                " VALUES (?, 'W', ?, ?)",
+                "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, 'W', ?, ?)",
                 (self.next_id, now, now),
             )
             conn.execute("UPDATE users SET last_seen_at = ? WHERE id = 1", (now,))
@@ -85,9 +84,7 @@ async def test_a_backup_taken_while_another_connection_writes_is_whole_and_check
     assert not list(tmp_path.glob(".*.partial"))
 
 
-async def test_the_cli_backs_up_and_a_restored_copy_opens_with_everything(
-    tmp_path, monkeypatch, capsys
-):
+async def test_the_cli_backs_up_and_a_restored_copy_opens_with_everything(tmp_path, monkeypatch, capsys):
     path = tmp_path / "data" / "bot.sqlite3"
     await make_database(path, users=3)
     monkeypatch.chdir(tmp_path)  # no stray .env

@@ -105,9 +105,7 @@ async def add_mentor(
     )
     assert await profiles.complete(user_id, now, mentor=True)
     if approve:
-        assert await profiles.decide_mentor(
-            user_id, "approved", ADMIN, now, cleared_for_minors=minors
-        )
+        assert await profiles.decide_mentor(user_id, "approved", ADMIN, now, cleared_for_minors=minors)
 
 
 @pytest.fixture
@@ -128,11 +126,7 @@ async def test_a_request_is_stored_with_its_score_expiry_and_event(repos):
     await add_mentee(users, profiles, 1, NOW)
     await add_mentor(users, profiles, 10, NOW)
     request = await repo.create_request(1, 10, NOW, note="Hi <b>there</b>")
-    assert (
-        request.status == "pending"
-        and request.note == "Hi <b>there</b>"
-        and request.source == "mentee"
-    )
+    assert request.status == "pending" and request.note == "Hi <b>there</b>" and request.source == "mentee"
     assert 0 < request.score <= 100 and request.expires_at == NOW + EXPIRE_AFTER
     assert [e["event"] for e in await repo.events(request_id=request.id)] == ["requested"]
 
@@ -183,14 +177,9 @@ async def test_two_mentors_accepting_the_same_mentee_at_once_only_one_wins(repos
     lost = [o for o in outcomes if isinstance(o, Exception)]
     assert len(won) == 1 and len(lost) == 1
     assert isinstance(lost[0], Refused) and lost[0].code in (Refusal.ANSWERED, Refusal.MENTEE_TAKEN)
-    assert [r.id for r in won[0].withdrawn] == [
-        second.id if won[0].request.id == first.id else first.id
-    ]
+    assert [r.id for r in won[0].withdrawn] == [second.id if won[0].request.id == first.id else first.id]
     assert len(await repo.current(1)) == 1
-    statuses = {
-        r.id: r.status
-        for r in (await repo.get_request(first.id), await repo.get_request(second.id))
-    }
+    statuses = {r.id: r.status for r in (await repo.get_request(first.id), await repo.get_request(second.id))}
     assert sorted(statuses.values()) == ["accepted", "withdrawn"]
 
 
@@ -201,9 +190,7 @@ async def test_one_mentor_accepting_past_her_capacity_at_once_only_fills_it(repo
     for mentee in (1, 2, 3):
         await add_mentee(users, profiles, mentee, NOW, name=f"Mentee{mentee}")
         requests.append(await repo.create_request(mentee, 10, NOW))
-    outcomes = await asyncio.gather(
-        *(repo.accept(r.id, 10, NOW) for r in requests), return_exceptions=True
-    )
+    outcomes = await asyncio.gather(*(repo.accept(r.id, 10, NOW) for r in requests), return_exceptions=True)
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1
     assert {o.code for o in outcomes if isinstance(o, Refused)} == {Refusal.MENTOR_FULL}
     assert len(await repo.current(10)) == 1
@@ -225,10 +212,7 @@ async def test_one_active_mentorship_per_mentee_even_if_the_code_forgot(repos, t
         await repo.create_request(1, 11, NOW)
     assert refusal(error) == Refusal.HAS_MENTOR
     with sqlite3.connect(tmp_path / "bot.sqlite3") as conn, pytest.raises(sqlite3.IntegrityError):
-        conn.execute(
-            "INSERT INTO mentorships (mentee_id, mentor_id, status, started_at)"
-            " VALUES (1, 11, 'active', 'x')"
-        )
+        conn.execute("INSERT INTO mentorships (mentee_id, mentor_id, status, started_at) VALUES (1, 11, 'active', 'x')")
 
 
 async def test_who_may_answer_a_request_and_when(repos):
@@ -333,10 +317,7 @@ async def test_report_pauses_block_cancels_end_completes_each_recorded(repos):
     for mentee in (1, 2, 3):
         await add_mentee(users, profiles, mentee, NOW, name=f"Mentee{mentee}")
     await add_mentor(users, profiles, 10, NOW, capacity=3)
-    ships = [
-        (await repo.accept((await repo.create_request(m, 10, NOW)).id, 10, NOW)).mentorship
-        for m in (1, 2, 3)
-    ]
+    ships = [(await repo.accept((await repo.create_request(m, 10, NOW)).id, 10, NOW)).mentorship for m in (1, 2, 3)]
     message = await repo.relay(ships[0].id, 10, "Hello!", NOW)
     assert message.recipient_id == 1
     report = await repo.report(ships[0].id, 1, "inappropriate", NOW)
@@ -366,9 +347,7 @@ async def test_a_cohort_run_is_claimed_once(repos):
     users, profiles, repo = repos
     await add_mentee(users, profiles, 1, NOW)
     await users.seen(ADMIN, "Admin", "en", NOW)
-    run = await repo.save_cohort_run(
-        ADMIN, {"pairs": [[1, 10, 80]], "unmatched": {}, "ids": [1, 10]}, NOW
-    )
+    run = await repo.save_cohort_run(ADMIN, {"pairs": [[1, 10, 80]], "unmatched": {}, "ids": [1, 10]}, NOW)
     claims = await asyncio.gather(repo.claim_cohort_run(run, NOW), repo.claim_cohort_run(run, NOW))
     assert sum(c is not None for c in claims) == 1
     assert await repo.cohort_run_status(run) == "confirmed"

@@ -41,9 +41,7 @@ class World:
         return (await self.mentorships.accept(request.id, mentor, NOW)).mentorship.id
 
     async def book(self, mentorship_id: int, mentee: int = MENTEE, start=TOMORROW_NOON, **kw):
-        return await self.sessions.book(
-            mentorship_id, mentee, start, NOW, offsets=OFFSETS, new_link=link, **kw
-        )
+        return await self.sessions.book(mentorship_id, mentee, start, NOW, offsets=OFFSETS, new_link=link, **kw)
 
     def rows(self, sql: str, *params):
         with sqlite3.connect(self.db.path) as conn:
@@ -101,9 +99,7 @@ async def test_two_bookings_of_one_slot_at_once_exactly_one_wins(world):
     won = [r for r in results if not isinstance(r, Exception)]
     lost = [r for r in results if isinstance(r, Refused)]
     assert len(won) == 1 and len(lost) == 1 and lost[0].code == Refusal.SLOT_TAKEN
-    assert world.rows("SELECT status, starts_at FROM sessions") == [
-        ("requested", TOMORROW_NOON.isoformat())
-    ]
+    assert world.rows("SELECT status, starts_at FROM sessions") == [("requested", TOMORROW_NOON.isoformat())]
 
 
 async def test_the_unique_index_is_the_last_line_against_a_double_booking(world, monkeypatch):
@@ -116,9 +112,7 @@ async def test_the_unique_index_is_the_last_line_against_a_double_booking(world,
     bookings = BookingRepository(world.db)
     monkeypatch.setattr(bookings, "_bookable", let_everything_through)
     with pytest.raises(Refused) as error:
-        await bookings.book(
-            second, OTHER_MENTEE, TOMORROW_NOON, NOW, offsets=OFFSETS, new_link=link
-        )
+        await bookings.book(second, OTHER_MENTEE, TOMORROW_NOON, NOW, offsets=OFFSETS, new_link=link)
     assert refusal(error) == Refusal.SLOT_TAKEN
     assert len(world.rows("SELECT id FROM sessions")) == 1
 
@@ -132,9 +126,7 @@ async def test_confirm_plans_reminders_for_both_and_a_claim_is_taken_once(world)
         await world.sessions.confirm(session.id, MENTEE, NOW, offsets=OFFSETS)
     assert refusal(error) == Refusal.NOT_YOURS
     await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
-    planned = world.rows(
-        "SELECT recipient_id, offset_seconds, due_at, status FROM reminders ORDER BY due_at, 1"
-    )
+    planned = world.rows("SELECT recipient_id, offset_seconds, due_at, status FROM reminders ORDER BY due_at, 1")
     # 21 hours ahead: the 24-hour reminder's moment has passed, so only the 1-hour ones.
     assert planned == [
         (MENTEE, 3600, (TOMORROW_NOON - OFFSETS[1]).isoformat(), "pending"),
@@ -164,9 +156,7 @@ async def test_a_crash_mid_send_counts_as_sent_never_resent(world):
     assert await world.sessions.settle_interrupted_sends(NOW) == 1
     row = world.rows("SELECT status, error FROM reminders WHERE id = ?", due[0].id)
     assert row == [("sent", "uncertain: the bot stopped while sending")]
-    assert due[0].id not in [
-        d.id for d in await world.sessions.due_reminders(TOMORROW_NOON - timedelta(minutes=30))
-    ]
+    assert due[0].id not in [d.id for d in await world.sessions.due_reminders(TOMORROW_NOON - timedelta(minutes=30))]
 
 
 async def test_reschedule_replans_and_cancel_stops_the_reminders(world):
@@ -178,9 +168,7 @@ async def test_reschedule_replans_and_cancel_stops_the_reminders(world):
     assert old.status == "cancelled" and not old.late_change
     assert (new.status, new.rescheduled_from, new.sequence) == ("confirmed", old.id, 1)
     assert await world.sessions.first_id(new.id) == session.id
-    by_session = world.rows(
-        "SELECT session_id, status, COUNT(*) FROM reminders GROUP BY 1, 2 ORDER BY 1"
-    )
+    by_session = world.rows("SELECT session_id, status, COUNT(*) FROM reminders GROUP BY 1, 2 ORDER BY 1")
     assert by_session == [(old.id, "cancelled", 2), (new.id, "pending", 2)]
 
     await world.sessions.cancel(new.id, MENTEE, NOW)
@@ -242,17 +230,13 @@ async def test_feedback_is_taken_once_and_only_after_the_end(world):
     with pytest.raises(Refused) as stranger:
         await world.sessions.record_outcome(session.id, STRANGER, Outcome.HELD, after)
     assert refusal(stranger) == Refusal.NOT_YOURS
-    assert world.rows("SELECT user_id, outcome, minutes FROM session_feedback") == [
-        (MENTEE, "held", 45)
-    ]
+    assert world.rows("SELECT user_id, outcome, minutes FROM session_feedback") == [(MENTEE, "held", 45)]
     assert world.rows("SELECT status FROM sessions") == [("held",)]
 
 
 async def test_a_suspended_mentor_cannot_be_booked(world):
     mentorship = await world.pair(MENTEE)
-    await world.db.execute(
-        "UPDATE users SET suspended_at = ? WHERE id = ?", (NOW.isoformat(), MENTOR)
-    )
+    await world.db.execute("UPDATE users SET suspended_at = ? WHERE id = ?", (NOW.isoformat(), MENTOR))
     with pytest.raises(Refused) as error:
         await world.book(mentorship)
     assert refusal(error) == Refusal.SUSPENDED
@@ -274,7 +258,5 @@ async def test_the_rhythm_is_agreed_once_and_closes_the_mentorship_once(world):
     end = rhythm.state.ends_at
     assert await world.sessions.close(mentorship, end)
     assert not await world.sessions.close(mentorship, end)
-    assert world.rows("SELECT status, end_reason FROM mentorships") == [
-        ("completed", "programme_end")
-    ]
+    assert world.rows("SELECT status, end_reason FROM mentorships") == [("completed", "programme_end")]
     assert await world.sessions.rhythms() == []

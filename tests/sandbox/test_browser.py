@@ -65,13 +65,9 @@ def chromium() -> str:
         pytest.skip("no Chromium at /usr/bin/chromium; install it (apt-get install chromium)")
     # The emoji font only makes screenshots truer; its absence must not stop the tests.
     install = "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
-    script = (
-        f"apt-get update -qq && {install} chromium && ({install} fonts-noto-color-emoji || true)"
-    )
+    script = f"apt-get update -qq && {install} chromium && ({install} fonts-noto-color-emoji || true)"
     try:
-        result = subprocess.run(
-            ["bash", "-c", script], capture_output=True, text=True, timeout=APT_TIMEOUT
-        )
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=APT_TIMEOUT)
     except subprocess.TimeoutExpired:
         pytest.skip(f"installing chromium with apt-get took over {APT_TIMEOUT} s")
     found = _find_browser()
@@ -122,9 +118,7 @@ def bubble(page: Page, text: str):
     return page.locator(".msg", has_text=text)
 
 
-async def test_aida_starts_in_russian_answers_a_question_and_the_admin_has_her_own_chat(
-    page, sandbox
-):
+async def test_aida_starts_in_russian_answers_a_question_and_the_admin_has_her_own_chat(page, sandbox):
     await persona(page, AIDA.user_id).click()
     await expect(persona(page, AIDA.user_id)).to_have_attribute("aria-current", "true")
     await expect(page.locator("#me .me-name")).to_have_text("Aida")
@@ -201,9 +195,7 @@ async def test_the_page_draws_what_the_bot_sends(page, sandbox):
     await expect(formatted.locator(".cmd")).to_have_text("/help")
 
     # Markup in text the bot sends without a parse mode stays text.
-    await bot.send_message(
-        AIDA.user_id, "<script>window.hacked = 1</script><b>x</b>", parse_mode=None
-    )
+    await bot.send_message(AIDA.user_id, "<script>window.hacked = 1</script><b>x</b>", parse_mode=None)
     raw = bubble(page, "window.hacked")
     await expect(raw.locator(".text")).to_contain_text("<script>window.hacked = 1</script><b>x</b>")
     assert await raw.locator("script, b").count() == 0
@@ -221,9 +213,7 @@ async def test_the_page_draws_what_the_bot_sends(page, sandbox):
     download = await page.request.get(sandbox.emulator.base_url + await link.get_attribute("href"))
     assert await download.body() == ics
 
-    await bot.send_message(
-        AIDA.user_id, "Выберите:", reply_markup=ReplyKeyboardMarkup([["Один", "Два"]])
-    )
+    await bot.send_message(AIDA.user_id, "Выберите:", reply_markup=ReplyKeyboardMarkup([["Один", "Два"]]))
     await page.locator(".rkb-btn", has_text="Два").click(timeout=WAIT)
     await expect(page.locator(".msg.out", has_text="Два")).to_be_visible(timeout=WAIT)
 
@@ -270,9 +260,7 @@ async def test_her_text_is_shown_as_typed_and_the_clock_and_new_personas_work(pa
     await page.locator("#add-name").fill("Saltanat")
     await page.locator("#add-lang").select_option("ky")
     await page.get_by_role("button", name="Add", exact=True).click()
-    await expect(page.locator(".persona", has_text="Saltanat")).to_have_attribute(
-        "aria-current", "true", timeout=WAIT
-    )
+    await expect(page.locator(".persona", has_text="Saltanat")).to_have_attribute("aria-current", "true", timeout=WAIT)
     await page.locator("#text").fill("/start")
     await page.locator("#text").press("Enter")
     await expect(page.locator(".ikb-btn").first).to_have_text("Кыргызча", timeout=WAIT)
@@ -333,9 +321,21 @@ async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_ad
         await click(page, label)
     await expect(page.get_by_text("What should I call you?", exact=False)).to_be_visible(timeout=WAIT)
     await type_in(page, "Aida")
-    for label in ("Bishkek", "At university", "Software and IT", "Done ✔️",
-                  "Finding a first job or internship", "Done ✔️", "Russian", "English", "Done ✔️",
-                  "Weekday evenings", "Done ✔️", "Online", "✅ Confirm"):
+    for label in (
+        "Bishkek",
+        "At university",
+        "Software and IT",
+        "Done ✔️",
+        "Finding a first job or internship",
+        "Done ✔️",
+        "Russian",
+        "English",
+        "Done ✔️",
+        "Weekday evenings",
+        "Done ✔️",
+        "Online",
+        "✅ Confirm",
+    ):
         await click(page, label)
     await expect(page.get_by_text("Your profile is ready!", exact=False)).to_be_visible(timeout=WAIT)
     await shot(page, "12-onboarded")
@@ -348,6 +348,7 @@ async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_ad
     await type_in(page, "/mentors")
     await click(page, "📨 Request")
     await click(page, "📨 Send without a note")
+
     def request_card():
         for uid in range(800001, 800007):
             for message in emu.bot_messages(uid):
@@ -375,7 +376,10 @@ async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_ad
     await click(page, "✅ Send")
     await expect(page.get_by_text("finished", exact=False).last).to_be_visible(timeout=WAIT)
     await shot(page, "15-admin-broadcast")
-    for user_id, text in ((AIDA.user_id, "Hello from the programme!"), (ADMIN.user_id, "Hello from the programme!")):
+    for user_id, text in (
+        (AIDA.user_id, "Hello from the programme!"),
+        (ADMIN.user_id, "Hello from the programme!"),
+    ):
         await persona(page, user_id).click()
         await expect(bubble(page, text).last).to_be_visible(timeout=WAIT)
     await shot(page, "16-everyone-sees-it")

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-ADDRESS = re.compile(
-    r"^Sandbox: open (http://127\.0\.0\.1:(\d+)) in a browser \(Ctrl\+C to stop\)$"
-)
+ADDRESS = re.compile(r"^Sandbox: open (http://127\.0\.0\.1:(\d+)) in a browser \(Ctrl\+C to stop\)$")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

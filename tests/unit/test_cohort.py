@@ -36,9 +36,7 @@ def test_greedy_is_beaten_by_the_optimal_assignment() -> None:
         active_mentees=0,
         languages=frozenset({Language.KY, Language.RU}),
     )
-    nurzat = replace(
-        GULNARA, user_id=101, capacity=1, active_mentees=0, fields=frozenset({Field.MATH})
-    )
+    nurzat = replace(GULNARA, user_id=101, capacity=1, active_mentees=0, fields=frozenset({Field.MATH}))
     assert points(aida, gulnara) > points(aida, nurzat)
     assert eligible(bermet, nurzat, NO_EXCLUSIONS) == "no_shared_language"
 
@@ -84,9 +82,7 @@ def test_unmatched_reasons() -> None:
 
 def test_a_zero_score_pair_is_still_assigned() -> None:
     mentee = replace(AIDA, fields=frozenset(), goals=frozenset(), availability=frozenset())
-    mentor = replace(
-        GULNARA, stage=Stage.SCHOOL, capacity=20, active_mentees=19, last_new_mentee_at=NOW
-    )
+    mentor = replace(GULNARA, stage=Stage.SCHOOL, capacity=20, active_mentees=19, last_new_mentee_at=NOW)
     assert points(mentee, mentor) == 0
     result = cohort_match([mentee], [mentor], NO_EXCLUSIONS, NOW)
     assert result.assignments == [(1, 100, 0)]
@@ -178,14 +174,9 @@ def test_cohort_is_valid_optimal_and_beats_greedy(cohort, pool, exclusions) -> N
 
 @settings(max_examples=30, deadline=None)
 @given(
-    st.lists(any_mentee, min_size=20, max_size=40).map(
-        lambda ms: [replace(m, user_id=i) for i, m in enumerate(ms, 1)]
-    ),
+    st.lists(any_mentee, min_size=20, max_size=40).map(lambda ms: [replace(m, user_id=i) for i, m in enumerate(ms, 1)]),
     st.lists(any_mentor, min_size=5, max_size=15).map(
-        lambda ms: [
-            replace(m, user_id=100 + i, last_active_at=NOW - timedelta(days=1))
-            for i, m in enumerate(ms)
-        ]
+        lambda ms: [replace(m, user_id=100 + i, last_active_at=NOW - timedelta(days=1)) for i, m in enumerate(ms)]
     ),
     exclusion_sets,
 )

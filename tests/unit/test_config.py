@@ -61,7 +61,10 @@ def test_every_variable_is_read():
         ({"ADMIN_IDS": "1,-5"}, 'ADMIN_IDS: "-5" is not a Telegram user id'),
         ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN:"),
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL:"),
-        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, 'DEFAULT_TIMEZONE: "Mars/Olympus" is not a known time zone'),
+        (
+            {"DEFAULT_TIMEZONE": "Mars/Olympus"},
+            'DEFAULT_TIMEZONE: "Mars/Olympus" is not a known time zone',
+        ),
         ({"PORT": "70000"}, "PORT:"),
         ({"BROADCAST_RATE": "50"}, "BROADCAST_RATE:"),
         ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE:"),
@@ -97,8 +100,17 @@ def test_env_example_lists_every_variable():
     example = Path(__file__).resolve().parents[2] / ".env.example"
     names = {line.split("=")[0] for line in example.read_text().splitlines() if line and not line.startswith("#")}
     assert names == {
-        "BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "TELEGRAM_API_BASE_URL", "DEFAULT_TIMEZONE",
-        "WEBHOOK_URL", "WEBHOOK_SECRET", "PORT", "BROADCAST_RATE", "REMINDER_OFFSETS", "LOG_LEVEL",
+        "BOT_TOKEN",
+        "ADMIN_IDS",
+        "DATABASE_PATH",
+        "TELEGRAM_API_BASE_URL",
+        "DEFAULT_TIMEZONE",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "PORT",
+        "BROADCAST_RATE",
+        "REMINDER_OFFSETS",
+        "LOG_LEVEL",
     }
     # Loading the example as it stands gives the defaults, not an error.
     assert load_settings({}, env_file=example).broadcast_rate == 25

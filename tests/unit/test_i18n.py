@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import SUPPORTED, translator
+from bot.i18n import LOCALES_DIR, SUPPORTED, translator
 from bot.i18n_tools import catalog_problems, placeholders, read_catalog
-from bot.i18n import LOCALES_DIR
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
@@ -26,9 +25,29 @@ def test_template_is_up_to_date_with_the_code():
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "fresh.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-             "-k", "N_", "-k", "t", "-k", "gettext", "-k", "ngettext:1,2", "--no-location", "-o", str(out), "."],
-            cwd=root, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "N_",
+                "-k",
+                "t",
+                "-k",
+                "gettext",
+                "-k",
+                "ngettext:1,2",
+                "--no-location",
+                "-o",
+                str(out),
+                ".",
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
         )
         fresh = {m.id for m in read_catalog(out) if m.id}
     shipped = {m.id for m in read_catalog(LOCALES_DIR / "messages.pot") if m.id}

@@ -348,9 +348,7 @@ mentees = st.builds(
     region=st.sampled_from(Region),
     is_minor=st.booleans(),
 )
-moments = st.one_of(
-    st.none(), st.integers(-3 * 86400, 200 * 86400).map(lambda s: NOW - timedelta(seconds=s))
-)
+moments = st.one_of(st.none(), st.integers(-3 * 86400, 200 * 86400).map(lambda s: NOW - timedelta(seconds=s)))
 mentors = st.builds(
     MentorProfile,
     user_id=st.integers(100, 140),

@@ -74,9 +74,7 @@ def test_naive_times_are_refused() -> None:
         plan_reminders(SESSION, [AIDA], DEFAULT, datetime(2025, 6, 1))
 
 
-aware_times = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2040, 12, 31), timezones=st.timezones()
-)
+aware_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 12, 31), timezones=st.timezones())
 offset_sets = st.lists(
     st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=30)),
     min_size=1,
@@ -114,7 +112,9 @@ def test_plans_are_never_in_the_past_nor_duplicated(
     for plan in plans:
         assert plan.due_at >= now
         assert plan.due_at < session
-        assert plan.due_at + plan.offset == session.astimezone(UTC)  # PEP 495: an ambiguous local time never == across zones
+        assert plan.due_at + plan.offset == session.astimezone(
+            UTC
+        )  # PEP 495: an ambiguous local time never == across zones
         # Only the short-notice reminder is due right now, and only when every offset passed.
         assert plan.due_at > now or all_passed
     assert {p.recipient_id for p in plans} <= set(recipients)

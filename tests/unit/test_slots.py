@@ -228,9 +228,7 @@ def test_validate_window_same_zone_by_weekday_and_time() -> None:
 
 def test_validate_window_wraps_from_sunday_into_monday() -> None:
     sunday_night = [WeeklyWindow(SUN, time(23, 0), 180, BISHKEK)]  # until Monday 02:00
-    assert validate_window(WeeklyWindow(MON, time(1), 60, BISHKEK), sunday_night, NOW) == (
-        "overlaps"
-    )
+    assert validate_window(WeeklyWindow(MON, time(1), 60, BISHKEK), sunday_night, NOW) == ("overlaps")
     assert validate_window(WeeklyWindow(MON, time(2), 60, BISHKEK), sunday_night, NOW) is None
 
 

@@ -238,9 +238,7 @@ def test_empty_body(tmp_path: Path) -> None:
     assert problem.line == 24
 
 
-@pytest.mark.parametrize(
-    "source", ["ftp://example.org/x", "example.org/x", "https://", "https://a b"]
-)
+@pytest.mark.parametrize("source", ["ftp://example.org/x", "example.org/x", "https://", "https://a b"])
 def test_source_that_is_not_an_http_url(tmp_path: Path, source: str) -> None:
     write(tmp_path, replace_line(GOOD, 6, f'source = "{source}"'))
 
@@ -307,8 +305,7 @@ def test_caption_over_the_limit(tmp_path: Path) -> None:
     # "Test Person · A title\n\n" is 23 characters
     assert problem.line == 12
     assert problem.message == (
-        "[en] caption is 1033 characters after parsing; "
-        "Telegram allows 1024 (shorten the body by 9)"
+        "[en] caption is 1033 characters after parsing; Telegram allows 1024 (shorten the body by 9)"
     )
 
 
@@ -426,13 +423,10 @@ def make_card(texts: dict[str, CardText]) -> StoryCard:
 
 
 def test_caption_escapes_name_and_title_but_not_the_body() -> None:
-    card = make_card(
-        {"en": CardText("Tom & <Jerry>", 'A "quoted" <title>', "Body with <b>bold</b>.")}
-    )
+    card = make_card({"en": CardText("Tom & <Jerry>", 'A "quoted" <title>', "Body with <b>bold</b>.")})
 
     assert card.caption("en") == (
-        "<b>Tom &amp; &lt;Jerry&gt;</b> · A &quot;quoted&quot; &lt;title&gt;"
-        "\n\nBody with <b>bold</b>."
+        "<b>Tom &amp; &lt;Jerry&gt;</b> · A &quot;quoted&quot; &lt;title&gt;\n\nBody with <b>bold</b>."
     )
     assert check_html(card.caption("en")) == []
 

@@ -158,9 +158,7 @@ def test_the_cache_renders_once_and_again_when_the_text_changes(tmp_path: Path) 
     stored = cache.path(card, "en", "Software and IT")
     assert list(directory.iterdir()) == [stored]
 
-    retitled = replace(
-        card, texts={**card.texts, "en": replace(card.text("en"), title="Poet of numbers")}
-    )
+    retitled = replace(card, texts={**card.texts, "en": replace(card.text("en"), title="Poet of numbers")})
     cache.get(retitled, "en", "Software and IT")
     cache.get(card, "ru", "IT и программирование")
     cache.get(card, "ru", "Программирование")

@@ -28,7 +28,7 @@ FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR_FONT = FONTS_DIR / "DejaVuSans.ttf"
 BOLD_FONT = FONTS_DIR / "DejaVuSans-Bold.ttf"
 
-DESIGN_VERSION = "1"  # bump when the design changes, so cached pictures are drawn again
+DESIGN_VERSION = "2"  # bump when the design changes, so cached pictures are drawn again
 SIZE = 1080
 MARGIN = 96
 JPEG_QUALITY = 88
@@ -296,11 +296,20 @@ def _inside(box: tuple[int, int, int, int], area: tuple[int, int, int, int]) -> 
 @lru_cache(maxsize=2)  # ~15 MB each: keep the last two fields' backgrounds, not all nine
 def _background(palette: Palette) -> Image.Image:
     """A diagonal gradient with two soft circles in the top-right corner."""
-    steps = np.add.outer(np.arange(SIZE), np.arange(SIZE)) / (2 * (SIZE - 1))
-    top, bottom = np.array(palette.top, float), np.array(palette.bottom, float)
-    pixels = top + steps[..., None] * (bottom - top)
+    # float32 and in place: a 1080² RGB float64 gradient and its noise would need ~100 MB at once.
+    steps = np.add.outer(np.arange(SIZE, dtype=np.float32), np.arange(SIZE, dtype=np.float32))
+    steps /= 2 * (SIZE - 1)
+    top, bottom = np.array(palette.top, np.float32), np.array(palette.bottom, np.float32)
+    pixels = steps[..., None] * (bottom - top)
+    del steps
+    pixels += top
     # A whisper of noise keeps the gradient from banding; seeded, so pictures are stable.
-    pixels += np.random.default_rng(0).uniform(-1.5, 1.5, pixels.shape)
+    noise = np.random.default_rng(0).random(pixels.shape, dtype=np.float32)
+    noise *= 3.0
+    noise -= 1.5
+    pixels += noise
+    del noise
+    np.clip(pixels, 0, 255, out=pixels)
     image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB").convert("RGBA")
     overlay = Image.new("RGBA", image.size)
     draw = ImageDraw.Draw(overlay)

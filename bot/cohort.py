@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region
 from bot.matching import (
@@ -210,6 +209,9 @@ def cohort_match(
         gain = np.where(sub_allowed, problem.scores[np.ix_(rows, cols)] * k + 1, 0)
         slot_of = np.repeat(np.arange(len(cols)), slots[cols])
         # Slots of one mentor are identical columns: repeat instead of rescoring.
+        # scipy is heavy (~40 MB, a second at start-up) and only admins' /cohort needs it.
+        from scipy.optimize import linear_sum_assignment
+
         picked_rows, picked_slots = linear_sum_assignment(gain[:, slot_of], maximize=True)
         for r, s in zip(picked_rows, picked_slots, strict=True):
             c = slot_of[s]

@@ -13,6 +13,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
 from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from handlers.matching import show_mentors
 from handlers.story_cards import send_card
 from handlers.ticks import add_tick
 
@@ -44,8 +45,6 @@ async def on_story_button(update: Update, context: Context) -> None:
     if data.action == "next":
         await send_next_story(update, context)
     elif data.action == "mentor":
-        from handlers.matching import show_mentors
-
         await show_mentors(update, context, data.arg(0) or None)
 
 

@@ -107,3 +107,15 @@ async def move(
         (target, ended, iso(now), ended, detail, mentorship.id, mentorship.status),
     )
     await record_event(tx, now, target, actor_id, mentorship_id=mentorship.id, detail=detail)
+    if target != Status.ACTIVE:
+        # Paused (a report), ended or cancelled: no session of it may still happen or be reminded of.
+        await tx.execute(
+            "UPDATE reminders SET status = 'cancelled' WHERE status = 'pending' AND session_id IN"
+            " (SELECT id FROM sessions WHERE mentorship_id = ? AND status IN ('requested', 'confirmed'))",
+            (mentorship.id,),
+        )
+        await tx.execute(
+            "UPDATE sessions SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
+            " WHERE mentorship_id = ? AND status IN ('requested', 'confirmed') AND starts_at > ?",
+            (iso(now), actor_id, f"mentorship {target}", mentorship.id, iso(now)),
+        )

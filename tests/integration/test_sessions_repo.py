@@ -260,3 +260,35 @@ async def test_the_rhythm_is_agreed_once_and_closes_the_mentorship_once(world):
     assert not await world.sessions.close(mentorship, end)
     assert world.rows("SELECT status, end_reason FROM mentorships") == [("completed", "programme_end")]
     assert await world.sessions.rhythms() == []
+
+
+async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_with_it(tmp_path):
+    """A report (paused), a block or an end: nothing of it is still booked or reminded of."""
+    from bot.db import Database
+    from bot.db.mentorships import MentorshipRepository
+
+    db = Database(tmp_path / "bot.sqlite3")
+    await db.open()
+    now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    iso = now.isoformat()
+    async with db.transaction() as tx:
+        for uid in (1, 2):
+            await tx.execute("INSERT INTO users (id, created_at, last_seen_at) VALUES (?, ?, ?)", (uid, iso, iso))
+        await tx.execute(
+            "INSERT INTO mentorships (id, mentee_id, mentor_id, status, started_at) VALUES (1, 1, 2, 'active', ?)",
+            (iso,),
+        )
+        await tx.execute(
+            "INSERT INTO sessions (id, mentorship_id, mentor_id, mentee_id, starts_at, minutes, status, created_at)"
+            " VALUES (1, 1, 2, 1, ?, 60, 'confirmed', ?)",
+            ((now + timedelta(days=2)).isoformat(), iso),
+        )
+        await tx.execute(
+            "INSERT INTO reminders (session_id, recipient_id, offset_seconds, due_at) VALUES (1, 1, 3600, ?)",
+            ((now + timedelta(days=1)).isoformat(),),
+        )
+    await MentorshipRepository(db).report(1, 1, "other", now)
+    await db.close()
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
+        assert conn.execute("SELECT status FROM sessions").fetchone()[0] == "cancelled"
+        assert conn.execute("SELECT status FROM reminders").fetchone()[0] == "cancelled"

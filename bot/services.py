@@ -48,7 +48,8 @@ class Services:
             await db.open()
         # Invalid cards stop start-up here, with every problem listed: `python -m bot stories check`.
         cards = {card.slug: card for card in load_cards(STORIES_DIR)}
-        await StoryRepository(db).import_cards(
+        stories = StoryRepository(db)
+        await stories.import_cards(
             [(c.slug, c.field.value, c.stage.value, c.region) for c in cards.values()], clock.now()
         )
         return cls(
@@ -59,7 +60,7 @@ class Services:
             profiles=ProfileRepository(db),
             inputs=InputRepository(db),
             mentorships=MentorshipRepository(db),
-            stories=StoryRepository(db),
+            stories=stories,
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),
             sessions=SessionRepository(db),

@@ -6,15 +6,11 @@ and `/cancel` forgets the question.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.context import Context
-
-log = logging.getLogger(__name__)
 
 # kind -> coroutine(update, context, ref, text); text is None for a sticker, photo or other non-text.
 InputHandler = Callable[[Update, Context, str, str | None], Awaitable[None]]
@@ -57,8 +53,3 @@ async def route(update: Update, context: Context) -> bool:
 async def forget(update: Update, context: Context) -> bool:
     """`/cancel`: stop waiting for an answer; True if something was waiting."""
     return await context.services.inputs.clear(update.effective_user.id)
-
-
-def register(app: Application) -> None:
-    """Nothing to add to the application: handlers.common routes stray messages here first."""
-    del app

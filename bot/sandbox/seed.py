@@ -148,11 +148,8 @@ async def seed_slots(db: Database, now: datetime | None = None) -> int:
     """Weekly free time for the demo mentors, in each one's zone, from her availability.
 
     Idempotent: a demo mentor who already has free time is left as she is. Returns how
-    many windows were inserted (none while the schema has no `slots` table).
+    many windows were inserted.
     """
-    has_slots = await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'slots'")
-    if not has_slots:
-        return 0
     stamp = _iso(now or datetime.now(UTC))
     inserted = 0
     async with db.transaction() as tx:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot.callbacks import cb
 from bot.context import Context
@@ -13,6 +12,7 @@ from bot.db.session_rows import SessionRow
 from bot.i18n import N_
 from bot.services import Services
 from bot.sessions import Refusal, Refused
+from handlers import common
 from handlers.mentoring_common import deliver, name_of, reader_of
 from handlers.session_card import both_confirmed, card_text, refusal_text
 
@@ -86,11 +86,5 @@ async def on_decline(update: Update, context: Context, session_id: int, _: str) 
 async def close_request(update: Update, verdict: str | None) -> None:
     """Take the buttons off the mentor's request card, noting what happened."""
     query = update.callback_query
-    try:
-        if verdict is None:
-            await query.edit_message_reply_markup(None)
-        else:
-            await query.edit_message_text(f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    text = None if verdict is None else f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>"
+    await common.edit(query, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -70,6 +71,19 @@ async def hint(update: Update, context: Context) -> None:
         await message.reply_text(
             t("I answer to buttons and commands. Tap /start for the main menu or /help for the list.")
         )
+
+
+async def edit(query, text: str | None, reply_markup=None) -> None:
+    """Replace the pressed message's text (or, with no text, only its buttons). Drawing what she
+    already sees (a double tap) is not an error."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(reply_markup)
+        else:
+            await query.edit_message_text(text, reply_markup=reply_markup)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
 
 
 async def edit_or_reply(query, text: str, reply_markup=None) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
@@ -17,6 +16,7 @@ from bot.domain import FIELD_LABELS, AgeBand, Field
 from bot.i18n import Translator
 from bot.matching import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
 from bot.services import Services
+from handlers import common
 from handlers.cards import label
 from handlers.mentor_card import mentor_card
 from handlers.mentoring_common import deliver, reader_of, stale
@@ -190,11 +190,7 @@ async def on_button(update: Update, context: Context) -> None:
         field = field if field in Field._value2member_map_ else None
         await query.answer()
         view = await browse(context.services, t, context.zone, query.from_user.id, data.int_arg(0), field)
-        try:
-            await query.edit_message_text(view.text, reply_markup=view.markup)
-        except BadRequest as error:  # the same card again (a double tap): nothing to change
-            if "not modified" not in str(error):
-                raise
+        await common.edit(query, view.text, view.markup)
     elif data.action == "fields":
         await query.answer()
         buttons = [

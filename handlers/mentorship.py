@@ -9,7 +9,6 @@ import html
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
@@ -18,6 +17,7 @@ from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import END_LABELS, EndReason, Refused, Status, parse_code
 from bot.services import Services
+from handlers import common
 from handlers.mentoring_common import (
     deliver,
     is_minor,
@@ -135,14 +135,11 @@ async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> No
 async def refresh(update: Update, context: Context, m: Mentorship) -> None:
     """Show the mentorship card again in the message she pressed on."""
     services, t, viewer = context.services, context.t, update.callback_query.from_user.id
-    try:
-        await update.callback_query.edit_message_text(
-            await card(services, t, context.zone, viewer, m),
-            reply_markup=await keyboard(services, t, viewer, m),
-        )
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await common.edit(
+        update.callback_query,
+        await card(services, t, context.zone, viewer, m),
+        await keyboard(services, t, viewer, m),
+    )
 
 
 async def on_share(update: Update, context: Context, m: Mentorship, _: str) -> None:

@@ -26,7 +26,7 @@ from bot.mentorship import (
 )
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
-from handlers import inputs
+from handlers import common, inputs
 from handlers.introduction import introduce
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
@@ -42,11 +42,7 @@ SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 async def close_card(update: Update, verdict: str) -> None:
     """Mark the request card with what happened, and take its buttons away."""
     query = update.callback_query
-    try:
-        await query.edit_message_text(f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
 
 
 async def on_button(update: Update, context: Context) -> None:

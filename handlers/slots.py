@@ -8,7 +8,6 @@ import html
 from datetime import date, datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
@@ -16,7 +15,7 @@ from bot.context import Context
 from bot.db.slots import SlotRefused
 from bot.sessions import ONE_OFF_DAYS
 from bot.slots import parse_time_of_day
-from handlers import inputs
+from handlers import common, inputs
 from handlers.mentoring_common import stale
 from handlers.slots_view import (
     EVERY_WEEKDAY,
@@ -50,11 +49,7 @@ async def show_slots(update: Update, context: Context) -> None:
 
 async def refresh(update: Update, context: Context) -> None:
     text, markup = await slots_view(context, update.callback_query.from_user.id)
-    try:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await common.edit(update.callback_query, text, markup)
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -6,13 +6,13 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
 from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from handlers import common
 from handlers.matching import show_mentors
 from handlers.story_cards import send_card
 from handlers.ticks import add_tick
@@ -139,14 +139,11 @@ async def on_subscription_button(update: Update, context: Context) -> None:
     else:
         await services.stories.unsubscribe(user_id, services.clock.now())
         await query.answer(context.t("Stories are off. You can turn them on here any time."))
-    try:
-        await query.edit_message_text(
-            subscription_text(context.t, active, frequency, time_of_day),
-            reply_markup=subscription_keyboard(context.t, active, frequency, time_of_day),
-        )
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await common.edit(
+        query,
+        subscription_text(context.t, active, frequency, time_of_day),
+        subscription_keyboard(context.t, active, frequency, time_of_day),
+    )
 
 
 async def push_due_stories(app: Application) -> None:

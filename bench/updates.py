@@ -1,36 +1,37 @@
 """Benchmark: updates per second and reply latency, the bot against a bare PTB echo bot.
 
 Run from the repo root: `python bench/updates.py [--users 200] [--messages 20] [--rates 50,100]`.
-Prints one JSON line. Both bots poll the same in-process Bot API emulator, one after the other,
-and get the same load from the same simulated users:
+Prints one JSON line. This script serves the Bot API emulator and plays the users; each bot runs
+in its own process (bench/bot_process.py, PTB's run_polling), one after the other, as it would
+beside a remote Telegram, and gets the same load from the same simulated users:
 
 - the bot (a temp database): her updates alternate `/help` with the next step of onboarding
   (/start, then a button of the question she was asked, or a typed name where one is asked);
 - the bare bot: PTB's defaults and one handler that echoes her text back.
 
-Two phases per bot. *Throughput*: every user sends `--messages` updates, each as soon as the
-one before was handled (both bots handle one update at a time, as the bot does in production),
-so the bot is never idle: updates handled per second of wall time. *Latency*: the same users,
-`--messages`/4 updates each, at each rate of `--rates` (updates a second in all; Poisson
-arrivals dealt to the users in turn; none sends before her previous update was answered): p50
-and p99 from her update reaching the emulator to the first thing the bot shows her (a
-message, an edit or a button's answer), from the emulator's own record. At full load latency
-is only queueing (users divided by throughput), hence the second phase.
+Two phases per bot. *Throughput*: every user sends `--messages` updates, each as soon as the bot
+says it has handled the one before, so the bot is never idle: updates handled per second of wall
+time, and the bot process's CPU time per update. *Latency*: the same users, `--messages`/4
+updates each, at each rate of `--rates` (updates a second in all; Poisson arrivals dealt to the
+users in turn; none sends before her previous update was handled): p50 and p99 from her update
+reaching the emulator to the first thing the bot shows her (a message, an edit or a button's
+answer), from the emulator's own record. At full load latency is only queueing (users divided by
+throughput), hence the second phase.
 
 The bot runs with its AIORateLimiter's overall cap (Telegram's 30 messages a second) lifted:
-with it both bots would measure Telegram's cap, not their own cost.
-"""
+with it both bots would measure Telegram's cap, not their own cost."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import bisect
-import functools
 import itertools
 import json
 import logging
+import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -40,38 +41,56 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telegram import Update
-from telegram.ext import AIORateLimiter, Application, MessageHandler, SimpleUpdateProcessor, filters
-
-import bot.app as composition
-from bot.clock import Clock
-from bot.config import load_settings
 from bot.emulator.server import Emulator
-from bot.runner import polling
 
 TOKEN = "123456:BENCH-token"
 SEED = 20250301
 REPLY_EVENTS = ("bot_message", "bot_edit", "callback_answer")
 
 
-class Tracker(SimpleUpdateProcessor):
-    """One update at a time (as production); wakes whoever waits for an update to be handled."""
+class BotProcess:
+    """bench/bot_process.py in a subprocess: her update counts as handled when it says so."""
 
-    def __init__(self) -> None:
-        super().__init__(max_concurrent_updates=1)
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
         self.waiters: dict[int, asyncio.Future] = {}
+        self.reader = asyncio.ensure_future(self._read())
+
+    @classmethod
+    async def start(cls, kind: str, emu: Emulator, folder: Path) -> BotProcess:
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": emu.api_base_url,
+            "DATABASE_PATH": str(folder / f"{kind}.sqlite3"),
+            "LOG_LEVEL": "WARNING",
+        }
+        script = Path(__file__).with_name("bot_process.py")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(script), kind, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        calls = len(emu.calls("getUpdates"))
+        await emu.wait_for(lambda: len(emu.calls("getUpdates")) > calls, timeout=120)
+        return cls(process)
 
     def expect(self, update_id: int) -> asyncio.Future:
         return self.waiters.setdefault(update_id, asyncio.get_running_loop().create_future())
 
-    async def do_process_update(self, update, coroutine) -> None:
-        try:
-            await coroutine
-        finally:
-            if isinstance(update, Update):
-                waiter = self.expect(update.update_id)
-                if not waiter.done():
-                    waiter.set_result(None)
+    async def _read(self) -> None:
+        async for line in self.process.stdout:
+            waiter = self.expect(int(line))
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the bot's process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(self.process.wait(), timeout=30)
+        await self.reader
 
 
 def last_update_id(emu: Emulator) -> int:
@@ -93,7 +112,7 @@ def onboarding_step(emu: Emulator, rng: random.Random, user_id: int, step: int) 
 
 async def drive(
     emu: Emulator,
-    tracker: Tracker,
+    bot: BotProcess,
     users: list[int],
     messages: int,
     move,
@@ -119,7 +138,7 @@ async def drive(
             cursor, now = emu.cursor(), time.time()
             move(user_id, i)
             sent.append((user_id, cursor, now))
-            await tracker.expect(last_update_id(emu))
+            await bot.expect(last_update_id(emu))
 
     started = time.perf_counter()
     await asyncio.gather(*(one_user(index, u) for index, u in enumerate(users)))
@@ -145,13 +164,20 @@ def percentile_ms(lags: list[float], cut: int) -> float:
     return round(statistics.quantiles(lags, n=100)[cut - 1] * 1000, 1)
 
 
-async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int, move, rates: list[float]) -> dict:
+async def measure(emu: Emulator, bot: BotProcess, ids: list[int], messages: int, move, rates: list[float]) -> dict:
     """Both phases on a running bot: throughput at full load, then latency at each rate."""
-    elapsed, sent = await drive(emu, tracker, ids, messages, move)
+    cpu, own_cpu = bot.cpu_seconds(), time.process_time()
+    elapsed, sent = await drive(emu, bot, ids, messages, move)
+    cpu, own_cpu = bot.cpu_seconds() - cpu, time.process_time() - own_cpu
     full = latencies(emu, sent)
     result = {
         "updates_per_s": round(len(sent) / elapsed, 1),
         "ms_per_update": round(elapsed / len(sent) * 1000, 2),
+        # CPU time of the bot's process per update, and how busy each process was: the bot's at
+        # 100 % means the bot was the limit, the emulator's near 100 % that the emulator was.
+        "bot_cpu_ms_per_update": round(cpu / len(sent) * 1000, 2),
+        "bot_process_busy_percent": round(cpu / elapsed * 100),
+        "emulator_process_busy_percent": round(own_cpu / elapsed * 100),
         "p50_ms_at_full_load": percentile_ms(full, 50),
         "p99_ms_at_full_load": percentile_ms(full, 99),
         "latency_at": {},
@@ -159,7 +185,7 @@ async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int
     updates, answered, first = len(sent), len(full), messages
     for rate in rates:
         count = max(messages // 4, 1)
-        paced_elapsed, paced = await drive(emu, tracker, ids, count, move, rate=rate, first=first)
+        paced_elapsed, paced = await drive(emu, bot, ids, count, move, rate=rate, first=first)
         lags = latencies(emu, paced)
         result["latency_at"][f"{rate:g}_per_s"] = {
             "offered_per_s": round(len(paced) / paced_elapsed, 1),
@@ -171,48 +197,24 @@ async def measure(emu: Emulator, tracker: Tracker, ids: list[int], messages: int
     return result
 
 
-async def bare_bot(emu: Emulator, users: int, messages: int, rates: list[float]) -> dict:
-    tracker = Tracker()
-    app = Application.builder().token(TOKEN).base_url(emu.api_base_url).concurrent_updates(tracker).build()
-
-    async def echo(update: Update, context) -> None:
-        await update.effective_message.reply_text(update.effective_message.text)
-
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    ids = [emu.add_user(first_name=f"B{i}", language_code="en") for i in range(users)]
-
-    def move(user_id: int, i: int) -> None:
-        emu.send_text(user_id, "/help" if i % 2 else f"hello {i}")
-
-    async with polling(app, poll_timeout=1):
-        return await measure(emu, tracker, ids, messages, move, rates)
-
-
-async def real_bot(emu: Emulator, users: int, messages: int, rates: list[float], folder: Path) -> dict:
-    # Lift Telegram's overall cap (30 messages a second) of the bot's own AIORateLimiter.
-    composition.AIORateLimiter = functools.partial(AIORateLimiter, overall_max_rate=0)
-    settings = load_settings(
-        {
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": emu.api_base_url,
-            "DATABASE_PATH": str(folder / "bot.sqlite3"),
-            "LOG_LEVEL": "WARNING",
-        },
-        env_file=None,
-    )
-    tracker = Tracker()
-    app = composition.build_application(settings, clock=Clock(), update_processor=tracker)
+async def run(kind: str, emu: Emulator, folder: Path, users: int, messages: int, rates: list[float]) -> dict:
     rng = random.Random(SEED)
     ids = [emu.add_user(first_name=f"U{i}", language_code=rng.choice(["ky", "ru", "en"])) for i in range(users)]
 
-    def move(user_id: int, i: int) -> None:
+    def bare_move(user_id: int, i: int) -> None:
+        emu.send_text(user_id, "/help" if i % 2 else f"hello {i}")
+
+    def bot_move(user_id: int, i: int) -> None:
         if i % 2:
             emu.send_text(user_id, "/help")
         else:
             onboarding_step(emu, rng, user_id, i // 2)
 
-    async with polling(app, poll_timeout=1):
-        return await measure(emu, tracker, ids, messages, move, rates)
+    bot = await BotProcess.start(kind, emu, folder)
+    try:
+        return await measure(emu, bot, ids, messages, bot_move if kind == "bot" else bare_move, rates)
+    finally:
+        await bot.stop()
 
 
 async def main(users: int, messages: int, rates: list[float]) -> dict:
@@ -220,8 +222,9 @@ async def main(users: int, messages: int, rates: list[float]) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         async with Emulator() as emu:
-            bare = await bare_bot(emu, users, messages, rates)
-            ours = await real_bot(emu, users, messages, rates, Path(folder))
+            bare = await run("bare", emu, Path(folder), users, messages, rates)
+        async with Emulator() as emu:
+            ours = await run("bot", emu, Path(folder), users, messages, rates)
     return {
         "benchmark": "updates",
         "users": users,
@@ -229,6 +232,7 @@ async def main(users: int, messages: int, rates: list[float]) -> dict:
         "bot": ours,
         "bare_ptb_echo": bare,
         "throughput_ratio": round(ours["updates_per_s"] / bare["updates_per_s"], 3),
+        "cpu_ratio": round(bare["bot_cpu_ms_per_update"] / ours["bot_cpu_ms_per_update"], 3),
         "aim": {"throughput_ratio": ">= 0.8", "bot_p99_ms": "< 250"},
         "bot_p99_ms_meets_aim_at": [r for r, v in ours["latency_at"].items() if v["p99_ms"] < 250],
         "seconds": round(time.perf_counter() - started, 1),

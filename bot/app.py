@@ -18,6 +18,7 @@ from bot.db import Database
 from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
+from bot.telegram_http import AiohttpRequest
 from handlers import (
     admin,
     admin_broadcast,
@@ -95,6 +96,8 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.default_timezone))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .persistence(SqlitePersistence(db))

@@ -71,12 +71,13 @@ class Session:
         await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        cursor = await self._conn.execute(sql, params)
-        return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        cursor = await self._conn.execute(sql, params)
-        return list(await cursor.fetchall())
+        # One trip to the database thread, not two (execute, then fetch): each trip costs more than
+        # the query itself, and a handler's reads are small.
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)

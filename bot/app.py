@@ -19,6 +19,7 @@ from bot.i18n import normalize_language, translator
 from bot.persistence import SqlitePersistence
 from bot.services import Services
 from bot.telegram_http import AiohttpRequest
+from bot.update_order import PerUserOrder
 from handlers import (
     admin,
     admin_broadcast,
@@ -104,7 +105,7 @@ def build_application(
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
-        .concurrent_updates(update_processor or False)
+        .concurrent_updates(update_processor or PerUserOrder())
         .build()
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import Application, SimpleUpdateProcessor
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.clock import Clock
@@ -13,6 +13,7 @@ from bot.config import Settings, load_settings
 from bot.emulator.model import ChatMessage
 from bot.emulator.server import Emulator
 from bot.runner import polling
+from bot.update_order import PerUserOrder
 
 TOKEN = "123456:TEST-token"
 WAIT = 10.0
@@ -36,18 +37,18 @@ def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **ex
     return load_settings(env, env_file=None)
 
 
-class TrackingProcessor(SimpleUpdateProcessor):
-    """Processes updates one at a time, as production does, and tells the emulator when each is done,
-    so a test can wait for the bot to have finished with everything it was sent."""
+class TrackingProcessor(PerUserOrder):
+    """Processes updates as production does (users side by side, each user's in order) and tells the
+    emulator when each is done, so a test can wait for the bot to have finished with everything."""
 
     def __init__(self, emulator: Emulator, done: set[int]) -> None:
-        super().__init__(max_concurrent_updates=1)
+        super().__init__()
         self.emulator = emulator
         self.done = done
 
     async def do_process_update(self, update, coroutine) -> None:
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
             if isinstance(update, Update):
                 self.done.add(update.update_id)

@@ -158,3 +158,20 @@ async def test_an_unexpected_failure_gets_an_apology_in_her_language(bot, users,
     await aida.send("/help")
     apology = await aida.sees("Извините")
     assert "/help" not in apology.text
+
+
+async def test_a_slow_answer_to_one_user_does_not_hold_up_another(bot, users, emulator, runner):
+    aida, bermet = users.new("Aida", "en"), users.new("Bermet", "en")
+    for user in (aida, bermet):
+        await user.start_in("English")
+    await runner.settled()
+    before = len(emulator.calls("sendMessage"))
+    emulator.delay("sendMessage", 3.0)  # Telegram takes its time with her answer
+    await aida.send("/help")
+    await emulator.wait_for(lambda: emulator.calls("sendMessage")[before:])
+    aidas_update = emulator.delivered_update_ids[-1]
+    await bermet.send("/help")
+    await bermet.sees("Here is what I can do:")
+    assert aidas_update not in runner.done, "Bermet was answered only after Aida's slow answer"
+    await runner.settled()
+    assert aidas_update in runner.done

@@ -1,0 +1,63 @@
+"""Updates of different users are handled side by side; one user's updates one at a time, in order.
+
+PTB's default handles every update after the one before, so everyone waits while the bot waits on
+Telegram for one user (a round trip from Bishkek is a tenth of a second, and an update costs one
+to three of them). Handling all updates at once instead breaks what a conversation needs: her
+second tap must see what her first one did. So each user gets a lane and her updates queue in it.
+What two users share (a mentor's free slot, a request between them) is guarded by transactions
+and unique indexes, as it already was against the reminder and broadcast jobs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+# Enough to keep the process busy while some updates wait on Telegram or the database, few enough
+# that a burst cannot start unbounded work at once (PTB keeps the rest waiting, in order).
+MAX_CONCURRENT_UPDATES = 16
+
+
+def lane_of(update: object) -> int | None:
+    """Whose update this is: her user id, or her chat's id if Telegram names no user."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user is not None:
+        return update.effective_user.id
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
+class PerUserOrder(BaseUpdateProcessor):
+    """A lock per user, held while her update is handled; asyncio's locks wake waiters in order."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._lanes: dict[int, asyncio.Lock] = {}
+        self._queued: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        lane = lane_of(update)
+        if lane is None:
+            await coroutine
+            return
+        lock = self._lanes.setdefault(lane, asyncio.Lock())
+        self._queued[lane] = self._queued.get(lane, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            # Forget the lock of a user with nothing queued: memory follows who is active now.
+            self._queued[lane] -= 1
+            if not self._queued[lane]:
+                del self._queued[lane], self._lanes[lane]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass

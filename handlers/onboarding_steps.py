@@ -64,11 +64,13 @@ async def advance(context: Context, profile: Profile, **answers) -> Profile:
     services = context.services
     now = services.clock.now()
     role = answers.pop("role", None)
-    saved = await services.profiles.save(profile.user_id, now, step=profile.step, role=role, **answers)
     if profile.editing:
+        saved = await services.profiles.save(profile.user_id, now, step=profile.step, role=role, **answers)
         target = Step.DONE if saved.completed_at else Step.SUMMARY
         return await services.profiles.save(profile.user_id, now, step=target.value, editing=False)
-    return await services.profiles.save(profile.user_id, now, step=next_step(saved.answers).value)
+    return await services.profiles.save(
+        profile.user_id, now, step=profile.step, role=role, then=lambda saved: next_step(saved.answers).value, **answers
+    )
 
 
 async def on_choice(message: Message, context: Context, profile: Profile, step: Step, value: str) -> str:

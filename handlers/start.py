@@ -64,14 +64,16 @@ async def set_language(update: Update, context: Context) -> None:
         await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     user = query.from_user
-    had_language = context.user_record is not None and context.user_record.language is not None
+    previous = context.user_record.language if context.user_record is not None else None
     await context.services.users.set_language(user.id, language)
     context.user_record = await context.services.users.get(user.id)
     t = translator(language)
     await query.answer()
     await common.edit_or_reply(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
-    await set_chat_menu(context.bot, user.id, language)
-    if had_language:
+    if language != previous:
+        # Her chat's menu already speaks it when she only confirms the same language.
+        await set_chat_menu(context.bot, user.id, language)
+    if previous is not None:
         await query.message.reply_text(
             t("Done! I will speak {language} with you now.").format(language=LANGUAGE_BUTTONS[Language(language)])
         )

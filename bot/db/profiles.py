@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -135,9 +136,14 @@ class ProfileRepository:
         step: str,
         role: str | None = None,
         editing: bool | None = None,
+        then: Callable[[Profile], str] | None = None,
         **answers: Any,
     ) -> Profile:
-        """Write answers and the step she moves to, in one transaction."""
+        """Write answers and the step she moves to, in one transaction.
+
+        With `then`, the step she moves to is `then(profile)` of her profile with these answers
+        saved, written in the same transaction (one trip, where two saves took twice as many).
+        """
         unknown = set(answers) - ANSWER_COLUMNS
         if unknown:
             raise ValueError(f"not an answer column: {sorted(unknown)}")
@@ -154,8 +160,12 @@ class ProfileRepository:
             if role is not None:
                 await tx.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
             row = await tx.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
-        assert row is not None
-        return Profile.from_row(row)
+            assert row is not None
+            saved = Profile.from_row(row)
+            if then is not None and (following := then(saved)) != saved.step:
+                await tx.execute("UPDATE profiles SET step = ? WHERE user_id = ?", (following, user_id))
+                saved = replace(saved, step=following)
+        return saved
 
     async def pause(self, user_id: int) -> None:
         await self._db.execute("UPDATE profiles SET paused = 1 WHERE user_id = ?", (user_id,))

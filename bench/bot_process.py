@@ -1,6 +1,7 @@
 """One of bench/updates.py's two bots, in its own process: `python bench/bot_process.py bot|bare`.
 
-Polls the emulator at TELEGRAM_API_BASE_URL with PTB's run_polling, as `python -m bot run` does,
+Polls the emulator at TELEGRAM_API_BASE_URL with PTB's run_polling, as `python -m bot run` does
+(the bare bot with PTB's default poll interval, the bot with its own),
 and writes the id of every update it has finished handling to stdout, one per line, so that the
 benchmark knows when a user may send her next one.
 
@@ -22,23 +23,32 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, MessageHandler, SimpleUpdateProcessor, filters
 
 import bot.app as composition
+from bot.cli import POLL_INTERVAL
 from bot.config import load_settings
+from bot.update_order import PerUserOrder
 
 
-class Reporting(SimpleUpdateProcessor):
-    """One update after the other (PTB's default, and the bot's); says on stdout which update it
-    has just finished with."""
-
-    def __init__(self) -> None:
-        super().__init__(max_concurrent_updates=1)
+class Reporting:
+    """Says on stdout which update it has just finished with."""
 
     async def do_process_update(self, update, coroutine) -> None:
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
             if isinstance(update, Update):
                 sys.stdout.write(f"{update.update_id}\n")
                 sys.stdout.flush()
+
+
+class BareProcessor(Reporting, SimpleUpdateProcessor):
+    """PTB's default: one update after the other."""
+
+    def __init__(self) -> None:
+        super().__init__(max_concurrent_updates=1)
+
+
+class BotProcessor(Reporting, PerUserOrder):
+    """The bot's own: users side by side, each user's updates in order."""
 
 
 def bare_bot() -> Application:
@@ -46,7 +56,7 @@ def bare_bot() -> Application:
         Application.builder()
         .token(os.environ["BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .concurrent_updates(Reporting())
+        .concurrent_updates(BareProcessor())
         .build()
     )
 
@@ -59,9 +69,12 @@ def bare_bot() -> Application:
 
 def real_bot() -> Application:
     composition.AIORateLimiter = functools.partial(AIORateLimiter, overall_max_rate=0)
-    return composition.build_application(load_settings(env_file=None), update_processor=Reporting())
+    return composition.build_application(load_settings(env_file=None), update_processor=BotProcessor())
 
 
 if __name__ == "__main__":
     app = {"bot": real_bot, "bare": bare_bot}[sys.argv[1]]()
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if sys.argv[1] == "bot":
+        app.run_polling(poll_interval=POLL_INTERVAL, allowed_updates=Update.ALL_TYPES)  # as `python -m bot run`
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

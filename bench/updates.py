@@ -1,6 +1,7 @@
 """Benchmark: updates per second and reply latency, the bot against a bare PTB echo bot.
 
-Run from the repo root: `python bench/updates.py [--users 200] [--messages 20] [--rates 50,100]`.
+Run from the repo root: `python bench/updates.py [--users 200] [--messages 20] [--rates 50,100]
+[--rounds 2]`.
 Prints one JSON line. This script serves the Bot API emulator and plays the users; each bot runs
 in its own process (bench/bot_process.py, PTB's run_polling), one after the other, as it would
 beside a remote Telegram, and gets the same load from the same simulated users:
@@ -16,7 +17,8 @@ updates each, at each rate of `--rates` (updates a second in all; Poisson arriva
 users in turn; none sends before her previous update was handled): p50 and p99 from her update
 reaching the emulator to the first thing the bot shows her (a message, an edit or a button's
 answer), from the emulator's own record. At full load latency is only queueing (users divided by
-throughput), hence the second phase.
+throughput), hence the second phase. `--rounds` runs of each bot alternate (this machine is shared
+and noisy); each bot's best round counts, and every round's figure is printed too.
 
 The bot runs with its AIORateLimiter's overall cap (Telegram's 30 messages a second) lifted:
 with it both bots would measure Telegram's cap, not their own cost."""
@@ -217,18 +219,29 @@ async def run(kind: str, emu: Emulator, folder: Path, users: int, messages: int,
         await bot.stop()
 
 
-async def main(users: int, messages: int, rates: list[float]) -> dict:
+async def main(users: int, messages: int, rates: list[float], rounds: int) -> dict:
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
+    runs: dict[str, list[dict]] = {"bare": [], "bot": []}
     with tempfile.TemporaryDirectory() as folder:
-        async with Emulator() as emu:
-            bare = await run("bare", emu, Path(folder), users, messages, rates)
-        async with Emulator() as emu:
-            ours = await run("bot", emu, Path(folder), users, messages, rates)
+        # Rounds alternate the two bots, so that a noisy neighbour on this shared machine weighs on
+        # both; each bot's best round counts (as timeit's best of n). Latency in the first round only.
+        for n in range(rounds):
+            for kind in ("bare", "bot"):
+                async with Emulator() as emu:
+                    runs[kind].append(
+                        await run(kind, emu, Path(folder) / f"{n}", users, messages, rates if n == 0 else [])
+                    )
+    bare = max(runs["bare"], key=lambda r: r["updates_per_s"])
+    ours = max(runs["bot"], key=lambda r: r["updates_per_s"])
+    for kind, best in (("bare", bare), ("bot", ours)):
+        best["latency_at"] = runs[kind][0]["latency_at"]
+        best["updates_per_s_each_round"] = [r["updates_per_s"] for r in runs[kind]]
     return {
         "benchmark": "updates",
         "users": users,
         "messages_each": messages,
+        "rounds": rounds,
         "bot": ours,
         "bare_ptb_echo": bare,
         "throughput_ratio": round(ours["updates_per_s"] / bare["updates_per_s"], 3),
@@ -248,6 +261,7 @@ if __name__ == "__main__":
         default="50,100",
         help="updates a second in all, in the latency phases (comma-separated)",
     )
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each bot, alternating; the best counts")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
-    print(json.dumps(asyncio.run(main(args.users, args.messages, rates)), ensure_ascii=False))
+    print(json.dumps(asyncio.run(main(args.users, args.messages, rates, args.rounds)), ensure_ascii=False))

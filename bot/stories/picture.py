@@ -11,6 +11,7 @@ import hashlib
 import io
 import math
 import os
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,6 +154,9 @@ class PictureCache:
     ) -> None:
         self.directory = Path(directory)
         self._render = render
+        # One render at a time (they run in worker threads): users asking at once for the same card
+        # get the one file, and memory holds one picture's arrays, not one per user.
+        self._rendering = threading.Lock()
 
     def path(self, card: StoryCard, language: str, field_label: str) -> Path:
         text = card.text(language)
@@ -163,8 +167,12 @@ class PictureCache:
     def get(self, card: StoryCard, language: str, field_label: str) -> bytes:
         """The picture from disk, or rendered and stored (replacing older versions) if absent."""
         path = self.path(card, language, field_label)
-        if path.exists():
-            return path.read_bytes()
+        with self._rendering:
+            if path.exists():
+                return path.read_bytes()
+            return self._render_to(path, card, language, field_label)
+
+    def _render_to(self, path: Path, card: StoryCard, language: str, field_label: str) -> bytes:
         picture = self._render(card, language, field_label)
         self.directory.mkdir(parents=True, exist_ok=True)
         for old in self.directory.glob(f"{card.slug}.{language}.*.jpg"):

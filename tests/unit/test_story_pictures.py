@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -166,3 +167,14 @@ def test_the_cache_renders_once_and_again_when_the_text_changes(tmp_path: Path) 
     assert len(render.calls) == 4
     # A newer version replaces the older one, so the directory does not grow with every edit.
     assert sorted(path.name.split(".")[1] for path in directory.iterdir()) == ["en", "ru"]
+
+
+def test_users_asking_at_once_for_a_new_picture_get_one_render_and_the_same_file(tmp_path: Path) -> None:
+    card = next(card for card in CARDS if card.slug == "ada-lovelace")
+    render = CountingRenderer()
+    cache = PictureCache(tmp_path, render=render)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pictures = list(pool.map(lambda _: cache.get(card, "en", "Software and IT"), range(4)))
+    assert len(render.calls) == 1
+    assert len(set(pictures)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [cache.path(card, "en", "Software and IT").name]

@@ -14,6 +14,7 @@ from bot.i18n import N_, translator
 from bot.mentorship import REPORT_LABELS, ReportReason, Status
 from handlers.admin_common import refuse_non_admin
 from handlers.mentoring_common import name_of
+from handlers.request_expiry import close_withdrawn
 
 ACTIONS = ("warn", "suspend", "end", "dismiss")
 
@@ -88,6 +89,21 @@ DISMISSED = N_(
 )
 
 
+async def suspend(context: Context, user_id: int, admin_id: int) -> None:
+    """Suspend her and end everything she is part of; the people on the other side are told.
+
+    They learn only that it ended, never why: the report is not theirs to know.
+    """
+    services = context.services
+    now = services.clock.now()
+    await services.users.suspend(user_id, now)
+    ended, withdrawn = await services.mentorships.end_everything_of(user_id, admin_id, now)
+    for mentorship in ended:
+        await tell(context, mentorship.other(user_id), ENDED_OTHER)
+    mentor = await name_of(services, user_id)
+    await close_withdrawn(context.application, [r for r in withdrawn if r.mentor_id == user_id], mentor)
+
+
 async def act(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
@@ -109,12 +125,12 @@ async def act(update: Update, context: Context) -> None:
     if data.action == "warn":
         await tell(context, report.reported_id, WARNING)
     elif data.action == "suspend":
-        if report.reported_id is not None:
-            await services.users.suspend(report.reported_id, now)
         if report.mentorship_id:
             await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)
         await tell(context, report.reported_id, SUSPENDED)
         await tell(context, report.reporter_id, ENDED)
+        if report.reported_id is not None:
+            await suspend(context, report.reported_id, admin_id)
     elif data.action == "end":
         if report.mentorship_id:
             await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)

@@ -7,7 +7,16 @@ from datetime import datetime
 
 from bot.db._rows import iso
 from bot.db.database import Database
-from bot.db.mentorship_rows import exclude_pair, load_mentorship, load_party, move
+from bot.db.mentorship_rows import (
+    CURRENT_SQL,
+    Mentorship,
+    exclude_pair,
+    load_mentorship,
+    load_party,
+    move,
+    record_event,
+)
+from bot.db.requests import Request
 from bot.mentorship import Status, can_move
 
 
@@ -87,6 +96,34 @@ class ReportRepository:
                 return False
             await move(tx, mentorship, Status(target), admin_id, now, detail="admin")
         return True
+
+    async def end_everything_of(
+        self, user_id: int, admin_id: int, now: datetime
+    ) -> tuple[list[Mentorship], list[Request]]:
+        """A suspended user keeps no mentorship and no open request, whoever is on the other side.
+
+        Each current mentorship is cancelled with its future sessions and their reminders (a mentor
+        may have several mentees); each pending request to or from her is withdrawn. Returns both,
+        for the other people to be told.
+        """
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
+                (user_id,),
+            )
+            ended = [Mentorship.from_row(row) for row in rows]
+            for mentorship in ended:
+                await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
+            rows = await tx.fetchall(
+                "SELECT * FROM requests WHERE ? IN (mentor_id, mentee_id) AND status = 'pending'", (user_id,)
+            )
+            withdrawn = [Request.from_row(row) for row in rows]
+            for request in withdrawn:
+                await tx.execute(
+                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request.id)
+                )
+                await record_event(tx, now, "withdrawn", admin_id, request_id=request.id, detail="suspended")
+        return ended, withdrawn
 
     async def add_report_text(self, report_id: int, reporter_id: int, text: str) -> bool:
         return 1 == await self._db.execute(

@@ -2,6 +2,7 @@
 
 from bot.callbacks import cb
 from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
+from tests.e2e.test_sessions import confirmed_session, free_hour
 
 
 async def reported_pair(runner, admin, users):
@@ -69,3 +70,32 @@ async def test_non_admins_cannot_see_or_act_on_reports(bot, users, runner, admin
     await runner.settled()
     assert db_rows(runner, "SELECT status FROM reports")[0][0] == "open"
     assert db_rows(runner, "SELECT status FROM mentorships")[0][0] == "paused"
+
+
+async def test_suspending_a_mentor_ends_her_other_mentorships_sessions_and_requests(bot, users, runner, admin):
+    await admin.start_in("English")
+    dana = await new_mentee(runner, users, name="Dana")
+    bermet = await new_mentee(runner, users, name="Bermet")
+    cholpon = await new_mentee(runner, users, name="Cholpon")
+    aigul = await new_mentor(runner, users, capacity=3)
+    reported = await matched(runner, dana, aigul)
+    other = await matched(runner, bermet, aigul)
+    session = await confirmed_session(runner, other, await free_hour(runner, aigul))
+    services = runner.services
+    request = await services.mentorships.create_request(cholpon.id, aigul.id, runner.clock.now())
+    report = await services.mentorships.report(reported.id, dana.id, "contact", runner.clock.now())
+    await admin.send("/reports")
+    card = await admin.sees(f"Safety report #{report.id}")
+    await admin.press("⛔ Suspend", card.message_id)
+    await admin.sees("Suspended ✓")
+    await dana.sees("ended this mentorship after a safety report")
+    # Bermet is told it ended, and not why; Cholpon's request is closed kindly, with what next.
+    told = await bermet.sees("The programme team has ended your mentorship.")
+    assert "report" not in told.text
+    await cholpon.sees("has paused taking mentees, so I've closed your request to her")
+    await runner.settled()
+    assert db_rows(runner, "SELECT status FROM mentorships WHERE id = ?", other.id)[0][0] == "cancelled"
+    assert db_rows(runner, "SELECT status FROM sessions WHERE id = ?", session.id)[0][0] == "cancelled"
+    pending = db_rows(runner, "SELECT COUNT(*) FROM reminders WHERE session_id = ? AND status = 'pending'", session.id)
+    assert pending[0][0] == 0
+    assert db_rows(runner, "SELECT status FROM requests WHERE id = ?", request.id)[0][0] == "withdrawn"

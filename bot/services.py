@@ -71,4 +71,5 @@ class Services:
     async def close(self) -> None:
         if self.delivery is not None:
             await self.delivery.stop()
+        self.pictures.close()
         await self.db.close()

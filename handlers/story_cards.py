@@ -3,7 +3,6 @@ file_id), the caption in her language, and the buttons that lead on."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from urllib.parse import quote
 
@@ -67,8 +66,7 @@ async def send_card(
         if card.image_path is not None:
             picture = card.image_path.read_bytes()
         else:
-            # Rendering takes ~50 ms of CPU: keep the event loop free for everyone else.
-            picture = await asyncio.to_thread(services.pictures.get, card, language, t(FIELD_LABELS[card.field]))
+            picture = await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
         message = await bot.send_photo(
             user_id,
             picture,

@@ -7,6 +7,7 @@ language, drawn with the DejaVu fonts shipped in fonts/ (never the system's font
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import math
@@ -14,6 +15,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -154,9 +156,19 @@ class PictureCache:
     ) -> None:
         self.directory = Path(directory)
         self._render = render
-        # One render at a time (they run in worker threads): users asking at once for the same card
-        # get the one file, and memory holds one picture's arrays, not one per user.
+        # One render at a time: users asking at once for the same card get the one file, and memory
+        # holds one picture's arrays, not one per user.
         self._rendering = threading.Lock()
+        # And always in the same thread: each thread that allocates numpy's big arrays keeps its own
+        # malloc arena, so renders spread over a pool's threads leave the process larger.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pictures")
+
+    async def fetch(self, card: StoryCard, language: str, field_label: str) -> bytes:
+        """`get` off the event loop (a render takes ~50 ms of CPU): everyone else is answered meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, self.get, card, language, field_label)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True)
 
     def path(self, card: StoryCard, language: str, field_label: str) -> Path:
         text = card.text(language)

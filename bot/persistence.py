@@ -6,6 +6,7 @@ chat_data and bot_data are not persisted because nothing important may hide ther
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -26,6 +27,8 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
             update_interval=UPDATE_INTERVAL_SECONDS,
         )
         self._db = db
+        self._pending: dict[tuple[str, str], str | None] = {}  # (name, key) -> state as JSON; None: gone
+        self._writing: asyncio.Future | None = None
 
     async def _ready(self) -> Database:
         # PTB reads persistence before post_init opens the services.
@@ -39,16 +42,29 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        db = await self._ready()
-        encoded_key = json.dumps(list(key))
-        if new_state is None:
-            await db.execute("DELETE FROM conversations WHERE name = ? AND key = ?", (name, encoded_key))
-        else:
-            await db.execute(
-                "INSERT INTO conversations (name, key, state, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                (name, encoded_key, json.dumps(new_state), utcnow_iso()),
-            )
+        """PTB hands over every changed state at once (one call each, gathered): all of them are
+        written in one transaction, which every call waits for, instead of one transaction each."""
+        await self._ready()
+        self._pending[(name, json.dumps(list(key)))] = None if new_state is None else json.dumps(new_state)
+        if self._writing is None:
+            # Runs after the other gathered calls have added theirs.
+            self._writing = asyncio.ensure_future(self._write_pending())
+        await asyncio.shield(self._writing)
+
+    async def _write_pending(self) -> None:
+        pending, self._pending, self._writing = self._pending, {}, None
+        now = utcnow_iso()
+        async with self._db.transaction() as tx:
+            gone = [(name, key) for (name, key), state in pending.items() if state is None]
+            if gone:
+                await tx.executemany("DELETE FROM conversations WHERE name = ? AND key = ?", gone)
+            states = [(name, key, state, now) for (name, key), state in pending.items() if state is not None]
+            if states:
+                await tx.executemany(
+                    "INSERT INTO conversations (name, key, state, updated_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                    states,
+                )
 
     async def drop_user_conversations(self, user_id: int) -> None:
         """Forget where she was (her data is being erased)."""

@@ -5,6 +5,7 @@ optional agenda, and books it; the mentor's Confirm and Decline are in handlers.
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -32,6 +33,8 @@ from handlers import inputs
 from handlers.booking_answer import on_confirm, on_decline, send_request
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import both_confirmed, refusal_text, send_card
+
+NO_TIME_NOTICE_EVERY = timedelta(days=1)
 
 
 async def her_mentorship(context: Context, user_id: int) -> Mentorship | None:
@@ -91,7 +94,10 @@ def slot_buttons(t: Translator, zone: ZoneInfo, free: list[Slot], data) -> Inlin
 
 
 async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
+    """Once a day at most: a mentee trying /book again and again must not flood her mentor."""
     services = context.services
+    if not await services.mentorships.claim_no_time_notice(m.id, services.clock.now(), NO_TIME_NOTICE_EVERY):
+        return
     their_t, _ = await reader_of(services, m.mentor_id)
     await deliver(
         context.bot,

@@ -6,7 +6,7 @@ matching: candidates, requests and their expiry, reports and cohort runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
@@ -90,6 +90,14 @@ class MentorshipRepository:
             (user_id, user_id),
         )
         return [Mentorship.from_row(row) for row in rows]
+
+    async def claim_no_time_notice(self, mentorship_id: int, now: datetime, every: timedelta) -> bool:
+        """True if the mentor may be told now that her mentee found no free time (not in `every`)."""
+        return 1 == await self._db.execute(
+            "UPDATE mentorships SET no_time_told_at = ?"
+            " WHERE id = ? AND (no_time_told_at IS NULL OR no_time_told_at <= ?)",
+            (iso(now), mentorship_id, iso(now - every)),
+        )
 
     async def party_of(self, mentorship_id: int, user_id: int) -> Mentorship:
         """The mentorship if she is one of its two people, else `Refused` (forged buttons)."""

@@ -222,3 +222,22 @@ async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, us
     assert aida.buttons(shown) == ["📅 " + ru.datetime(second, BISHKEK)]
     await aida.press("📅 " + ru.datetime(second, BISHKEK))
     await aida.sees_buttons("🔁 Перенести", "✖️ Отменить")
+
+
+async def test_a_mentor_without_free_time_is_told_once_a_day_however_often_her_mentee_tries(bot, users, runner, clock):
+    aida, aigul, _ = await pair(runner, users)
+    asked = "Aida would like to book a session, but you have no free time in the next two weeks."
+
+    def told() -> int:
+        return sum(1 for m in runner.emulator.bot_messages(aigul.id) if asked in (m.text or ""))
+
+    for _ in range(3):
+        await aida.send("/book")
+        await aida.sees("Aigul has no free time in the next two weeks yet.")
+    await runner.settled()
+    assert told() == 1
+    clock.advance(timedelta(hours=25))
+    await aida.send("/book")
+    await aida.sees("Aigul has no free time in the next two weeks yet.")
+    await runner.settled()
+    assert told() == 2

@@ -1,9 +1,9 @@
 """Benchmark: updates per second and reply latency, the bot against a bare PTB echo bot.
 
 Run from the repo root: `python bench/updates.py [--users 200] [--messages 20] [--rates 50,100]
-[--rounds 2]`.
+[--rounds 3]`.
 Prints one JSON line. This script serves the Bot API emulator and plays the users; each bot runs
-in its own process (bench/bot_process.py, PTB's run_polling), one after the other, as it would
+in its own process (bench/_bot_process.py, PTB's run_polling), one after the other, as it would
 beside a remote Telegram, and gets the same load from the same simulated users:
 
 - the bot (a temp database): her updates alternate `/help` with the next step of onboarding
@@ -51,7 +51,7 @@ REPLY_EVENTS = ("bot_message", "bot_edit", "callback_answer")
 
 
 class BotProcess:
-    """bench/bot_process.py in a subprocess: her update counts as handled when it says so."""
+    """bench/_bot_process.py in a subprocess: her update counts as handled when it says so."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
@@ -67,7 +67,7 @@ class BotProcess:
             "DATABASE_PATH": str(folder / f"{kind}.sqlite3"),
             "LOG_LEVEL": "WARNING",
         }
-        script = Path(__file__).with_name("bot_process.py")
+        script = Path(__file__).with_name("_bot_process.py")
         process = await asyncio.create_subprocess_exec(
             sys.executable, str(script), kind, env=env, stdout=asyncio.subprocess.PIPE
         )
@@ -261,7 +261,7 @@ if __name__ == "__main__":
         default="50,100",
         help="updates a second in all, in the latency phases (comma-separated)",
     )
-    parser.add_argument("--rounds", type=int, default=2, help="runs of each bot, alternating; the best counts")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each bot, alternating; the best counts")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     print(json.dumps(asyncio.run(main(args.users, args.messages, rates, args.rounds)), ensure_ascii=False))

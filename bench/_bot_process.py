@@ -1,4 +1,4 @@
-"""One of bench/updates.py's two bots, in its own process: `python bench/bot_process.py bot|bare`.
+"""One of bench/updates.py's two bots, in its own process: `python bench/_bot_process.py bot|bare`.
 
 Polls the emulator at TELEGRAM_API_BASE_URL with PTB's run_polling, as `python -m bot run` does
 (the bare bot with PTB's default poll interval, the bot with its own),

@@ -153,7 +153,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(context.error, BadRequest) and "no text in the message to edit" in context.error.message:
         # A button's data pressed on a message of another kind (a forged press on a photo).
         if isinstance(update, Update) and update.callback_query is not None:
-            await common.stale_button(update, context)
+            try:
+                await common.stale_button(update, context)
+            except TelegramError:
+                pass  # the handler had answered the button before its edit failed
         return
     if isinstance(context.error, BadRequest) and "not modified" in context.error.message:
         # A double tap re-drew what she already sees: nothing went wrong.

@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import datetime, timedelta
 
+from bot.callbacks import cb
 from handlers.ticks import run_ticks
 
 
@@ -193,3 +194,15 @@ async def test_find_a_mentor_in_this_field_opens_mentors_filtered(bot, users, ru
     from bot.domain import FIELD_LABELS
 
     assert FIELD_LABELS[field] in reply.text
+
+
+async def test_a_settings_button_pressed_on_a_story_picture_is_answered_without_an_error(bot, users, runner, caplog):
+    # A forged press: the subscription buttons' data on a picture, which has no text to edit.
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.send("/story")
+    card = await aida.reply()
+    answer = await aida.press_data(card.message_id, cb("sub", "freq", "twice_weekly"))
+    await runner.settled()
+    assert answer == "Saved ✓"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -16,9 +16,12 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Enough to keep the process busy while some updates wait on Telegram or the database, few enough
-# that a burst cannot start unbounded work at once (PTB keeps the rest waiting, in order).
+# Updates handled at once: enough to keep the process busy while some wait on Telegram or the
+# database, few enough that a burst cannot start unbounded work.
 MAX_CONCURRENT_UPDATES = 16
+# PTB's own limit counts updates still waiting for their user's turn too; it only bounds how many
+# wait in memory, so that one user's burst cannot take the places of everyone else.
+MAX_WAITING_UPDATES = 1024
 
 
 def lane_of(update: object) -> int | None:
@@ -33,22 +36,26 @@ def lane_of(update: object) -> int | None:
 
 
 class PerUserOrder(BaseUpdateProcessor):
-    """A lock per user, held while her update is handled; asyncio's locks wake waiters in order."""
+    """A lock per user, held while her update is handled; asyncio's locks wake waiters in order.
+    At most `max_concurrent_updates` are handled at once."""
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(MAX_WAITING_UPDATES)
+        self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._lanes: dict[int, asyncio.Lock] = {}
         self._queued: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         lane = lane_of(update)
         if lane is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
         lock = self._lanes.setdefault(lane, asyncio.Lock())
         self._queued[lane] = self._queued.get(lane, 0) + 1
         try:
-            async with lock:
+            # Her turn first, then a place: waiting for her turn takes no place from others.
+            async with lock, self._running:
                 await coroutine
         finally:
             # Forget the lock of a user with nothing queued: memory follows who is active now.

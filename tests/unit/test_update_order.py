@@ -73,3 +73,19 @@ def test_an_update_belongs_to_its_sender():
     assert lane_of(tap(1, 101)) == 101
     assert lane_of(Update(5)) is None
     assert lane_of("a job, not an update") is None
+
+
+async def test_one_users_burst_does_not_take_the_places_of_others():
+    processor = PerUserOrder(max_concurrent_updates=2)
+    aida_may_finish = asyncio.Event()
+
+    async def aida() -> None:
+        await aida_may_finish.wait()
+
+    async def bermet() -> None:
+        pass
+
+    burst = [asyncio.create_task(processor.process_update(tap(n, 101), aida())) for n in range(5)]
+    await asyncio.wait_for(processor.process_update(tap(99, 202), bermet()), timeout=5)
+    aida_may_finish.set()
+    await asyncio.wait_for(asyncio.gather(*burst), timeout=5)

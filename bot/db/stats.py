@@ -104,7 +104,7 @@ async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats
         mentees = await s.fetchall(_FUNNEL_SQL)
         since = (now - timedelta(weeks=weeks)).astimezone(UTC).isoformat(timespec="seconds")
         weekly = await s.fetchall(
-            "SELECT date(created_at, 'weekday 1', '-7 days') AS week, COUNT(*) FROM users WHERE created_at >= ?"
+            "SELECT date(created_at, '-6 days', 'weekday 1') AS week, COUNT(*) FROM users WHERE created_at >= ?"
             " GROUP BY 1 ORDER BY 1",
             (since,),
         )

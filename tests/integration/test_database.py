@@ -8,6 +8,7 @@ import pytest
 
 from bot.db import Database, DatabaseError, DatabaseTooNew
 from bot.db.database import available_migrations
+from bot.db.stats import programme_stats
 from bot.db.users import UserRepository
 
 
@@ -90,3 +91,20 @@ async def test_users_are_created_seen_and_marked(tmp_path):
     assert later.language == "ky" and not later.blocked_bot and later.last_seen_at == now + timedelta(hours=1)
     assert await users.count() == 1
     await db.close()
+
+
+async def test_weekly_signups_count_each_sign_up_in_the_week_that_starts_on_its_monday(tmp_path):
+    db = Database(tmp_path / "bot.sqlite3")
+    await db.open()
+    # Monday 1 January 2024, Sunday 7 January, Monday 8 January.
+    for uid, at in (
+        (1, "2024-01-01T09:00:00+00:00"),
+        (2, "2024-01-07T20:00:00+00:00"),
+        (3, "2024-01-08T09:00:00+00:00"),
+    ):
+        await db.execute(
+            "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, 'x', ?, ?)", (uid, at, at)
+        )
+    stats = await programme_stats(db, datetime(2024, 1, 10, tzinfo=UTC))
+    await db.close()
+    assert stats.weekly_signups == [("2024-01-01", 2), ("2024-01-08", 1)]

@@ -4,6 +4,8 @@ it, and on Confirm send the requests, exactly once.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -42,7 +44,8 @@ async def preview(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t("No mentees are waiting for a mentor right now."))
         return
     mentors = [m for m in await repo.mentor_profiles() if m.approved and not m.paused and m.active_mentees < m.capacity]
-    result = cohort_match(mentees, mentors, await repo.exclusions(), services.clock.now())
+    # Seconds of CPU (and scipy's first import) for a large cohort: off the loop, so users are still answered.
+    result = await asyncio.to_thread(cohort_match, mentees, mentors, await repo.exclusions(), services.clock.now())
     ids = sorted({m.user_id for m in mentees} | {mentor for _, mentor, _ in result.assignments})
     run_id = await repo.save_cohort_run(
         update.effective_user.id,

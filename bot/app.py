@@ -176,9 +176,12 @@ async def on_error(update: object, context: Context) -> None:
         record = await services.users.get(user.id) if services is not None else None
         language = (record.language if record else None) or normalize_language(user.language_code)
     t = translator(language)
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer()
+        except TelegramError:
+            pass  # the handler may have answered it before it failed; the apology must still go
+    try:
         await context.bot.send_message(
             update.effective_chat.id,
             html.escape(t("Sorry, something went wrong on my side. Please try again in a moment.")),

@@ -160,6 +160,14 @@ async def test_an_unexpected_failure_gets_an_apology_in_her_language(bot, users,
     assert "/help" not in apology.text
 
 
+async def test_a_failure_after_her_button_was_answered_still_gets_the_apology(bot, users, emulator):
+    aida = users.new("Aida", "ru")
+    await aida.send("/start")
+    emulator.fail_next("editMessageText", 1, error_code=400, description="Bad Request: something unexpected")
+    await aida.press("Русский")  # answered at once, then the edit fails
+    await aida.sees("Извините")
+
+
 async def test_a_slow_answer_to_one_user_does_not_hold_up_another(bot, users, emulator, runner):
     aida, bermet = users.new("Aida", "en"), users.new("Bermet", "en")
     for user in (aida, bermet):

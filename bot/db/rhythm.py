@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bot.db._rows import iso, load, optional_time
 from bot.db.database import Database, Session
+from bot.db.mentorship_rows import load_mentorship, move
+from bot.mentorship import Status
 from bot.sessions import Refusal, Refused, RhythmState, rhythm_plan
 
 # Sessions that count as "met or meeting" for the quiet-pair nudge.
@@ -120,16 +122,10 @@ class RhythmRepository:
                 (iso(now), mentorship_id),
             ):
                 return False
-            if await tx.execute(
-                "UPDATE mentorships SET status = 'completed', ended_at = ?,"
-                " end_reason = 'programme_end' WHERE id = ? AND status = 'active'",
-                (iso(now), mentorship_id),
-            ):
-                await tx.execute(
-                    "INSERT INTO mentorship_events (mentorship_id, actor_id, event, detail, at)"
-                    " VALUES (?, NULL, 'completed', 'programme_end', ?)",
-                    (mentorship_id, iso(now)),
-                )
+            mentorship = await load_mentorship(tx, mentorship_id)
+            if mentorship.status == Status.ACTIVE:
+                # Through `move`, so that sessions still booked past the end go with it.
+                await move(tx, mentorship, Status.COMPLETED, None, now, detail="programme_end")
             return True
 
     async def new_checkin(self, mentorship_id: int, user_id: int, kind: str, now: datetime) -> int:

@@ -97,9 +97,19 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
     # Six months on: the closing survey, and the mentorship completes.
     (started,) = db_rows(runner, "SELECT started_at FROM mentorships")
     end = datetime.fromisoformat(started[0]) + PROGRAMME_LENGTH
+    # A session booked for after the end goes with the mentorship, and so do its reminders.
+    clock.advance(end - timedelta(days=3) - clock.now())
+    (ship_id,) = db_rows(runner, "SELECT id FROM mentorships")[0]
+    mentorship = await runner.services.mentorships.get(ship_id)
+    late = await confirmed_session(runner, mentorship, await free_hour(runner, aigul, hours_ahead=4 * 24))
     clock.advance(end - clock.now())
     await run_ticks(bot)
     await run_ticks(bot)
+    assert db_rows(runner, "SELECT status FROM sessions WHERE id = ?", late.id)[0][0] == "cancelled"
+    assert (
+        db_rows(runner, "SELECT COUNT(*) FROM reminders WHERE session_id = ? AND status = 'pending'", late.id)[0][0]
+        == 0
+    )
     (closing,) = asked(emulator, aida, "Six months together!")
     assert "/mentors finds you a new mentor" in closing.text
     assert len(asked(emulator, aigul, "Six months together!")) == 1

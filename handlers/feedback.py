@@ -113,7 +113,8 @@ async def on_feedback(update: Update, context: Context) -> None:
             )
         elif data.action == "skip":
             await services.sessions.party_of(session_id, user_id)
-            await services.inputs.clear(user_id)
+            # Only this comment's wait: an old Skip must not drop what she is typing now.
+            await services.inputs.take(user_id, "fb_comment", str(session_id))
             await query.answer()
             await query.edit_message_text(thanks(t))
         else:

@@ -149,7 +149,8 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
 async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> None:
     query, services = update.callback_query, context.services
     await services.sessions.checkin(checkin_id, query.from_user.id)
-    await services.inputs.clear(query.from_user.id)
+    # Only this comment's wait: an old Skip must not drop what she is typing now.
+    await services.inputs.take(query.from_user.id, "closing_comment", str(checkin_id))
     await query.answer()
     await query.edit_message_text(farewell(context.t))
 

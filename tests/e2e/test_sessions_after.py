@@ -52,6 +52,11 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     ]
     # The first answer settles the session; the programme counts it as held.
     assert db_rows(runner, "SELECT status FROM sessions")[0][0] == "held"
+    # Later she starts a message to her mentor; the old Skip button must not drop it.
+    await runner.services.inputs.expect(aida.id, "relay", mentorship.id, clock.now())
+    await aida.press_data(question.message_id, f"v1:fb:skip:{session.id}")
+    await runner.settled()
+    assert db_rows(runner, "SELECT kind FROM pending_inputs WHERE user_id = ?", aida.id)[0][0] == "relay"
 
 
 async def test_a_booking_never_confirmed_is_called_off_at_its_start(bot, users, runner, clock, emulator):

@@ -218,6 +218,8 @@ async def read_agenda(update: Update, context: Context, ref: str, text: str | No
 
 
 async def on_go(update: Update, context: Context, mentorship_id: int, code: str) -> None:
+    # Booked without an agenda after all: her next text is no longer one (nor books a second time).
+    await context.services.inputs.forget(update.callback_query.from_user.id, "book_agenda")
     await place_booking(update, context, mentorship_id, code, None)
 
 
@@ -247,6 +249,8 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         if mine:  # a double tap: she booked it herself a moment ago
             if query is not None:
                 await query.answer(t("You've already booked this time ✓"))
+            else:
+                await message.reply_text(t("You've already booked this time ✓"))
             return
         if refused.code not in (Refusal.SLOT_TAKEN, Refusal.SLOT_GONE):
             if query is not None:

@@ -49,5 +49,9 @@ class InputRepository:
             (user_id, kind, ref),
         )
 
+    async def forget(self, user_id: int, kind: str) -> None:
+        """No longer wait for an answer of this kind, whatever it was for."""
+        await self._db.execute("DELETE FROM pending_inputs WHERE user_id = ? AND kind = ?", (user_id, kind))
+
     async def clear(self, user_id: int) -> bool:
         return 1 == await self._db.execute("DELETE FROM pending_inputs WHERE user_id = ?", (user_id,))

@@ -118,6 +118,9 @@ async def test_auto_confirm_books_at_once(bot, users, runner, emulator):
     await aida.press(label)
     offer = await aida.sees_buttons("✅ Book it")
     book_it = offer.find_button("✅ Book it")["callback_data"]
+    # She asks to add an agenda, then books without one after all.
+    await aida.press("✍️ Add an agenda first", offer.message_id)
+    await aida.sees("Type what you'd like to talk about")
     assert await aida.press("✅ Book it", offer.message_id) == "Booked ✓"
     await aida.sees("Your session is booked!")
     # A double tap books nothing twice and does not scare her.
@@ -126,6 +129,8 @@ async def test_auto_confirm_books_at_once(bot, users, runner, emulator):
     await documents(emulator, aida)
     await documents(emulator, aigul)
     assert [r["status"] for r in db_rows(runner, "SELECT status FROM sessions")] == ["confirmed"]
+    # Her next text is not taken as an agenda (nor does it book anything again).
+    assert db_rows(runner, "SELECT * FROM pending_inputs WHERE user_id = ?", aida.id) == []
 
 
 async def test_a_slot_taken_a_moment_earlier_is_refused_with_the_other_times(bot, users, runner):

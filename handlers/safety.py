@@ -17,6 +17,7 @@ from bot.mentorship import (
     REPORT_LABELS,
     EndReason,
     ReportReason,
+    Status,
     clean_message,
     parse_code,
 )
@@ -59,6 +60,10 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
     )
     await inputs.expect(context, user_id, "report_more", report.id)
     await alert_admins(context.bot, services, report.id, m.id, user_id, reason)
+    if m.status != Status.ACTIVE:
+        # Already paused, or over (she may report after ending or blocking): nothing changed for
+        # the other person, and someone who blocked the reporter must not hear from her through us.
+        return
     other = m.other(user_id)
     their_t, _ = await reader_of(services, other)
     await deliver(

@@ -127,6 +127,12 @@ async def test_block_ends_the_mentorship_and_they_are_never_matched_again(bot, u
     assert [tuple(r) for r in db_rows(runner, "SELECT reason FROM exclusions")] == [("blocked",)]
     await aida.send("/mentors")
     await aida.sees("already been in touch with every mentor who suits you")
+    # Aigul may still report her from an old card, but the bot does not write to Aida for her.
+    mentorship_id = db_rows(runner, "SELECT id FROM mentorships")[0][0]
+    card = await aigul.sees("Your mentorship with Aida has ended")
+    assert await aigul.press_data(card.message_id, f"v1:ship:rep:{mentorship_id}:contact") == "Reported ✓"
+    await runner.settled()
+    assert not [m for m in runner.emulator.bot_messages(aida.id) if "paused" in (m.text or "")]
 
 
 async def test_end_with_a_reason_tells_the_other_side(bot, users, runner):

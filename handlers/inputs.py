@@ -35,14 +35,13 @@ async def expect(context: Context, user_id: int, kind: str, ref: str | int = "")
 
 async def route(update: Update, context: Context) -> bool:
     """Give her message to the journey waiting for it; False if nothing waits."""
-    user = update.effective_user
-    if user is None:
-        return False
+    user, message = update.effective_user, update.effective_message
+    if user is None or (message is not None and (message.text or "").startswith("/")):
+        return False  # a mistyped command is not the answer (nor a message to pass on); the wait stays
     services = context.services
     pending = await services.inputs.peek(user.id, services.clock.now())
     if pending is None or pending.kind not in _READERS:
         return False
-    message = update.effective_message
     text = message.text if message is not None else None
     if text is not None and not await services.inputs.take(user.id, pending.kind, pending.ref):
         return True  # taken by a duplicate delivery of the same text

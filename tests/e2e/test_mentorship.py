@@ -61,6 +61,8 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
     await dana.send("/mentorship")
     await dana.press("✉️ Message through the bot")
     await dana.sees("Type your message for Aigul")
+    await dana.send("/cancle")  # a mistyped command is not passed on as her message
+    await dana.sees("I don't know that command")
     await dana.send("Hi <i>Aigul</i>! Can we talk about robotics?")
     await dana.sees("Sent ✓")
     relayed = await aigul.sees("Message from Dana:")

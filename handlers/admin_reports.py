@@ -33,8 +33,8 @@ async def reports(update: Update, context: Context) -> None:
         reported = await name_of(services, report.reported_id) if report.reported_id else t("(erased account)")
         lines = [
             t("<b>Safety report #{id}</b>").format(id=report.id),
-            t("From: {name} (id {id})").format(name=html.escape(reporter), id=report.reporter_id),
-            t("About: {name} (id {id})").format(name=html.escape(reported), id=report.reported_id or "—"),
+            t("From: {name} (id {id})").format(name=reporter, id=report.reporter_id),
+            t("About: {name} (id {id})").format(name=reported, id=report.reported_id or "—"),
             t("Reason: {reason}").format(reason=t(REPORT_LABELS[ReportReason(report.reason)])),
             t("When: {date}").format(date=t.datetime(report.created_at, context.zone)),
         ]
@@ -43,7 +43,7 @@ async def reports(update: Update, context: Context) -> None:
         if report.mentorship_id:
             for message in await services.mentorships.last_messages(report.mentorship_id, 5):
                 sender = await name_of(services, message.sender_id)
-                lines.append(f"· {html.escape(sender)}: {html.escape(message.text[:300])}")
+                lines.append(f"· {sender}: {html.escape(message.text[:300])}")
         rows = [
             [
                 InlineKeyboardButton("⚠️ " + t("Warn"), callback_data=cb("report", "warn", report.id)),

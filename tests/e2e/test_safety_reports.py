@@ -7,7 +7,7 @@ from tests.e2e.test_sessions import confirmed_session, free_hour
 
 async def reported_pair(runner, admin, users):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana = await new_mentee(runner, users, name="Dana & Co", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
     now = runner.clock.now()
@@ -20,7 +20,7 @@ async def test_an_admin_suspends_the_reported_mentor_and_both_are_told(bot, user
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
     await admin.send("/reports")
     card = await admin.sees(f"Safety report #{report.id}")
-    assert "From: Dana" in card.text and "About: Aigul" in card.text
+    assert "From: Dana & Co (id" in card.text and "About: Aigul" in card.text
     assert "Reason: Asked for my contacts or to meet alone" in card.text
     assert "Meet me alone &lt;tonight&gt;" in card.html
     await admin.press("⛔ Suspend", card.message_id)

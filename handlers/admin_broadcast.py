@@ -93,7 +93,8 @@ async def on_button(update: Update, context: Context) -> None:
     now = services.clock.now()
     if action == "cards":
         page = data.int_arg(0) or 0
-        slugs = [s for s in sorted(services.cards) if s not in await services.stories.hidden_slugs()]
+        hidden = await services.stories.hidden_slugs()
+        slugs = [s for s in sorted(services.cards) if s not in hidden]
         chunk = slugs[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
         rows = [(services.cards[s].text(t.language).name, cb("bc", "card", s)) for s in chunk]
         if (page + 1) * CARDS_PER_PAGE < len(slugs):
@@ -136,6 +137,8 @@ async def on_button(update: Update, context: Context) -> None:
     elif action == "drop":
         await services.admin.drop_draft(admin_id)
         await query.edit_message_text(t("Broadcast dropped. Nothing was sent."))
+    else:  # forged or out of date (the button was answered above, so say it in the chat)
+        await query.message.reply_text(t("This button is out of date. Tap /start to begin again."))
 
 
 async def ask_text(message, context: Context, language: str) -> None:

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED
 from handlers.admin_common import refuse_non_admin
+from handlers.common import stale_button
 from handlers.story_cards import send_card
 
 PER_PAGE = 8
@@ -70,7 +71,7 @@ async def on_button(update: Update, context: Context) -> None:
     slug = data.arg(0)
     card = services.cards.get(slug)
     if card is None:
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await stale_button(update, context)
         return
     hidden = slug in await services.stories.hidden_slugs()
     if data.action == "open":
@@ -93,6 +94,8 @@ async def on_button(update: Update, context: Context) -> None:
         await services.admin.record(query.from_user.id, f"card_{data.action}", services.clock.now(), slug)
         await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
         await query.edit_message_reply_markup(None)
+    else:
+        await stale_button(update, context)
 
 
 def register(app: Application) -> None:

@@ -136,12 +136,13 @@ async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, us
 
 async def test_double_tapping_send_sends_once(bot, users, runner, admin):
     await admin.start_in("English")
-    await member(users, "W", "English")
+    w = await member(users, "W", "English")
     confirm = await compose_to_everyone(admin, ("a", "b", "c"))
     await admin.press("✅ Send", confirm.message_id)
     await admin.press_data(confirm.message_id, cb("bc", "send"))
     await admin.sees("finished")
     assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(1,)]
+    assert [m.text for m in runner.emulator.bot_messages(w.id)].count("c") == 1
 
 
 async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams_limit(

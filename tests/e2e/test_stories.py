@@ -178,6 +178,12 @@ async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
     await runner.settled()
     assert "ada-lovelace" in await runner.services.stories.hidden_slugs()
     assert rows(runner, "SELECT COUNT(*) FROM story_views") == [(0,)]  # previews are not views
+    show = cb("cards", "show", "ada-lovelace")
+    assert await admin.press_data(library.message_id, show) == "Shown again."
+    await runner.settled()
+    assert "ada-lovelace" not in await runner.services.stories.hidden_slugs()
+    forged = await admin.press_data(library.message_id, cb("cards", "zap", "ada-lovelace"))
+    assert forged == "This button is out of date. Tap /start to begin again."
 
 
 async def test_find_a_mentor_in_this_field_opens_mentors_filtered(bot, users, runner):

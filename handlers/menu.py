@@ -14,6 +14,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("mentorship", N_("Your mentorship")),
     ("sessions", N_("Your sessions")),
     ("book", N_("Book a session")),
+    ("story", N_("A story of a woman in STEM")),
+    ("stories", N_("How often stories come")),
     ("slots", N_("Your free time (mentors)")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What I can do")),

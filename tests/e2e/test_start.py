@@ -76,6 +76,7 @@ async def test_command_menus_are_published_in_every_language(bot, emulator):
         lang: {cmd["command"]: cmd["description"] for cmd in commands} for lang, commands in by_language.items()
     }
     assert descriptions["en"]["language"] == "Change the language"
+    assert descriptions["ru"]["story"] == "История женщины в STEM" and "stories" in descriptions["ky"]
     assert descriptions["ru"]["language"] != descriptions["en"]["language"]
     assert descriptions["ky"]["language"] != descriptions["ru"]["language"]
 

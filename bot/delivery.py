@@ -165,24 +165,33 @@ class DeliveryEngine:
     async def _deliver(self, batch: Batch, row: OutboxRow) -> None:
         attempt = 0
         while True:
-            async with self._limiter:
-                try:
-                    result = await self._send(batch, row)
-                except Exception as error:  # a bug in rendering must not stop the batch
-                    log.exception("sending outbox row %s failed", row.id)
-                    result = Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+            await self._not_in_flight(row, self._limiter.acquire())
+            try:
+                result = await self._send(batch, row)
+            except Exception as error:  # a bug in rendering must not stop the batch
+                log.exception("sending outbox row %s failed", row.id)
+                result = Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
             if result.outcome is not Outcome.RETRY:
                 await self._outbox.finish_row(row.id, result.outcome.value, self._clock.now(), result.error)
                 return
             attempt += 1
             if result.retry_after is not None:
                 # Telegram said how long to wait; the row stays claimed meanwhile.
-                await asyncio.sleep(result.retry_after)
+                await self._not_in_flight(row, asyncio.sleep(result.retry_after))
                 continue
             if attempt >= MAX_ATTEMPTS:
                 await self._outbox.finish_row(row.id, Outcome.FAILED.value, self._clock.now(), result.error)
                 return
-            await asyncio.sleep(BACKOFF[min(attempt - 1, len(BACKOFF) - 1)])
+            await self._not_in_flight(row, asyncio.sleep(BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]))
+
+    async def _not_in_flight(self, row: OutboxRow, wait) -> None:
+        """A wait during which the claimed row is not being sent. Stopped there (a SIGTERM), it goes
+        back to pending for the next start: only a row caught mid-send may become 'uncertain'."""
+        try:
+            await wait
+        except asyncio.CancelledError:
+            await asyncio.shield(self._outbox.release(row.id, "stopped before sending"))
+            raise
 
     async def _report(self, batch: Batch, rate: float, *, finished: bool) -> None:
         try:

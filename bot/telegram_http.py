@@ -88,6 +88,9 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:
+            # Never connected, so nothing was sent: a plain network error, safe to try again.
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:

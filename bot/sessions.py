@@ -122,10 +122,6 @@ def inside_notice(starts_at: datetime, now: datetime) -> bool:
     return starts_at - now < MIN_NOTICE
 
 
-def ends_at(starts_at: datetime, minutes: int) -> datetime:
-    return starts_at + timedelta(minutes=minutes)
-
-
 def valid_feedback_minutes(value: int) -> bool:
     return MIN_FEEDBACK_MINUTES <= value <= MAX_FEEDBACK_MINUTES
 

@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application
 
 from bot.db.outbox import Batch, OutboxRow
-from bot.delivery import DeliveryEngine, Outcome, Progress, Result
+from bot.delivery import DeliveryEngine, Outcome, Result
 from handlers.story_cards import send_card
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,3 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
         return Result(Outcome.SENT)
 
     return DeliveryEngine(services.outbox, services.clock, services.settings.broadcast_rate, send, on_progress)
-
-
-async def no_progress(progress: Progress) -> None:
-    del progress

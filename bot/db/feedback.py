@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db._rows import iso, load
+from bot.db._rows import iso
 from bot.db.database import Database
 from bot.db.session_rows import SessionRow, load_session, session_from_row
 from bot.sessions import OUTCOME_STATUS, Outcome, Refusal, Refused, Status
-
-
-@dataclass(frozen=True, slots=True)
-class Feedback:
-    session_id: int
-    user_id: int
-    outcome: str | None
-    minutes: int | None
-    rating: int | None
-    comment: str | None
-    created_at: datetime
-    updated_at: datetime
 
 
 class FeedbackRepository:
@@ -90,10 +77,3 @@ class FeedbackRepository:
                 f"UPDATE session_feedback SET {column} = ?, updated_at = ? WHERE session_id = ? AND user_id = ?",
                 (value, iso(now), session_id, user_id),
             )
-
-    async def feedback(self, session_id: int, user_id: int) -> Feedback | None:
-        row = await self._db.fetchone(
-            "SELECT * FROM session_feedback WHERE session_id = ? AND user_id = ?",
-            (session_id, user_id),
-        )
-        return None if row is None else load(Feedback, row)

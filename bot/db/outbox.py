@@ -183,9 +183,3 @@ class OutboxRepository:
     async def recover(self) -> int:
         """At start-up: rows caught mid-send by a crash become 'uncertain' (never sent twice)."""
         return await self._db.execute("UPDATE outbox SET status = 'uncertain' WHERE status = 'sending'")
-
-    async def recent_batches(self, lane: str, limit: int = 10) -> list[Batch]:
-        rows = await self._db.fetchall(
-            "SELECT * FROM outbox_batches WHERE lane = ? ORDER BY id DESC LIMIT ?", (lane, limit)
-        )
-        return [Batch.from_row(row) for row in rows]

@@ -73,15 +73,6 @@ class RhythmRepository:
         )
         return [self._rhythm(row) for row in rows]
 
-    async def rhythm(self, mentorship_id: int) -> Rhythm | None:
-        row = await self._db.fetchone(
-            "SELECT r.*, m.mentee_id, m.mentor_id, m.started_at, NULL AS last_session_at"
-            " FROM mentorship_rhythm r JOIN mentorships m ON m.id = r.mentorship_id"
-            " WHERE r.mentorship_id = ?",
-            (mentorship_id,),
-        )
-        return None if row is None else self._rhythm(row)
-
     async def agree(self, mentorship_id: int, user_id: int, days: int, now: datetime) -> None:
         """How often the pair will meet, set once by whichever of the two answers first."""
         async with self._db.transaction() as tx:

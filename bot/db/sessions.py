@@ -60,12 +60,10 @@ class SessionRepository:
         self.claim_feedback = feedback.claim_feedback
         self.record_outcome = feedback.record_outcome
         self.record_feedback = feedback.record_feedback
-        self.feedback = feedback.feedback
         rhythm = RhythmRepository(db)
         self.start_rhythm = rhythm.start_rhythm
         self.add_missing_rhythms = rhythm.add_missing_rhythms
         self.rhythms = rhythm.rhythms
-        self.rhythm = rhythm.rhythm
         self.agree = rhythm.agree
         self.claim_checkin = rhythm.claim_checkin
         self.claim_quiet_nudge = rhythm.claim_quiet_nudge

@@ -84,9 +84,6 @@ class StoryRepository:
                 (user_id, slug, current + 1 if seen else current, _iso(now)),
             )
 
-    async def views_count(self, user_id: int) -> int:
-        return int(await self._db.fetchval("SELECT COUNT(*) FROM story_views WHERE user_id = ?", (user_id,)))
-
     async def picture_file_id(self, slug: str, language: str) -> str | None:
         return await self._db.fetchval(
             "SELECT file_id FROM story_pictures WHERE slug = ? AND language = ?", (slug, language)
@@ -98,10 +95,6 @@ class StoryRepository:
             " ON CONFLICT (slug, language) DO UPDATE SET file_id = excluded.file_id",
             (slug, language, file_id),
         )
-
-    async def forget_pictures(self) -> None:
-        """Pictures were re-rendered (a new design or text): upload them again."""
-        await self._db.execute("DELETE FROM story_pictures")
 
     async def subscription(self, user_id: int) -> Subscription | None:
         row = await self._db.fetchone("SELECT * FROM story_subscriptions WHERE user_id = ?", (user_id,))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.db._rows import iso
 from bot.db.database import Database
 
 # Segment dimension -> the SQL column it filters on (a closed list: never user input in SQL).
@@ -17,10 +18,6 @@ SEGMENT_COLUMNS = {
     "stage": "p.stage",
     "age": "p.age_band",
 }
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +68,7 @@ class AdminRepository:
                 admin_id,
                 json.dumps(new.payload, ensure_ascii=False),
                 json.dumps(new.audience),
-                _iso(now),
+                iso(now),
             ),
         )
         return new
@@ -107,7 +104,7 @@ class AdminRepository:
     async def record(self, admin_id: int, action: str, now: datetime, target: str | int = "", **details: Any) -> None:
         await self._db.execute(
             "INSERT INTO admin_audit (admin_id, action, target, details, at) VALUES (?, ?, ?, ?, ?)",
-            (admin_id, action, str(target), json.dumps(details, ensure_ascii=False), _iso(now)),
+            (admin_id, action, str(target), json.dumps(details, ensure_ascii=False), iso(now)),
         )
 
     async def audit(self, limit: int = 20) -> list[AuditEntry]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.db._rows import iso
 from bot.db.database import Database
 
 FREE_TEXT = ("display_name", "job_title", "organisation", "bio", "meeting_link")
@@ -44,13 +45,9 @@ QUERIES = {
 }
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 async def export_csv(db: Database, name: str, start: datetime, end: datetime, *, free_text: bool = False) -> bytes:
     """One table as CSV bytes (UTF-8 with BOM); free-text profile fields only when asked."""
-    columns, rows = await db.fetch_table(QUERIES[name], (_iso(start), _iso(end)))
+    columns, rows = await db.fetch_table(QUERIES[name], (iso(start), iso(end)))
     keep = [c for c in columns if free_text or name != "profiles" or c not in FREE_TEXT]
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -11,16 +11,13 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.db._rows import iso
 from bot.db.database import Database
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +87,7 @@ class OutboxRepository:
                     json.dumps(audience or {}),
                     len(rows),
                     progress_chat_id,
-                    _iso(now),
+                    iso(now),
                 ),
             )
             await tx.executemany(
@@ -115,7 +112,7 @@ class OutboxRepository:
         await self._db.execute(
             "UPDATE outbox_batches SET status = 'running', started_at = COALESCE(started_at, ?)"
             " WHERE id = ? AND status = 'queued'",
-            (_iso(now), batch_id),
+            (iso(now), batch_id),
         )
 
     async def set_progress_message(self, batch_id: int, message_id: int) -> None:
@@ -129,7 +126,7 @@ class OutboxRepository:
                 " WHERE id = (SELECT id FROM outbox WHERE batch_id = ? AND status = 'pending' ORDER BY id LIMIT 1)"
                 " AND status = 'pending'"
                 " RETURNING id, batch_id, user_id, language, item, attempts",
-                (_iso(now), batch_id),
+                (iso(now), batch_id),
             )
         return None if row is None else OutboxRow(*row)
 
@@ -138,7 +135,7 @@ class OutboxRepository:
             raise ValueError(status)
         await self._db.execute(
             "UPDATE outbox SET status = ?, error = ?, sent_at = ? WHERE id = ? AND status = 'sending'",
-            (status, error, _iso(now), row_id),
+            (status, error, iso(now), row_id),
         )
 
     async def release(self, row_id: int, error: str) -> None:
@@ -166,7 +163,7 @@ class OutboxRepository:
             changed = await tx.execute(
                 "UPDATE outbox_batches SET status = 'cancelled', finished_at = ?"
                 " WHERE id = ? AND status IN ('queued', 'running')",
-                (_iso(now), batch_id),
+                (iso(now), batch_id),
             )
             await tx.execute(
                 "UPDATE outbox SET status = 'cancelled' WHERE batch_id = ? AND status = 'pending'",
@@ -177,7 +174,7 @@ class OutboxRepository:
     async def finish_batch(self, batch_id: int, now: datetime) -> None:
         await self._db.execute(
             "UPDATE outbox_batches SET status = 'done', finished_at = ? WHERE id = ? AND status = 'running'",
-            (_iso(now), batch_id),
+            (iso(now), batch_id),
         )
 
     async def recover(self) -> int:

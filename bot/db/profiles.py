@@ -6,9 +6,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.db._rows import iso
 from bot.db.database import Database
 from bot.onboarding import Answers
 
@@ -36,10 +37,6 @@ ANSWER_COLUMNS = frozenset(
     }
 )
 JSON_COLUMNS = ("fields", "goals", "languages", "availability")
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +112,7 @@ class ProfileRepository:
         await self._db.execute(
             "INSERT INTO profiles (user_id, step, started_at, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO NOTHING",
-            (user_id, first_step, _iso(now), _iso(now)),
+            (user_id, first_step, iso(now), iso(now)),
         )
         profile = await self.get(user_id)
         assert profile is not None
@@ -148,7 +145,7 @@ class ProfileRepository:
         if unknown:
             raise ValueError(f"not an answer column: {sorted(unknown)}")
         values = {name: json.dumps(sorted(value)) if name in JSON_COLUMNS else value for name, value in answers.items()}
-        values.update(step=step, updated_at=_iso(now), paused=0, nudges_sent=0)
+        values.update(step=step, updated_at=iso(now), paused=0, nudges_sent=0)
         if editing is not None:
             values["editing"] = int(editing)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
@@ -177,7 +174,7 @@ class ProfileRepository:
                 "UPDATE profiles SET step = 'done', editing = 0, completed_at = ?, updated_at = ?,"
                 " mentor_status = CASE WHEN ? THEN 'pending' ELSE NULL END"
                 " WHERE user_id = ? AND step <> 'done'",
-                (_iso(now), _iso(now), mentor, user_id),
+                (iso(now), iso(now), mentor, user_id),
             )
         return changed == 1
 
@@ -194,7 +191,7 @@ class ProfileRepository:
         return 1 == await self._db.execute(
             "UPDATE profiles SET mentor_status = ?, cleared_for_minors = ?, mentor_decided_by = ?,"
             " mentor_decided_at = ? WHERE user_id = ? AND mentor_status = 'pending'",
-            (status, int(cleared_for_minors), admin_id, _iso(now), user_id),
+            (status, int(cleared_for_minors), admin_id, iso(now), user_id),
         )
 
     async def set_mentor_paused(self, user_id: int, paused: bool) -> None:
@@ -213,7 +210,7 @@ class ProfileRepository:
             rows = await self._db.fetchall(
                 "SELECT user_id FROM profiles p JOIN users u ON u.id = p.user_id"
                 " WHERE p.completed_at IS NULL AND p.nudges_sent = ? AND p.updated_at <= ? AND u.blocked_bot = 0",
-                (number, _iso(now - quiet)),
+                (number, iso(now - quiet)),
             )
             due += [(row["user_id"], number + 1) for row in rows]
         return due
@@ -249,7 +246,7 @@ class ProfileRepository:
                 return False
             await tx.execute(
                 "INSERT INTO erased_accounts (role, age_band, region, erased_at) VALUES (?, ?, ?, ?)",
-                (row["role"], row["age_band"], row["region"], _iso(now)),
+                (row["role"], row["age_band"], row["region"], iso(now)),
             )
             await tx.execute(
                 "DELETE FROM conversations WHERE EXISTS (SELECT 1 FROM json_each(conversations.key) WHERE value = ?)",

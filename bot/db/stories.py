@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.db._rows import iso
 from bot.db.database import Database
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +40,7 @@ class StoryRepository:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO UPDATE SET field = excluded.field,"
                 " stage = excluded.stage, region = excluded.region, position = excluded.position,"
                 " imported_at = excluded.imported_at",
-                [(slug, field, stage, region, i, _iso(now)) for i, (slug, field, stage, region) in enumerate(cards)],
+                [(slug, field, stage, region, i, iso(now)) for i, (slug, field, stage, region) in enumerate(cards)],
             )
 
     async def visible_slugs(self) -> list[str]:
@@ -81,7 +78,7 @@ class StoryRepository:
             )
             await tx.execute(
                 "INSERT OR IGNORE INTO story_views (user_id, slug, round, seen_at) VALUES (?, ?, ?, ?)",
-                (user_id, slug, current + 1 if seen else current, _iso(now)),
+                (user_id, slug, current + 1 if seen else current, iso(now)),
             )
 
     async def picture_file_id(self, slug: str, language: str) -> str | None:
@@ -116,13 +113,13 @@ class StoryRepository:
             " updated_at) VALUES (?, 1, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET active = 1,"
             " frequency = excluded.frequency, time_of_day = excluded.time_of_day,"
             " next_due_at = excluded.next_due_at, updated_at = excluded.updated_at, stopped_at = NULL",
-            (user_id, frequency, time_of_day, _iso(next_due_at), _iso(now), _iso(now)),
+            (user_id, frequency, time_of_day, iso(next_due_at), iso(now), iso(now)),
         )
 
     async def unsubscribe(self, user_id: int, now: datetime) -> None:
         await self._db.execute(
             "UPDATE story_subscriptions SET active = 0, stopped_at = ?, updated_at = ? WHERE user_id = ?",
-            (_iso(now), _iso(now), user_id),
+            (iso(now), iso(now), user_id),
         )
 
     async def due(self, now: datetime, limit: int = 1000) -> list[DueSubscriber]:
@@ -130,7 +127,7 @@ class StoryRepository:
             "SELECT s.user_id, COALESCE(u.language, 'ru') AS language, u.timezone, s.frequency, s.time_of_day"
             " FROM story_subscriptions s JOIN users u ON u.id = s.user_id"
             " WHERE s.active = 1 AND s.next_due_at <= ? AND u.blocked_bot = 0 ORDER BY s.next_due_at LIMIT ?",
-            (_iso(now), limit),
+            (iso(now), limit),
         )
         return [
             DueSubscriber(r["user_id"], r["language"], r["timezone"], r["frequency"], r["time_of_day"]) for r in rows
@@ -145,14 +142,14 @@ class StoryRepository:
             batch_id = await tx.insert(
                 "INSERT INTO outbox_batches (lane, payload, status, total, created_at)"
                 " VALUES ('stories', '{\"type\": \"story\"}', 'queued', 0, ?)",
-                (_iso(now),),
+                (iso(now),),
             )
             queued = 0
             for user_id, language, slug, next_due_at in items:
                 claimed = await tx.execute(
                     "UPDATE story_subscriptions SET next_due_at = ? WHERE user_id = ? AND active = 1"
                     " AND next_due_at <= ?",
-                    (_iso(next_due_at), user_id, _iso(now)),
+                    (iso(next_due_at), user_id, iso(now)),
                 )
                 if claimed:
                     await tx.execute(

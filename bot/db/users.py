@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot.db._rows import iso
 from bot.db.database import Database
 
 # Touch last_seen at most this often: one write per update would be wasted I/O.
@@ -39,10 +40,6 @@ class User:
             last_seen_at=datetime.fromisoformat(row["last_seen_at"]),
             blocked_bot=bool(row["blocked_bot"]),
         )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class UserRepository:
@@ -82,8 +79,8 @@ class UserRepository:
                         first_name[:128],
                         username,
                         telegram_language,
-                        _iso(now),
-                        _iso(now),
+                        iso(now),
+                        iso(now),
                     ),
                 )
             else:
@@ -93,7 +90,7 @@ class UserRepository:
                 await tx.execute(
                     "UPDATE users SET last_seen_at = ?, first_name = ?, username = ?, telegram_language = ?,"
                     " blocked_bot = 0, blocked_at = NULL WHERE id = ?",
-                    (_iso(now), first_name[:128], username, telegram_language, user_id),
+                    (iso(now), first_name[:128], username, telegram_language, user_id),
                 )
             row = await tx.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
         assert row is not None
@@ -111,7 +108,7 @@ class UserRepository:
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         await self._db.execute(
             "UPDATE users SET blocked_bot = 1, blocked_at = ? WHERE id = ? AND blocked_bot = 0",
-            (_iso(now), user_id),
+            (iso(now), user_id),
         )
 
     async def mark_unblocked(self, user_id: int) -> None:
@@ -121,7 +118,7 @@ class UserRepository:
         """No more matching or messages for her; False if she was already suspended."""
         return 1 == await self._db.execute(
             "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL",
-            (_iso(now), user_id),
+            (iso(now), user_id),
         )
 
     async def count(self) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.db import Database
+from bot.db._rows import iso
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +96,13 @@ DEMO_MENTORS: tuple[DemoMentor, ...] = (
 )  # fmt: skip
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 def _json(values: tuple[str, ...]) -> str:
     return json.dumps(sorted(values))
 
 
 async def seed_mentors(db: Database, now: datetime, *, approved_by: int | None = None) -> int:
     """Insert the demo mentors who are not there yet; return how many were inserted."""
-    stamp = _iso(now)
+    stamp = iso(now)
     inserted = 0
     async with db.transaction() as tx:
         for m in DEMO_MENTORS:
@@ -150,7 +147,7 @@ async def seed_slots(db: Database, now: datetime | None = None) -> int:
     Idempotent: a demo mentor who already has free time is left as she is. Returns how
     many windows were inserted.
     """
-    stamp = _iso(now or datetime.now(UTC))
+    stamp = iso(now or datetime.now(UTC))
     inserted = 0
     async with db.transaction() as tx:
         for m in DEMO_MENTORS:

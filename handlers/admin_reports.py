@@ -96,8 +96,7 @@ async def suspend(context: Context, user_id: int, admin_id: int) -> None:
     """
     services = context.services
     now = services.clock.now()
-    await services.users.suspend(user_id, now)
-    ended, withdrawn = await services.mentorships.end_everything_of(user_id, admin_id, now)
+    ended, withdrawn = await services.mentorships.suspend(user_id, admin_id, now)
     for mentorship in ended:
         await tell(context, mentorship.other(user_id), ENDED_OTHER)
     mentor = await name_of(services, user_id)

@@ -68,7 +68,7 @@ class MentorshipRepository:
         self.open_reports = reports.open_reports
         self.close_report = reports.close_report
         self.admin_move = reports.admin_move
-        self.end_everything_of = reports.end_everything_of
+        self.suspend = reports.suspend
         self.add_report_text = reports.add_report_text
         cohort_runs = CohortRunRepository(db)
         self.save_cohort_run = cohort_runs.save_cohort_run

@@ -97,16 +97,18 @@ class ReportRepository:
             await move(tx, mentorship, Status(target), admin_id, now, detail="admin")
         return True
 
-    async def end_everything_of(
-        self, user_id: int, admin_id: int, now: datetime
-    ) -> tuple[list[Mentorship], list[Request]]:
-        """A suspended user keeps no mentorship and no open request, whoever is on the other side.
+    async def suspend(self, user_id: int, admin_id: int, now: datetime) -> tuple[list[Mentorship], list[Request]]:
+        """Suspend her: no more matching or messages, and no mentorship or open request is left to her,
+        whoever is on the other side; all in one transaction.
 
         Each current mentorship is cancelled with its future sessions and their reminders (a mentor
         may have several mentees); each pending request to or from her is withdrawn. Returns both,
         for the other people to be told.
         """
         async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (iso(now), user_id)
+            )
             rows = await tx.fetchall(
                 f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
                 (user_id,),

@@ -114,12 +114,5 @@ class UserRepository:
     async def mark_unblocked(self, user_id: int) -> None:
         await self._db.execute("UPDATE users SET blocked_bot = 0, blocked_at = NULL WHERE id = ?", (user_id,))
 
-    async def suspend(self, user_id: int, now: datetime) -> bool:
-        """No more matching or messages for her; False if she was already suspended."""
-        return 1 == await self._db.execute(
-            "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL",
-            (iso(now), user_id),
-        )
-
     async def count(self) -> int:
         return int(await self._db.fetchval("SELECT COUNT(*) FROM users"))

@@ -68,6 +68,9 @@ async def start_bot(emu: Emulator, path: Path, rate: float):
         "DATABASE_PATH": str(path),
         "BROADCAST_RATE": str(rate),
         "LOG_LEVEL": "WARNING",
+        # Polling, whatever a developer's .env says (the process environment wins over it).
+        "WEBHOOK_URL": "",
+        "WEBHOOK_SECRET": "",
     }
     polls = len(emu.calls("getUpdates"))
     process = await asyncio.create_subprocess_exec(

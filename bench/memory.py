@@ -167,6 +167,9 @@ async def main(users: int, active: int, messages: int, mix: str) -> dict:
                 "TELEGRAM_API_BASE_URL": emu.api_base_url,
                 "DATABASE_PATH": str(path),
                 "LOG_LEVEL": "WARNING",
+                # Polling, whatever a developer's .env says (the process environment wins over it).
+                "WEBHOOK_URL": "",
+                "WEBHOOK_SECRET": "",
             }
             process = await asyncio.create_subprocess_exec(
                 sys.executable,

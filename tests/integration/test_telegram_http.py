@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, TimedOut
 
 from bot.telegram_http import AiohttpRequest
@@ -25,10 +25,13 @@ def make_bot(emulator, **kwargs) -> Bot:
 
 async def test_a_message_arrives_with_its_html_and_keyboard(emulator):
     aida = emulator.add_user(first_name="Aida", language_code="ky")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Кыргызча", callback_data="v1:lang:set:ky")]])
     async with make_bot(emulator) as bot:
-        sent = await bot.send_message(aida, "<b>Саламатсызбы!</b>", parse_mode="HTML")
+        sent = await bot.send_message(aida, "<b>Саламатсызбы!</b>", parse_mode="HTML", reply_markup=keyboard)
     assert sent.text == "Саламатсызбы!"
-    assert emulator.bot_messages(aida)[-1].text == "Саламатсызбы!"
+    shown = emulator.bot_messages(aida)[-1]
+    assert shown.html == "<b>Саламатсызбы!</b>"
+    assert shown.keyboard == [[{"text": "Кыргызча", "callback_data": "v1:lang:set:ky"}]]
 
 
 async def test_a_file_is_uploaded_intact_with_its_name_and_type(emulator):

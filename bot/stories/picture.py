@@ -330,7 +330,7 @@ def _background(palette: Palette) -> Image.Image:
     pixels += noise
     del noise
     np.clip(pixels, 0, 255, out=pixels)
-    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB").convert("RGBA")
+    image = Image.fromarray(pixels.astype(np.uint8), "RGB").convert("RGBA")
     overlay = Image.new("RGBA", image.size)
     draw = ImageDraw.Draw(overlay)
     cx, cy = SIZE - 120, 150

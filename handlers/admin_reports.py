@@ -83,6 +83,10 @@ ENDED = N_("The programme team has ended this mentorship after a safety report. 
 ENDED_OTHER = N_(
     "The programme team has ended your mentorship. /mentors can help you find a new one when you are ready."
 )
+WARNED = N_(
+    "The programme team has spoken to the other person about your report. Your mentorship can go on; "
+    "you can still block or end it at any time in /mentorship."
+)
 DISMISSED = N_(
     "The programme team looked at your report carefully and your mentorship can go on. "
     "You can still block or end it at any time in /mentorship."
@@ -122,7 +126,11 @@ async def act(update: Update, context: Context) -> None:
     now = services.clock.now()
     admin_id = query.from_user.id
     if data.action == "warn":
+        # A warning, not an ending: the mentorship goes on (left paused, no one could ever resume it).
+        if report.mentorship_id:
+            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.ACTIVE, now)
         await tell(context, report.reported_id, WARNING)
+        await tell(context, report.reporter_id, WARNED)
     elif data.action == "suspend":
         if report.mentorship_id:
             await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)

@@ -51,14 +51,16 @@ async def test_dismissing_resumes_the_mentorship_and_tells_her(bot, users, runne
     await admin.sees("No open safety reports")
 
 
-async def test_a_warning_reaches_the_reported_person(bot, users, runner, admin):
+async def test_a_warning_reaches_the_reported_person_and_the_mentorship_goes_on(bot, users, runner, admin):
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
     await admin.send("/reports")
     card = await admin.sees(f"Safety report #{report.id}")
     await admin.press("⚠️ Warn", card.message_id)
     await aigul.sees("Another report may suspend your account")
+    await dana.sees("Your mentorship can go on")
     await runner.settled()
     assert db_rows(runner, "SELECT suspended_at FROM users WHERE id = ?", aigul.id)[0][0] is None
+    assert db_rows(runner, "SELECT status FROM mentorships WHERE id = ?", mentorship.id)[0][0] == "active"
 
 
 async def test_non_admins_cannot_see_or_act_on_reports(bot, users, runner, admin):

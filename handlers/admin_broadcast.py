@@ -24,7 +24,7 @@ from bot.domain import (
 )
 from bot.i18n import N_, SUPPORTED, Translator, translator
 from bot.stories.telegram_html import check_html
-from handlers import inputs
+from handlers import common, inputs
 from handlers.admin_common import refuse_non_admin
 from handlers.story_cards import send_card
 
@@ -99,7 +99,7 @@ async def on_button(update: Update, context: Context) -> None:
         rows = [(services.cards[s].text(t.language).name, cb("bc", "card", s)) for s in chunk]
         if (page + 1) * CARDS_PER_PAGE < len(slugs):
             rows.append((t("More ▶️"), cb("bc", "cards", page + 1)))
-        await query.edit_message_text(t("Which story card?"), reply_markup=_kb(rows))
+        await common.edit(query, t("Which story card?"), reply_markup=_kb(rows))
     elif action == "card" and data.arg(0) in services.cards:
         await services.admin.save_draft(admin_id, now, payload={"type": "story", "slug": data.arg(0)})
         await ask_audience(query.message, context)
@@ -116,7 +116,8 @@ async def on_button(update: Update, context: Context) -> None:
             await services.admin.save_draft(admin_id, now, audience={"to": data.arg(0)})
             await preview(query.message, context)
         else:
-            await query.edit_message_text(
+            await common.edit(
+                query,
                 t("Which kind of segment?"),
                 reply_markup=_kb([(t(name), cb("bc", "dim", dim)) for dim, name in SEGMENT_NAMES.items()]),
             )
@@ -126,7 +127,7 @@ async def on_button(update: Update, context: Context) -> None:
         rows = [
             (label if dim == "language" else t(label), cb("bc", "seg", dim, code)) for code, label in labels.items()
         ]
-        await query.edit_message_text(t("Which one?"), reply_markup=_kb(rows))
+        await common.edit(query, t("Which one?"), reply_markup=_kb(rows))
     elif action == "seg" and data.arg(0) in SEGMENT_COLUMNS:
         await services.admin.save_draft(
             admin_id, now, audience={"to": "all", "dimension": data.arg(0), "value": data.arg(1)}
@@ -136,7 +137,7 @@ async def on_button(update: Update, context: Context) -> None:
         await confirm(update, context)
     elif action == "drop":
         await services.admin.drop_draft(admin_id)
-        await query.edit_message_text(t("Broadcast dropped. Nothing was sent."))
+        await common.edit(query, t("Broadcast dropped. Nothing was sent."))
     else:  # forged or out of date (the button was answered above, so say it in the chat)
         await query.message.reply_text(t("This button is out of date. Tap /start to begin again."))
 

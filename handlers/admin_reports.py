@@ -12,6 +12,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
 from bot.mentorship import REPORT_LABELS, ReportReason, Status
+from handlers import common
 from handlers.admin_common import refuse_non_admin
 from handlers.mentoring_common import name_of
 from handlers.request_expiry import close_withdrawn
@@ -162,7 +163,7 @@ async def act(update: Update, context: Context) -> None:
         "dismiss": t("Dismissed"),
     }[data.action]
     await query.answer(t("Saved ✓"))
-    await query.edit_message_text(f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
 
 
 def register(app: Application) -> None:

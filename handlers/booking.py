@@ -29,7 +29,7 @@ from bot.sessions import (
 )
 from bot.slots import Slot
 from bot.video_room import new_room_link
-from handlers import inputs
+from handlers import common, inputs
 from handlers.booking_answer import on_confirm, on_decline, send_request
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import both_confirmed, refusal_text, send_card
@@ -141,7 +141,7 @@ async def on_list(update: Update, context: Context, mentorship_id: int, _: str) 
     m = await mentee_side(context, mentorship_id, update.callback_query.from_user.id)
     await update.callback_query.answer()
     text, markup = await slot_list(context, m)
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await common.edit(update.callback_query, text, reply_markup=markup)
 
 
 async def on_pick(update: Update, context: Context, mentorship_id: int, code: str) -> None:
@@ -156,11 +156,12 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
-        await query.edit_message_text(text, reply_markup=markup)
+        await common.edit(query, text, reply_markup=markup)
         return
     await query.answer()
     name = await name_of(context.services, m.mentor_id)
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("📅 {when} with {name}. Would you like to say what you'd like to talk about?").format(
             when=t.datetime(start, context.zone), name=name
         ),

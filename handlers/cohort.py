@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.matching import Rejection
 from bot.mentorship import Refused
+from handlers import common
 from handlers.admin_common import refuse_non_admin
 from handlers.mentor_card import percent
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
@@ -112,7 +113,7 @@ async def on_button(update: Update, context: Context) -> None:
     if data.action == "drop":
         if await services.mentorships.discard_cohort_run(run_id):
             await query.answer(t("Discarded"))
-            await query.edit_message_text(query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
+            await common.edit(query, query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
         else:
             await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
         return

@@ -74,24 +74,19 @@ async def hint(update: Update, context: Context) -> None:
 
 
 async def edit(query, text: str | None, reply_markup=None) -> None:
-    """Replace the pressed message's text (or, with no text, only its buttons). Drawing what she
+    """Replace the pressed message's text (or, with no text, only its buttons). On a message with
+    no text to replace (a story card's picture) the text comes below it instead. Drawing what she
     already sees (a double tap) is not an error."""
     try:
         if text is None:
             await query.edit_message_reply_markup(reply_markup)
+        elif query.message is not None and query.message.text is None:
+            await query.message.reply_text(text, reply_markup=reply_markup)
         else:
             await query.edit_message_text(text, reply_markup=reply_markup)
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
-
-
-async def edit_or_reply(query, text: str, reply_markup=None) -> None:
-    """Replace the pressed message's text, or, on a photo (a story card), answer below it."""
-    if query.message is not None and query.message.text is not None:
-        await query.edit_message_text(text, reply_markup=reply_markup)
-    else:
-        await query.message.reply_text(text, reply_markup=reply_markup)
 
 
 async def stale_button(update: Update, context: Context) -> None:

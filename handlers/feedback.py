@@ -15,7 +15,7 @@ from bot.mentorship import clean_message, parse_code
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
 from bot.sessions import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
-from handlers import inputs
+from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import refusal_text
 from handlers.ticks import add_tick
@@ -85,10 +85,11 @@ async def on_feedback(update: Update, context: Context) -> None:
             await services.sessions.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
                 await query.answer(t("Thank you for telling me. 💛"))
-                await query.edit_message_text(t("Thank you for telling me. 💛 /book finds a new time."))
+                await common.edit(query, t("Thank you for telling me. 💛 /book finds a new time."))
                 return
             await query.answer(t("Saved ✓"))
-            await query.edit_message_text(
+            await common.edit(
+                query,
                 t("How long did it last?"),
                 reply_markup=InlineKeyboardMarkup(
                     choice_rows(t, session_id, "min", FEEDBACK_MINUTES, lambda n: t("{n} min").format(n=n))
@@ -97,7 +98,8 @@ async def on_feedback(update: Update, context: Context) -> None:
         elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
             await services.sessions.record_feedback(session_id, user_id, "minutes", int(value), now)
             await query.answer(t("Saved ✓"))
-            await query.edit_message_text(
+            await common.edit(
+                query,
                 t("How did it go, from 1 (not well) to 5 (wonderful)?"),
                 reply_markup=InlineKeyboardMarkup(choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)),
             )
@@ -105,7 +107,8 @@ async def on_feedback(update: Update, context: Context) -> None:
             await services.sessions.record_feedback(session_id, user_id, "rating", int(value), now)
             await query.answer(t("Saved ✓"))
             await inputs.expect(context, user_id, "fb_comment", session_id)
-            await query.edit_message_text(
+            await common.edit(
+                query,
                 t("Anything you'd like to add? Type a comment, or tap Skip."),
                 reply_markup=InlineKeyboardMarkup(
                     [[InlineKeyboardButton(t("Skip"), callback_data=cb("fb", "skip", session_id))]]
@@ -116,7 +119,7 @@ async def on_feedback(update: Update, context: Context) -> None:
             # Only this comment's wait: an old Skip must not drop what she is typing now.
             await services.inputs.take(user_id, "fb_comment", str(session_id))
             await query.answer()
-            await query.edit_message_text(thanks(t))
+            await common.edit(query, thanks(t))
         else:
             await stale(update, context)
     except Refused as refused:

@@ -199,7 +199,7 @@ async def on_button(update: Update, context: Context) -> None:
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))])
-        await query.edit_message_text(t("Which field?"), reply_markup=InlineKeyboardMarkup(rows))
+        await common.edit(query, t("Which field?"), reply_markup=InlineKeyboardMarkup(rows))
     elif data.action == "req" and data.int_arg(0) is not None:
         await ask_for_note(update, context, data.int_arg(0))
     elif data.action == "send" and data.int_arg(0) is not None:

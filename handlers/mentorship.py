@@ -196,7 +196,8 @@ async def send_contact(bot: Bot, services: Services, viewer: int, other: int) ->
 async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> None:
     t = context.t
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t("Why would you like to end the mentorship?"),
         reply_markup=reason_keyboard(t, "endr", m, END_LABELS),
     )
@@ -211,10 +212,11 @@ async def on_end_reason(update: Update, context: Context, m: Mentorship, code: s
     await services.mentorships.end(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Ended ✓"))
     other = m.other(user_id)
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛").format(
             name=await name_of(services, other)
-        )
+        ),
     )
     await tell_ended(context.bot, services, other, user_id, reason)
 

@@ -88,7 +88,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     await query.answer()
     if data is None or data.action != "yes":
-        await common.edit_or_reply(query, t("Nothing was erased. 🌸"))
+        await common.edit(query, t("Nothing was erased. 🌸"))
         return
     services = context.services
     # The other side of a mentorship or a request hears of it while her name still exists.
@@ -99,7 +99,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         if getattr(handler, "name", None) == onboarding.CONVERSATION:
             handler._conversations.pop((query.message.chat.id, query.from_user.id), None)
     context.user_record = None
-    await common.edit_or_reply(
+    await common.edit(
         query,
         t("Done: everything about you is erased. Thank you for being here. If you ever want to come back, send /start.")
         if erased

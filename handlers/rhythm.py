@@ -30,7 +30,7 @@ from bot.sessions import (
     RhythmStep,
     rhythm_due,
 )
-from handlers import inputs
+from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.ticks import add_tick
 
@@ -104,10 +104,11 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
     user_id = query.from_user.id
     await services.sessions.agree(mentorship_id, user_id, days, services.clock.now())
     await query.answer(t("Agreed ✓"))
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("Agreed: {often}. /book picks a time, and /sessions lists your sessions.").format(
             often=t(MEET_LABELS[days]).lower()
-        )
+        ),
     )
     m = await services.mentorships.get(mentorship_id)
     if m is not None:
@@ -135,10 +136,11 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
     checkin = await services.sessions.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))
     if checkin.kind == "monthly":
-        await query.edit_message_text(t("Thank you! 💛 Keep going, you're doing great."))
+        await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
         return
     await inputs.expect(context, query.from_user.id, "closing_comment", checkin_id)
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip."),
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(t("Skip"), callback_data=cb("rhy", "skip", checkin_id))]]
@@ -152,7 +154,7 @@ async def on_skip(update: Update, context: Context, checkin_id: int, _: int | No
     # Only this comment's wait: an old Skip must not drop what she is typing now.
     await services.inputs.take(query.from_user.id, "closing_comment", str(checkin_id))
     await query.answer()
-    await query.edit_message_text(farewell(context.t))
+    await common.edit(query, farewell(context.t))
 
 
 def farewell(t: Translator) -> str:

@@ -23,7 +23,7 @@ from bot.mentorship import (
 )
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
-from handlers import inputs
+from handlers import common, inputs
 from handlers.mentoring_common import deliver, is_minor, name_of, reader_of, stale
 
 
@@ -38,7 +38,8 @@ def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> 
 async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> None:
     t = context.t
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t("What happened? Choose what fits best. The mentorship is paused at once and the programme team is told."),
         reply_markup=reason_keyboard(t, "rep", m, REPORT_LABELS),
     )
@@ -52,11 +53,12 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
     report = await services.mentorships.report(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Reported ✓"))
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t(
             "Thank you for telling us. 💛 The mentorship is paused, and the programme team "
             "will contact you soon. If you want to add details, type them now; or send /cancel."
-        )
+        ),
     )
     await inputs.expect(context, user_id, "report_more", report.id)
     await alert_admins(context.bot, services, report.id, m.id, user_id, reason)
@@ -154,7 +156,8 @@ async def on_block(update: Update, context: Context, m: Mentorship, _: str) -> N
     t = context.t
     await update.callback_query.answer()
     name = await name_of(context.services, m.other(update.callback_query.from_user.id))
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t(
             "Block {name}? The mentorship ends at once, {name} can't write to you through me, "
             "and you won't be matched again."
@@ -173,10 +176,11 @@ async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _:
     await services.mentorships.block(m.id, user_id, services.clock.now())
     await update.callback_query.answer(t("Blocked ✓"))
     other = m.other(user_id)
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t("Blocked. Your mentorship with {name} has ended, and you won't be matched again.").format(
             name=await name_of(services, other)
-        )
+        ),
     )
     await tell_ended(context.bot, services, other, user_id, None)
 

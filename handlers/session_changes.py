@@ -23,7 +23,7 @@ from bot.sessions import (
     inside_notice,
     parse_slot_code,
 )
-from handlers import inputs
+from handlers import common, inputs
 from handlers.booking import slot_buttons
 from handlers.booking_answer import send_request
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
@@ -176,7 +176,7 @@ async def on_cancel(update: Update, context: Context, session_id: int, _: str) -
 async def on_keep(update: Update, context: Context, session_id: int, _: str) -> None:
     await context.services.sessions.party_of(session_id, update.callback_query.from_user.id)
     await update.callback_query.answer(context.t("Kept ✓"))
-    await update.callback_query.edit_message_text(context.t("Good: the session stays. 🌷"))
+    await common.edit(update.callback_query, context.t("Good: the session stays. 🌷"))
 
 
 async def on_cancel_confirmed(update: Update, context: Context, session_id: int, _: str) -> None:

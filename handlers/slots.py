@@ -88,7 +88,8 @@ async def on_week(update: Update, context: Context, args: tuple[str, ...]) -> No
     names = weekday_names(t)
     buttons = [InlineKeyboardButton(names[day], callback_data=cb("slot", "wd", day)) for day in range(7)]
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
+    await common.edit(
+        update.callback_query,
         t("Which day of the week are you free?"),
         reply_markup=InlineKeyboardMarkup([buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]),
     )
@@ -106,10 +107,11 @@ async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) ->
         return
     await query.answer()
     await inputs.expect(context, query.from_user.id, "slot_time", f"w{args[0]}")
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("{every}: what time does it start? Type it like 18:30 ({zone} time).").format(
             every=t(EVERY_WEEKDAY[int(args[0])]), zone=html.escape(context.zone.key)
-        )
+        ),
     )
 
 
@@ -139,7 +141,8 @@ async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> No
         rows.append(paging)
     rows.append([back_button(t)])
     await query.answer()
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("Which day? (the next {n} days)").format(n=ONE_OFF_DAYS),
         reply_markup=InlineKeyboardMarkup(rows),
     )
@@ -161,11 +164,12 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> No
         return
     await query.answer()
     await inputs.expect(context, query.from_user.id, "slot_time", f"d{args[0]}")
-    await query.edit_message_text(
+    await common.edit(
+        query,
         t("What time does it start on {date}? Type it like 18:30 ({zone} time).").format(
             date=t.date(datetime.combine(day, time(12), tzinfo=zone), zone),
             zone=html.escape(zone.key),
-        )
+        ),
     )
 
 

@@ -69,7 +69,7 @@ async def set_language(update: Update, context: Context) -> None:
     context.user_record = await context.services.users.get(user.id)
     t = translator(language)
     await query.answer()
-    await common.edit_or_reply(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
+    await common.edit(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
     if language != previous:
         # Her chat's menu already speaks it when she only confirms the same language.
         await set_chat_menu(context.bot, user.id, language)

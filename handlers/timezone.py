@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.sessions import COMMON_ZONES, find_zone, utc_offset_label
-from handlers import inputs
+from handlers import common, inputs
 from handlers.mentoring_common import stale
 
 
@@ -47,7 +47,7 @@ async def on_timezone_button(update: Update, context: Context) -> None:
     name = COMMON_ZONES[index][0]
     await set_zone(context, query.from_user.id, name)
     await query.answer(t("Saved ✓"))
-    await query.edit_message_text(zone_saved(context, name))
+    await common.edit(query, zone_saved(context, name))
 
 
 def zone_saved(context: Context, name: str) -> str:

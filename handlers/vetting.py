@@ -12,6 +12,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.profiles import Profile
 from bot.i18n import translator
+from handlers import common
 from handlers.admin_common import refuse_non_admin
 from handlers.cards import profile_card
 
@@ -87,7 +88,7 @@ async def decide(update: Update, context: Context) -> None:
         "minors": t("Approved and cleared for minors ✓"),
         "reject": t("Rejected"),
     }
-    await query.edit_message_text(f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
     await tell_mentor(context, mentor_id, approved=status == "approved")
 
 

@@ -209,6 +209,7 @@ async def test_a_settings_button_pressed_on_a_story_picture_is_answered_without_
     await aida.send("/story")
     card = await aida.reply()
     answer = await aida.press_data(card.message_id, cb("sub", "freq", "twice_weekly"))
-    await runner.settled()
     assert answer == "Saved ✓"
+    await aida.sees("twice a week")  # below the picture, which has no text to replace
+    await runner.settled()
     assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -43,6 +43,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-c", \
     "import os, urllib.request; os.environ.get('WEBHOOK_URL') and urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8080'), timeout=4)"]
 
-# SIGTERM (docker stop) lets the bot finish what it is doing and exit 0 within 10 seconds.
+# SIGTERM (docker stop) lets the bot finish what it is doing and exit 0, in seconds.
 STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot", "run"]

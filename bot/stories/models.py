@@ -41,7 +41,8 @@ class StoryCard:
     stage: Stage
     region: str
     years: str
-    source: str
+    country: str  # ISO 3166-1 alpha-2 code of the country her story belongs to
+    sources: tuple[str, ...]  # every page its facts were read in
     image: str
     texts: dict[str, CardText]
     path: Path
@@ -56,6 +57,11 @@ class StoryCard:
     def caption(self, language: str) -> str:
         """The photo caption in `language` (with the same fallback as `text`)."""
         return build_caption(self.text(language))
+
+    @property
+    def source(self) -> str:
+        """The first source, the one shown as "read more"."""
+        return self.sources[0]
 
     @property
     def image_path(self) -> Path | None:

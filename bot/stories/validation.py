@@ -23,7 +23,9 @@ from bot.stories.models import (
 )
 from bot.stories.telegram_html import check_html
 
-REQUIRED_KEYS = ("slug", "field", "stage", "region", "source")
+REQUIRED_KEYS = ("slug", "field", "stage", "region", "country", "sources")
+STRING_KEYS = ("slug", "field", "stage", "region", "country")
+COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
 OPTIONAL_KEYS = ("years", "image")
 TEXT_KEYS = ("name", "title", "body")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -110,12 +112,14 @@ class CardChecker:
         for key in REQUIRED_KEYS:
             if key not in self.data:
                 self.problem(f"missing key {key!r}")
-        values = {key: self._string(key) for key in (*REQUIRED_KEYS, *OPTIONAL_KEYS)}
+        values = {key: self._string(key) for key in (*STRING_KEYS, *OPTIONAL_KEYS)}
         self._check_slug(values["slug"])
         field = self._choice("field", values["field"], [field.value for field in Field])
         stage = self._choice("stage", values["stage"], [stage.value for stage in Stage])
         self._choice("region", values["region"], list(REGIONS))
-        self._check_source(values["source"])
+        if self._given("country") and not COUNTRY_PATTERN.fullmatch(values["country"]):
+            self.problem(f"country {values['country']!r} must be an ISO 3166 code such as KG", "country")
+        sources = self._check_sources()
         self._check_image(values["image"])
         texts = {code: text for code in LANGUAGES if (text := self._text(code)) is not None}
         if self.problems or field is None or stage is None:
@@ -126,7 +130,8 @@ class CardChecker:
             stage=Stage(stage),
             region=values["region"],
             years=values["years"],
-            source=values["source"],
+            country=values["country"],
+            sources=sources,
             image=values["image"],
             texts=texts,
             path=self.path,
@@ -164,12 +169,21 @@ class CardChecker:
             return None
         return value
 
-    def _check_source(self, source: str) -> None:
-        if not self._given("source"):
-            return
-        parts = urlparse(source)
-        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", source):
-            self.problem(f"source {source!r} is not an http(s) URL", "source")
+    def _check_sources(self) -> tuple[str, ...]:
+        """The pages every fact on the card was read in: at least one http(s) URL."""
+        sources = self.data.get("sources")
+        if sources is None:
+            return ()
+        if not isinstance(sources, list) or not all(isinstance(source, str) for source in sources):
+            self.problem("sources must be a list of URLs", "sources")
+            return ()
+        if not sources:
+            self.problem("sources is empty: name every page the facts were read in", "sources")
+        for source in sources:
+            parts = urlparse(source)
+            if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", source):
+                self.problem(f"source {source!r} is not an http(s) URL", "sources")
+        return tuple(source.strip() for source in sources)
 
     def _check_image(self, image: str) -> None:
         if not image:

@@ -25,17 +25,17 @@ from bot.stories import (
 )
 from bot.stories.telegram_html import check_html
 
-# Line numbers the tests rely on: 1 slug, 2 field, 3 stage, 4 region, 5 years, 6 source,
-# 7 image, 9 [en], 10 name, 11 title, 12 body = """, 13 first body line,
+# Line numbers the tests rely on: 1 slug, 2 field, 3 stage, 4 region, 5 years, 6 sources,
+# 7 image, 8 country, 9 [en], 10 name, 11 title, 12 body = """, 13 first body line,
 # 16 [ru], 17 name, 18 title, 19 body, 23 [ky], 24 name, 25 title, 26 body.
 GOOD = '''slug = "test-card"
 field = "math"
 stage = "school"
 region = "world"
 years = "1900–1990"
-source = "https://example.org/test-card"
+sources = ["https://example.org/test-card"]
 image = ""
-
+country = "GB"
 [en]
 name = "Test Person"
 title = "A title"
@@ -94,7 +94,7 @@ def test_a_good_card_loads_with_every_field(tmp_path: Path) -> None:
     assert card.slug == "test-card"
     assert card.field is Field.MATH and card.stage is Stage.SCHOOL
     assert (card.region, card.years, card.image) == ("world", "1900–1990", "")
-    assert card.source == "https://example.org/test-card"
+    assert card.sources == ("https://example.org/test-card",) and card.country == "GB"
     assert card.image_path is None
     assert card.texts["ru"] == CardText("Тест", "Заголовок", "Русский текст с «кавычками».")
     assert card.path == tmp_path / "test-card.toml"
@@ -135,10 +135,10 @@ def test_missing_key(tmp_path: Path) -> None:
 
 
 def test_unknown_key(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 8, 'colour = "red"\n'))
+    write(tmp_path, replace_line(GOOD, 8, 'country = "GB"\ncolour = "red"'))
 
     problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (8, "unknown key 'colour'")
+    assert (problem.line, problem.message) == (9, "unknown key 'colour'")
 
 
 def test_unknown_table_is_reported_at_its_header(tmp_path: Path) -> None:
@@ -240,7 +240,7 @@ def test_empty_body(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["ftp://example.org/x", "example.org/x", "https://", "https://a b"])
 def test_source_that_is_not_an_http_url(tmp_path: Path, source: str) -> None:
-    write(tmp_path, replace_line(GOOD, 6, f'source = "{source}"'))
+    write(tmp_path, replace_line(GOOD, 6, f'sources = ["{source}"]'))
 
     problem = only_problem(tmp_path)
     assert (problem.line, problem.message) == (6, f"source {source!r} is not an http(s) URL")
@@ -367,7 +367,7 @@ def test_named_png_or_jpeg_is_accepted(tmp_path: Path, name: str, kind: str) -> 
 
 def test_every_problem_is_reported_at_once_in_line_order(tmp_path: Path) -> None:
     broken = replace_line(GOOD, 2, 'field = "alchemy"')
-    broken = replace_line(broken, 6, 'source = "not a url"')
+    broken = replace_line(broken, 6, 'sources = ["not a url"]')
     broken = replace_line(broken, 11, 'title = ""')
     broken = replace_line(broken, 20, "Текст <b>без конца.")
     write(tmp_path, broken)
@@ -415,7 +415,8 @@ def make_card(texts: dict[str, CardText]) -> StoryCard:
         stage=Stage.SCHOOL,
         region="world",
         years="",
-        source="https://example.org",
+        country="GB",
+        sources=("https://example.org",),
         image="",
         texts=texts,
         path=Path("stories/x.toml"),
@@ -499,4 +500,16 @@ def test_every_stage_has_a_card(shipped: list[StoryCard]) -> None:
 
 
 def test_every_shipped_source_is_https(shipped: list[StoryCard]) -> None:
-    assert [card.slug for card in shipped if not card.source.startswith("https://")] == []
+    assert [card.slug for card in shipped if not all(s.startswith("https://") for s in card.sources)] == []
+
+
+@pytest.mark.parametrize("value", ["[]", '"https://example.org"'])
+def test_a_card_without_a_list_of_sources_is_refused(tmp_path: Path, value: str) -> None:
+    write(tmp_path, replace_line(GOOD, 6, f"sources = {value}"))
+    problem = only_problem(tmp_path)
+    assert problem.line == 6 and "sources" in problem.message
+
+
+def test_a_card_without_sources_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, delete_lines(GOOD, 6))
+    assert "missing key 'sources'" in only_problem(tmp_path).message

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.db import Database
 from bot.domain import AgeBand, Availability, Field, Goal, Region, Stage
-from bot.emulator.server import Emulator
+from sandbox.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token"

@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.emulator.server import Emulator
+from sandbox.emulator.server import Emulator
 
 TOKEN = "123456:BENCH-token"
 SEED = 20250301

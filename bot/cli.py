@@ -108,7 +108,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from bot.sandbox import run_sandbox
+    from sandbox import run_sandbox
 
     return run_sandbox(port=getattr(args, "port", None), seed=getattr(args, "seed", False))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import Clock
-from bot.emulator.server import Emulator
+from sandbox.emulator.server import Emulator
 from tests.support import BotRunner, Personas
 
 ADMIN_ID = 900001

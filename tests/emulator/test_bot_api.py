@@ -15,7 +15,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.emulator import Emulator
+from sandbox.emulator import Emulator
 
 TOKEN = "123:ABC"
 UNCLOSED_B = "can't parse entities: Can't find end tag corresponding to start tag \"b\""

@@ -2,13 +2,13 @@
 
 import pytest
 
-from bot.emulator.checks import (
+from sandbox.emulator.checks import (
     ApiError,
     check_commands,
     check_reply_markup,
     format_text,
 )
-from bot.emulator.faults import Faults
+from sandbox.emulator.faults import Faults
 
 
 def _error(call, *args, **kwargs) -> tuple[int, str]:

@@ -21,8 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import Emulator
-from bot.emulator.client import EmulatorClient
+from sandbox.emulator import Emulator
+from sandbox.emulator.client import EmulatorClient
 
 TOKEN = "123:ABC"
 

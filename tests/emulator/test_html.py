@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.html import HtmlError, parse_html, trim, utf16_len
+from sandbox.emulator.html import HtmlError, parse_html, trim, utf16_len
 
 
 @pytest.mark.parametrize(

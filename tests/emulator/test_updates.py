@@ -7,7 +7,7 @@ from aiohttp import web
 from telegram import Bot, ChatMemberBanned, ChatMemberMember, Update
 from telegram.error import Conflict
 
-from bot.emulator import Emulator
+from sandbox.emulator import Emulator
 
 TOKEN = "123:ABC"
 

@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
-from bot.emulator.server import Emulator
+from sandbox.emulator.server import Emulator
 from tests.conftest import ADMIN_ID
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

@@ -17,12 +17,12 @@ import pytest
 from bot.db import Database
 from bot.db.profiles import ProfileRepository
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from bot.sandbox import ADMIN, AIDA, BERMET, GULNARA, Sandbox
-from bot.sandbox.seed import DEMO_MENTORS, seed_slots
+from sandbox import ADMIN, AIDA, BERMET, GULNARA, Sandbox
+from sandbox.seed import DEMO_MENTORS, seed_slots
 from handlers.ticks import add_tick
 
 PERSONAS = "/sandbox/api/personas"
-STATIC = Path(__file__).parents[2] / "bot" / "sandbox" / "static"
+STATIC = Path(__file__).parents[2] / "sandbox" / "static"
 WAIT = 10.0
 # How a page would load something from the web.
 OUTSIDE = ('src="http', "src='http", 'href="http', "@import", "url(http", "fonts.googleapis")

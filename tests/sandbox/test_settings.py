@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.sandbox.app import ADMIN, env_values, sandbox_database, sandbox_port, sandbox_settings
+from sandbox.app import ADMIN, env_values, sandbox_database, sandbox_port, sandbox_settings
 
 EMULATOR = "http://127.0.0.1:5555/bot"
 

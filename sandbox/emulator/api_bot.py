@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.emulator.api_messages import recipient
-from bot.emulator.checks import (
+from sandbox.emulator.api_messages import recipient
+from sandbox.emulator.checks import (
     ApiError,
     bad_request,
     check_commands,
     check_language,
     check_length,
 )
-from bot.emulator.params import Params, Registry
-from bot.emulator.users import Users
+from sandbox.emulator.params import Params, Registry
+from sandbox.emulator.users import Users
 
 METHODS = Registry()
 LONG_POLL_LIMIT = 50  # seconds; Telegram does not hold a getUpdates longer

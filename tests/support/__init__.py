@@ -10,8 +10,8 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings, load_settings
-from bot.emulator.model import ChatMessage
-from bot.emulator.server import Emulator
+from sandbox.emulator.model import ChatMessage
+from sandbox.emulator.server import Emulator
 from bot.runner import polling
 from bot.update_order import PerUserOrder
 

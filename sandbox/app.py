@@ -24,10 +24,10 @@ from bot.app import SANDBOX_TOKEN, build_application
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import Database
-from bot.emulator.server import Emulator
+from sandbox.emulator.server import Emulator
 from bot.runner import polling
-from bot.sandbox.routes import add_page_routes
-from bot.sandbox.seed import demo_mentors_present, seed
+from sandbox.routes import add_page_routes
+from sandbox.seed import demo_mentors_present, seed
 
 log = logging.getLogger(__name__)
 

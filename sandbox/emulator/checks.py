@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from bot.emulator.html import HtmlError, parse_html, trim
+from sandbox.emulator.html import HtmlError, parse_html, trim
 
 TEXT_LIMIT = 4096  # characters (code points) after entity parsing
 CAPTION_LIMIT = 1024

@@ -14,8 +14,8 @@ import re
 import time
 from typing import Any
 
-from bot.emulator.model import ChatMessage, User
-from bot.emulator.state import Record
+from sandbox.emulator.model import ChatMessage, User
+from sandbox.emulator.state import Record
 
 FIRST_USER_ID = 100001
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")

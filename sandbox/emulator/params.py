@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.checks import as_json, bad_request
+from sandbox.emulator.checks import as_json, bad_request
 
 if TYPE_CHECKING:
-    from bot.emulator.users import Users
+    from sandbox.emulator.users import Users
 
 Handler = Callable[["Users", "Params"], Any]
 

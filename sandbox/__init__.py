@@ -1,4 +1,5 @@
-"""The offline sandbox: try the real bot in a Telegram-like web page, with no Telegram at all.
+"""The offline tooling, apart from the product: the Bot API emulator (sandbox.emulator) and the
+Telegram-like sandbox page that runs the real bot against it, with no Telegram at all.
 
 `python -m bot sandbox [--port N] [--seed]` (and `make run` without BOT_TOKEN) call
 `run_sandbox`; tests use `Sandbox` as an async context manager on a free port.
@@ -18,7 +19,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import ConfigError
 from bot.db import DatabaseError
 from bot.logs import setup_logging
-from bot.sandbox.app import (
+from sandbox.app import (
     ADMIN,
     AIDA,
     BERMET,

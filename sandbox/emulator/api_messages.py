@@ -12,16 +12,16 @@ import time
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.emulator.checks import (
+from sandbox.emulator.checks import (
     ANSWER_TEXT_LIMIT,
     ApiError,
     bad_request,
     check_reply_markup,
     format_text,
 )
-from bot.emulator.model import ChatMessage, StoredFile, User
-from bot.emulator.params import Params, Registry, Upload
-from bot.emulator.users import Users
+from sandbox.emulator.model import ChatMessage, StoredFile, User
+from sandbox.emulator.params import Params, Registry, Upload
+from sandbox.emulator.users import Users
 
 METHODS = Registry()
 # The methods a global send rate limit counts.

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.emulator.model import (
+from sandbox.emulator.model import (
     BOT_EVENTS,
     Call,
     ChatMessage,

@@ -9,10 +9,10 @@ See server.py (the HTTP Bot API), users.py (what users do), state.py (the record
 control.py (the same over HTTP) and client.py (an async client for that control API).
 """
 
-from bot.emulator.checks import ApiError
-from bot.emulator.html import HtmlError, parse_html
-from bot.emulator.model import Call, ChatMessage, Event, StoredFile, User
-from bot.emulator.server import Emulator
+from sandbox.emulator.checks import ApiError
+from sandbox.emulator.html import HtmlError, parse_html
+from sandbox.emulator.model import Call, ChatMessage, Event, StoredFile, User
+from sandbox.emulator.server import Emulator
 
 __all__ = [
     "ApiError",

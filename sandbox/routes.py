@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.emulator.model import ChatMessage, Event, StoredFile
+from sandbox.emulator.model import ChatMessage, Event, StoredFile
 from handlers.ticks import run_ticks
 
 if TYPE_CHECKING:
-    from bot.sandbox.app import Sandbox
+    from sandbox.app import Sandbox
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from bot.emulator.checks import ApiError, too_many_requests
+from sandbox.emulator.checks import ApiError, too_many_requests
 
 
 @dataclass

@@ -18,12 +18,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.emulator import api_bot, api_messages
-from bot.emulator.checks import ApiError
-from bot.emulator.control import add_control_routes
-from bot.emulator.faults import Faults
-from bot.emulator.params import Params, Upload
-from bot.emulator.users import Users
+from sandbox.emulator import api_bot, api_messages
+from sandbox.emulator.checks import ApiError
+from sandbox.emulator.control import add_control_routes
+from sandbox.emulator.faults import Faults
+from sandbox.emulator.params import Params, Upload
+from sandbox.emulator.users import Users
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator
+    from sandbox.emulator.server import Emulator
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_WAIT = 60.0  # seconds a long-poll may hold

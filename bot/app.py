@@ -70,7 +70,7 @@ def build_application(
     db = Database(settings.database_path)
 
     async def on_startup(app: Application) -> None:
-        services = await Services.open(settings, clock, db)
+        services = await Services.open(settings, clock, db, app.bot)
         app.bot_data.services = services
         services.delivery = delivery.make_engine(app, partial(admin_broadcast.report_progress, app))
         await services.delivery.start()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from telegram import Bot
+
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -19,6 +21,7 @@ from bot.db.users import UserRepository
 from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.models import StoryCard
 from bot.stories.picture import PictureCache
+from bot.telegram.send import Sender
 
 if TYPE_CHECKING:
     from bot.delivery import DeliveryEngine
@@ -39,11 +42,12 @@ class Services:
     sessions: SessionRepository
     cards: dict[str, StoryCard]
     pictures: PictureCache
+    sender: Sender
     # Set once the bot is up (it needs the bot to send).
     delivery: DeliveryEngine | None = field(default=None)
 
     @classmethod
-    async def open(cls, settings: Settings, clock: Clock, db: Database) -> Services:
+    async def open(cls, settings: Settings, clock: Clock, db: Database, bot: Bot) -> Services:
         if not db.is_open:
             await db.open()
         # Invalid cards stop start-up here, with every problem listed: `python -m bot stories check`.
@@ -52,11 +56,13 @@ class Services:
         await stories.import_cards(
             [(c.slug, c.field.value, c.stage.value, c.region) for c in cards.values()], clock.now()
         )
+        users = UserRepository(db, settings.default_timezone.key)
         return cls(
             settings=settings,
             db=db,
             clock=clock,
-            users=UserRepository(db, settings.default_timezone.key),
+            users=users,
+            sender=Sender(bot, users, clock, settings.default_timezone),
             profiles=ProfileRepository(db),
             inputs=InputRepository(db),
             mentorships=MentorshipRepository(db),

@@ -170,7 +170,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
                 [InlineKeyboardButton("✅ " + t("Book it"), callback_data=cb("book", "go", m.id, code))],
                 [
                     InlineKeyboardButton(
-                        "✍️ " + t("Add an agenda first"),
+                        "✍️ " + t("Add a topic first"),
                         callback_data=cb("book", "agenda", m.id, code),
                     )
                 ],

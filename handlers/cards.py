@@ -33,11 +33,11 @@ EDIT_LABELS = {
     Step.GOALS: N_("Goals"),
     Step.LANGUAGES: N_("Languages"),
     Step.AVAILABILITY: N_("Free time"),
-    Step.FORMAT: N_("Meetings"),
+    Step.FORMAT: N_("Meeting format"),
     Step.JOB_TITLE: N_("Job title"),
     Step.ORGANISATION: N_("Organisation"),
     Step.BIO: N_("About me"),
-    Step.CAPACITY: N_("Mentees at once"),
+    Step.CAPACITY: N_("Max. mentees at a time"),
     Step.LINK: N_("Meeting link"),
 }
 
@@ -77,15 +77,15 @@ def profile_lines(t: Translator, profile: Profile) -> list[tuple[str, str]]:
     if a.languages:
         rows.append((t("Languages"), labels(t, LANGUAGE_NAMES, a.languages)))
     if a.availability:
-        rows.append((t("Free"), labels(t, AVAILABILITY_LABELS, a.availability)))
+        rows.append((t("Free time"), labels(t, AVAILABILITY_LABELS, a.availability)))
     if a.meeting_format:
-        rows.append((t("Meetings"), label(t, FORMAT_LABELS, a.meeting_format)))
+        rows.append((t("Meeting format"), label(t, FORMAT_LABELS, a.meeting_format)))
     if a.job_title:
         rows.append((t("Job title"), html.escape(a.job_title)))
     if a.organisation:
         rows.append((t("Organisation"), html.escape(a.organisation)))
     if a.capacity:
-        rows.append((t("Mentees at once"), str(a.capacity)))
+        rows.append((t("Max. mentees at a time"), str(a.capacity)))
     if a.role == "mentor":
         rows.append((t("Meeting link"), html.escape(profile.meeting_link) if profile.meeting_link else "—"))
     if a.bio:

@@ -43,9 +43,9 @@ async def expire_requests(app: Application) -> None:
             lines.append(
                 their_t(
                     N_(
-                        "Because {n} requests in a row went unanswered, I have paused you from "
-                        "matching, so that mentees don't wait in vain. When you have time again: "
-                        "/profile, then Take mentees again."
+                        "Because {n} requests in a row went unanswered, I've stopped suggesting you "
+                        "to new mentees for now, so that they don't wait in vain. When you have time "
+                        "again: /profile, then Take mentees again."
                     )
                 ).format(n=MISSED_TO_PAUSE)
             )

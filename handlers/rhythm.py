@@ -249,7 +249,7 @@ async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
                 "Six months together! Your mentorship with {name} is now complete. "
                 "Thank you for the time you gave each other."
             ).format(name=await name_of(services, other)),
-            t("Looking back, how much did it help towards the goals? 1 = a little, 5 = a lot."),
+            t("Looking back, how much did it help you towards your goals? 1 = a little, 5 = a lot."),
         ]
         if viewer == rhythm.mentee_id:
             lines.append(t("Whenever you are ready, /mentors finds you a new mentor."))

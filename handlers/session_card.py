@@ -51,7 +51,7 @@ async def card_text(services: Services, t: Translator, zone: ZoneInfo, viewer: i
     if session.meeting_link:
         lines.append("🎥 " + t("Meeting link: {link}").format(link=html.escape(session.meeting_link)))
     if session.agenda:
-        lines.append("📝 " + t("Agenda: {agenda}").format(agenda=html.escape(session.agenda)))
+        lines.append("📝 " + t("What to talk about: {agenda}").format(agenda=html.escape(session.agenda)))
     if session.for_minor and viewer == session.mentee_id:
         lines.append(
             "🛡 "
@@ -104,7 +104,7 @@ async def send_ics(bot: Bot, services: Services, session: SessionRow, viewer: in
     }
     description = [t("Mentoring session: {mentee} and {mentor}").format(**names)]
     if session.agenda:
-        description.append(t("Agenda: {agenda}").format(agenda=session.agenda))
+        description.append(t("What to talk about: {agenda}").format(agenda=session.agenda))
     if session.meeting_link:
         description.append(t("Meeting link: {link}").format(link=session.meeting_link))
     if session.for_minor:

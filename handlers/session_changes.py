@@ -224,7 +224,7 @@ async def cancel(update: Update, context: Context, session_id: int, reason: str 
     if reason:
         lines.append(their_t(N_("Reason: {reason}")).format(reason=html.escape(reason)))
     if other == session.mentee_id:
-        lines.append(their_t(N_("/book finds another time.")))
+        lines.append(their_t(N_("Use /book to pick another time.")))
     await deliver(context.bot, services, other, "\n".join(lines))
 
 

@@ -19,7 +19,7 @@ from bot.slots import SlotError, parse_time_of_day
 SLOT_ERRORS = {
     SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
     SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
-    SlotError.TOO_LONG: N_("A free time can be at most 8 hours long."),
+    SlotError.TOO_LONG: N_("A free-time slot can be at most 8 hours long."),
     SlotError.OVERLAPS: N_("This overlaps free time you have already published. /slots shows it all."),
 }
 

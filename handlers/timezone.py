@@ -22,7 +22,7 @@ async def show_timezone(update: Update, context: Context) -> None:
         [InlineKeyboardButton(f"{t(label)} ({utc_offset_label(name, now)})", callback_data=cb("tz", "set", index))]
         for index, (name, label) in enumerate(COMMON_ZONES)
     ]
-    rows.append([InlineKeyboardButton("⌨️ " + t("Type another"), callback_data=cb("tz", "type"))])
+    rows.append([InlineKeyboardButton("⌨️ " + t("Type a different one"), callback_data=cb("tz", "type"))])
     await update.effective_message.reply_text(
         t(
             "Your time zone is {zone} (it's {time} there now). Sessions and reminders are shown "

@@ -241,7 +241,7 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot
         await runner.services.mentorships.create_request(mentee.id, aigul.id, clock.now())
     clock.advance(EXPIRE_AFTER)
     await run_ticks(runner.app)
-    paused = await aigul.sees("I have paused you from matching")
+    paused = await aigul.sees("I've stopped suggesting you to new mentees for now")
     assert "/profile" in paused.text and "Take mentees again" in paused.text
     assert db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1
     late = await new_mentee(runner, users, name="Late")

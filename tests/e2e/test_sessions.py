@@ -61,7 +61,7 @@ def only_event(data: bytes):
 async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_and_ics(bot, users, runner, emulator):
     aida, aigul, _ = await pair(runner, users)
     await aida.send("/timezone")
-    await aida.press("⌨️ Type another")
+    await aida.press("⌨️ Type a different one")
     await aida.sees("Type your time zone's name")
     await aida.send("europe/berlin")
     await aida.sees("Done: your time zone is Europe/Berlin")
@@ -75,13 +75,13 @@ async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_an
     assert "Europe/Berlin" in listing.text
     await aida.press(her_time)
     await aida.sees("with Aigul")
-    await aida.press("✍️ Add an agenda first")
+    await aida.press("✍️ Add a topic first")
     await aida.sees("Type what you'd like to talk about")
     await aida.send("My <b>first</b> internship")
     await aida.sees("I've asked Aigul to confirm")
     request = await aigul.sees("Aida would like a session with you")
     assert mentor_time in request.text and "(your time, Asia/Bishkek)" in request.text
-    assert "Agenda: My <b>first</b> internship" in request.text
+    assert "What to talk about: My <b>first</b> internship" in request.text
 
     assert await aigul.press("✅ Confirm", request.message_id) == "Confirmed ✓"
     card = await aida.sees("Your session is confirmed")
@@ -119,7 +119,7 @@ async def test_auto_confirm_books_at_once(bot, users, runner, emulator):
     offer = await aida.sees_buttons("✅ Book it")
     book_it = offer.find_button("✅ Book it")["callback_data"]
     # She asks to add an agenda, then books without one after all.
-    await aida.press("✍️ Add an agenda first", offer.message_id)
+    await aida.press("✍️ Add a topic first", offer.message_id)
     await aida.sees("Type what you'd like to talk about")
     assert await aida.press("✅ Book it", offer.message_id) == "Booked ✓"
     await aida.sees("Your session is booked!")

@@ -87,7 +87,7 @@ async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
     await aida.sees("Done: your time zone is Europe/Berlin")
 
     await aida.send("/timezone")
-    await aida.press("⌨️ Type another")
+    await aida.press("⌨️ Type a different one")
     await aida.sees("Type your time zone's name")
     await aida.send("Mars/Olympus_Base")
     await aida.sees("I don't know the time zone “Mars/Olympus_Base”")

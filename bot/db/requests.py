@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso, load
-from bot.db.candidates import excluded_in, mentee_in, mentor_in
+from bot.db.candidates import check_pair, excluded_in, mentee_in, mentor_in
 from bot.db.database import Database, Session
 from bot.db.mentorship_rows import (
     Mentorship,
@@ -104,6 +104,7 @@ class RequestRepository:
             mentor = await mentor_in(tx, mentor_id)
             if mentor is None or eligible(mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)):
                 raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            await check_pair(tx, mentee_id, mentor_id)
             request_id = await tx.insert(
                 "INSERT INTO requests"
                 " (mentee_id, mentor_id, source, note, score, created_at, expires_at)"
@@ -135,9 +136,7 @@ class RequestRepository:
                 raise Refused(Refusal.MENTOR_PAUSED)
             if mentor.active_mentees >= mentor.capacity:
                 raise Refused(Refusal.MENTOR_FULL)
-            minor = await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (request.mentee_id,))
-            if minor and not mentor.cleared_for_minors:
-                raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            await check_pair(tx, request.mentee_id, mentor_id)
             await tx.execute(
                 "UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ? AND status = 'pending'",
                 (iso(now), request_id),

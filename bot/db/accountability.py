@@ -83,8 +83,9 @@ async def keep_evidence(tx: Session, user_id: int) -> None:
     """Before her rows go: copy what each open report involving her rests on (relayed messages,
     questions and answers), and let the report forget her id but not her hash."""
     reports = await tx.fetchall(
-        "SELECT r.id, r.mentorship_id, m.mentee_id, m.mentor_id, m.request_id FROM reports r"
-        " JOIN mentorships m ON m.id = r.mentorship_id"
+        "SELECT r.id, r.mentorship_id, COALESCE(m.mentee_id, q.mentee_id), COALESCE(m.mentor_id, q.mentor_id),"
+        " COALESCE(r.request_id, m.request_id) FROM reports r"
+        " LEFT JOIN mentorships m ON m.id = r.mentorship_id LEFT JOIN requests q ON q.id = r.request_id"
         " WHERE r.status <> 'closed' AND ? IN (r.reporter_id, r.reported_id)"
         " AND NOT EXISTS (SELECT 1 FROM report_evidence e WHERE e.report_id = r.id)",
         (user_id,),

@@ -58,6 +58,8 @@ class MentorshipRepository:
         self.check_answerable = requests.check_answerable
         self.ask = requests.ask
         self.answer = requests.answer
+        self.withdraw = requests.withdraw
+        self.request_messages = requests.request_messages
         expiry = RequestExpiryRepository(db)
         self.due_nudges = expiry.due_nudges
         self.claim_nudge = expiry.claim_nudge
@@ -66,6 +68,7 @@ class MentorshipRepository:
         reports = ReportRepository(db, key)
         self.report = reports.report
         self.decide_report = reports.decide
+        self.report_request = reports.report_request
         self.report_evidence = reports.evidence
         self.get_report = reports.get_report
         self.open_reports = reports.open_reports

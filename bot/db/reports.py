@@ -17,8 +17,8 @@ from bot.db.mentorship_rows import (
     move,
     record_event,
 )
-from bot.db.requests import Request
-from bot.mentorship import Status, can_move
+from bot.db.requests import Request, load_request
+from bot.mentorship import Refusal, Refused, Status, can_move
 from bot.safety import account_hash, counter_report_of, may_resume
 
 
@@ -103,6 +103,43 @@ class ReportRepository:
             what = "counter-reported" if counter_of else "reported"
             await note_account(tx, self._key, reported, now, what=f"{what}:{reason}", report=report_id)
         return Report(report_id, reporter_id, reported, mentorship_id, reason, now, counter_of)
+
+    async def report_request(self, request_id: int, mentee_id: int, reason: str, now: datetime) -> Report:
+        """She reports the mentor of her pending request: it is withdrawn, and they are never matched again."""
+        async with self._db.transaction() as tx:
+            request = await load_request(tx, request_id)
+            if request.mentee_id != mentee_id:
+                raise Refused(Refusal.NOT_YOURS)
+            await tx.execute(
+                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ? AND status = 'pending'",
+                (iso(now), request_id),
+            )
+            await record_event(tx, now, "withdrawn", mentee_id, request_id=request_id, detail="report")
+            minor = await tx.fetchval(
+                "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (mentee_id,)
+            )
+            report_id = await tx.insert(
+                "INSERT INTO reports (reporter_id, reported_id, request_id, reason, created_at,"
+                " reporter_hash, reported_hash, reporter_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mentee_id,
+                    request.mentor_id,
+                    request_id,
+                    reason,
+                    iso(now),
+                    account_hash(self._key, mentee_id),
+                    account_hash(self._key, request.mentor_id),
+                    int(bool(minor)),
+                ),
+            )
+            await exclude_pair(tx, mentee_id, request.mentor_id, "reported", now)
+            await tx.execute(
+                "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (account_hash(self._key, mentee_id), account_hash(self._key, request.mentor_id), iso(now)),
+            )
+            await note_account(tx, self._key, request.mentor_id, now, what=f"reported:{reason}", report=report_id)
+        return Report(report_id, mentee_id, request.mentor_id, None, reason, now)
 
     async def get_report(self, report_id: int) -> Report | None:
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))

@@ -154,3 +154,82 @@ async def test_f9_the_audit_log_forgets_an_erased_mentor(bot, users, runner, adm
     await aigul.sees("everything about you is erased")
     rows = db_rows(runner, "SELECT target, details FROM admin_audit")
     assert rows and all(str(aigul.id) not in f"{r[0]} {r[1]}" for r in rows)
+
+
+async def ask(mentor, card, text):
+    await mentor.press("❓ Ask a question", card.message_id)
+    await mentor.sees("Type your question for")
+    await mentor.send(text)
+    return await mentor.sees("Sent ✓", "answer") if text else None
+
+
+async def test_f10_two_questions_at_most_and_every_question_and_answer_is_kept(bot, users, runner):
+    from tests.e2e.test_matching import request_card
+
+    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    aigul = await new_mentor(runner, users, minors=True)
+    request, card = await request_card(runner, dana, aigul)
+    await ask(aigul, card, "Which school?")
+    question = await dana.sees("has a question", "Which school?")
+    assert dana.buttons(question) == ["✍️ Answer", "↩️ Withdraw", "⚠️ Report", "🚫 Block"]
+    await dana.press("✍️ Answer", question.message_id)
+    await dana.send("School 61")
+    await dana.sees("Sent ✓")
+    answered = await aigul.sees("She answered your question", "School 61")
+    await ask(aigul, answered, "And where do you live?")
+    await dana.sees("And where do you live?")
+    await aigul.press("❓ Ask a question", answered.message_id)
+    await aigul.sees("Type your question for")
+    await aigul.send("What is your phone?")
+    await aigul.sees("asked her two questions already")
+    await runner.settled()
+    rows = db_rows(runner, "SELECT sender_id, kind, text FROM request_messages ORDER BY id")
+    assert [tuple(r) for r in rows] == [
+        (aigul.id, "question", "Which school?"),
+        (dana.id, "answer", "School 61"),
+        (aigul.id, "question", "And where do you live?"),
+    ]
+    assert not [m for m in runner.emulator.bot_messages(dana.id) if "phone" in (m.text or "")]
+
+
+async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users, runner, admin):
+    from tests.e2e.test_matching import request_card
+
+    await admin.start_in("English")
+    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    aigul = await new_mentor(runner, users, minors=True)
+    request, card = await request_card(runner, dana, aigul)
+    await ask(aigul, card, "Send me a photo of you")
+    question = await dana.sees("Send me a photo of you")
+    await dana.press("⚠️ Report", question.message_id)
+    assert await dana.press("Made me feel unsafe or uncomfortable") == "Reported ✓"
+    alert = await admin.sees("pending request", "Send me a photo of you")
+    assert "About: Aigul" in alert.text
+    await runner.settled()
+    assert db_rows(runner, "SELECT status FROM requests")[0][0] == "withdrawn"
+    assert db_rows(runner, "SELECT reason FROM exclusions")[0][0] == "reported"
+    # The evidence outlives her erasure until an admin closes the report.
+    await dana.send("/deleteme")
+    await dana.press("Yes, erase everything")
+    await dana.sees("everything about you is erased")
+    await admin.send("/reports")
+    card = await admin.sees("From: (erased account)")
+    assert "Send me a photo of you" in card.text
+
+
+async def test_f10_a_mentee_withdraws_or_blocks_a_pending_request(bot, users, runner):
+    from tests.e2e.test_matching import request_card
+
+    dana = await new_mentee(runner, users, name="Dana")
+    aigul = await new_mentor(runner, users)
+    await request_card(runner, dana, aigul)
+    await dana.send("/mentors")
+    await dana.sees("already asked every mentor")
+    request_id = db_rows(runner, "SELECT id FROM requests")[0][0]
+    assert await dana.press_data(dana.last().message_id, cb("req", "blk", request_id)) == "Blocked ✓"
+    await aigul.sees("Dana has withdrawn her request")
+    await runner.settled()
+    assert db_rows(runner, "SELECT status FROM requests")[0][0] == "withdrawn"
+    assert db_rows(runner, "SELECT reason FROM exclusions")[0][0] == "blocked"
+    # Someone else's request is not hers to withdraw.
+    assert await aigul.press_data(aigul.last().message_id, cb("req", "wd", request_id)) is not None

@@ -7,6 +7,7 @@ CREATE TABLE reports_new (
     reporter_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
     reported_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
     mentorship_id   INTEGER REFERENCES mentorships(id) ON DELETE SET NULL,
+    request_id      INTEGER REFERENCES requests(id) ON DELETE SET NULL,  -- a report on a pending request
     reason          TEXT NOT NULL,
     text            TEXT,
     status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'reviewing', 'closed')),

@@ -282,15 +282,15 @@ async def on_report_reason(update: Update, context: Context, request_id: int, co
     for admin_id in sorted(services.settings.admin_ids):
         admin_t, _ = await reader_of(services, admin_id)
         lines = [
-            "🚨 <b>" + admin_t("Safety report #{id}").format(id=report.id) + "</b>",
-            admin_t("A mentee reported the mentor of her pending request #{id}.").format(id=request_id),
-            admin_t("From: {who}").format(
+            "🚨 <b>" + admin_t(N_("Safety report #{id}")).format(id=report.id) + "</b>",
+            admin_t(N_("A mentee reported the mentor of her pending request #{id}.")).format(id=request_id),
+            admin_t(N_("From: {who}")).format(
                 who=f"{await name_of(services, report.reporter_id)} · id {report.reporter_id}"
             ),
-            admin_t("About: {who}").format(
+            admin_t(N_("About: {who}")).format(
                 who=f"{await name_of(services, report.reported_id)} · id {report.reported_id}"
             ),
-            admin_t("Reason: {reason}").format(reason=admin_t(REPORT_LABELS[reason])),
+            admin_t(N_("Reason: {reason}")).format(reason=admin_t(REPORT_LABELS[reason])),
         ]
         for sender, kind, text in messages:
             mark = "❓" if kind == "question" else "·"

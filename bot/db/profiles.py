@@ -153,6 +153,8 @@ class ProfileRepository:
             values["editing"] = int(editing)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         async with self._db.transaction() as tx:
+            if {"age_band", "guardian_consent_at"} & set(answers):
+                await _withdraw_pending(tx, user_id, now)
             await tx.execute(
                 f"UPDATE profiles SET {assignments} WHERE user_id = :user_id",
                 {**values, "user_id": user_id},
@@ -277,3 +279,18 @@ async def _forget_in_audit(tx: Session, user_id: int) -> None:
         details = json.loads(row["details"])
         cleaned = {k: (None if v == user_id or v == str(user_id) else v) for k, v in details.items()}
         await tx.execute("UPDATE admin_audit SET details = ? WHERE id = ?", (json.dumps(cleaned), row["id"]))
+
+
+async def _withdraw_pending(tx: Session, user_id: int, now: datetime) -> None:
+    """Her age or consent changes: requests made on the old answers are withdrawn (the mentor
+    was chosen for them), in the transaction that saves the new ones."""
+    rows = await tx.fetchall("SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (user_id,))
+    for (request_id,) in rows:
+        await tx.execute(
+            "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request_id)
+        )
+        await tx.execute(
+            "INSERT INTO mentorship_events (request_id, actor_id, event, detail, at)"
+            " VALUES (?, ?, 'withdrawn', 'profile changed', ?)",
+            (request_id, user_id, iso(now)),
+        )

@@ -102,3 +102,17 @@ BEGIN
         SELECT 1 FROM reports r WHERE r.mentorship_id = NEW.id AND r.status <> 'closed'
     );
 END;
+
+-- Nor may an answer given later (a changed age band, consent taken back) leave her in an unsafe
+-- pair: her pending requests are withdrawn first (bot.db.profiles); a current mentorship refuses it.
+CREATE TRIGGER profiles_keep_pairs_safe BEFORE UPDATE OF age_band, guardian_consent_at ON profiles
+WHEN COALESCE(NEW.age_band, '') <> '18+'
+BEGIN
+    SELECT RAISE(ABORT, 'safety: unsafe pair') WHERE EXISTS (
+        SELECT 1 FROM (
+            SELECT mentor_id FROM mentorships WHERE mentee_id = NEW.user_id AND status IN ('active', 'paused')
+            UNION ALL SELECT mentor_id FROM requests WHERE mentee_id = NEW.user_id AND status = 'pending'
+        ) pair JOIN profiles o ON o.user_id = pair.mentor_id
+        WHERE COALESCE(NEW.age_band, '') <> '14-17' OR NEW.guardian_consent_at IS NULL OR o.cleared_for_minors = 0
+    );
+END;

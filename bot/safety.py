@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from bot.domain import AgeBand
 
 MENTEE_AGE_BANDS = frozenset({AgeBand.TEEN, AgeBand.ADULT})  # mentees are 14 or older
 MAX_QUESTIONS = 2  # a mentor's questions to a mentee before she answers the request
 CRITICAL_REASONS = frozenset({"contact"})  # asked for contacts or to meet alone
-REALERT_CRITICAL = timedelta(hours=2)
-REALERT_ANY = timedelta(hours=24)
 # Only for the sandbox and tests: with BOT_TOKEN set the bot refuses to start without ACCOUNT_HASH_KEY.
 DEV_KEY = b"sandbox-only-account-hash-key-not-secret"
 
@@ -90,31 +86,3 @@ def counter_report_of(status: str, reporter_id: int, open_reports: list[tuple[in
 def account_hash(key: bytes, telegram_id: int) -> str:
     """A keyed hash of a Telegram id: recognises a returning account without keeping her id."""
     return hmac.new(key, str(telegram_id).encode(), hashlib.sha256).hexdigest()
-
-
-def realert_due(reason: str, created_at: datetime, alerts_sent: int, now: datetime) -> bool:
-    """An unreviewed report alerts every admin again: critical after 2 h, any after 24 h (once each)."""
-    age = now - created_at
-    if alerts_sent == 0 and reason in CRITICAL_REASONS and age >= REALERT_CRITICAL:
-        return True
-    return alerts_sent <= 1 and age >= REALERT_ANY
-
-
-# Contact details in relayed text: phone numbers, @usernames, messenger links, e-mail addresses.
-_CONTACT_PATTERNS = {
-    "phone": re.compile(r"(?<!\w)\+?\d(?:[\s\-().]*\d){7,}"),
-    "username": re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,}"),
-    "link": re.compile(
-        r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|wa\.me|api\.whatsapp\.com|instagram\.com|instagr\.am)\b",
-        re.IGNORECASE,
-    ),
-    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-}
-
-
-def contact_kinds(text: str) -> frozenset[str]:
-    """Which kinds of contact details the text carries (empty: none)."""
-    found = {kind for kind, pattern in _CONTACT_PATTERNS.items() if pattern.search(text)}
-    if "email" in found:
-        found.discard("username")  # the @ of an address is not a username
-    return frozenset(found)

@@ -1,13 +1,9 @@
 """The safety policy's rules (bot/safety.py) and the CSV cell guard."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bot.db.export import cell
-from bot.safety import Person, contact_kinds, counter_report_of, mentee_refusal, pair_refusal, realert_due
-
-NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+from bot.safety import Person, counter_report_of, mentee_refusal, pair_refusal
 
 
 def mentee(**changes):
@@ -57,29 +53,6 @@ def test_a_report_from_the_reported_side_of_a_paused_mentorship_is_a_counter_rep
     assert counter_report_of("paused", 2, [(7, 2)]) == 7
     assert counter_report_of("paused", 1, [(7, 2)]) is None  # she adds a second report of her own
     assert counter_report_of("active", 2, [(7, 2)]) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "kinds"),
-    [
-        ("Call me on +996 555 123 456", {"phone"}),
-        ("my insta is @aigul_stem", {"username"}),
-        ("write to t.me/aigul or wa.me/996555", {"link"}),
-        ("aigul@example.com", {"email"}),
-        ("See you on Saturday at 10:00, room 204", set()),
-    ],
-)
-def test_contact_details_are_found(text, kinds):
-    assert contact_kinds(text) == kinds
-
-
-def test_critical_reports_alert_again_after_two_hours_and_all_after_a_day():
-    assert not realert_due("contact", NOW, 0, NOW + timedelta(hours=1))
-    assert realert_due("contact", NOW, 0, NOW + timedelta(hours=2))
-    assert not realert_due("other", NOW, 0, NOW + timedelta(hours=23))
-    assert realert_due("other", NOW, 0, NOW + timedelta(hours=24))
-    assert realert_due("contact", NOW, 1, NOW + timedelta(hours=24))
-    assert not realert_due("contact", NOW, 2, NOW + timedelta(hours=48))
 
 
 @pytest.mark.parametrize(

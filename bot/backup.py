@@ -47,6 +47,9 @@ def backup(source: Path, target: Path) -> Backup:
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent}: no such folder")
     partial = target.with_name(f".{target.name}.partial")
+    # Owner-readable only, whatever the cron's umask (F18): it holds everyone's personal data.
+    partial.touch(mode=0o600)
+    os.chmod(partial, 0o600)
     try:
         with (
             closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as src,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.reminder_plan import parse_offsets
+from bot.safety import DEV_KEY
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -38,6 +39,7 @@ class Settings:
     broadcast_rate: float
     reminder_offsets: tuple[timedelta, ...]
     log_level: str
+    account_hash_key: bytes = DEV_KEY
 
     @property
     def file_base_url(self) -> str:
@@ -116,10 +118,21 @@ def _offsets(raw: str) -> tuple[timedelta, ...]:
 
 
 def _secret(raw: str) -> str:
-    # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
-    if not 1 <= len(raw) <= 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
-        raise ConfigError("WEBHOOK_SECRET: use 1-256 characters of letters, digits, _ and -")
+    # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -; a short one can be guessed (F17).
+    if not 16 <= len(raw) <= 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
+        raise ConfigError("WEBHOOK_SECRET: use 16-256 characters of letters, digits, _ and -")
     return raw
+
+
+def _hash_key(raw: str, token: str | None, api_base_url: str) -> bytes:
+    if not raw:
+        # Production is a token talking to Telegram; the sandbox, tests and benchmarks talk to the emulator.
+        if token is not None and api_base_url.startswith("https://api.telegram.org"):
+            raise ConfigError("ACCOUNT_HASH_KEY: required with BOT_TOKEN (e.g. the output of: openssl rand -hex 32)")
+        return DEV_KEY
+    if len(raw) < 32:
+        raise ConfigError("ACCOUNT_HASH_KEY: use at least 32 random characters (openssl rand -hex 32)")
+    return raw.encode()
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
@@ -149,11 +162,13 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
     if not database_path:
         raise ConfigError("DATABASE_PATH: must not be empty")
 
+    token = _token(get("BOT_TOKEN"))
+    api_base_url = _url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL", TELEGRAM_API))
     return Settings(
-        bot_token=_token(get("BOT_TOKEN")),
+        bot_token=token,
         admin_ids=_admin_ids(get("ADMIN_IDS")),
         database_path=Path(database_path),
-        api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL", TELEGRAM_API)),
+        api_base_url=api_base_url,
         default_timezone=_timezone(get("DEFAULT_TIMEZONE", "Asia/Bishkek")),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
@@ -161,4 +176,5 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
         reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
         log_level=log_level,
+        account_hash_key=_hash_key(get("ACCOUNT_HASH_KEY"), token, api_base_url),
     )

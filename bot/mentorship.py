@@ -76,6 +76,7 @@ class Refusal(StrEnum):
     NOT_ACTIVE = "not_active"  # the mentorship is paused or over
     MINOR = "minor"  # contacts are never shared with a minor
     SUSPENDED = "suspended"  # the programme team suspended her account
+    TOO_MANY_QUESTIONS = "too_many_questions"  # bot.safety.MAX_QUESTIONS before answering a request
 
 
 REFUSALS = {
@@ -84,6 +85,9 @@ REFUSALS = {
         "Please contact the programme organisers."
     ),
     Refusal.NOT_A_MENTEE: N_("Finding a mentor is for mentees who have finished their profile."),
+    Refusal.TOO_MANY_QUESTIONS: N_(
+        "You have asked her two questions already. Please accept or decline the request now."
+    ),
     Refusal.HAS_MENTOR: N_("You already have a mentor: /mentorship shows her."),
     Refusal.TOO_MANY_PENDING: N_(
         "You already have {n} requests waiting. Let's give those mentors time to answer first."

@@ -82,7 +82,8 @@ def make_web_app(app: Application, path: str, secret: str) -> web.Application:
         try:
             data = await request.json()
             update = Update.de_json(data, app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):  # JSON, but not an update
+        # JSON, but not an update; or a number out of range (1e300 as a date), or nested too deep (F17).
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError, RecursionError):
             log.warning("refused a webhook request that is not an update")
             return web.Response(status=400, text="not an update")
         if update is None:

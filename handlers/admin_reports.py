@@ -11,7 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
-from bot.mentorship import REPORT_LABELS, ReportReason, Status
+from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.safety import CRITICAL_REASONS
 from handlers import common
 from handlers.admin_common import refuse_non_admin
 from handlers.mentoring_common import name_of
@@ -29,14 +30,26 @@ async def reports(update: Update, context: Context) -> None:
     if not waiting:
         await update.effective_message.reply_text(t("No open safety reports. 🌿"))
         return
+    now = services.clock.now()
     for report, _status, added in waiting:
-        reporter = await name_of(services, report.reporter_id)
+        reporter = await name_of(services, report.reporter_id) if report.reporter_id else t("(erased account)")
         reported = await name_of(services, report.reported_id) if report.reported_id else t("(erased account)")
+        if report.counter_of:
+            title = t("<b>Counter-report #{id}</b>, to report #{first}: the reported side reported back").format(
+                id=report.id, first=report.counter_of
+            )
+        else:
+            title = t("<b>Safety report #{id}</b>").format(id=report.id)
+        critical = report.reason in CRITICAL_REASONS
+        hours = int((now - report.created_at).total_seconds() // 3600)
         lines = [
-            t("<b>Safety report #{id}</b>").format(id=report.id),
-            t("From: {name} (id {id})").format(name=reporter, id=report.reporter_id),
+            title,
+            t("From: {name} (id {id})").format(name=reporter, id=report.reporter_id or "—"),
             t("About: {name} (id {id})").format(name=reported, id=report.reported_id or "—"),
             t("Reason: {reason}").format(reason=t(REPORT_LABELS[ReportReason(report.reason)])),
+            ("🔴 " + t("Critical") if critical else "🟡 " + t("Routine"))
+            + " · "
+            + t("open for {hours} h").format(hours=hours),
             t("When: {date}").format(date=t.datetime(report.created_at, context.zone)),
         ]
         if added:
@@ -45,6 +58,10 @@ async def reports(update: Update, context: Context) -> None:
             for message in await services.mentorships.last_messages(report.mentorship_id, 5):
                 sender = await name_of(services, message.sender_id)
                 lines.append(f"· {sender}: {html.escape(message.text[:300])}")
+        for kind, sender, text, _at in (await services.mentorships.report_evidence(report.id))[-10:]:
+            who = t("mentee") if sender == "mentee" else t("mentor")
+            mark = "?" if kind == "question" else "·"
+            lines.append(f"{mark} {who}: {html.escape(text[:300])}")
         rows = [
             [
                 InlineKeyboardButton("⚠️ " + t("Warn"), callback_data=cb("report", "warn", report.id)),
@@ -94,6 +111,12 @@ DISMISSED = N_(
 )
 
 
+STILL_PAUSED = N_(
+    "The programme team has looked at your report. The mentorship stays paused while the team "
+    "finishes looking into everything; they will be in touch."
+)
+
+
 async def suspend(context: Context, user_id: int, admin_id: int) -> None:
     """Suspend her and end everything she is part of; the people on the other side are told.
 
@@ -120,34 +143,29 @@ async def act(update: Update, context: Context) -> None:
     if report is None or data.action not in ACTIONS:
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
-    if not await services.mentorships.close_report(report.id):
+    now = services.clock.now()
+    admin_id = query.from_user.id
+    decided = await services.mentorships.decide_report(report.id, admin_id, data.action, now)
+    if decided is None:
         await query.answer(t("Another admin has already dealt with this report."), show_alert=True)
         await query.edit_message_reply_markup(None)
         return
-    now = services.clock.now()
-    admin_id = query.from_user.id
+    # A counter-report names the one who reported first: a minor is never warned for having reported.
+    spare_minor = report.counter_of is not None and decided.reported_minor
     if data.action == "warn":
-        # A warning, not an ending: the mentorship goes on (left paused, no one could ever resume it).
-        if report.mentorship_id:
-            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.ACTIVE, now)
-        await tell(context, report.reported_id, WARNING)
-        await tell(context, report.reporter_id, WARNED)
+        if not spare_minor:
+            await tell(context, report.reported_id, WARNING)
+        await tell(context, report.reporter_id, WARNED if decided.resumed else STILL_PAUSED)
     elif data.action == "suspend":
-        if report.mentorship_id:
-            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)
         await tell(context, report.reported_id, SUSPENDED)
         await tell(context, report.reporter_id, ENDED)
         if report.reported_id is not None:
             await suspend(context, report.reported_id, admin_id)
     elif data.action == "end":
-        if report.mentorship_id:
-            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.CANCELLED, now)
         await tell(context, report.reporter_id, ENDED)
         await tell(context, report.reported_id, ENDED_OTHER)
     elif data.action == "dismiss":
-        if report.mentorship_id:
-            await services.mentorships.admin_move(report.mentorship_id, admin_id, Status.ACTIVE, now)
-        await tell(context, report.reporter_id, DISMISSED)
+        await tell(context, report.reporter_id, DISMISSED if decided.resumed else STILL_PAUSED)
     await services.admin.record(
         admin_id,
         f"report_{data.action}",

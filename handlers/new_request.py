@@ -12,7 +12,7 @@ from bot.onboarding import InvalidAnswer
 from bot.services import Services
 from handlers import inputs
 from handlers.mentoring_common import name_of, refusal_text
-from handlers.request_card import send_request_card
+from handlers.request_card import mentee_keyboard, send_request_card
 
 
 async def precheck(services: Services, mentee_id: int, mentor_id: int) -> Refusal | None:
@@ -89,6 +89,7 @@ async def send_request(message: Message, context: Context, mentee_id: int, mento
         t(
             "Sent! 📨 I'll tell you as soon as {name} answers. If she can't answer within a week, "
             "I'll suggest someone else."
-        ).format(name=await name_of(services, mentor_id))
+        ).format(name=await name_of(services, mentor_id)),
+        reply_markup=mentee_keyboard(t, request.id),
     )
     await send_request_card(context.bot, services, request)

@@ -83,3 +83,18 @@ async def send_request_card(bot: Bot, services: Services, request: Request, head
     heading = heading or ("cohort" if request.source == "cohort" else "new")
     text = await request_card(services, t, zone, request, heading)
     await deliver(bot, services, request.mentor_id, text, request_keyboard(t, request.id))
+
+
+def mentee_keyboard(t: Translator, request_id: int, *, answer: bool = False) -> InlineKeyboardMarkup:
+    """What a mentee can do with her pending request: answer a question, withdraw, report, block."""
+    rows = (
+        [[InlineKeyboardButton("✍️ " + t(N_("Answer")), callback_data=cb("req", "ans", request_id))]] if answer else []
+    )
+    rows.append(
+        [
+            InlineKeyboardButton("↩️ " + t(N_("Withdraw")), callback_data=cb("req", "wd", request_id)),
+            InlineKeyboardButton("⚠️ " + t(N_("Report")), callback_data=cb("req", "rep", request_id)),
+            InlineKeyboardButton("🚫 " + t(N_("Block")), callback_data=cb("req", "blk", request_id)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)

@@ -18,9 +18,11 @@ from bot.mentorship import (
     DECLINE_LABELS,
     DECLINE_TOLD,
     NOTE_MAX,
+    REPORT_LABELS,
     DeclineReason,
     Refusal,
     Refused,
+    ReportReason,
     clean_message,
     parse_code,
 )
@@ -30,7 +32,7 @@ from handlers import common, inputs
 from handlers.introduction import introduce
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
-from handlers.request_card import request_keyboard, send_request_card
+from handlers.request_card import mentee_keyboard, request_keyboard, send_request_card
 from handlers.safety import tell_ended
 
 log = logging.getLogger(__name__)
@@ -185,9 +187,7 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
             name=await name_of(services, request.mentor_id)
         )
         + f"\n\n<i>{html.escape(question)}</i>",
-        InlineKeyboardMarkup(
-            [[InlineKeyboardButton("✍️ " + their_t(N_("Answer")), callback_data=cb("req", "ans", request.id))]]
-        ),
+        mentee_keyboard(their_t, request.id, answer=True),
     )
     await update.effective_message.reply_text(t("Sent ✓ I'll bring you her answer."))
 
@@ -229,7 +229,80 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
         await offer_next(bot, services, request.mentee_id, told.format(name=name))
 
 
+async def on_withdraw(update: Update, context: Context, request_id: int, action: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    block = action == "block"
+    request = await services.mentorships.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
+    name = await name_of(services, request.mentor_id)
+    await query.answer(t("Blocked ✓") if block else t("Withdrawn ✓"))
+    await common.edit(
+        query,
+        t("Blocked. {name} can't reach you through me, and you won't be matched again.").format(name=name)
+        if block
+        else t("Your request to {name} is withdrawn.").format(name=name),
+    )
+    their_t, _ = await reader_of(services, request.mentor_id)
+    mentee = await name_of(services, request.mentee_id)
+    await deliver(
+        context.bot, services, request.mentor_id, their_t("{name} has withdrawn her request.").format(name=mentee)
+    )
+
+
+async def on_block(update: Update, context: Context, request_id: int, _: str) -> None:
+    await on_withdraw(update, context, request_id, "block")
+
+
+async def on_report(update: Update, context: Context, request_id: int, _: str) -> None:
+    t, query = context.t, update.callback_query
+    request = await context.services.mentorships.get_request(request_id)
+    if request is None or request.mentee_id != query.from_user.id:
+        raise Refused(Refusal.NOT_YOURS)
+    await query.answer()
+    rows = [
+        [InlineKeyboardButton(t(text), callback_data=cb("req", "repr", request_id, code))]
+        for code, text in REPORT_LABELS.items()
+    ]
+    await common.edit(
+        query,
+        t("What happened? Choose what fits best. Your request is withdrawn at once and the programme team is told."),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def on_report_reason(update: Update, context: Context, request_id: int, code: str) -> None:
+    reason = parse_code(ReportReason, code)
+    if reason is None:
+        await stale(update, context)
+        return
+    services, t, query = context.services, context.t, update.callback_query
+    report = await services.mentorships.report_request(request_id, query.from_user.id, reason, services.clock.now())
+    await query.answer(t("Reported ✓"))
+    await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
+    messages = await services.mentorships.request_messages(request_id)
+    for admin_id in sorted(services.settings.admin_ids):
+        admin_t, _ = await reader_of(services, admin_id)
+        lines = [
+            "🚨 <b>" + admin_t(N_("Safety report #{id}")).format(id=report.id) + "</b>",
+            admin_t(N_("A mentee reported the mentor of her pending request #{id}.")).format(id=request_id),
+            admin_t(N_("From: {who}")).format(
+                who=f"{await name_of(services, report.reporter_id)} · id {report.reporter_id}"
+            ),
+            admin_t(N_("About: {who}")).format(
+                who=f"{await name_of(services, report.reported_id)} · id {report.reported_id}"
+            ),
+            admin_t(N_("Reason: {reason}")).format(reason=admin_t(REPORT_LABELS[reason])),
+        ]
+        for sender, kind, text in messages:
+            mark = "❓" if kind == "question" else "·"
+            lines.append(f"{mark} {await name_of(services, sender)}: {html.escape(text[:300])}")
+        await deliver(context.bot, services, admin_id, "\n".join(lines))
+
+
 ACTIONS = {
+    "wd": on_withdraw,
+    "blk": on_block,
+    "rep": on_report,
+    "repr": on_report_reason,
     "acc": on_accept,
     "dec": on_decline,
     "why": on_decline_reason,

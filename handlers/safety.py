@@ -61,7 +61,7 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
         ),
     )
     await inputs.expect(context, user_id, "report_more", report.id)
-    await alert_admins(context.bot, services, report.id, m.id, user_id, reason)
+    await alert_admins(context.bot, services, report.id, m.id, user_id, reason, counter_of=report.counter_of)
     if m.status != Status.ACTIVE:
         # Already paused, or over (she may report after ending or blocking): nothing changed for
         # the other person, and someone who blocked the reporter must not hear from her through us.
@@ -86,6 +86,8 @@ async def alert_admins(
     reporter: int,
     reason: str,
     extra: str | None = None,
+    *,
+    counter_of: int | None = None,
 ) -> None:
     """Every admin hears of a report at once, with who, the mentorship and the last messages."""
     m = await services.mentorships.get(mentorship_id)
@@ -105,6 +107,15 @@ async def alert_admins(
         else:
             lines = [
                 "🚨 <b>" + t("Safety report #{id}").format(id=report_id) + "</b>",
+                *(
+                    [
+                        t("A counter-report to report #{first}: the reported side reported back.").format(
+                            first=counter_of
+                        )
+                    ]
+                    if counter_of
+                    else []
+                ),
                 t("From: {who}").format(who=await who(reporter)),
                 t("About: {who}").format(who=await who(m.other(reporter))),
                 t("Mentorship #{id}, since {date}: now paused").format(id=m.id, date=t.date(m.started_at, zone)),

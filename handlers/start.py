@@ -105,6 +105,12 @@ def privacy_text(t: Translator) -> str:
             ),
             t("Your contacts are shared only when both sides agree, and never for girls under 18."),
             t("/mydata sends you everything I store about you. /deleteme erases it."),
+            t(
+                "For everyone's safety, two things outlive /deleteme: a safety report, with the messages "
+                "it rests on, is kept until the programme team closes it; and if an account was reported or "
+                "suspended, a coded fingerprint of its Telegram id (not the id itself) is kept so that a "
+                "suspension still holds if that account comes back. Backups keep erased data for up to 14 days."
+            ),
         ]
     )
 

@@ -34,6 +34,19 @@ def vetting_keyboard(t, user_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def history_lines(t, record) -> str:
+    """A re-application from an account with a safety history, even one erased since (F2)."""
+    lines = ["🚩 <b>" + t("This account has a safety history (kept after an erasure):") + "</b>"]
+    if record.suspended_at is not None:
+        lines.append(t("Suspended on {date}; the suspension still stands.").format(date=record.suspended_at.date()))
+    for entry in record.history[-10:]:
+        what, _, reason = entry["what"].partition(":")
+        label = {"reported": t("reported"), "counter-reported": t("counter-reported"), "suspended": t("suspended")}
+        report = f" (#{entry['report']})" if entry.get("report") else ""
+        lines.append(f"· {entry['at'][:10]}: {label.get(what, what)}{report} {reason}".rstrip())
+    return "\n".join(lines)
+
+
 async def admin_language(context: Context, admin_id: int) -> str | None:
     record = await context.services.users.get(admin_id)
     return record.language if record else None
@@ -43,9 +56,12 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
     """Send every admin the new mentor's card with the decision buttons."""
     if profile is None:
         return
+    record = await context.services.profiles.account_record(profile.user_id)
     for admin_id in sorted(context.services.settings.admin_ids):
         t = translator(await admin_language(context, admin_id))
         text = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
+        if record is not None:
+            text += "\n\n" + history_lines(t, record)
         try:
             await context.bot.send_message(admin_id, text, reply_markup=vetting_keyboard(t, profile.user_id))
         except (Forbidden, TelegramError) as error:

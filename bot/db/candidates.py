@@ -10,6 +10,8 @@ from bot.db.database import Database, Session
 from bot.db.mentorship_rows import CURRENT_SQL
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
 from bot.matching import Exclusions, MenteeProfile, MentorProfile
+from bot.mentorship import Refusal, Refused
+from bot.safety import Person, pair_refusal
 
 
 def _codes(enum: type, raw: str) -> frozenset:
@@ -35,7 +37,8 @@ def _mentee(row: sqlite3.Row) -> MenteeProfile | None:
         availability=_codes(Availability, row["availability"]),
         meeting_format=meeting,
         region=region,
-        is_minor=bool(row["is_minor"]),
+        # The band, not the stored flag: anything but a stated adult is matched as a minor.
+        is_minor=row["age_band"] != "18+",
     )
 
 
@@ -67,6 +70,8 @@ def _mentor(row: sqlite3.Row) -> MentorProfile | None:
 _MENTEES = (
     "SELECT p.*, u.blocked_bot FROM profiles p JOIN users u ON u.id = p.user_id"
     " WHERE u.role = 'mentee' AND p.completed_at IS NOT NULL AND u.suspended_at IS NULL"
+    # Mentees are 14 or older, and a minor has her guardian's consent (bot.safety.mentee_refusal).
+    " AND p.age_band IN ('14-17', '18+') AND (p.age_band = '18+' OR p.guardian_consent_at IS NOT NULL)"
 )
 _MENTORS = (
     "SELECT p.*, u.last_seen_at, u.blocked_bot,"
@@ -93,6 +98,46 @@ async def mentor_in(s: Session | Database, user_id: int) -> MentorProfile | None
 async def excluded_in(tx: Session, mentee_id: int, mentor_id: int) -> Exclusions:
     row = await tx.fetchone("SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (mentee_id, mentor_id))
     return {(mentee_id, mentor_id)} if row else set()
+
+
+async def person_in(s: Session | Database, user_id: int) -> Person | None:
+    row = await s.fetchone(
+        "SELECT u.id, u.role, u.suspended_at, p.age_band, p.guardian_consent_at, p.completed_at,"
+        " p.mentor_status, p.cleared_for_minors FROM users u LEFT JOIN profiles p ON p.user_id = u.id"
+        " WHERE u.id = ?",
+        (user_id,),
+    )
+    if row is None:
+        return None
+    return Person(
+        user_id=row["id"],
+        role=row["role"],
+        age_band=row["age_band"],
+        guardian_consent=row["guardian_consent_at"] is not None,
+        suspended=row["suspended_at"] is not None,
+        finished=row["completed_at"] is not None,
+        mentor_status=row["mentor_status"],
+        cleared_for_minors=bool(row["cleared_for_minors"]),
+    )
+
+
+async def check_pair(tx: Session, mentee_id: int, mentor_id: int) -> None:
+    """`Refused` unless bot.safety allows this pair, read inside the caller's transaction."""
+    mentee, mentor = await person_in(tx, mentee_id), await person_in(tx, mentor_id)
+    if mentee is None or mentor is None:
+        raise Refused(Refusal.NOT_FOUND)
+    reported = await tx.fetchval(
+        "SELECT COUNT(*) FROM reports WHERE status <> 'closed' AND reporter_id = ? AND reported_id = ?",
+        (mentee_id, mentor_id),
+    )
+    refused = pair_refusal(mentee, mentor, reported_by_her=bool(reported))
+    if refused is None:
+        return
+    if refused in ("not_a_mentee", "under_14", "no_guardian_consent"):
+        raise Refused(Refusal.NOT_A_MENTEE)
+    if refused == "suspended":
+        raise Refused(Refusal.SUSPENDED)
+    raise Refused(Refusal.MENTOR_UNAVAILABLE)
 
 
 class CandidateRepository:

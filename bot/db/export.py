@@ -45,6 +45,18 @@ QUERIES = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A spreadsheet never runs a cell as a formula: text starting like one gets a leading ' (F8)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 async def export_csv(db: Database, name: str, start: datetime, end: datetime, *, free_text: bool = False) -> bytes:
     """One table as CSV bytes (UTF-8 with BOM); free-text profile fields only when asked."""
     columns, rows = await db.fetch_table(QUERIES[name], (iso(start), iso(end)))
@@ -53,5 +65,5 @@ async def export_csv(db: Database, name: str, start: datetime, end: datetime, *,
     writer = csv.writer(buffer)
     writer.writerow(keep)
     for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in keep])
+        writer.writerow([cell(row[c]) for c in keep])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
+from bot.db.accountability import DEV_KEY
 from bot.db.candidates import CandidateRepository
 from bot.db.cohort_runs import CohortRunRepository
 from bot.db.database import Database
@@ -39,7 +40,7 @@ class RelayMessage:
 
 
 class MentorshipRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, key: bytes = DEV_KEY) -> None:
         self._db = db
         # The narrower repositories, reached through this one so callers need one name.
         candidates = CandidateRepository(db)
@@ -57,13 +58,18 @@ class MentorshipRepository:
         self.check_answerable = requests.check_answerable
         self.ask = requests.ask
         self.answer = requests.answer
+        self.withdraw = requests.withdraw
+        self.request_messages = requests.request_messages
         expiry = RequestExpiryRepository(db)
         self.due_nudges = expiry.due_nudges
         self.claim_nudge = expiry.claim_nudge
         self.due_expiries = expiry.due_expiries
         self.expire = expiry.expire
-        reports = ReportRepository(db)
+        reports = ReportRepository(db, key)
         self.report = reports.report
+        self.decide_report = reports.decide
+        self.report_request = reports.report_request
+        self.report_evidence = reports.evidence
         self.get_report = reports.get_report
         self.open_reports = reports.open_reports
         self.close_report = reports.close_report

@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.db import accountability
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.accountability import DEV_KEY, Record
+from bot.db.database import Database, Session
 from bot.onboarding import Answers
 
 # Columns an onboarding answer may write; anything else is a programming error.
@@ -101,8 +103,9 @@ _SELECT = "SELECT p.*, u.role FROM profiles p JOIN users u ON u.id = p.user_id"
 
 
 class ProfileRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, key: bytes = DEV_KEY) -> None:
         self._db = db
+        self._key = key
 
     async def get(self, user_id: int) -> Profile | None:
         row = await self._db.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
@@ -150,6 +153,8 @@ class ProfileRepository:
             values["editing"] = int(editing)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         async with self._db.transaction() as tx:
+            if {"age_band", "guardian_consent_at"} & set(answers):
+                await _withdraw_pending(tx, user_id, now)
             await tx.execute(
                 f"UPDATE profiles SET {assignments} WHERE user_id = :user_id",
                 {**values, "user_id": user_id},
@@ -176,7 +181,14 @@ class ProfileRepository:
                 " WHERE user_id = ? AND step <> 'done'",
                 (iso(now), iso(now), mentor, user_id),
             )
+            if changed:
+                # An erased account that comes back keeps its suspension and its exclusions (F2).
+                await accountability.restore(tx, self._key, user_id, now)
         return changed == 1
+
+    async def account_record(self, user_id: int) -> Record | None:
+        """Her account's safety history (suspensions, reports), if it has one, even from before an erasure."""
+        return await accountability.record_of(self._db, self._key, user_id)
 
     async def decide_mentor(
         self,
@@ -252,6 +264,33 @@ class ProfileRepository:
                 "DELETE FROM conversations WHERE EXISTS (SELECT 1 FROM json_each(conversations.key) WHERE value = ?)",
                 (user_id,),
             )
+            await accountability.keep_evidence(tx, user_id)
+            await _forget_in_audit(tx, user_id)
             # Profiles and everything else hang off users with ON DELETE CASCADE.
             await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
         return True
+
+
+async def _forget_in_audit(tx: Session, user_id: int) -> None:
+    """The admin audit keeps what was done, not to whom, once she is erased (F9)."""
+    await tx.execute("UPDATE admin_audit SET target = 'erased' WHERE target = ?", (str(user_id),))
+    rows = await tx.fetchall("SELECT id, details FROM admin_audit WHERE details LIKE ?", (f"%{user_id}%",))
+    for row in rows:
+        details = json.loads(row["details"])
+        cleaned = {k: (None if v == user_id or v == str(user_id) else v) for k, v in details.items()}
+        await tx.execute("UPDATE admin_audit SET details = ? WHERE id = ?", (json.dumps(cleaned), row["id"]))
+
+
+async def _withdraw_pending(tx: Session, user_id: int, now: datetime) -> None:
+    """Her age or consent changes: requests made on the old answers are withdrawn (the mentor
+    was chosen for them), in the transaction that saves the new ones."""
+    rows = await tx.fetchall("SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (user_id,))
+    for (request_id,) in rows:
+        await tx.execute(
+            "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request_id)
+        )
+        await tx.execute(
+            "INSERT INTO mentorship_events (request_id, actor_id, event, detail, at)"
+            " VALUES (?, ?, 'withdrawn', 'profile changed', ?)",
+            (request_id, user_id, iso(now)),
+        )

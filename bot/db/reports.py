@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.accountability import DEV_KEY, note_account
+from bot.db.database import Database, Session
 from bot.db.mentorship_rows import (
     CURRENT_SQL,
     Mentorship,
@@ -16,8 +17,9 @@ from bot.db.mentorship_rows import (
     move,
     record_event,
 )
-from bot.db.requests import Request
-from bot.mentorship import Status, can_move
+from bot.db.requests import Request, load_request
+from bot.mentorship import Refusal, Refused, Status, can_move
+from bot.safety import account_hash, counter_report_of, may_resume
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,59 +30,168 @@ class Report:
     mentorship_id: int | None
     reason: str
     created_at: datetime
+    counter_of: int | None = None
+    status: str = "open"
+    alerts_sent: int = 0
 
-
-class ReportRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def report(self, mentorship_id: int, reporter_id: int, reason: str, now: datetime) -> Report:
-        """Record a report, pause the mentorship at once and never match the pair again."""
-        async with self._db.transaction() as tx:
-            mentorship = await load_party(tx, mentorship_id, reporter_id)
-            reported = mentorship.other(reporter_id)
-            report_id = await tx.insert(
-                "INSERT INTO reports (reporter_id, reported_id, mentorship_id, reason, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (reporter_id, reported, mentorship_id, reason, iso(now)),
-            )
-            await move(tx, mentorship, Status.PAUSED, reporter_id, now, detail="report")
-            await exclude_pair(tx, mentorship.mentee_id, mentorship.mentor_id, "reported", now)
-        return Report(report_id, reporter_id, reported, mentorship_id, reason, now)
-
-    async def get_report(self, report_id: int) -> Report | None:
-        row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        if row is None:
-            return None
-        return Report(
+    @classmethod
+    def from_row(cls, row) -> Report:
+        return cls(
             row["id"],
             row["reporter_id"],
             row["reported_id"],
             row["mentorship_id"],
             row["reason"],
             datetime.fromisoformat(row["created_at"]),
+            row["counter_of"],
+            row["status"],
+            row["alerts_sent"],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    report: Report
+    resumed: bool  # the mentorship is active again (no other report on it is open)
+    reported_minor: bool
+
+
+class ReportRepository:
+    def __init__(self, db: Database, key: bytes = DEV_KEY) -> None:
+        self._db = db
+        self._key = key
+
+    async def report(self, mentorship_id: int, reporter_id: int, reason: str, now: datetime) -> Report:
+        """Record a report, pause the mentorship at once and never match the pair again."""
+        async with self._db.transaction() as tx:
+            mentorship = await load_party(tx, mentorship_id, reporter_id)
+            reported = mentorship.other(reporter_id)
+            open_ones = await tx.fetchall(
+                "SELECT id, reported_id FROM reports WHERE mentorship_id = ? AND status <> 'closed' ORDER BY id",
+                (mentorship_id,),
+            )
+            counter_of = counter_report_of(mentorship.status, reporter_id, [(r[0], r[1]) for r in open_ones])
+            minor = await tx.fetchval(
+                "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (reporter_id,)
+            )
+            report_id = await tx.insert(
+                "INSERT INTO reports (reporter_id, reported_id, mentorship_id, reason, created_at,"
+                " reporter_hash, reported_hash, reporter_minor, counter_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    reporter_id,
+                    reported,
+                    mentorship_id,
+                    reason,
+                    iso(now),
+                    account_hash(self._key, reporter_id),
+                    account_hash(self._key, reported),
+                    int(bool(minor)),
+                    counter_of,
+                ),
+            )
+            await move(tx, mentorship, Status.PAUSED, reporter_id, now, detail="report")
+            await exclude_pair(tx, mentorship.mentee_id, mentorship.mentor_id, "reported", now)
+            await tx.execute(
+                "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (
+                    account_hash(self._key, mentorship.mentee_id),
+                    account_hash(self._key, mentorship.mentor_id),
+                    iso(now),
+                ),
+            )
+            what = "counter-reported" if counter_of else "reported"
+            await note_account(tx, self._key, reported, now, what=f"{what}:{reason}", report=report_id)
+        return Report(report_id, reporter_id, reported, mentorship_id, reason, now, counter_of)
+
+    async def report_request(self, request_id: int, mentee_id: int, reason: str, now: datetime) -> Report:
+        """She reports the mentor of her pending request: it is withdrawn, and they are never matched again."""
+        async with self._db.transaction() as tx:
+            request = await load_request(tx, request_id)
+            if request.mentee_id != mentee_id:
+                raise Refused(Refusal.NOT_YOURS)
+            await tx.execute(
+                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ? AND status = 'pending'",
+                (iso(now), request_id),
+            )
+            await record_event(tx, now, "withdrawn", mentee_id, request_id=request_id, detail="report")
+            minor = await tx.fetchval(
+                "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (mentee_id,)
+            )
+            report_id = await tx.insert(
+                "INSERT INTO reports (reporter_id, reported_id, request_id, reason, created_at,"
+                " reporter_hash, reported_hash, reporter_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mentee_id,
+                    request.mentor_id,
+                    request_id,
+                    reason,
+                    iso(now),
+                    account_hash(self._key, mentee_id),
+                    account_hash(self._key, request.mentor_id),
+                    int(bool(minor)),
+                ),
+            )
+            await exclude_pair(tx, mentee_id, request.mentor_id, "reported", now)
+            await tx.execute(
+                "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (account_hash(self._key, mentee_id), account_hash(self._key, request.mentor_id), iso(now)),
+            )
+            await note_account(tx, self._key, request.mentor_id, now, what=f"reported:{reason}", report=report_id)
+        return Report(report_id, mentee_id, request.mentor_id, None, reason, now)
+
+    async def get_report(self, report_id: int) -> Report | None:
+        row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return None if row is None else Report.from_row(row)
+
+    async def decide(self, report_id: int, admin_id: int, decision: str, now: datetime) -> Decided | None:
+        """Close a report once (None if someone already did) and apply the decision to its mentorship.
+
+        Warn and Dismiss resume it only when no other report on it is still open (F1).
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone("SELECT * FROM reports WHERE id = ? AND status <> 'closed'", (report_id,))
+            if row is None:
+                return None
+            report = Report.from_row(row)
+            await tx.execute(
+                "UPDATE reports SET status = 'closed', decision = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?",
+                (decision, iso(now), report_id),
+            )
+            await tx.execute("DELETE FROM report_evidence WHERE report_id = ?", (report_id,))
+            reported_minor = bool(
+                report.reported_id is not None
+                and await tx.fetchval(
+                    "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (report.reported_id,)
+                )
+            )
+            resumed = False
+            if report.mentorship_id is not None:
+                mentorship = await load_mentorship(tx, report.mentorship_id)
+                if decision in ("warn", "dismiss"):
+                    still_open = await _open_on(tx, mentorship.id)
+                    if may_resume(still_open) and can_move(mentorship.status, Status.ACTIVE):
+                        await move(tx, mentorship, Status.ACTIVE, admin_id, now, detail="admin")
+                        resumed = True
+                elif can_move(mentorship.status, Status.CANCELLED):
+                    await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="admin")
+        return Decided(report, resumed, reported_minor)
 
     async def open_reports(self, limit: int = 20) -> list[tuple[Report, str, str | None]]:
         """Reports not yet closed, oldest first, with their status and what the reporter added."""
+        # A counter-report comes right after the report it answers.
         rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE status <> 'closed' ORDER BY created_at LIMIT ?", (limit,)
+            "SELECT * FROM reports WHERE status <> 'closed' ORDER BY COALESCE(counter_of, id), id LIMIT ?", (limit,)
         )
-        return [
-            (
-                Report(
-                    r["id"],
-                    r["reporter_id"],
-                    r["reported_id"],
-                    r["mentorship_id"],
-                    r["reason"],
-                    datetime.fromisoformat(r["created_at"]),
-                ),
-                r["status"],
-                r["text"],
-            )
-            for r in rows
-        ]
+        return [(Report.from_row(r), r["status"], r["text"]) for r in rows]
+
+    async def evidence(self, report_id: int) -> list[tuple[str, str, str, datetime]]:
+        """(kind, sender role, text, when) kept for a report after an erasure, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT kind, sender, text, at FROM report_evidence WHERE report_id = ? ORDER BY id", (report_id,)
+        )
+        return [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
 
     async def close_report(self, report_id: int) -> bool:
         """Close a report once: a second admin acting on it gets False."""
@@ -109,6 +220,7 @@ class ReportRepository:
             await tx.execute(
                 "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (iso(now), user_id)
             )
+            await note_account(tx, self._key, user_id, now, what="suspended", suspended=True)
             rows = await tx.fetchall(
                 f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
                 (user_id,),
@@ -133,3 +245,9 @@ class ReportRepository:
             " WHERE id = ? AND reporter_id = ?",
             (text, report_id, reporter_id),
         )
+
+
+async def _open_on(tx: Session, mentorship_id: int) -> int:
+    return await tx.fetchval(
+        "SELECT COUNT(*) FROM reports WHERE mentorship_id = ? AND status <> 'closed'", (mentorship_id,)
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso, load
-from bot.db.candidates import excluded_in, mentee_in, mentor_in
+from bot.db.candidates import check_pair, excluded_in, mentee_in, mentor_in
 from bot.db.database import Database, Session
 from bot.db.mentorship_rows import (
     Mentorship,
@@ -19,6 +19,7 @@ from bot.db.mentorship_rows import (
 from bot.matching import eligible
 from bot.matching import score as match_score
 from bot.mentorship import MAX_PENDING_REQUESTS, Refusal, Refused, Status, expires_at
+from bot.safety import MAX_QUESTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class RequestRepository:
             mentor = await mentor_in(tx, mentor_id)
             if mentor is None or eligible(mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)):
                 raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            await check_pair(tx, mentee_id, mentor_id)
             request_id = await tx.insert(
                 "INSERT INTO requests"
                 " (mentee_id, mentor_id, source, note, score, created_at, expires_at)"
@@ -135,9 +137,7 @@ class RequestRepository:
                 raise Refused(Refusal.MENTOR_PAUSED)
             if mentor.active_mentees >= mentor.capacity:
                 raise Refused(Refusal.MENTOR_FULL)
-            minor = await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (request.mentee_id,))
-            if minor and not mentor.cleared_for_minors:
-                raise Refused(Refusal.MENTOR_UNAVAILABLE)
+            await check_pair(tx, request.mentee_id, mentor_id)
             await tx.execute(
                 "UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ? AND status = 'pending'",
                 (iso(now), request_id),
@@ -187,10 +187,14 @@ class RequestRepository:
         """The mentor's question to the mentee before she answers the request."""
         async with self._db.transaction() as tx:
             await self._answerable(tx, request_id, mentor_id, now)
+            asked = await _count(tx, request_id, "question")
+            if asked >= MAX_QUESTIONS:
+                raise Refused(Refusal.TOO_MANY_QUESTIONS)
             await tx.execute(
                 "UPDATE requests SET question = ?, answer = NULL WHERE id = ?",
                 (question, request_id),
             )
+            await _keep(tx, request_id, mentor_id, "question", question, now)
             await record_event(tx, now, "asked", mentor_id, request_id=request_id)
             return await load_request(tx, request_id)
 
@@ -201,11 +205,39 @@ class RequestRepository:
             if request.mentee_id != mentee_id:
                 raise Refused(Refusal.NOT_YOURS)
             self._still_pending(request, now)
-            if request.question is None:
+            if request.question is None or await _count(tx, request_id, "answer") >= await _count(
+                tx, request_id, "question"
+            ):
                 raise Refused(Refusal.ANSWERED)
             await tx.execute("UPDATE requests SET answer = ? WHERE id = ?", (text, request_id))
+            await _keep(tx, request_id, mentee_id, "answer", text, now)
             await record_event(tx, now, "answered", mentee_id, request_id=request_id)
             return await load_request(tx, request_id)
+
+    async def withdraw(self, request_id: int, mentee_id: int, now: datetime, *, block: bool = False) -> Request:
+        """She takes her pending request back (and with `block`, is never matched with that mentor again)."""
+        async with self._db.transaction() as tx:
+            request = await load_request(tx, request_id)
+            if request.mentee_id != mentee_id:
+                raise Refused(Refusal.NOT_YOURS)
+            self._still_pending(request, now)
+            await tx.execute(
+                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ? AND status = 'pending'",
+                (iso(now), request_id),
+            )
+            await record_event(
+                tx, now, "withdrawn", mentee_id, request_id=request_id, detail="block" if block else None
+            )
+            if block:
+                await exclude_pair(tx, mentee_id, request.mentor_id, "blocked", now)
+            return await load_request(tx, request_id)
+
+    async def request_messages(self, request_id: int) -> list[tuple[int, str, str]]:
+        """(sender, kind, text) of every question and answer on a request, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT sender_id, kind, text FROM request_messages WHERE request_id = ? ORDER BY id", (request_id,)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     # --- inside a transaction -----------------------------------------------------------
 
@@ -225,3 +257,17 @@ class RequestRepository:
             raise Refused(Refusal.NOT_YOURS)
         self._still_pending(request, now)
         return request
+
+
+async def _count(tx: Session, request_id: int, kind: str) -> int:
+    return await tx.fetchval(
+        "SELECT COUNT(*) FROM request_messages WHERE request_id = ? AND kind = ?", (request_id, kind)
+    )
+
+
+async def _keep(tx: Session, request_id: int, sender_id: int, kind: str, text: str, now: datetime) -> None:
+    """Every question and answer is kept with the relay log, never overwritten (F10)."""
+    await tx.execute(
+        "INSERT INTO request_messages (request_id, sender_id, kind, text, sent_at) VALUES (?, ?, ?, ?, ?)",
+        (request_id, sender_id, kind, text, iso(now)),
+    )

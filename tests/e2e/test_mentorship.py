@@ -202,7 +202,9 @@ async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot,
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in conn.execute(f"SELECT * FROM {table}"):
                 text = " ".join(str(v) for v in row)
-                assert str(aida.id) not in text and "Aida" not in text, (table, row)
+                assert str(aida.id) not in text, (table, row)
+                # Her open report keeps the messages it rests on until an admin closes it (F3).
+                assert "Aida" not in text or table == "report_evidence", (table, row)
 
 
 async def test_before_erase_tells_her_mentor_and_those_waiting_on_her(bot, users, runner):

@@ -123,6 +123,15 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
         assert await post(hook_url(port), forged_start(eve), {SECRET_HEADER: "guessed"}) == 403
         assert await post(hook_url(port), forged_start(eve), {SECRET_HEADER: SECRET + "x"}) == 403
         assert await post(hook_url(port), {"not": "an update"}, {SECRET_HEADER: SECRET}) == 400
+        # A date out of range and JSON nested too deep are refused, not a 500 (F17).
+        far = forged_start(eve)
+        far["message"]["date"] = 1e300
+        assert await post(hook_url(port), far, {SECRET_HEADER: SECRET}) == 400
+        deep = "[" * 100_000 + "]" * 100_000
+        async with aiohttp.ClientSession() as session:
+            headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+            async with session.post(hook_url(port), data=deep, headers=headers) as response:
+                assert response.status == 400
         # Updates are handled in order: once Bermet is answered, anything before would have been.
         bermet = users.new("Bermet", "ru")
         await bermet.send("/start")

@@ -122,3 +122,15 @@ async def test_backup_says_clearly_what_is_wrong(tmp_path, monkeypatch, capsys):
     assert main(["backup", str(tmp_path / "copy.sqlite3")]) == 2
     assert "backup error" in capsys.readouterr().err
     assert not (tmp_path / "nothing.sqlite3").exists()  # a backup never creates the database
+
+
+async def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(tmp_path):
+    import os
+
+    await make_database(tmp_path / "bot.sqlite3", users=2)
+    old = os.umask(0o022)
+    try:
+        made = backup(tmp_path / "bot.sqlite3", tmp_path / "copy.sqlite3")
+    finally:
+        os.umask(old)
+    assert made.path.stat().st_mode & 0o777 == 0o600

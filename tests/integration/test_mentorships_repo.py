@@ -369,7 +369,12 @@ async def test_erasing_a_user_erases_her_rows_and_previews_naming_her(repos, tmp
             "mentorship_events",
             "relay_messages",
             "exclusions",
-            "reports",
             "cohort_runs",
         ):
             assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+        # Her open report stays for the admins, without her id, with the messages it rests on (F3).
+        report = conn.execute("SELECT reporter_id, reported_id, mentorship_id, status FROM reports").fetchall()
+        assert report == [(None, 10, None, "open")]
+        assert conn.execute("SELECT kind, sender, text FROM report_evidence").fetchall() == [
+            ("message", "mentee", "Hi")
+        ]

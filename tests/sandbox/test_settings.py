@@ -18,7 +18,7 @@ def test_the_token_api_and_database_are_forced_and_the_admin_persona_is_an_admin
         "TELEGRAM_API_BASE_URL": "https://api.telegram.org/bot",
         "DATABASE_PATH": "data/bot.sqlite3",
         "WEBHOOK_URL": "https://example.org/hook",
-        "WEBHOOK_SECRET": "s3cret",
+        "WEBHOOK_SECRET": "s3cret-sixteen-chars",
         "ADMIN_IDS": "42, 43",
         "DEFAULT_TIMEZONE": "Asia/Almaty",
     }

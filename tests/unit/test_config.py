@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.safety import DEV_KEY
 
 
 def settings(env=None, env_file=None):
@@ -35,20 +36,22 @@ def test_every_variable_is_read():
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
             "DEFAULT_TIMEZONE": "Europe/Berlin",
             "WEBHOOK_URL": "https://bot.example.org/hook",
-            "WEBHOOK_SECRET": "s3cret_-X",
+            "WEBHOOK_SECRET": "s3cret_-X-long-enough",
             "PORT": "8080",
             "BROADCAST_RATE": "10.5",
             "REMINDER_OFFSETS": "2h,30m",
             "LOG_LEVEL": "debug",
+            "ACCOUNT_HASH_KEY": "k" * 32,
         }
     )
     assert s.bot_token == "123456:ABC-def_ghi"
+    assert s.account_hash_key == b"k" * 32
     assert s.admin_ids == {1, 22, 333}
     assert s.is_admin(22) and not s.is_admin(2) and not s.is_admin(None)
     assert s.database_path == Path("/tmp/x.sqlite3")
     assert s.file_base_url == "http://127.0.0.1:8081/file/bot"
     assert s.default_timezone.key == "Europe/Berlin"
-    assert s.webhook_mode and s.webhook_secret == "s3cret_-X" and s.port == 8080
+    assert s.webhook_mode and s.webhook_secret == "s3cret_-X-long-enough" and s.port == 8080
     assert s.broadcast_rate == 10.5
     assert s.reminder_offsets == (timedelta(hours=2), timedelta(minutes=30))
     assert s.log_level == "DEBUG"
@@ -111,6 +114,21 @@ def test_env_example_lists_every_variable():
         "BROADCAST_RATE",
         "REMINDER_OFFSETS",
         "LOG_LEVEL",
+        "ACCOUNT_HASH_KEY",
     }
     # Loading the example as it stands gives the defaults, not an error.
     assert load_settings({}, env_file=example).broadcast_rate == 25
+
+
+def test_production_needs_an_account_hash_key_and_a_long_webhook_secret():
+    with pytest.raises(ConfigError, match="ACCOUNT_HASH_KEY: required"):
+        load_settings({"BOT_TOKEN": "123456:ABC"}, env_file=None)
+    with pytest.raises(ConfigError, match="ACCOUNT_HASH_KEY: use at least 32"):
+        load_settings({"BOT_TOKEN": "123456:ABC", "ACCOUNT_HASH_KEY": "short"}, env_file=None)
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET: use 16-256"):
+        load_settings({"WEBHOOK_SECRET": "a"}, env_file=None)
+    # Against the emulator (sandbox, tests, benchmarks) a fixed dev key is used.
+    emulated = load_settings(
+        {"BOT_TOKEN": "123456:ABC", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot"}, env_file=None
+    )
+    assert emulated.account_hash_key == DEV_KEY

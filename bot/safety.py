@@ -1,0 +1,88 @@
+"""The safety policy in one place: who may be matched, requested, accepted or messaged with whom.
+
+Pure (no Telegram, no SQL): the repositories load the people inside the transaction that changes
+the data, ask these rules, and refuse; migration 0011 repeats the hard ones as triggers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from bot.domain import AgeBand
+
+MENTEE_AGE_BANDS = frozenset({AgeBand.TEEN, AgeBand.ADULT})  # mentees are 14 or older
+MAX_QUESTIONS = 2  # a mentor's questions to a mentee before she answers the request
+CRITICAL_REASONS = frozenset({"contact"})  # asked for contacts or to meet alone
+# Only for the sandbox and tests: with BOT_TOKEN set the bot refuses to start without ACCOUNT_HASH_KEY.
+DEV_KEY = b"sandbox-only-account-hash-key-not-secret"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One side of a pair, as the rules see her (loaded in the same transaction)."""
+
+    user_id: int
+    role: str | None
+    age_band: str | None
+    guardian_consent: bool
+    suspended: bool
+    finished: bool  # onboarding done
+    mentor_status: str | None = None
+    cleared_for_minors: bool = False
+
+    @property
+    def minor(self) -> bool:
+        # Anything but a stated adult is treated as a minor: a missing or forged band never loosens a rule.
+        return self.age_band != AgeBand.ADULT
+
+
+def mentee_refusal(mentee: Person) -> str | None:
+    """None if she may be a mentee in a request or a mentorship, else why not."""
+    if mentee.role != "mentee" or not mentee.finished:
+        return "not_a_mentee"
+    if mentee.suspended:
+        return "suspended"
+    if mentee.age_band not in MENTEE_AGE_BANDS:
+        return "under_14"
+    if mentee.minor and not mentee.guardian_consent:
+        return "no_guardian_consent"
+    return None
+
+
+def pair_refusal(mentee: Person, mentor: Person, *, reported_by_her: bool) -> str | None:
+    """None if this mentee and this mentor may be in a request or mentorship together.
+
+    `reported_by_her`: she has an open report about this mentor (or kept one across an erasure).
+    """
+    refused = mentee_refusal(mentee)
+    if refused:
+        return refused
+    if mentor.role != "mentor" or mentor.mentor_status != "approved" or mentor.suspended:
+        return "mentor_unavailable"
+    if mentee.minor and not mentor.cleared_for_minors:
+        return "not_cleared_for_minors"
+    if reported_by_her:
+        return "reported"
+    return None
+
+
+def may_resume(open_reports_on_it: int) -> bool:
+    """A paused mentorship goes on only once every report on it has been decided."""
+    return open_reports_on_it == 0
+
+
+def counter_report_of(status: str, reporter_id: int, open_reports: list[tuple[int, int | None]]) -> int | None:
+    """The report this one answers, if she is the reported side of a paused mentorship.
+
+    `open_reports`: (report id, reported id) of the open reports on the mentorship, oldest first.
+    """
+    if status != "paused":
+        return None
+    return next((report_id for report_id, reported in open_reports if reported == reporter_id), None)
+
+
+def account_hash(key: bytes, telegram_id: int) -> str:
+    """A keyed hash of a Telegram id: recognises a returning account without keeping her id."""
+    return hmac.new(key, str(telegram_id).encode(), hashlib.sha256).hexdigest()

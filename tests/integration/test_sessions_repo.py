@@ -274,6 +274,12 @@ async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_w
     async with db.transaction() as tx:
         for uid in (1, 2):
             await tx.execute("INSERT INTO users (id, created_at, last_seen_at) VALUES (?, ?, ?)", (uid, iso, iso))
+            # An adult pair: migration 0011's triggers refuse a mentorship between people without a profile.
+            await tx.execute(
+                "INSERT INTO profiles (user_id, step, age_band, started_at, updated_at)"
+                " VALUES (?, 'done', '18+', ?, ?)",
+                (uid, iso, iso),
+            )
         await tx.execute(
             "INSERT INTO mentorships (id, mentee_id, mentor_id, status, started_at) VALUES (1, 1, 2, 'active', ?)",
             (iso,),

@@ -24,6 +24,7 @@ from handlers import (
     admin,
     admin_broadcast,
     admin_cards,
+    card_upload,
     admin_export,
     admin_reports,
     admin_stats,
@@ -141,6 +142,7 @@ def build_application(
     admin_export.register(app)
     admin_reports.register(app)
     admin_cards.register(app)
+    card_upload.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from sandbox.emulator.model import ChatMessage, Event, StoredFile
 from handlers.ticks import run_ticks
+from sandbox.emulator.model import ChatMessage, Event, StoredFile
 
 if TYPE_CHECKING:
     from sandbox.app import Sandbox

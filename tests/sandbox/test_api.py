@@ -17,9 +17,9 @@ import pytest
 from bot.db import Database
 from bot.db.profiles import ProfileRepository
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
+from handlers.ticks import add_tick
 from sandbox import ADMIN, AIDA, BERMET, GULNARA, Sandbox
 from sandbox.seed import DEMO_MENTORS, seed_slots
-from handlers.ticks import add_tick
 
 PERSONAS = "/sandbox/api/personas"
 STATIC = Path(__file__).parents[2] / "sandbox" / "static"

@@ -46,6 +46,7 @@ from handlers import (
     slots,
     start,
     stories,
+    story_inline,
     stray,
     timezone,
     vetting,
@@ -136,6 +137,7 @@ def build_application(
     reminders.register(app)
     rhythm.register(app)
     stories.register(app)
+    story_inline.register(app)
     admin.register(app)
     admin_broadcast.register(app)
     admin_stats.register(app)

@@ -36,6 +36,7 @@ from handlers import (
     matching,
     mentorship,
     menu,
+    nominations,
     onboarding,
     profile,
     reminders,
@@ -46,6 +47,7 @@ from handlers import (
     slots,
     start,
     stories,
+    story_channel,
     story_inline,
     stray,
     timezone,
@@ -138,6 +140,8 @@ def build_application(
     rhythm.register(app)
     stories.register(app)
     story_inline.register(app)
+    story_channel.register(app)
+    nominations.register(app)
     admin.register(app)
     admin_broadcast.register(app)
     admin_stats.register(app)

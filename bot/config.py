@@ -38,6 +38,9 @@ class Settings:
     broadcast_rate: float
     reminder_offsets: tuple[timedelta, ...]
     log_level: str
+    # (language, chat id) of each public channel the story cards are posted to, and how often.
+    story_channels: tuple[tuple[str, int], ...] = ()
+    story_channel_every: timedelta = timedelta(days=7)
 
     @property
     def file_base_url(self) -> str:
@@ -122,6 +125,36 @@ def _secret(raw: str) -> str:
     return raw
 
 
+def _channels(get) -> tuple[tuple[str, int], ...]:
+    """STORIES_CHANNEL_ID (in STORIES_CHANNEL_LANGUAGE, ru unless set) and one per language."""
+    language = get("STORIES_CHANNEL_LANGUAGE", "ru").lower()
+    if language not in ("ky", "ru", "en"):
+        raise ConfigError(f'STORIES_CHANNEL_LANGUAGE: "{language}" is not one of ky, ru, en')
+    channels = []
+    for name, code in (
+        ("STORIES_CHANNEL_ID", language),
+        *((f"STORIES_CHANNEL_ID_{c.upper()}", c) for c in ("ky", "ru", "en")),
+    ):
+        raw = get(name)
+        if not raw:
+            continue
+        if not raw.startswith("-100") or not raw[1:].isdigit():
+            raise ConfigError(f'{name}: "{raw}" is not a channel id (a number starting with -100)')
+        if (code, int(raw)) not in channels:
+            channels.append((code, int(raw)))
+    return tuple(channels)
+
+
+def _every(raw: str) -> timedelta:
+    try:
+        (every,) = parse_offsets(raw)
+    except ValueError:
+        every = timedelta()
+    if every < timedelta(hours=1):
+        raise ConfigError(f'STORIES_CHANNEL_EVERY: "{raw}" must be one period of at least 1h, such as 7d or 3d12h')
+    return every
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
     """Read settings; the process environment wins over `.env`."""
     values: dict[str, str] = {}
@@ -161,4 +194,6 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
         reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
         log_level=log_level,
+        story_channels=_channels(get),
+        story_channel_every=_every(get("STORIES_CHANNEL_EVERY", "7d")),
     )

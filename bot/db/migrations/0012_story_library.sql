@@ -26,6 +26,7 @@ CREATE TABLE story_nominations (
     region      TEXT NOT NULL,
     why         TEXT NOT NULL,
     link        TEXT NOT NULL DEFAULT '',
+    language    TEXT NOT NULL DEFAULT 'ru',  -- hers, for the answer and for the writers
     status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'pending', 'accepted', 'declined')),
     created_at  TEXT NOT NULL,
     decided_by  INTEGER,

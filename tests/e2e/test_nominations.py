@@ -5,7 +5,6 @@ import io
 import sqlite3
 
 from bot.callbacks import cb
-
 from tests.e2e.test_onboarding import onboard_english_mentee
 from tests.e2e.test_stories import english_subscriber
 

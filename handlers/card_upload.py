@@ -49,11 +49,7 @@ async def on_document(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
     card = checked.card
     for language in SUPPORTED:
-        picture = (
-            card.image_path.read_bytes()
-            if card.image_path is not None
-            else await services.pictures.fetch(card, language, translator(language)(FIELD_LABELS[card.field]))
-        )
+        picture = await services.pictures.fetch(card, language, translator(language)(FIELD_LABELS[card.field]))
         await message.reply_photo(picture, caption=card.caption(language), filename=f"{card.slug}-{language}.jpg")
     intro = (
         t("The card is valid. Above: how it looks in each language. Publish it to replace the current version?")

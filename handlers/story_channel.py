@@ -37,11 +37,7 @@ async def post_due_cards(app: Application) -> None:
         )
         picture = await services.stories.picture_file_id(slug, language)
         if picture is None:
-            picture = (
-                card.image_path.read_bytes()
-                if card.image_path is not None
-                else await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
-            )
+            picture = await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
         try:
             message = await app.bot.send_photo(chat_id, picture, caption=card.caption(language), reply_markup=markup)
         except TelegramError:

@@ -56,7 +56,7 @@ async def test_the_bot_posts_to_a_channel_with_a_url_button(emu, bot):
     assert post.keyboard == [[{"text": "Open", "url": "https://t.me/b?start=story_x"}]]
     with pytest.raises(ValueError):
         emu.add_channel(-5)
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(-1009999, "nobody")
 
 
@@ -69,7 +69,7 @@ async def test_an_inline_query_and_its_answer(emu, bot):
     assert await update.inline_query.answer([result], is_personal=True, cache_time=5)
     answer = await emu.wait_inline_answer(query_id)
     assert [r["id"] for r in answer["results"]] == ["ada"] and answer["is_personal"] is True
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await update.inline_query.answer([result])
 
 

@@ -102,3 +102,18 @@ async def test_the_name_is_cleaned_and_cut_and_an_empty_answer_is_asked_again(bo
     await sara.sees("What is ")
     await runner.settled()
     assert rows(runner, "SELECT length(name), status FROM story_nominations") == [(100, "draft")]
+
+
+async def test_her_nomination_is_in_mydata_and_erased_with_her(bot, users, runner):
+    import json
+
+    sara = await english_subscriber(users)
+    await nominate(sara, "Mira Botbaeva", "Biology and medicine", "Kyrgyzstan", "A biologist from Toktogul")
+    await sara.sees("Thank you! The programme team will read your nomination")
+    await sara.send("/mydata")
+    message = await sara.sees("everything I store")
+    assert json.loads(message.document.data)["story_nominations"][0]["name"] == "Mira Botbaeva"
+    await sara.send("/deleteme")
+    await sara.press("Yes, erase everything")
+    await sara.sees("everything about you is erased")
+    assert rows(runner, "SELECT COUNT(*) FROM story_nominations") == [(0,)]

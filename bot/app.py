@@ -28,6 +28,7 @@ from handlers import (
     admin_reports,
     admin_stats,
     booking,
+    card_upload,
     cohort,
     common,
     delivery,
@@ -35,6 +36,7 @@ from handlers import (
     matching,
     mentorship,
     menu,
+    nominations,
     onboarding,
     profile,
     reminders,
@@ -45,6 +47,8 @@ from handlers import (
     slots,
     start,
     stories,
+    story_channel,
+    story_inline,
     stray,
     timezone,
     vetting,
@@ -135,12 +139,16 @@ def build_application(
     reminders.register(app)
     rhythm.register(app)
     stories.register(app)
+    story_inline.register(app)
+    story_channel.register(app)
+    nominations.register(app)
     admin.register(app)
     admin_broadcast.register(app)
     admin_stats.register(app)
     admin_export.register(app)
     admin_reports.register(app)
     admin_cards.register(app)
+    card_upload.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

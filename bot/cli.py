@@ -114,13 +114,42 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_stories_check(args: argparse.Namespace) -> int:
-    from bot.stories.cards import STORIES_DIR, check_cards
+    from bot.stories.cards import STORIES_DIR, check_cards, load_cards
+    from bot.stories.coverage import report
 
     problems = check_cards(STORIES_DIR)
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)" if problems else "all story cards are valid")
+    cards = {card.slug: card for card in (load_cards(STORIES_DIR) if not problems else [])}
+    if args.database:
+        if not Path(args.database).is_file():
+            print(f"database error: {args.database} does not exist", file=sys.stderr)
+            return 2
+        try:
+            cards = asyncio.run(_library(Path(args.database), cards))
+        except DatabaseError as error:
+            print(f"database error: {error}", file=sys.stderr)
+            return 2
+    print()
+    print("\n".join(report(cards.values())))
     return 1 if problems else 0
+
+
+async def _library(path: Path, shipped: dict) -> dict:
+    """The shipped cards and those published through the bot, less the hidden ones."""
+    from bot.story_library import flow
+
+    db = Database(path)
+    await db.open(migrate=False)  # only read: the running bot migrates its own database
+    try:
+        if await db.fetchval("SELECT 1 FROM sqlite_master WHERE name = 'story_uploads'") is None:
+            raise DatabaseError(f"{path} has no story_uploads table yet: run `python -m bot migrate`")
+        cards = shipped | {card.slug: card for card in await flow.load(db, shipped)}
+        hidden = {row["slug"] for row in await db.fetchall("SELECT slug FROM story_cards WHERE hidden = 1")}
+    finally:
+        await db.close()
+    return {slug: card for slug, card in cards.items() if slug not in hidden}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -147,7 +176,12 @@ def parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(func=cmd_sandbox)
     stories = sub.add_parser("stories", help="story cards")
     stories_sub = stories.add_subparsers(dest="stories_command", metavar="ACTION", required=True)
-    check = stories_sub.add_parser("check", help="validate every card in stories/")
+    check = stories_sub.add_parser(
+        "check", help="validate every card in stories/ and count the library per region against its aim"
+    )
+    check.add_argument(
+        "--database", metavar="PATH", help="count the cards published through the bot too (and leave out hidden ones)"
+    )
     check.set_defaults(func=cmd_stories_check)
     return root
 

@@ -40,6 +40,9 @@ class Settings:
     reminder_offsets: tuple[timedelta, ...]
     log_level: str
     account_hash_key: bytes = DEV_KEY
+    # (language, chat id) of each public channel the story cards are posted to, and how often.
+    story_channels: tuple[tuple[str, int], ...] = ()
+    story_channel_every: timedelta = timedelta(days=7)
 
     @property
     def file_base_url(self) -> str:
@@ -135,6 +138,36 @@ def _hash_key(raw: str, token: str | None, api_base_url: str) -> bytes:
     return raw.encode()
 
 
+def _channels(get) -> tuple[tuple[str, int], ...]:
+    """STORIES_CHANNEL_ID (in STORIES_CHANNEL_LANGUAGE, ru unless set) and one per language."""
+    language = get("STORIES_CHANNEL_LANGUAGE", "ru").lower()
+    if language not in ("ky", "ru", "en"):
+        raise ConfigError(f'STORIES_CHANNEL_LANGUAGE: "{language}" is not one of ky, ru, en')
+    channels = []
+    for name, code in (
+        ("STORIES_CHANNEL_ID", language),
+        *((f"STORIES_CHANNEL_ID_{c.upper()}", c) for c in ("ky", "ru", "en")),
+    ):
+        raw = get(name)
+        if not raw:
+            continue
+        if not raw.startswith("-100") or not raw[1:].isdigit():
+            raise ConfigError(f'{name}: "{raw}" is not a channel id (a number starting with -100)')
+        if (code, int(raw)) not in channels:
+            channels.append((code, int(raw)))
+    return tuple(channels)
+
+
+def _every(raw: str) -> timedelta:
+    try:
+        (every,) = parse_offsets(raw)
+    except ValueError:
+        every = timedelta()
+    if every < timedelta(hours=1):
+        raise ConfigError(f'STORIES_CHANNEL_EVERY: "{raw}" must be one period of at least 1h, such as 7d or 3d12h')
+    return every
+
+
 def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
     """Read settings; the process environment wins over `.env`."""
     values: dict[str, str] = {}
@@ -177,4 +210,6 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
         log_level=log_level,
         account_hash_key=_hash_key(get("ACCOUNT_HASH_KEY"), token, api_base_url),
+        story_channels=_channels(get),
+        story_channel_every=_every(get("STORIES_CHANNEL_EVERY", "7d")),
     )

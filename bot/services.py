@@ -21,6 +21,7 @@ from bot.db.users import UserRepository
 from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.models import StoryCard
 from bot.stories.picture import PictureCache
+from bot.story_library import flow as story_library
 from bot.telegram.send import Sender
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Services:
             await db.open()
         # Invalid cards stop start-up here, with every problem listed: `python -m bot stories check`.
         cards = {card.slug: card for card in load_cards(STORIES_DIR)}
+        # Then the cards admins published through the bot, after the shipped ones.
+        cards |= {card.slug: card for card in await story_library.load(db, cards)}
         stories = StoryRepository(db)
         await stories.import_cards(
             [(c.slug, c.field.value, c.stage.value, c.region) for c in cards.values()], clock.now()

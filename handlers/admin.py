@@ -20,6 +20,8 @@ async def admin_menu(update: Update, context: Context) -> None:
         "",
         "/broadcast — " + t("send a story or a message to everyone or a segment"),
         "/cards — " + t("the story library: preview, hide or show a card"),
+        "📎 " + t("send a card file (slug.toml) to check, preview and publish it"),
+        "/nominations — " + t("women users suggested for a card: accept, decline, CSV"),
         "/pending — " + t("mentors waiting for approval"),
         "/cohort — " + t("match all waiting mentees at once"),
         "/stats — " + t("the programme in numbers"),

@@ -63,10 +63,7 @@ async def send_card(
     if file_id is not None:
         message = await bot.send_photo(user_id, file_id, caption=caption, reply_markup=markup)
     else:
-        if card.image_path is not None:
-            picture = card.image_path.read_bytes()
-        else:
-            picture = await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
+        picture = await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
         message = await bot.send_photo(
             user_id,
             picture,

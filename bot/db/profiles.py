@@ -238,7 +238,7 @@ class ProfileRepository:
         """Every row about her, as plain data (for /mydata)."""
         data: dict[str, Any] = {}
         async with self._db.reading() as s:
-            for table, column in (("users", "id"), ("profiles", "user_id")):
+            for table, column in (("users", "id"), ("profiles", "user_id"), ("story_nominations", "user_id")):
                 rows = await s.fetchall(f"SELECT * FROM {table} WHERE {column} = ?", (user_id,))
                 data[table] = [dict(row) for row in rows]
         for row in data["profiles"]:

@@ -20,7 +20,7 @@ from bot.stories.models import (
     build_caption,
     caption_length,
 )
-from bot.stories.validation import parse_card_file
+from bot.stories.validation import parse_card_file, parse_card_text
 
 __all__ = [
     "CAPTION_LIMIT",
@@ -33,6 +33,7 @@ __all__ = [
     "StoryError",
     "build_caption",
     "caption_length",
+    "check_card_text",
     "check_cards",
     "load_cards",
 ]
@@ -51,6 +52,16 @@ def load_cards(directory: Path) -> list[StoryCard]:
 def check_cards(directory: Path) -> list[Problem]:
     """Every problem in the cards of `directory` (an empty list when all are valid)."""
     return _read_directory(directory)[1]
+
+
+def check_card_text(text: str, file_name: str, directory: Path = STORIES_DIR) -> tuple[StoryCard | None, list[Problem]]:
+    """One card sent as a file (not in `directory`): the card, or None and every problem in it.
+    The file name must be `<slug>.toml`, as for a card in stories/; a portrait is looked up there."""
+    parsed = parse_card_text(text, directory / file_name)
+    if isinstance(parsed, Problem):
+        return None, [parsed]
+    card = parsed.check()
+    return card, sorted(parsed.problems, key=lambda problem: problem.line or 0)
 
 
 def _read_directory(directory: Path) -> tuple[list[StoryCard], list[Problem]]:

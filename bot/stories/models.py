@@ -46,6 +46,7 @@ class StoryCard:
     image: str
     texts: dict[str, CardText]
     path: Path
+    image_credit: str = ""  # the portrait's author and licence, required with `image`
 
     def text(self, language: str) -> CardText:
         """The card's text in `language`, else in en, ru or ky (the first one it has)."""

@@ -1,7 +1,8 @@
-"""The picture sent for a story card that has no image of its own: a 1080×1080 JPEG.
+"""The picture sent for every story card: a 1080×1080 JPEG.
 
-A calm gradient in the field's colour with the field, the name and the title in the reader's
-language, drawn with the DejaVu fonts shipped in fonts/ (never the system's fonts).
+A calm gradient in the field's colour with the field and country, the name and the title in the
+reader's language, drawn with the DejaVu fonts shipped in fonts/ (never the system's fonts); a
+card with a portrait (`image`) shows it in a circle above the text.
 `PictureCache` keeps each rendered picture on disk so that a restart does not re-render it.
 """
 
@@ -21,7 +22,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from babel import Locale, UnknownLocaleError
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from bot.domain import Field
 from bot.stories.fonts_cmap import code_points
@@ -31,7 +33,7 @@ FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR_FONT = FONTS_DIR / "DejaVuSans.ttf"
 BOLD_FONT = FONTS_DIR / "DejaVuSans-Bold.ttf"
 
-DESIGN_VERSION = "2"  # bump when the design changes, so cached pictures are drawn again
+DESIGN_VERSION = "3"  # bump when the design changes, so cached pictures are drawn again
 SIZE = 1080
 MARGIN = 96
 JPEG_QUALITY = 88
@@ -40,6 +42,10 @@ MARK_SIZE = 34
 MARK_BASELINE = SIZE - MARGIN
 # Text never goes below this line, so it keeps clear of the mark.
 TEXT_AREA = (MARGIN, MARGIN, SIZE - MARGIN, MARK_BASELINE - MARK_SIZE - 56)
+PORTRAIT = 300  # the portrait's diameter; the text starts below it
+PORTRAIT_TEXT_AREA = (MARGIN, MARGIN + PORTRAIT + 48, *TEXT_AREA[2:])
+# Where CLDR's name is not the one the programme uses.
+COUNTRY_NAMES = {("ru", "KG"): "Кыргызстан", ("ru", "US"): "США", ("ky", "US"): "АКШ"}
 
 CREAM = (255, 248, 238)
 SOFT_CREAM = (250, 236, 222)
@@ -80,7 +86,7 @@ class Block:
     colour: tuple[int, int, int]
 
 
-LABEL = Block(BOLD_FONT, 32, 22, 2, 1.3, CREAM)  # coloured with the field's accent
+LABEL = Block(BOLD_FONT, 40, 30, 2, 1.3, CREAM)  # field · country, coloured with the field's accent
 NAME = Block(BOLD_FONT, 100, 44, 3, 1.14, CREAM)
 TITLE = Block(REGULAR_FONT, 48, 28, 4, 1.34, SOFT_CREAM)
 BLOCKS = {"label": LABEL, "name": NAME, "title": TITLE}  # top to bottom
@@ -99,13 +105,27 @@ class TextLine:
     box: tuple[int, int, int, int]
 
 
+def country_name(code: str, language: str) -> str:
+    """The country's name in `language` (from CLDR), or "" for an unknown code."""
+    if (language, code) in COUNTRY_NAMES:
+        return COUNTRY_NAMES[(language, code)]
+    try:
+        return Locale.parse(language).territories.get(code, "")
+    except (ValueError, UnknownLocaleError):
+        return ""
+
+
 def render_picture(card: StoryCard, language: str, field_label: str) -> bytes:
     """The card's picture in `language` as JPEG bytes (1080×1080, well under 300 KB)."""
     text = card.text(language)
     palette = PALETTES.get(card.field, DEFAULT_PALETTE)
     image = _background(palette).copy()
+    portrait = card.image_path
+    if portrait is not None:
+        _paste_portrait(image, portrait, palette)
     draw = ImageDraw.Draw(image)
-    for line in layout(text.name, text.title, field_label):
+    area = PORTRAIT_TEXT_AREA if portrait is not None else TEXT_AREA
+    for line in layout(text.name, text.title, field_label, country_name(card.country, language), area=area):
         colour = palette.accent if line.role == "label" else BLOCKS[line.role].colour
         draw.text(line.baseline, line.text, font=_font(line.font, line.size), fill=colour, anchor="ls")
     _draw_mark(draw, palette)
@@ -114,17 +134,20 @@ def render_picture(card: StoryCard, language: str, field_label: str) -> bytes:
     return buffer.getvalue()
 
 
-def layout(name: str, title: str, field_label: str) -> list[TextLine]:
-    """Where each line goes: wrapped, and shrunk until every line lies inside TEXT_AREA."""
+def layout(
+    name: str, title: str, field_label: str, country: str = "", *, area: tuple[int, int, int, int] = TEXT_AREA
+) -> list[TextLine]:
+    """Where each line goes: wrapped, and shrunk until every line lies inside `area`."""
+    label = " · ".join(part for part in (field_label, country) if part)
     texts = {
-        "label": drawable(field_label, LABEL.font).upper(),
+        "label": drawable(label, LABEL.font).upper(),
         "name": drawable(name, NAME.font),
         "title": drawable(title, TITLE.font),
     }
     scale = 1.0
     while True:
-        lines = _place(texts, scale)
-        if all(_inside(line.box, TEXT_AREA) for line in lines) or scale < 0.1:
+        lines = _place(texts, scale, area)
+        if all(_inside(line.box, area) for line in lines) or scale < 0.1:
             return lines
         scale *= 0.9
 
@@ -172,7 +195,7 @@ class PictureCache:
 
     def path(self, card: StoryCard, language: str, field_label: str) -> Path:
         text = card.text(language)
-        parts = (DESIGN_VERSION, card.field, text.name, text.title, field_label)
+        parts = (DESIGN_VERSION, card.field, card.country, card.image, text.name, text.title, field_label)
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
         return self.directory / f"{card.slug}.{language}.{digest}.jpg"
 
@@ -195,8 +218,8 @@ class PictureCache:
         return picture
 
 
-def _place(texts: dict[str, str], scale: float) -> list[TextLine]:
-    left, top, right, bottom = TEXT_AREA
+def _place(texts: dict[str, str], scale: float, area: tuple[int, int, int, int]) -> list[TextLine]:
+    left, top, right, bottom = area
     width = right - left
     fitted = []  # (role, block, size, lines)
     for role, block in BLOCKS.items():
@@ -338,6 +361,21 @@ def _background(palette: Palette) -> Image.Image:
     draw.ellipse((cx - 200, cy - 200, cx + 200, cy + 200), fill=(*CREAM, 12))
     draw.ellipse((cx - 470, cy - 470, cx + 470, cy + 470), outline=(*CREAM, 22), width=2)
     return Image.alpha_composite(image, overlay).convert("RGB")
+
+
+def _paste_portrait(image: Image.Image, path: Path, palette: Palette) -> None:
+    """The portrait, cropped to its centre square, in a circle with a thin accent ring."""
+    with Image.open(path) as source:
+        portrait = ImageOps.fit(source.convert("RGB"), (PORTRAIT, PORTRAIT), Image.Resampling.LANCZOS)
+    mask = Image.new("L", (PORTRAIT, PORTRAIT), 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, PORTRAIT - 1, PORTRAIT - 1), fill=255)
+    image.paste(portrait, (MARGIN, MARGIN), mask)
+    ring = 6
+    ImageDraw.Draw(image).ellipse(
+        (MARGIN - ring, MARGIN - ring, MARGIN + PORTRAIT + ring, MARGIN + PORTRAIT + ring),
+        outline=palette.accent,
+        width=ring,
+    )
 
 
 def _draw_mark(draw: ImageDraw.ImageDraw, palette: Palette) -> None:

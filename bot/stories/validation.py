@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import tomllib
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.domain import Field, Stage
+from bot.stories.facts import difference, numbers
 from bot.stories.models import (
     CAPTION_LIMIT,
     IMAGE_SIZE_LIMIT,
@@ -26,7 +28,7 @@ from bot.stories.telegram_html import check_html
 REQUIRED_KEYS = ("slug", "field", "stage", "region", "country", "sources")
 STRING_KEYS = ("slug", "field", "stage", "region", "country")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
-OPTIONAL_KEYS = ("years", "image")
+OPTIONAL_KEYS = ("years", "image", "image_credit")
 TEXT_KEYS = ("name", "title", "body")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
@@ -38,6 +40,11 @@ def parse_card_file(path: Path) -> CardChecker | Problem:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return Problem(path, 1, "the file is not UTF-8 text")
+    return parse_card_text(text, path)
+
+
+def parse_card_text(text: str, path: Path) -> CardChecker | Problem:
+    """The same for a card's text that is not (yet) a file: `path` is where it would live."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -121,7 +128,9 @@ class CardChecker:
             self.problem(f"country {values['country']!r} must be an ISO 3166 code such as KG", "country")
         sources = self._check_sources()
         self._check_image(values["image"])
+        self._check_image_credit(values["image"], values["image_credit"])
         texts = {code: text for code in LANGUAGES if (text := self._text(code)) is not None}
+        self._check_same_numbers(texts)
         if self.problems or field is None or stage is None:
             return None
         return StoryCard(
@@ -133,6 +142,7 @@ class CardChecker:
             country=values["country"],
             sources=sources,
             image=values["image"],
+            image_credit=values["image_credit"],
             texts=texts,
             path=self.path,
         )
@@ -202,6 +212,30 @@ class CardChecker:
         if not any(head.startswith(signature) for signature in IMAGE_SIGNATURES):
             self.problem(f"image {image!r} is not a PNG or JPEG file", "image")
 
+    def _check_image_credit(self, image: str, credit: str) -> None:
+        if image and not credit:
+            self.problem("image_credit is missing: name the portrait's author and licence", "image")
+
+    def _check_same_numbers(self, texts: dict[str, CardText]) -> None:
+        """The facts are the same in every language: every number appears in each, as often."""
+        reference = "en"
+        if reference not in texts or any(check_html(text.body) for text in texts.values()):
+            return  # broken markup is reported already, and its text cannot be read for numbers
+        expected = numbers(_all_text(texts[reference]))
+        for code, text in texts.items():
+            if code == reference:
+                continue
+            missing, extra = difference(expected, numbers(_all_text(text)))
+            if missing or extra:
+                parts = [f"lacks {', '.join(map(str, missing))}"] if missing else []
+                parts += [f"adds {', '.join(map(str, extra))}"] if extra else []
+                self.problem(
+                    f"[{code}] numbers differ from [{reference}]: {'; '.join(parts)} (facts must be the same in "
+                    "every language; write numbers in digits)",
+                    "body",
+                    code,
+                )
+
     def _text(self, code: str) -> CardText | None:
         table = self.data.get(code)
         if table is None:
@@ -240,3 +274,8 @@ class CardChecker:
                 "body",
                 code,
             )
+
+
+def _all_text(text: CardText) -> str:
+    """Name, title and body as one Telegram HTML text (name and title are plain, so escaped)."""
+    return f"{html.escape(text.name)}\n{html.escape(text.title)}\n{text.body}"

@@ -37,7 +37,7 @@ def get_me(state: Users, p: Params) -> dict[str, Any]:
         **state.bot_user,
         "can_join_groups": True,
         "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
+        "supports_inline_queries": True,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }

@@ -318,3 +318,50 @@ def send_chat_action(state: Users, p: Params) -> bool:
     check_reachable(user)
     state.settings[("chat_action", user.id)] = action
     return True
+
+
+INLINE_RESULT_TYPES = frozenset({"article", "photo", "document", "gif", "mpeg4_gif", "video", "audio", "voice"})
+INLINE_RESULTS_LIMIT = 50
+
+
+@METHODS("answerInlineQuery")
+def answer_inline_query(state: Users, p: Params) -> bool:
+    """Check the results as Telegram does (at most 50, unique ids of 1-64 bytes, known types, valid
+    captions and keyboards) and keep the answer for the test that typed the query."""
+    query_id = p.string("inline_query_id")
+    query = state.inline_queries.get(query_id or "")
+    if query is None or query["answer"] is not None:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    results = p.decoded("results")
+    if not isinstance(results, list):
+        raise bad_request("can't parse inline query results JSON object")
+    if len(results) > INLINE_RESULTS_LIMIT:
+        raise bad_request("RESULTS_TOO_MUCH")
+    ids = [str(result.get("id", "")) for result in results if isinstance(result, dict)]
+    if len(ids) != len(results) or len(set(ids)) != len(ids):
+        raise bad_request("RESULT_ID_DUPLICATE")
+    for result in results:
+        if not 1 <= len(str(result["id"]).encode()) <= 64:
+            raise bad_request("RESULT_ID_INVALID")
+        if result.get("type") not in INLINE_RESULT_TYPES:
+            raise bad_request("RESULT_TYPE_INVALID")
+        content = result.get("input_message_content") or {}
+        if result["type"] == "article" and not content.get("message_text"):
+            raise bad_request("MESSAGE_EMPTY")
+        if result["type"] == "photo" and not (result.get("photo_file_id") or result.get("photo_url")):
+            raise bad_request("PHOTO_INVALID")
+        if "caption" in result:
+            format_text(result["caption"], result.get("parse_mode"), None, caption=True, strict_html=state.strict_html)
+        if content.get("message_text"):
+            format_text(content["message_text"], content.get("parse_mode"), None, strict_html=state.strict_html)
+        check_reply_markup(result.get("reply_markup"))
+    answer = {
+        "results": results,
+        "cache_time": p.integer("cache_time"),
+        "is_personal": p.boolean("is_personal"),
+        "next_offset": p.string("next_offset") or "",
+        "button": p.decoded("button"),
+    }
+    query["answer"] = answer
+    state.add_event(query["user_id"], "inline_answer", inline_query_id=query_id, count=len(results))
+    return True

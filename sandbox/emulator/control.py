@@ -29,6 +29,7 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         ("POST", "/users/{id}/send", control.send),
         ("POST", "/users/{id}/sticker", control.sticker),
         ("POST", "/users/{id}/photo", control.photo),
+        ("POST", "/users/{id}/document", control.document),
         ("POST", "/users/{id}/contact", control.contact),
         ("POST", "/users/{id}/edit", control.edit),
         ("POST", "/users/{id}/press", control.press),
@@ -127,6 +128,15 @@ class _Control:
     async def photo(self, request: web.Request) -> web.Response:
         body = await _body(request)
         return self._acted(self.emu.send_photo(_id(request), caption=body.get("caption")))
+
+    async def document(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        if not isinstance(body.get("file_name"), str) or not isinstance(body.get("text"), str):
+            raise ValueError("file_name and text are required")
+        sent = self.emu.send_document(
+            _id(request), body["text"].encode(), body["file_name"], caption=body.get("caption")
+        )
+        return self._acted(sent)
 
     async def contact(self, request: web.Request) -> web.Response:
         body = await _body(request)

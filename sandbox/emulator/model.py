@@ -89,6 +89,19 @@ class User:
 
 
 @dataclass
+class Channel(User):
+    """A public channel the bot posts in (an admin of it): chat ids like -100…, nobody to block it."""
+
+    title: str = ""
+
+    def chat_api(self) -> dict[str, Any]:
+        chat = {"id": self.id, "type": "channel", "title": self.title}
+        if self.username:
+            chat["username"] = self.username
+        return chat
+
+
+@dataclass
 class StoredFile:
     """A file the emulator holds: uploaded bytes, or the URL / file_id string it was given."""
 

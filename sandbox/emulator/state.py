@@ -128,10 +128,11 @@ class Record:
         user = self.users[message.chat_id]
         api: dict[str, Any] = {
             "message_id": message.message_id,
-            "from": self.bot_user if message.from_bot else user.to_api(),
             "chat": user.chat_api(),
             "date": message.date,
         }
+        if user.id > 0:  # a post in a channel has no sender user
+            api["from"] = self.bot_user if message.from_bot else user.to_api()
         if message.edit_date:
             api["edit_date"] = message.edit_date
         if message.text is not None:

@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from sandbox.emulator.model import ChatMessage, User
+from sandbox.emulator.model import Channel, ChatMessage, User
 from sandbox.emulator.state import Record
 
 FIRST_USER_ID = 100001
@@ -34,6 +34,7 @@ class Users(Record):
         self._user_ids = itertools.count(FIRST_USER_ID)
         self._query_ids = itertools.count(1)
         self.callback_queries: dict[str, dict[str, Any]] = {}
+        self.inline_queries: dict[str, dict[str, Any]] = {}
 
     def add_user(
         self,
@@ -53,6 +54,16 @@ class Users(Record):
         self.users[user_id] = User(user_id, first_name, language_code, username, last_name, started=started)
         self.messages.setdefault(user_id, {})
         return user_id
+
+    def add_channel(self, chat_id: int, title: str = "STEMinist stories", username: str | None = None) -> int:
+        """A channel the bot is an admin of (it may post there); `chat_id` is -100… as on Telegram."""
+        if not str(chat_id).startswith("-100"):
+            raise ValueError(f"a channel's id starts with -100, not {chat_id}")
+        if chat_id in self.users:
+            raise ValueError(f"chat {chat_id} already exists")
+        self.users[chat_id] = Channel(chat_id, title, None, username, title=title)
+        self.messages.setdefault(chat_id, {})
+        return chat_id
 
     def _user_writes(self, user_id: int, **fields: Any) -> dict[str, Any]:
         user = self.user(user_id)
@@ -86,6 +97,36 @@ class Users(Record):
     def send_photo(self, user_id: int, caption: str | None = None, data: bytes | None = None) -> dict[str, Any]:
         stored = self.store_file("photo", extension=".png", data=data or TINY_PNG, mime_type="image/png")
         return self._user_writes(user_id, photo=stored, caption=caption)
+
+    def send_document(
+        self, user_id: int, data: bytes, file_name: str, *, mime_type: str | None = None, caption: str | None = None
+    ) -> dict[str, Any]:
+        """She sends a file; the bot can fetch it with getFile and download it."""
+        suffix = "." + file_name.rsplit(".", 1)[-1] if "." in file_name else ""
+        stored = self.store_file(
+            "document",
+            extension=suffix,
+            data=data,
+            file_name=file_name,
+            mime_type=mime_type or "application/octet-stream",
+        )
+        return self._user_writes(user_id, document=stored, caption=caption)
+
+    def inline_query(self, user_id: int, query: str, offset: str = "", chat_type: str = "sender") -> str:
+        """She types `@bot query` in some chat: an `inline_query` update; returns its id."""
+        user = self.user(user_id)
+        query_id = f"iq{user_id}{next(self._query_ids):08d}"
+        self.inline_queries[query_id] = {"user_id": user_id, "query": query, "answer": None}
+        self.add_event(user_id, "inline_query", inline_query_id=query_id, query=query)
+        self.enqueue_update(
+            "inline_query",
+            {"id": query_id, "from": user.to_api(), "query": query, "offset": offset, "chat_type": chat_type},
+        )
+        return query_id
+
+    async def wait_inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """What the bot answered to an inline query: {results, cache_time, is_personal, next_offset, button}."""
+        return await self.wait_for(lambda: self.inline_queries[query_id]["answer"], timeout)
 
     def send_contact(self, user_id: int, phone_number: str = "+996700123456") -> dict[str, Any]:
         """She shares her own contact."""

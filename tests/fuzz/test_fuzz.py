@@ -37,10 +37,11 @@ STEPS = int(os.environ.get("FUZZ_STEPS", "12"))
 ADMIN = 3  # `who` 0-2 are the example's three users, 3 is the admin
 COMMANDS = tuple(
     "start help language privacy cancel profile mydata deleteme story stories mentors mentorship"
-    " sessions slots book timezone admin audit broadcast pending cohort stats export reports cards".split()
+    " sessions slots book timezone admin audit broadcast pending cohort stats export reports cards nominate"
+    " nominations".split()
 )
 AREAS = tuple("lang onb prof del st sub bc vet find req ship cohort report cards exp fb book rem"
-              " rhy ses slot tz x".split())  # fmt: skip
+              " rhy ses slot tz nom lib x".split())  # fmt: skip
 VERBS = tuple("set edit tog acc dec approve minors reject send go cancel next req show end block"
               " yes no ok done pick back".split())  # fmt: skip
 # What a willing user types when the bot waits for text.

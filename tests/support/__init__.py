@@ -125,6 +125,16 @@ class Persona:
         self._mark()
         self.emu.send_photo(self.id)
 
+    async def send_document(self, data: bytes, file_name: str) -> None:
+        self._mark()
+        self.emu.send_document(self.id, data, file_name)
+
+    async def inline(self, query: str) -> dict:
+        """She types `@bot query` in some chat; returns the bot's answer (its results and button)."""
+        self._mark()
+        query_id = self.emu.inline_query(self.id, query)
+        return await self.emu.wait_inline_answer(query_id, timeout=WAIT)
+
     async def press(self, text: str, message_id: int | None = None) -> str | None:
         """Press the inline button with this exact text; return the toast or alert she sees, if any.
 

@@ -115,6 +115,12 @@ def test_env_example_lists_every_variable():
         "REMINDER_OFFSETS",
         "LOG_LEVEL",
         "ACCOUNT_HASH_KEY",
+        "STORIES_CHANNEL_ID",
+        "STORIES_CHANNEL_LANGUAGE",
+        "STORIES_CHANNEL_ID_KY",
+        "STORIES_CHANNEL_ID_RU",
+        "STORIES_CHANNEL_ID_EN",
+        "STORIES_CHANNEL_EVERY",
     }
     # Loading the example as it stands gives the defaults, not an error.
     assert load_settings({}, env_file=example).broadcast_rate == 25
@@ -132,3 +138,16 @@ def test_production_needs_an_account_hash_key_and_a_long_webhook_secret():
         {"BOT_TOKEN": "123456:ABC", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot"}, env_file=None
     )
     assert emulated.account_hash_key == DEV_KEY
+
+
+def test_story_channels_and_their_period() -> None:
+    settings = load_settings(
+        {"STORIES_CHANNEL_ID": "-1001", "STORIES_CHANNEL_ID_EN": "-1002", "STORIES_CHANNEL_EVERY": "3d12h"},
+        env_file=None,
+    )
+    assert settings.story_channels == (("ru", -1001), ("en", -1002))
+    assert settings.story_channel_every == timedelta(days=3, hours=12)
+    assert load_settings({}, env_file=None).story_channels == ()
+    for bad in ({"STORIES_CHANNEL_ID": "12345"}, {"STORIES_CHANNEL_EVERY": "5m"}, {"STORIES_CHANNEL_LANGUAGE": "de"}):
+        with pytest.raises(ConfigError, match=next(iter(bad))):
+            load_settings(bad, env_file=None)

@@ -316,14 +316,14 @@ def test_caption_limit_counts_text_after_parsing_html(tmp_path: Path) -> None:
 
 
 def test_named_image_that_is_missing(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"'))
+    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
 
     problem = only_problem(tmp_path)
     assert (problem.line, problem.message) == (7, "image 'portrait.png' not found in images/")
 
 
 def test_named_image_outside_the_images_folder(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 7, 'image = "../secret.png"'))
+    write(tmp_path, replace_line(GOOD, 7, 'image = "../secret.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
 
     problem = only_problem(tmp_path)
     assert (problem.line, problem.message) == (
@@ -335,7 +335,7 @@ def test_named_image_outside_the_images_folder(tmp_path: Path) -> None:
 def test_named_image_that_is_not_png_or_jpeg(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "portrait.png").write_text("GIF89a, not really", encoding="utf-8")
-    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"'))
+    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
 
     problem = only_problem(tmp_path)
     assert (problem.line, problem.message) == (7, "image 'portrait.png' is not a PNG or JPEG file")
@@ -346,7 +346,7 @@ def test_named_image_over_5_mb(tmp_path: Path) -> None:
     with (tmp_path / "images" / "big.jpg").open("wb") as file:
         file.write(b"\xff\xd8\xff\xe0")
         file.truncate(5 * 1024 * 1024 + 1)
-    write(tmp_path, replace_line(GOOD, 7, 'image = "big.jpg"'))
+    write(tmp_path, replace_line(GOOD, 7, 'image = "big.jpg"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
 
     problem = only_problem(tmp_path)
     assert (problem.line, problem.message) == (7, "image 'big.jpg' is larger than 5 MB")
@@ -356,7 +356,7 @@ def test_named_image_over_5_mb(tmp_path: Path) -> None:
 def test_named_png_or_jpeg_is_accepted(tmp_path: Path, name: str, kind: str) -> None:
     (tmp_path / "images").mkdir()
     Image.new("RGB", (8, 8), "purple").save(tmp_path / "images" / name, kind)
-    write(tmp_path, replace_line(GOOD, 7, f'image = "{name}"'))
+    write(tmp_path, replace_line(GOOD, 7, f'image = "{name}"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
 
     [card] = load_cards(tmp_path)
     assert card.image_path == tmp_path / "images" / name

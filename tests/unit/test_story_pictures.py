@@ -16,13 +16,17 @@ from bot.stories.cards import STORIES_DIR, CardText, StoryCard, load_cards
 from bot.stories.picture import (
     BOLD_FONT,
     FONTS_DIR,
+    MARGIN,
     NAME,
+    PORTRAIT,
+    PORTRAIT_TEXT_AREA,
     REGULAR_FONT,
     SIZE,
     TEXT_AREA,
     TITLE,
     PictureCache,
     TextLine,
+    country_name,
     drawable,
     glyph_coverage,
     layout,
@@ -178,3 +182,49 @@ def test_users_asking_at_once_for_a_new_picture_get_one_render_and_the_same_file
     assert len(render.calls) == 1
     assert len(set(pictures)) == 1
     assert [p.name for p in tmp_path.iterdir()] == [cache.path(card, "en", "Software and IT").name]
+
+
+# --- the picture card: readable on a small phone, every name drawable, the portrait shown ------
+
+KAZAKH_AND_KYRGYZ = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+
+
+def test_kyrgyz_russian_and_kazakh_names_render_in_the_shipped_fonts() -> None:
+    for font in (REGULAR_FONT, BOLD_FONT):
+        assert glyph_coverage(KAZAKH_AND_KYRGYZ + KYRGYZ_AND_RUSSIAN + "ЁёЪъЫыЭэ", font) == set()
+    name = "Әсел Ғалымқызы Қаңғырбаева Ұлжан Үмбетова Һәм Іңкәр"
+    card = replace(CARDS[0], slug="kazakh-name", country="KZ", texts={"ru": CardText(name, "Учёная", "Body.")})
+    lines = layout(name, "Учёная", "Химия", country_name("KZ", "ru"))
+    assert " ".join(line.text for line in lines if line.role == "name") == name  # no letter dropped
+    assert open_jpeg(render_picture(card, "ru", "Химия")).size == (SIZE, SIZE)
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_card_shows_its_name_field_and_country_large_enough_for_a_small_phone(language: str) -> None:
+    for card in CARDS:
+        text, label = card.text(language), field_label(card, language)
+        country = country_name(card.country, language)
+        assert country, (card.slug, card.country)
+        lines = layout(text.name, text.title, label, country)
+        labels = [line for line in lines if line.role == "label"]
+        assert " ".join(line.text for line in labels) == f"{label} · {country}".upper()
+        assert min(line.size for line in lines if line.role == "name") >= 44, card.slug
+        assert min(line.size for line in labels) >= 28, card.slug
+
+
+def test_the_programme_names_kyrgyzstan_in_each_language() -> None:
+    assert [country_name("KG", language) for language in ("ky", "ru", "en")] == ["Кыргызстан"] * 2 + ["Kyrgyzstan"]
+    assert country_name("XX", "en") == ""
+
+
+def test_a_card_with_a_portrait_shows_it_above_the_text(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (400, 600), (0, 200, 0)).save(tmp_path / "images" / "portrait.jpg", "JPEG")
+    card = replace(CARDS[0], image="portrait.jpg", image_credit="Photo: test", path=tmp_path / "x.toml")
+    image = open_jpeg(render_picture(card, "en", "Software and IT")).convert("RGB")
+    centre = MARGIN + PORTRAIT // 2
+    red, green, blue = image.getpixel((centre, centre))
+    assert green > 150 and red < 80 and blue < 80  # the portrait, not the gradient
+    text = card.text("en")
+    lines = layout(text.name, text.title, "Software and IT", "UK", area=PORTRAIT_TEXT_AREA)
+    assert min(line.box[1] for line in lines) > MARGIN + PORTRAIT

@@ -1,0 +1,107 @@
+"""Cards without a deploy: an admin sends a card file (`<slug>.toml`) as a document; the bot checks it
+with the validator of stories/, previews its picture card in each language, and publishes it on Publish."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.domain import FIELD_LABELS
+from bot.i18n import SUPPORTED, translator
+from bot.story_library import flow
+from handlers.admin_common import refuse_non_admin
+from handlers.common import stale_button
+
+# Before the journeys: an admin's card file is taken here, anyone else's document goes on as before.
+UPLOAD_GROUP = -1
+PROBLEMS_SHOWN = 25  # a message holds at most 4096 characters
+
+
+async def on_document(update: Update, context: Context) -> None:
+    services = context.services
+    message = update.effective_message
+    if not services.settings.is_admin(update.effective_user.id):
+        return
+    t = context.t
+    document = message.document
+    if document.file_size and document.file_size > flow.FILE_SIZE_LIMIT:
+        data = b"\0" * (flow.FILE_SIZE_LIMIT + 1)  # refused by size without downloading it
+    else:
+        data = bytes(await (await document.get_file()).download_as_bytearray())
+    checked = await flow.submit(
+        services.db, update.effective_user.id, document.file_name or "", data, services.cards, services.clock.now()
+    )
+    if checked.card is None:
+        shown = [f"• <code>{html.escape(problem)}</code>" for problem in checked.problems[:PROBLEMS_SHOWN]]
+        more = len(checked.problems) - len(shown)
+        lines = [
+            t("This card file has problems, so nothing was published. Mend them and send the file again:"),
+            "",
+            *shown,
+        ]
+        if more:
+            lines.append(t("…and {n} more.").format(n=more))
+        await message.reply_text("\n".join(lines))
+        raise ApplicationHandlerStop
+    card = checked.card
+    for language in SUPPORTED:
+        picture = await services.pictures.fetch(card, language, translator(language)(FIELD_LABELS[card.field]))
+        await message.reply_photo(picture, caption=card.caption(language), filename=f"{card.slug}-{language}.jpg")
+    intro = (
+        t("The card is valid. Above: how it looks in each language. Publish it to replace the current version?")
+        if checked.replaces
+        else t("The card is valid. Above: how it looks in each language. Publish it to the library?")
+    )
+    await message.reply_text(
+        intro,
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton("✅ " + t("Publish"), callback_data=cb("lib", "pub", checked.draft_id))],
+                [InlineKeyboardButton(t("Cancel"), callback_data=cb("lib", "drop", checked.draft_id))],
+            ]
+        ),
+    )
+    raise ApplicationHandlerStop
+
+
+async def on_button(update: Update, context: Context) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    query = update.callback_query
+    data = parse_callback(query.data)
+    services = context.services
+    t = context.t
+    draft_id = data.int_arg(0)
+    if draft_id is None or data.action not in ("pub", "drop"):
+        await stale_button(update, context)
+        return
+    if data.action == "drop":
+        await flow.discard(services.db, draft_id)
+        await query.answer(t("Cancelled: nothing was published."))
+        await query.edit_message_reply_markup(None)
+        return
+    now = services.clock.now()
+    published = await flow.publish(services.db, draft_id, services.cards, now)
+    if published is None:
+        await stale_button(update, context)
+        return
+    card, version = published
+    await services.admin.record(query.from_user.id, "card_publish", now, card.slug, version=version)
+    await query.answer(t("Published ✓"))
+    await query.edit_message_text(
+        t("<b>{name}</b> is in the library (version {version}). /cards lists it; hide it there if needed.").format(
+            name=html.escape(card.text(t.language).name), version=version
+        )
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & ~filters.UpdateType.EDITED, on_document),
+        group=UPLOAD_GROUP,
+    )
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("lib")))

@@ -1,0 +1,184 @@
+"""`/nominate`: she names a woman for a story card (name, field, where, why, a link); admins decide in
+`/nominations`, where the accepted ones also come as a CSV for the writers."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.context import Context
+from bot.domain import FIELD_LABELS
+from bot.nominations import flow, rules, store
+from bot.notices import Notice
+from handlers import inputs
+from handlers.admin_common import refuse_non_admin
+from handlers.common import stale_button
+
+KIND = "nominate"
+
+
+async def nominate(update: Update, context: Context) -> None:
+    user_id = update.effective_user.id
+    nomination_id = await store.start(context.services.db, user_id, context.services.clock.now())
+    await inputs.expect(context, user_id, KIND, f"{nomination_id}:name")
+    await update.effective_message.reply_text(
+        context.t(
+            "Who is a woman in science or technology you would like others to read about? "
+            "Type her full name. (/cancel stops.)"
+        )
+    )
+
+
+@inputs.reader(KIND)
+async def on_answer(update: Update, context: Context, ref: str, text: str | None) -> None:
+    t = context.t
+    message = update.effective_message
+    user_id = update.effective_user.id
+    raw_id, _, step = ref.partition(":")
+    nomination_id = int(raw_id)
+    db = context.services.db
+    if step == "link":
+        value = rules.link(text)
+        if value is None:
+            await inputs.expect(context, user_id, KIND, ref)
+            await message.reply_text(
+                t("That doesn't look like a web address. Send one starting with https://, or tap Skip."),
+                reply_markup=skip_keyboard(t, nomination_id),
+            )
+            return
+        await finish(update, context, nomination_id, value)
+        return
+    value = rules.clean(text, rules.LIMITS[step])
+    if not value:
+        await inputs.expect(context, user_id, KIND, ref)
+        await message.reply_text(t("Please type it in words."))
+        return
+    if not await store.set_draft_value(db, nomination_id, user_id, step, value):
+        await message.reply_text(t("This nomination is already sent. Tap /nominate to start a new one."))
+        return
+    if step == "name":
+        rows = [
+            [InlineKeyboardButton(t(label), callback_data=cb("nom", "field", nomination_id, code.value))]
+            for code, label in FIELD_LABELS.items()
+        ]
+        await message.reply_text(
+            t("What is {name}'s field?").format(name=html.escape(value)), reply_markup=InlineKeyboardMarkup(rows)
+        )
+    elif step == "why":
+        await inputs.expect(context, user_id, KIND, f"{nomination_id}:link")
+        await message.reply_text(
+            t("Last: a link where the writers can read about her (a news page, her profile). Or tap Skip."),
+            reply_markup=skip_keyboard(t, nomination_id),
+        )
+
+
+def skip_keyboard(t, nomination_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("Skip"), callback_data=cb("nom", "skip", nomination_id))]])
+
+
+async def finish(update: Update, context: Context, nomination_id: int, link: str) -> None:
+    services = context.services
+    user_id = update.effective_user.id
+    notices = await flow.submit(
+        services.db, nomination_id, user_id, link, context.t.language, services.settings.admin_ids
+    )
+    if notices is None:
+        await update.effective_message.reply_text(
+            context.t("This nomination is already sent. Tap /nominate to start a new one.")
+        )
+        return
+    await inputs.forget(update, context)
+    await update.effective_message.reply_text(
+        context.t("Thank you! The programme team will read your nomination, and I'll tell you what they decide. 🌷")
+    )
+    await services.sender.send(notices)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    data = parse_callback(query.data)
+    services = context.services
+    t = context.t
+    user_id = query.from_user.id
+    nomination_id = data.int_arg(0)
+    if data.action in ("ok", "no", "csv"):
+        if await refuse_non_admin(update, context):
+            return
+        if data.action == "csv":
+            await query.answer()
+            await send_export(update, context)
+            return
+        notice = (
+            None
+            if nomination_id is None
+            else await flow.decide(services.db, nomination_id, data.action == "ok", user_id, services.clock.now())
+        )
+        if notice is None:
+            await query.answer(t("Another admin has decided this one already."), show_alert=True)
+            await query.edit_message_reply_markup(None)
+            return
+        await services.admin.record(user_id, f"nomination_{data.action}", services.clock.now(), nomination_id)
+        await query.answer(t("Accepted ✓") if data.action == "ok" else t("Declined."))
+        await query.edit_message_reply_markup(None)
+        await services.sender.send([notice])
+        return
+    if nomination_id is None:
+        await stale_button(update, context)
+        return
+    if data.action == "field" and data.arg(1) in {code.value for code in FIELD_LABELS}:
+        if not await store.set_draft_value(services.db, nomination_id, user_id, "field", data.arg(1)):
+            await stale_button(update, context)
+            return
+        await query.answer()
+        rows = [
+            [InlineKeyboardButton(t(label), callback_data=cb("nom", "reg", nomination_id, code))]
+            for code, label in flow.REGION_NAMES.items()
+        ]
+        await query.edit_message_text(t("Where is she from?"), reply_markup=InlineKeyboardMarkup(rows))
+    elif data.action == "reg" and data.arg(1) in rules.REGIONS:
+        if not await store.set_draft_value(services.db, nomination_id, user_id, "region", data.arg(1)):
+            await stale_button(update, context)
+            return
+        await query.answer()
+        await inputs.expect(context, user_id, KIND, f"{nomination_id}:why")
+        await query.edit_message_text(t("Why does she inspire you? A few sentences are enough."))
+    elif data.action == "skip":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await finish(update, context, nomination_id, "")
+    else:
+        await stale_button(update, context)
+
+
+async def nominations(update: Update, context: Context) -> None:
+    """Admins: the pending queue, one message each with Accept / Decline, and the CSV button."""
+    if await refuse_non_admin(update, context):
+        return
+    services = context.services
+    t = context.t
+    queue = await store.pending(services.db)
+    admin_id = update.effective_user.id
+    await update.effective_message.reply_text(
+        t("<b>Nominations</b>: {n} waiting.").format(n=len(queue)),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("📄 " + t("Accepted ones as CSV"), callback_data=cb("nom", "csv"))]]
+        ),
+    )
+    await services.sender.send([Notice(admin_id, flow.describe(item), flow.admin_buttons(item.id)) for item in queue])
+
+
+async def send_export(update: Update, context: Context) -> None:
+    services = context.services
+    content = rules.to_csv(store.EXPORT_COLUMNS, await store.accepted_rows(services.db))
+    stamp = services.clock.now().strftime("%Y-%m-%d")
+    await update.effective_message.reply_document(content, filename=f"nominations-{stamp}.csv")
+    await services.admin.record(update.effective_user.id, "export", services.clock.now(), "nominations")
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("nominate", nominate))
+    app.add_handler(CommandHandler("nominations", nominations))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("nom")))

@@ -25,6 +25,11 @@ from bot.opportunities.rules import (
 
 AREA = "opp"
 PREVIEW_ROWS, PROBLEM_LINES = 20, 40
+# Not "in N days": a reminder sent late (the bot was down) must still be true.
+REMINDER_TEXTS = {
+    1: N_("⏰ Less than a day left: the deadline for “{title}” is {when}."),
+    7: N_("⏰ Coming up: the deadline for “{title}” is {when}."),
+}
 SAVED = Msg(N_("Saved. I'll remind you 7 days and 1 day before the deadline."))
 
 
@@ -124,15 +129,13 @@ async def due_reminders(db: Database, now: datetime) -> list[Notice]:
                 continue
             if not await store.finish_reminder(tx, due, "sent", now):
                 continue
-            days_left = max(1, round((opportunity.deadline_at - now).total_seconds() / 86400))
+            message = REMINDER_TEXTS.get(due.offset_days, REMINDER_TEXTS[max(REMINDER_TEXTS)])
             notices.append(
                 Notice(
                     due.user_id,
                     (
                         Msg(
-                            N_("⏰ The deadline for “{title}” is in {n} day: {when}."),
-                            plural=N_("⏰ The deadline for “{title}” is in {n} days: {when}."),
-                            n=days_left,
+                            message,
                             title=opportunity.titles[language],
                             when=When(opportunity.deadline_at),
                         ),
@@ -252,4 +255,4 @@ async def confirm_import(db: Database, admin_id: int, now: datetime, add: bool) 
             return Msg(N_("There is nothing waiting to be added."))
         for row in rows:
             await store.add(tx, row, admin_id, now)
-    return Msg(N_("Added {n} opportunity."), plural=N_("Added {n} opportunities."), n=len(rows))
+    return Msg(N_("Opportunities added: {n}."), n=len(rows))

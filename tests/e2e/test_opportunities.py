@@ -61,7 +61,7 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     assert "Row 7, link: must be a web address" in preview.text
     assert "Row 2: Олимпиада по физике (ru)" in preview.text
     await admin.press("✅ Add them")
-    await admin.sees("Added 5 opportunities.")
+    await admin.sees("Opportunities added: 5.")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 5
     first_id = db_rows(runner, "SELECT id FROM opportunities WHERE link = 'https://olymp.kg/phys'")[0][0]
 
@@ -85,7 +85,10 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     await tick_at(runner, clock, deadline - timedelta(days=7) + timedelta(minutes=1))
     await aida.emu.wait_for(lambda: reminders(emulator, aida))
     assert len(reminders(emulator, aida)) == 1
-    assert "is in 7 days" in reminders(emulator, aida)[0] and "Олимпиада по физике" in reminders(emulator, aida)[0]
+    assert (
+        "Coming up: the deadline" in reminders(emulator, aida)[0]
+        and "Олимпиада по физике" in reminders(emulator, aida)[0]
+    )
     app = await runner.restart()
     app.job_queue.scheduler.pause()
     await run_ticks(app)
@@ -93,7 +96,7 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     assert len(reminders(emulator, aida)) == 1
     await tick_at(runner, clock, deadline - timedelta(days=1) + timedelta(minutes=1))
     await aida.emu.wait_for(lambda: len(reminders(emulator, aida)) == 2)
-    assert "is in 1 day" in reminders(emulator, aida)[1]
+    assert "Less than a day left" in reminders(emulator, aida)[1]
     assert [tuple(r) for r in db_rows(runner, "SELECT offset_days, status FROM opportunity_reminders ORDER BY 1")] == [
         (1, "sent"),
         (7, "sent"),

@@ -16,6 +16,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("book", N_("Book a session")),
     ("story", N_("A story of a woman in STEM")),
     ("stories", N_("How often stories come")),
+    ("opportunities", N_("Olympiads, schools, scholarships and more")),
     ("slots", N_("Your free time (mentors)")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What I can do")),

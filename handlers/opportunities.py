@@ -117,11 +117,6 @@ async def on_document(update: Update, context: Context) -> None:
     services = context.services
     user_id = update.effective_user.id
     asked = (message.caption or "").strip().startswith(f"/{IMPORT_COMMAND}")
-    if asked and await refuse_non_admin(update, context):
-        return
-    if not services.settings.is_admin(user_id):
-        await common.hint(update, context)
-        return
     document = message.document
     data = bytes(await (await document.get_file()).download_as_bytearray())
     notice = await flow.check_import(
@@ -146,9 +141,23 @@ async def opportunities_tick(app: Application) -> None:
     await services.sender.send(await flow.applied_questions(services.db, now), Priority.NOTICE)
 
 
+class _FromAdmin(filters.MessageFilter):
+    """Only an admin's files are read here; anyone else's go on to the journeys after (stray)."""
+
+    def __init__(self, app: Application) -> None:
+        super().__init__(name="from_admin")
+        self._app = app
+
+    def filter(self, message) -> bool:
+        services = getattr(self._app.bot_data, "services", None)
+        return (
+            services is not None and message.from_user is not None and services.settings.is_admin(message.from_user.id)
+        )
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("opportunities", opportunities))
     app.add_handler(CommandHandler(IMPORT_COMMAND, import_command))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, on_document))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & _FromAdmin(app), on_document))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(flow.AREA)))
     add_tick(app, "opportunity reminders", opportunities_tick)

@@ -120,3 +120,23 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     assert counts["Open scholarship"].reached == 0
     asked = db_rows(runner, "SELECT COUNT(*) FROM opportunity_outcomes")[0][0]
     assert asked == 1
+
+
+async def test_a_toml_file_with_the_command_as_caption_and_nobody_elses_file(emulator, users, runner, clock, admin):
+    await runner.start()
+    toml = f"""
+[[opportunity]]
+kind = "school_camp"
+title_ru = "Зимняя школа"
+link = "https://winter.kg"
+organiser = "AUCA"
+deadline = {moment(clock, 15).date().isoformat()}
+""".encode()
+    outsider = users.new("Nurai", "en")
+    await send_file(emulator, outsider, toml, "list.toml", caption="/opportunities_import")
+    await outsider.sees("I answer to buttons and commands.")
+    await send_file(emulator, admin, toml, "list.toml", caption="/opportunities_import")
+    await admin.sees("Valid rows: 1. Rows with problems: 0.", "Зимняя школа")
+    await admin.press("Cancel")
+    await admin.sees("Import cancelled. Nothing was added.")
+    assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 0

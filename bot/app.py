@@ -53,6 +53,7 @@ from handlers import (
     timezone,
     vetting,
 )
+from handlers import opportunities as opportunities_handlers
 from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def build_application(
     admin_reports.register(app)
     admin_cards.register(app)
     card_upload.register(app)
+    opportunities_handlers.register(app)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

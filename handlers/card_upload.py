@@ -12,6 +12,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, translator
+from bot.opportunities import flow as opportunities
 from bot.story_library import flow
 from handlers.admin_common import refuse_non_admin
 from handlers.common import stale_button
@@ -26,6 +27,8 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     if not services.settings.is_admin(update.effective_user.id):
         return
+    if await opportunities.expects_file(services.db, update.effective_user.id, message.caption):
+        return  # an opportunities file: the opportunities journey takes it
     t = context.t
     document = message.document
     if document.file_size and document.file_size > flow.FILE_SIZE_LIMIT:

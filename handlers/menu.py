@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("story", N_("A story of a woman in STEM")),
     ("stories", N_("How often stories come")),
     ("nominate", N_("Suggest a woman for a story")),
+    ("opportunities", N_("Olympiads, schools, scholarships and more")),
     ("slots", N_("Your free time (mentors)")),
     ("timezone", N_("Your time zone")),
     ("help", N_("What I can do")),

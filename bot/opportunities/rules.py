@@ -1,0 +1,108 @@
+"""Who an opportunity is for, and when she hears about it: pure rules, `now` passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain import AgeBand, Language
+from bot.i18n import N_
+
+
+class Kind(StrEnum):
+    OLYMPIAD = "olympiad"
+    SCHOOL_CAMP = "school_camp"
+    SCHOLARSHIP = "scholarship"
+    INTERNSHIP_JOB = "internship_job"
+    EVENT_TRAINING = "event_training"
+    COMPETITION = "competition"
+
+
+KIND_LABELS = {
+    Kind.OLYMPIAD: N_("Olympiad"),
+    Kind.SCHOOL_CAMP: N_("School or camp"),
+    Kind.SCHOLARSHIP: N_("Scholarship"),
+    Kind.INTERNSHIP_JOB: N_("Internship or job"),
+    Kind.EVENT_TRAINING: N_("Event or training"),
+    Kind.COMPETITION: N_("Competition"),
+}
+
+# Reminders before the deadline of a saved opportunity, latest last.
+REMINDER_OFFSETS_DAYS = (7, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    id: int
+    kind: str
+    titles: dict[str, str]
+    texts: dict[str, str]
+    link: str
+    organiser: str
+    deadline_at: datetime
+    starts_on: str | None = None
+    ends_on: str | None = None
+    result_on: str | None = None
+    age_bands: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    fields: frozenset[str] = frozenset()
+    stages: frozenset[str] = frozenset()
+    women_only: bool = False
+    verified: bool = False
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seeker:
+    """What the rules need of her profile. `language` is the bot's language for her."""
+
+    age_band: str | None
+    region: str | None
+    stage: str | None
+    language: str | None
+    fields: frozenset[str] = frozenset()
+    languages: frozenset[str] = field(default_factory=frozenset)
+
+
+def is_open(opportunity: Opportunity, now: datetime) -> bool:
+    return opportunity.closed_at is None and opportunity.deadline_at > now
+
+
+def age_fits(age_band: str | None, bands: frozenset[str]) -> bool:
+    """Adults see what is open to all or to adults; anyone else (a minor, or an unknown age) only
+    what is explicitly open to her own band."""
+    if age_band == AgeBand.ADULT:
+        return not bands or AgeBand.ADULT in bands
+    return age_band is not None and age_band in bands
+
+
+def reading_language(seeker: Seeker, offered: frozenset[str] | set[str]) -> str | None:
+    """The language to show it in: hers if offered, else another she reads, else None."""
+    if seeker.language in offered:
+        return seeker.language
+    for language in Language:
+        if language in seeker.languages and language in offered:
+            return language.value
+    return None
+
+
+def fits(seeker: Seeker, opportunity: Opportunity, now: datetime) -> str | None:
+    """The language to show it to her in, or None when it is not for her (or no longer open)."""
+    if not is_open(opportunity, now):
+        return None
+    if not age_fits(seeker.age_band, opportunity.age_bands):
+        return None
+    if opportunity.regions and seeker.region not in opportunity.regions:
+        return None
+    if opportunity.fields and not (seeker.fields & opportunity.fields):
+        return None
+    if opportunity.stages and seeker.stage not in opportunity.stages:
+        return None
+    return reading_language(seeker, frozenset(opportunity.titles))
+
+
+def reminder_moments(deadline_at: datetime, now: datetime) -> list[tuple[int, datetime]]:
+    """(days before, when) for each reminder still ahead; those already past are skipped."""
+    moments = [(days, deadline_at - timedelta(days=days)) for days in REMINDER_OFFSETS_DAYS]
+    return [(days, due) for days, due in moments if due > now]

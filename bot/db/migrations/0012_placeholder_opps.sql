@@ -1,1 +1,0 @@
--- PLACEHOLDER on branch opps only, so 0013 applies here: DROP this file at merge (the real 0012 comes from another branch).

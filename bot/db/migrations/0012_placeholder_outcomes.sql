@@ -1,0 +1,1 @@
+-- Placeholder so this branch runs alone (migrations are numbered without gaps); the lead drops it at merge.

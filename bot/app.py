@@ -36,6 +36,7 @@ from handlers import (
     mentorship,
     menu,
     onboarding,
+    outcomes,
     profile,
     reminders,
     request_expiry,
@@ -141,6 +142,7 @@ def build_application(
     admin_export.register(app)
     admin_reports.register(app)
     admin_cards.register(app)
+    outcomes.register(app)  # outcome surveys and /outcomes
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

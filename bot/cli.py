@@ -123,6 +123,12 @@ def cmd_stories_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.outcomes.cli import report
+
+    return report(_settings(), args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description="STEMinist Mentor Bot")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -149,6 +155,11 @@ def parser() -> argparse.ArgumentParser:
     stories_sub = stories.add_subparsers(dest="stories_command", metavar="ACTION", required=True)
     check = stories_sub.add_parser("check", help="validate every card in stories/")
     check.set_defaults(func=cmd_stories_check)
+    report = sub.add_parser("report", help="the outcome indicator report as an XLSX workbook")
+    report.add_argument("--from", dest="since", required=True, help="first day of the cohort (YYYY-MM-DD)")
+    report.add_argument("--to", dest="until", required=True, help="last day of the cohort (YYYY-MM-DD)")
+    report.add_argument("--xlsx", required=True, help="the workbook to write")
+    report.set_defaults(func=cmd_report)
     return root
 
 

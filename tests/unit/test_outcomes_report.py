@@ -49,7 +49,9 @@ def test_means_paired_change_and_interval_match_an_independent_computation():
     assert overall.n_paired == 14
     assert overall.change == pytest.approx(statistics.mean(diffs))
     half = stats.t.ppf(0.975, 13) * statistics.stdev(diffs) / len(diffs) ** 0.5
-    assert (overall.ci_low, overall.ci_high) == pytest.approx((statistics.mean(diffs) - half, statistics.mean(diffs) + half))
+    assert (overall.ci_low, overall.ci_high) == pytest.approx(
+        (statistics.mean(diffs) - half, statistics.mean(diffs) + half)
+    )
     assert overall.moved_up == pytest.approx(sum(d > 0 for d in diffs) / 14)
     assert overall.response_rate == pytest.approx(14 / 15)
     chuy = next(c for c in report.cells if c.dimension == "region" and c.group == "chuy")
@@ -84,3 +86,23 @@ def test_the_workbook_holds_the_figures_cell_by_cell(tmp_path):
     rows = {(r[0].value, r[1].value): [c.value for c in r] for r in sheet.iter_rows(min_row=4)}
     assert rows[("region", "naryn")][2:13] == [SUPPRESSED] * 11
     assert book["Definitions"]["A1"].value == "Term"
+
+
+def test_waves_fall_due_as_the_clock_moves():
+    from datetime import UTC, datetime, timedelta
+
+    from bot.outcomes.rules import MentorshipDates, due_waves
+
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    ongoing = MentorshipDates(1, start, None)
+    assert set(due_waves(ongoing, start)) == {"baseline", "about"}
+    assert set(due_waves(ongoing, start + timedelta(days=90))) == {"baseline", "about"}
+    assert due_waves(ongoing, start + timedelta(days=91))["midline"] == start + timedelta(days=91)
+    end = start + timedelta(days=180)
+    ended = MentorshipDates(1, start, end)
+    assert set(due_waves(ended, end)) == {"baseline", "about", "midline", "endline"}
+    assert "follow6" not in due_waves(ended, end + timedelta(days=181))
+    assert due_waves(ended, end + timedelta(days=182))["follow6"] == end + timedelta(days=182)
+    assert due_waves(ended, end + timedelta(days=365))["follow12"] == end + timedelta(days=365)
+    # Ended before three months: no midline.
+    assert "midline" not in due_waves(MentorshipDates(1, start, start + timedelta(days=30)), end)

@@ -40,7 +40,7 @@ def test_means_paired_change_and_interval_match_an_independent_computation():
     people, answers, base, end = seeded()
     (report,) = [r for r in indicator_report(people, answers) if r.indicator == "conf_math"]
     overall = report.overall
-    all_base = base + [1, 1, 1]
+    all_base = [*base, 1, 1, 1]
     all_end = [e for e in end if e is not None] + [5, 5, 5]
     diffs = [e - b for b, e in zip(base, end, strict=True) if e is not None] + [4, 4, 4]
     assert overall.cohort == 15 and overall.n_baseline == 15 and overall.n_endline == 14

@@ -2,8 +2,11 @@
 resumed after a restart; the who-she-is items with "prefer not to say"; "no thanks" ends all asking;
 midline, endline and follow-ups fall due as the clock moves."""
 
+import io
 import sqlite3
 from datetime import timedelta
+
+from openpyxl import load_workbook
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
@@ -116,3 +119,24 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
         ("about", "declined"),
     ]
     assert rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(bermet.id,)]
+
+
+async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, admin, runner, database_path, clock):
+    aida, aigul = users.new("Aida", "en"), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, "en")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await admin.send("/start")
+    await admin.send("/outcomes")
+    await admin.sees("No outcome surveys in this period yet.")
+    await run_ticks(app)  # Aida's baseline invitation: a cohort of one, shown without figures
+    await admin.send("/outcomes")
+    summary, workbook = await admin.replies(2)
+    assert summary.text.startswith("📈 Outcomes: baseline and endline")
+    assert "n=0" in summary.text and "aim 60%" in summary.text
+    assert workbook.document is not None
+    book = load_workbook(io.BytesIO(workbook.document.data))
+    assert book.sheetnames[-1] == "Definitions"
+    assert book["conf_math"]["A3"].value == "all" and book["conf_math"]["C3"].value == "<5"
+    await aida.send("/outcomes")
+    assert "Outcomes" not in (await aida.reply()).text

@@ -34,3 +34,26 @@ CREATE TABLE survey_opt_outs (
     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     at      TEXT NOT NULL
 );
+
+-- Experiments: a definition, and who is in which arm (stored, so assignment is stable).
+CREATE TABLE experiments (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    arms         TEXT NOT NULL,         -- JSON list of 2..4 arm codes; the first is the control
+    outcome      TEXT NOT NULL CHECK (outcome IN ('request_30d', 'session_30d')),
+    segment_role TEXT,                  -- who may join: this role (NULL: anyone)
+    joined_after TEXT,                  -- and who joined after this moment (NULL: any time)
+    planned_size INTEGER NOT NULL,
+    started_at   TEXT NOT NULL,
+    stopped_at   TEXT
+);
+CREATE TABLE experiment_assignments (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    stratum       TEXT NOT NULL,        -- region and age band
+    arm           TEXT NOT NULL,
+    assigned_at   TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, user_id)
+);
+CREATE INDEX experiment_assignments_by_user ON experiment_assignments (user_id);
+CREATE INDEX experiment_assignments_by_stratum ON experiment_assignments (experiment_id, stratum);

@@ -82,6 +82,7 @@ def _cells(dimension: str, labels: list[str], codes: np.ndarray, base: np.ndarra
     pc = codes[paired]
     n_p = np.bincount(pc, minlength=groups)
     sum_d = np.bincount(pc, weights=diff, minlength=groups)
+    sum_sq = np.bincount(pc, weights=diff * diff, minlength=groups)
     up = np.bincount(pc, weights=(diff > 0).astype(float), minlength=groups)
     cells = []
     for g, label in enumerate(labels):
@@ -94,7 +95,8 @@ def _cells(dimension: str, labels: list[str], codes: np.ndarray, base: np.ndarra
         if n >= MIN_CELL:
             change = float(sum_d[g] / n)
             moved = float(up[g] / n)
-            sd = float(np.std(diff[pc == g], ddof=1))
+            # Per-group sums in one pass; scores are small integers, so this loses no precision.
+            sd = math.sqrt(max(0.0, float(sum_sq[g] - n * change * change) / (n - 1)))
             half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
             low, high = change - half, change + half
         cells.append(

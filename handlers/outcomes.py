@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -18,7 +18,7 @@ from handlers import common
 from handlers.admin_common import refuse_non_admin
 from handlers.ticks import add_tick
 
-EPOCH = datetime(2000, 1, 1).astimezone()
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def render(step: Step, language: str | None) -> tuple[str, InlineKeyboardMarkup | None]:

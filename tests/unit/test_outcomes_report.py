@@ -18,6 +18,8 @@ def test_every_text_is_there_in_ky_ru_and_en():
     assert all(len(questions) <= 8 for questions in s.waves.values())
     for q in s.questions.values():
         assert set(q.text) == set(LANGUAGES)
+    kyrgyz = " ".join([q.text["ky"] for q in s.questions.values()] + [e["ky"] for e in s.ui.values()])
+    assert not set(kyrgyz) & set("әғқһіұӘҒҚҺІҰ")  # Kazakh letters, not Kyrgyz
 
 
 def seeded():

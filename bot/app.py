@@ -38,6 +38,7 @@ from handlers import (
     menu,
     nominations,
     onboarding,
+    outcomes,
     profile,
     reminders,
     request_expiry,
@@ -151,6 +152,7 @@ def build_application(
     admin_cards.register(app)
     card_upload.register(app)
     opportunities_handlers.register(app)
+    outcomes.register(app)  # outcome surveys and /outcomes
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -152,6 +152,12 @@ async def _library(path: Path, shipped: dict) -> dict:
     return {slug: card for slug, card in cards.items() if slug not in hidden}
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.outcomes.cli import report
+
+    return report(_settings(), args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description="STEMinist Mentor Bot")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -183,6 +189,11 @@ def parser() -> argparse.ArgumentParser:
         "--database", metavar="PATH", help="count the cards published through the bot too (and leave out hidden ones)"
     )
     check.set_defaults(func=cmd_stories_check)
+    report = sub.add_parser("report", help="the outcome indicator report as an XLSX workbook")
+    report.add_argument("--from", dest="since", required=True, help="first day of the cohort (YYYY-MM-DD)")
+    report.add_argument("--to", dest="until", required=True, help="last day of the cohort (YYYY-MM-DD)")
+    report.add_argument("--xlsx", required=True, help="the workbook to write")
+    report.set_defaults(func=cmd_report)
     return root
 
 

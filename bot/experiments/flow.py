@@ -1,0 +1,78 @@
+"""Experiment use cases: define, enrol the segment (stratified, stable), stop, and report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db import Database
+from bot.experiments import store
+from bot.experiments.rules import ExperimentResult, arm_for, check_definition, compare, stratum
+
+
+async def define(
+    db: Database,
+    name: str,
+    arms: tuple[str, ...],
+    outcome: str,
+    planned_size: int,
+    now: datetime,
+    *,
+    role: str | None = None,
+    joined_after: datetime | None = None,
+) -> int:
+    check_definition(arms, outcome, planned_size)
+    async with db.transaction() as tx:
+        return await store.add(
+            tx, name, arms, outcome, role, joined_after.isoformat() if joined_after else None, planned_size, now
+        )
+
+
+async def assign(
+    db: Database, experiment_id: int, user_id: int, region: str | None, age_band: str | None, now: datetime
+) -> str | None:
+    """Her arm: the stored one, or a new one in her stratum; None when the experiment is stopped or
+    she is already in another running experiment."""
+    async with db.transaction() as tx:
+        return await _assign(tx, experiment_id, user_id, region, age_band, now)
+
+
+async def _assign(tx, experiment_id, user_id, region, age_band, now) -> str | None:
+    arm = await store.arm_of(tx, experiment_id, user_id)
+    if arm is not None:
+        return arm
+    e = await store.get(tx, experiment_id)
+    if e is None or e.stopped_at is not None or await store.in_running_experiment(tx, user_id):
+        return None
+    key = stratum(region, age_band)
+    arm = arm_for(e.id, e.arms, key, await store.stratum_size(tx, e.id, key))
+    await store.assign(tx, e.id, user_id, key, arm, now)
+    return arm
+
+
+async def enrol_segment(db: Database, experiment_id: int, now: datetime) -> int:
+    """Everyone in the segment not yet in a running experiment, up to the planned size."""
+    async with db.transaction() as tx:
+        e = await store.get(tx, experiment_id)
+        if e is None or e.stopped_at is not None:
+            return 0
+        enrolled = 0
+        for user_id, region, age_band in await store.segment(tx, e):
+            if enrolled >= e.planned_size:
+                break
+            if await _assign(tx, e.id, user_id, region, age_band, now):
+                enrolled += 1
+        return enrolled
+
+
+async def stop(db: Database, experiment_id: int, now: datetime) -> None:
+    async with db.transaction() as tx:
+        await store.stop(tx, experiment_id, now)
+
+
+async def result(db: Database, experiment_id: int, now: datetime) -> ExperimentResult | None:
+    async with db.reading() as tx:
+        e = await store.get(tx, experiment_id)
+        if e is None:
+            return None
+        counts = await store.outcome_counts(tx, e, now)
+    return compare(e.arms, counts, e.planned_size, e.stopped_at is not None)

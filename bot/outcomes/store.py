@@ -1,0 +1,146 @@
+"""Survey invitations and answers in SQL; every function takes an open transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.database import Session
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    user_id: int
+    wave: str
+    status: str
+    step: int
+    language: str | None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+async def first_mentorships(tx: Session) -> list[tuple[int, int, str, str | None]]:
+    """(mentee, mentorship, started, ended) of each mentee's first mentorship, unless she said no
+    thanks or already has every wave."""
+    rows = await tx.fetchall(
+        "SELECT m.mentee_id, m.id, m.started_at,"
+        " CASE WHEN m.status IN ('completed', 'cancelled') THEN m.ended_at END"
+        " FROM mentorships m"
+        " WHERE m.id = (SELECT f.id FROM mentorships f WHERE f.mentee_id = m.mentee_id"
+        "               ORDER BY f.started_at, f.id LIMIT 1)"
+        " AND NOT EXISTS (SELECT 1 FROM survey_opt_outs o WHERE o.user_id = m.mentee_id)"
+        " AND (SELECT COUNT(*) FROM survey_invitations i WHERE i.user_id = m.mentee_id) < 6"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def add_invitation(tx: Session, user_id: int, wave: str, mentorship_id: int, due_at: datetime) -> None:
+    await tx.execute(
+        "INSERT OR IGNORE INTO survey_invitations (user_id, wave, mentorship_id, due_at) VALUES (?, ?, ?, ?)",
+        (user_id, wave, mentorship_id, _iso(due_at)),
+    )
+
+
+async def close_stale(tx: Session, before: datetime) -> None:
+    await tx.execute(
+        "UPDATE survey_invitations SET status = 'closed' WHERE status IN ('sent', 'started') AND sent_at < ?",
+        (_iso(before),),
+    )
+
+
+_SELECT = (
+    "SELECT i.id, i.user_id, i.wave, i.status, i.step, u.language FROM survey_invitations i"
+    " JOIN users u ON u.id = i.user_id"
+)
+
+
+def _invitation(row) -> Invitation:
+    return Invitation(*row)
+
+
+async def claim_reminders(tx: Session, sent_before: datetime, now: datetime) -> list[Invitation]:
+    rows = await tx.fetchall(
+        _SELECT + " WHERE i.status IN ('sent', 'started') AND i.reminded_at IS NULL AND i.sent_at <= ?"
+        " AND u.blocked_bot = 0",
+        (_iso(sent_before),),
+    )
+    for row in rows:
+        await tx.execute("UPDATE survey_invitations SET reminded_at = ? WHERE id = ?", (_iso(now), row[0]))
+    return [_invitation(row) for row in rows]
+
+
+async def claim_due(tx: Session, now: datetime) -> list[Invitation]:
+    """The earliest due invitation of each person with none open, marked sent."""
+    rows = await tx.fetchall(
+        _SELECT + " WHERE i.status = 'due' AND i.due_at <= ? AND u.blocked_bot = 0"
+        " AND NOT EXISTS (SELECT 1 FROM survey_invitations o WHERE o.user_id = i.user_id"
+        "                 AND o.status IN ('sent', 'started'))"
+        " AND NOT EXISTS (SELECT 1 FROM survey_opt_outs x WHERE x.user_id = i.user_id)"
+        " AND i.id = (SELECT e.id FROM survey_invitations e WHERE e.user_id = i.user_id AND e.status = 'due'"
+        "             ORDER BY e.due_at, e.id LIMIT 1)",
+        (_iso(now),),
+    )
+    for row in rows:
+        await tx.execute("UPDATE survey_invitations SET status = 'sent', sent_at = ? WHERE id = ?", (_iso(now), row[0]))
+    return [_invitation(row) for row in rows]
+
+
+async def invitation(tx: Session, invitation_id: int) -> Invitation | None:
+    row = await tx.fetchone(_SELECT + " WHERE i.id = ?", (invitation_id,))
+    return _invitation(row) if row else None
+
+
+async def set_step(tx: Session, invitation_id: int, step: int, status: str, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE survey_invitations SET step = ?, status = ?,"
+        " finished_at = CASE WHEN ? = 'done' THEN ? ELSE finished_at END WHERE id = ?",
+        (step, status, status, _iso(now), invitation_id),
+    )
+
+
+async def save_answer(
+    tx: Session, inv: Invitation, question: str, value: str | None, version: int, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT OR REPLACE INTO survey_answers (invitation_id, user_id, wave, question, value, version, answered_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (inv.id, inv.user_id, inv.wave, question, value, version, _iso(now)),
+    )
+
+
+async def opt_out(tx: Session, user_id: int, now: datetime) -> None:
+    await tx.execute("INSERT OR IGNORE INTO survey_opt_outs (user_id, at) VALUES (?, ?)", (user_id, _iso(now)))
+    await tx.execute(
+        "UPDATE survey_invitations SET status = 'declined' WHERE user_id = ? AND status IN ('due', 'sent', 'started')",
+        (user_id,),
+    )
+
+
+async def report_rows(tx: Session, since: str, until: str):
+    """The cohort (baseline invitations due in [since, until)) with breakdown values, and their answers."""
+    people = {}
+    for row in await tx.fetchall(
+        "SELECT i.user_id, p.region, p.age_band, u.language, p.stage FROM survey_invitations i"
+        " JOIN users u ON u.id = i.user_id LEFT JOIN profiles p ON p.user_id = i.user_id"
+        " WHERE i.wave = 'baseline' AND i.due_at >= ? AND i.due_at < ?",
+        (since, until),
+    ):
+        people[row[0]] = {"region": row[1], "age_band": row[2], "language": row[3], "stage": row[4]}
+    answers = []
+    wg: dict[int, dict[str, str | None]] = {}
+    for user_id, wave, question, value in await tx.fetchall(
+        "SELECT a.user_id, a.wave, a.question, a.value FROM survey_answers a"
+        " JOIN survey_invitations i ON i.user_id = a.user_id AND i.wave = 'baseline'"
+        " WHERE i.due_at >= ? AND i.due_at < ?",
+        (since, until),
+    ):
+        if question == "area" and value not in (None, "na"):
+            people[user_id]["area"] = value
+        elif question.startswith("wg_"):
+            wg.setdefault(user_id, {})[question] = value
+        else:
+            answers.append((user_id, wave, question, value))
+    return people, answers, wg

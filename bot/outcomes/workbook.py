@@ -1,0 +1,113 @@
+"""The indicator report as an XLSX workbook (openpyxl) and as a short text summary."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+
+from bot.outcomes.report import MIN_CELL, RESPONSE_AIM, IndicatorReport
+from bot.outcomes.rules import surveys
+
+HEADER = (
+    "Breakdown",
+    "Group",
+    "Cohort",
+    "n baseline",
+    "Mean baseline",
+    "n endline",
+    "Mean endline",
+    "n paired",
+    "Mean change",
+    "95% CI low",
+    "95% CI high",
+    "Share moved up",
+    "Response rate",
+    "Response aim",
+)
+SUPPRESSED = f"<{MIN_CELL}"
+DEFINITIONS = (
+    ("Cohort", "Mentees whose baseline survey fell due in the period."),
+    ("Mean baseline / endline", "Mean score of those who answered in that wave (skips excluded)."),
+    ("Mean change", "Endline minus baseline, for those who answered both (paired)."),
+    ("95% CI", "Student's t-interval for the mean paired change."),
+    ("Share moved up", "Share of the paired whose endline score is above their baseline."),
+    ("Response rate", f"Share of the cohort with both a baseline and an endline answer; aim {RESPONSE_AIM:.0%}."),
+    (
+        "Suppression",
+        f"Groups with fewer than {MIN_CELL} people, and figures from fewer than {MIN_CELL} answers, are not shown.",
+    ),
+    ("Disability", "Washington Group short set: 'a lot of difficulty' or 'cannot do it at all' in any domain."),
+    ("Questionnaire", f"bot/outcomes/surveys.toml, version {surveys().version}."),
+)
+
+
+def write_xlsx(reports: list[IndicatorReport], target) -> None:
+    """One sheet per indicator and one of definitions; `target` is a path or a binary file."""
+    book = Workbook(write_only=True)
+    for report in reports:
+        sheet = book.create_sheet(report.indicator[:31])
+        sheet.append([surveys().questions[report.indicator].text["en"]])
+        sheet.append(list(HEADER))
+        for c in report.cells:
+            if c.suppressed:
+                sheet.append([c.dimension, c.group, SUPPRESSED] + [SUPPRESSED] * (len(HEADER) - 4) + [RESPONSE_AIM])
+                continue
+            figures = (
+                c.mean_baseline,
+                c.n_endline,
+                c.mean_endline,
+                c.n_paired,
+                c.change,
+                c.ci_low,
+                c.ci_high,
+                c.moved_up,
+            )
+            sheet.append(
+                [c.dimension, c.group, c.cohort, c.n_baseline]
+                + [SUPPRESSED if x is None else x for x in figures]
+                + [c.response_rate, RESPONSE_AIM]
+            )
+    definitions = book.create_sheet("Definitions")
+    definitions.append(["Term", "Definition"])
+    for row in DEFINITIONS:
+        definitions.append(list(row))
+    book.save(target)
+
+
+def xlsx_bytes(reports: list[IndicatorReport]) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(reports, buffer)
+    return buffer.getvalue()
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def summary_text(reports: list[IndicatorReport], cohort: int, language: str | None) -> str:
+    s = surveys()
+    if not reports or cohort == 0:
+        return s.text("report_empty", language)
+    lines = [s.text("report_title", language), ""]
+    for report in reports:
+        c = report.overall
+        question = s.questions[report.indicator].text
+        lines.append(
+            s.text("report_line", language).format(
+                indicator=question.get(language or "", question["en"]),
+                base=_fmt(c.mean_baseline),
+                end=_fmt(c.mean_endline),
+                change=_fmt(c.change),
+                low=_fmt(c.ci_low),
+                high=_fmt(c.ci_high),
+                n=c.n_paired,
+                up="—" if c.moved_up is None else f"{c.moved_up:.0%}",
+            )
+        )
+    rate = reports[0].overall.response_rate
+    lines += [
+        "",
+        s.text("report_response", language).format(rate="—" if rate is None else f"{rate:.0%}", cohort=cohort),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,142 @@
+"""Outcome surveys through the emulator: the baseline when her mentorship starts, answered, skipped,
+resumed after a restart; the who-she-is items with "prefer not to say"; "no thanks" ends all asking;
+midline, endline and follow-ups fall due as the clock moves."""
+
+import io
+import sqlite3
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from bot.db import Database
+from bot.db.mentorships import MentorshipRepository
+from bot.db.profiles import ProfileRepository
+from bot.db.users import UserRepository
+from bot.outcomes.rules import surveys
+from handlers.ticks import run_ticks
+from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+
+
+async def prepare(database_path, now, mentor, mentee, language):
+    db = Database(database_path)
+    await db.open()
+    try:
+        users, profiles, mentorships = (
+            UserRepository(db, "Asia/Bishkek"),
+            ProfileRepository(db),
+            MentorshipRepository(db),
+        )
+        await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
+        await add_mentee(users, profiles, mentee.id, now, name=mentee.name, language=language)
+        request = await mentorships.create_request(mentee.id, mentor.id, now)
+        return (await mentorships.accept(request.id, mentor.id, now)).mentorship.id
+    finally:
+        await db.close()
+
+
+def rows(database_path, sql, *params):
+    with sqlite3.connect(database_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_about_items(
+    users, runner, database_path, clock
+):
+    s = surveys()
+    aida, aigul = users.new("Aida", "ru"), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, "ru")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_ticks(app)
+    await aida.sees(s.text("invite_baseline", "ru")[:40])
+    await aida.press("Начать")
+    await aida.sees("Вопрос 1 из 7", s.questions["conf_math"].text["ru"][:30])
+    await aida.press("1 · совсем нет")
+    await aida.sees("Вопрос 2 из 7")
+    await aida.press("Пропустить")
+    await aida.sees("Вопрос 3 из 7")
+
+    app = await runner.restart()
+    app.job_queue.scheduler.pause()
+    await aida.press("4")  # the same message's buttons still work: the step is in the database
+    await aida.sees("Вопрос 4 из 7")
+    await aida.press("5 · полностью")
+    await aida.press("Да")
+    await aida.press("Нет")
+    await aida.press("Изучаю STEM в школе или кружке")
+    await aida.sees("Спасибо! 💛 Ваши ответы сохранены.")
+    answers = rows(
+        database_path, "SELECT question, value, version FROM survey_answers WHERE user_id = ? ORDER BY rowid", aida.id
+    )
+    assert answers == [
+        ("conf_math", "1", 1),
+        ("conf_tech", None, 1),
+        ("conf_belong", "4", 1),
+        ("conf_career", "5", 1),
+        ("intend", "yes", 1),
+        ("know_woman", "no", 1),
+        ("step", "learning", 1),
+    ]
+    # Next tick: the who-she-is items, with the consent line and "prefer not to say".
+    await run_ticks(app)
+    await aida.sees("Зачем: чтобы программа видела")
+    await aida.press("Начать")
+    await aida.press("Предпочитаю не отвечать")
+    await aida.sees("Вопрос 2 из 7")
+    assert rows(database_path, "SELECT value FROM survey_answers WHERE question = 'area'") == [("na",)]
+
+
+async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, runner, database_path, clock):
+    bermet, aigul = users.new("Bermet", "ky"), users.new("Aigul", "ru")
+    mentorship = await prepare(database_path, clock.now(), aigul, bermet, "ky")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_ticks(app)
+    await bermet.sees(surveys().text("invite_baseline", "ky")[:30])
+    # Unanswered for 3 days: one reminder, and only one.
+    clock.advance(timedelta(days=3, minutes=1))
+    await run_ticks(app)
+    await bermet.sees("Кыска суроолор тууралуу эскертип коёюн")
+    clock.advance(timedelta(days=12))
+    await run_ticks(app)  # the baseline is closed, the about items go out
+    await bermet.sees("Эмне үчүн: программа")
+    assert rows(database_path, "SELECT wave, status, reminded_at IS NOT NULL FROM survey_invitations ORDER BY id") == [
+        ("baseline", "closed", 1),
+        ("about", "sent", 0),
+    ]
+    await bermet.press("Жок, рахмат")
+    await bermet.sees("Мындан ары бул суроолорду бербейм")
+    # Midline time, end and follow-ups: nothing more for her.
+    clock.advance(timedelta(days=100))
+    db = Database(database_path)
+    await db.open()
+    await MentorshipRepository(db).end(mentorship, bermet.id, "finished", clock.now())
+    await db.close()
+    clock.advance(timedelta(days=400))
+    await run_ticks(app)
+    assert rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
+        ("baseline", "closed"),
+        ("about", "declined"),
+    ]
+    assert rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(bermet.id,)]
+
+
+async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, admin, runner, database_path, clock):
+    aida, aigul = users.new("Aida", "en"), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, "en")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await admin.send("/start")
+    await admin.send("/outcomes")
+    await admin.sees("No outcome surveys in this period yet.")
+    await run_ticks(app)  # Aida's baseline invitation: a cohort of one, shown without figures
+    await admin.send("/outcomes")
+    summary, workbook = await admin.replies(2)
+    assert summary.text.startswith("📈 Outcomes: baseline and endline")
+    assert "n=0" in summary.text and "aim 60%" in summary.text
+    assert workbook.document is not None
+    book = load_workbook(io.BytesIO(workbook.document.data))
+    assert book.sheetnames[-1] == "Definitions"
+    assert book["conf_math"]["A3"].value == "all" and book["conf_math"]["C3"].value == "<5"
+    await aida.send("/outcomes")
+    assert "Outcomes" not in (await aida.reply()).text

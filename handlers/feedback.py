@@ -18,7 +18,6 @@ from bot.sessions import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refuse
 from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import refusal_text
-from handlers.ticks import add_tick
 
 OUTCOME_LABELS = {
     Outcome.HELD: N_("✅ It took place"),
@@ -155,4 +154,3 @@ async def read_comment(update: Update, context: Context, ref: str, text: str | N
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_feedback, pattern=pattern("fb")))
-    add_tick(app, "session feedback", ask_feedback_tick)

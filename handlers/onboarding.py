@@ -47,7 +47,6 @@ from handlers.onboarding_steps import (
     show,
 )
 from handlers.onboarding_view import INVALID_TEXT, keyboard
-from handlers.ticks import add_tick
 
 CONVERSATION = "onboarding"
 TEXT_STEPS = {step for step, kind in KINDS.items() if kind is Kind.TEXT}
@@ -230,4 +229,3 @@ async def nudge_unfinished(app: Application) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(conversation())
-    add_tick(app, "onboarding nudges", nudge_unfinished)

@@ -27,7 +27,6 @@ from bot.services import Services
 from bot.sessions import Refused, Status
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import refusal_text
-from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 
@@ -177,17 +176,11 @@ async def on_there(update: Update, context: Context) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_there, pattern=pattern("rem", "there")))
-    settled = False
 
-    async def reminder_tick(app: Application) -> None:
-        nonlocal settled
-        if not settled:
-            # Start-up: a row still 'sending' was claimed by a bot that then died mid-send.
-            # The message may have reached her, so it counts as sent (uncertain), never resent.
-            settled = True
-            count = await app.bot_data.services.sessions.settle_interrupted_sends(app.bot_data.services.clock.now())
-            if count:
-                log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)
-        await send_due(app)
 
-    add_tick(app, "session reminders", reminder_tick)
+async def settle_interrupted(app: Application) -> None:
+    """A row still 'sending' was claimed by a bot that then died mid-send: counted as sent."""
+    services = app.bot_data.services
+    count = await services.sessions.settle_interrupted_sends(services.clock.now())
+    if count:
+        log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)

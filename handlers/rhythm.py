@@ -32,7 +32,6 @@ from bot.sessions import (
 )
 from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +185,14 @@ async def read_closing_comment(update: Update, context: Context, ref: str, text:
 # --- the tick --------------------------------------------------------------------------------
 
 
+async def add_missing(app: Application) -> None:
+    services: Services = app.bot_data.services
+    await services.sessions.add_missing_rhythms()
+
+
 async def rhythm_tick(app: Application) -> None:
     services: Services = app.bot_data.services
     now = services.clock.now()
-    await services.sessions.add_missing_rhythms()
     for rhythm in await services.sessions.rhythms():
         for step in rhythm_due(rhythm.state, now):
             if step == RhythmStep.CLOSING:
@@ -273,4 +276,3 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))
-    add_tick(app, "mentorship rhythm", rhythm_tick)

@@ -16,7 +16,6 @@ from bot.sessions import STATUS_LABELS, Refused, Status
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import card_keyboard, card_text, refusal_text, when_text
 from handlers.session_changes import on_cancel, on_cancel_confirmed, on_keep, on_move, on_move_to
-from handlers.ticks import add_tick
 
 
 async def list_sessions(update: Update, context: Context) -> None:
@@ -102,6 +101,3 @@ ACTIONS = {
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("sessions", list_sessions))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ses")))
-    # Unconfirmed bookings are closed before feedback is asked about anything (handlers.feedback
-    # registers its tick after this one).
-    add_tick(app, "unconfirmed sessions", expire_requests_tick)

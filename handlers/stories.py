@@ -15,7 +15,6 @@ from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfD
 from handlers import common
 from handlers.matching import show_mentors
 from handlers.story_cards import send_card
-from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 
@@ -166,4 +165,3 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("stories", stories_settings))
     app.add_handler(CallbackQueryHandler(on_story_button, pattern=pattern("st")))
     app.add_handler(CallbackQueryHandler(on_subscription_button, pattern=pattern("sub")))
-    add_tick(app, "story pushes", push_due_stories)

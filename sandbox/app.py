@@ -24,8 +24,8 @@ from bot.app import SANDBOX_TOKEN, build_application
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import Database
-from sandbox.emulator.server import Emulator
 from bot.runner import polling
+from sandbox.emulator.server import Emulator
 from sandbox.routes import add_page_routes
 from sandbox.seed import demo_mentors_present, seed
 

@@ -150,7 +150,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
 ):
     from datetime import timedelta
 
-    from handlers.ticks import run_ticks
+    from bot.jobs import run_jobs
     from tests.faults.test_kill_during_broadcast import seed_members
 
     await admin.start_in("English")
@@ -161,7 +161,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     await compose_to_everyone(admin, ("ky", "Всем привет!", "en"))
     await admin.press("✅ Send")
     clock.advance(timedelta(seconds=1))
-    await run_ticks(bot)  # the story push is queued while the broadcast runs
+    await run_jobs(bot)  # the story push is queued while the broadcast runs
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
     await runner.services.delivery.wait_idle("stories", timeout=60)
     texts = {

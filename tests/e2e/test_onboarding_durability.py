@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from handlers.ticks import run_ticks
+from bot.jobs import run_jobs
 from tests.support import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,16 +94,16 @@ async def test_two_nudges_for_an_unfinished_onboarding_then_silence(bot, users, 
         ]
 
     clock.advance(timedelta(hours=23))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert nudges(aida) == []
     clock.advance(timedelta(hours=2))
-    await run_ticks(bot)
-    await run_ticks(bot)  # a second run sends nothing twice
+    await run_jobs(bot)
+    await run_jobs(bot)  # a second run sends nothing twice
     assert [("almost ready" in m.text) for m in nudges(aida)] == [True]
     clock.advance(timedelta(days=7))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert len(nudges(aida)) == 2 and "keep your place" in nudges(aida)[1].text
     clock.advance(timedelta(days=30))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert len(nudges(aida)) == 2
     assert nudges(finished) == []

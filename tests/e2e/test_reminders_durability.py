@@ -13,7 +13,7 @@ from bot.db.profiles import ProfileRepository
 from bot.db.sessions import SessionRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
-from handlers.ticks import run_ticks
+from bot.jobs import run_jobs
 from tests.e2e.test_onboarding_durability import start_bot_process
 from tests.e2e.test_reminders import reminders_seen
 from tests.integration.test_mentorships_repo import add_mentee, add_mentor
@@ -93,8 +93,8 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     clock.advance(later - timedelta(minutes=90) - clock.now())
     app = await runner.start(REMINDER_OFFSETS="2h,1h")
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
-    await run_ticks(app)
-    await run_ticks(app)
+    await run_jobs(app)
+    await run_jobs(app)
     (hers,) = reminders_seen(emulator, aida)
     assert "in 90 minutes" in hers.text and "Aigul" in hers.text
     assert reminders_seen(emulator, aigul) == []  # hers may have gone out before the crash
@@ -116,7 +116,7 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     assert {row[:3]: row[3:] for row in by_session} == expected
 
     clock.advance(timedelta(minutes=30))
-    await run_ticks(app)
-    await run_ticks(app)
+    await run_jobs(app)
+    await run_jobs(app)
     assert len(reminders_seen(emulator, aida)) == 2 and len(reminders_seen(emulator, aigul)) == 1
     assert "in 1 hour" in reminders_seen(emulator, aigul)[0].text

@@ -4,7 +4,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from bot.callbacks import cb
-from handlers.ticks import run_ticks
+from bot.jobs import run_jobs
 
 
 def rows(runner, sql, *params):
@@ -76,23 +76,23 @@ async def test_a_subscriber_gets_her_stories_on_schedule_never_twice_across_a_re
     )  # Tuesday or Friday evening, Bishkek time
 
     clock.advance(due - clock.now() - timedelta(minutes=1))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert [m for m in emulator_photos(sara)] == []
 
     clock.advance(timedelta(minutes=2))
-    await run_ticks(bot)
-    await run_ticks(bot)  # a second tick queues nothing more
+    await run_jobs(bot)
+    await run_jobs(bot)  # a second tick queues nothing more
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1
 
     await runner.restart()
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1  # nothing re-sent after the restart
 
     clock.advance(timedelta(days=4))
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     await runner.services.delivery.wait_idle("stories")
     photos = emulator_photos(sara)
     assert len(photos) == 2 and photos[0].caption != photos[1].caption
@@ -121,7 +121,7 @@ async def test_frequency_and_time_of_day_can_be_changed_and_stories_turned_off(b
     await sara.sees("Stories are off")
     await runner.settled()
     clock.advance(timedelta(days=8))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert emulator_photos(sara) == []
 
@@ -133,7 +133,7 @@ async def test_a_subscriber_who_blocked_the_bot_is_skipped_and_marked(bot, users
     emulator.block(nuri.id)
     await emulator.wait_for(lambda: rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", nuri.id)[0][0] == 1)
     clock.advance(timedelta(days=7))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1 and emulator_photos(nuri) == []
 

@@ -23,8 +23,8 @@ pytest.importorskip(
 from playwright.async_api import Page, async_playwright, expect
 from telegram import ReplyKeyboardMarkup
 
-from sandbox.emulator.users import TINY_PNG
 from sandbox import ADMIN, AIDA, Sandbox
+from sandbox.emulator.users import TINY_PNG
 
 ROOT = Path(__file__).parents[2]
 SHOTS = ROOT / "test-artifacts" / "sandbox"

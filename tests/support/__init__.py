@@ -10,10 +10,10 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.clock import Clock
 from bot.config import Settings, load_settings
-from sandbox.emulator.model import ChatMessage
-from sandbox.emulator.server import Emulator
 from bot.runner import polling
 from bot.update_order import PerUserOrder
+from sandbox.emulator.model import ChatMessage
+from sandbox.emulator.server import Emulator
 
 TOKEN = "123456:TEST-token"
 WAIT = 10.0

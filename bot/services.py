@@ -11,11 +11,16 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db.admin import AdminRepository
+from bot.db.bookings import BookingRepository
+from bot.db.feedback import FeedbackRepository
 from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.outbox import OutboxRepository
 from bot.db.profiles import ProfileRepository
+from bot.db.reminders import ReminderRepository
+from bot.db.rhythm import RhythmRepository
 from bot.db.sessions import SessionRepository
+from bot.db.slots import SlotRepository
 from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
 from bot.stories.cards import STORIES_DIR, load_cards
@@ -40,6 +45,11 @@ class Services:
     admin: AdminRepository
     outbox: OutboxRepository
     sessions: SessionRepository
+    slots: SlotRepository
+    bookings: BookingRepository
+    reminders: ReminderRepository
+    feedback: FeedbackRepository
+    rhythms: RhythmRepository
     cards: dict[str, StoryCard]
     pictures: PictureCache
     sender: Sender
@@ -70,6 +80,11 @@ class Services:
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),
             sessions=SessionRepository(db),
+            slots=SlotRepository(db),
+            bookings=BookingRepository(db),
+            reminders=ReminderRepository(db),
+            feedback=FeedbackRepository(db),
+            rhythms=RhythmRepository(db),
             cards=cards,
             pictures=PictureCache(settings.database_path.parent / "pictures"),
         )

@@ -66,9 +66,9 @@ async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tupl
     services, t, zone = context.services, context.t, context.zone
     name = await name_of(services, m.mentor_id)
     prefix = f"{intro}\n\n" if intro else ""
-    if await services.sessions.is_suspended(m.mentor_id) or await services.sessions.is_suspended(m.mentee_id):
+    if await services.bookings.is_suspended(m.mentor_id) or await services.bookings.is_suspended(m.mentee_id):
         return prefix + refusal_text(t, Refusal.SUSPENDED), None
-    free = (await services.sessions.free_slots(m.mentor_id, services.clock.now()))[:MAX_SLOTS_SHOWN]
+    free = (await services.slots.free_slots(m.mentor_id, services.clock.now()))[:MAX_SLOTS_SHOWN]
     if not free:
         await tell_mentor_no_time(context, m)
         return (
@@ -152,7 +152,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
         return
     m = await mentee_side(context, mentorship_id, query.from_user.id)
     try:
-        await context.services.sessions.check_bookable(m.mentor_id, m.mentee_id, start, context.services.clock.now())
+        await context.services.bookings.check_bookable(m.mentor_id, m.mentee_id, start, context.services.clock.now())
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
@@ -232,7 +232,7 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         await stale(update, context)
         return
     try:
-        session = await services.sessions.book(
+        session = await services.bookings.book(
             mentorship_id,
             user_id,
             start,

@@ -44,7 +44,7 @@ async def send_request(bot: Bot, services: Services, session: SessionRow) -> Non
 async def on_confirm(update: Update, context: Context, session_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
     try:
-        session = await services.sessions.confirm(
+        session = await services.bookings.confirm(
             session_id,
             query.from_user.id,
             services.clock.now(),
@@ -63,7 +63,7 @@ async def on_confirm(update: Update, context: Context, session_id: int, _: str) 
 async def on_decline(update: Update, context: Context, session_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
     try:
-        session = await services.sessions.decline(session_id, query.from_user.id, services.clock.now())
+        session = await services.bookings.decline(session_id, query.from_user.id, services.clock.now())
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         if refused.code != Refusal.NOT_YOURS:

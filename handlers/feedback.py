@@ -53,8 +53,8 @@ async def ask_feedback_tick(app: Application) -> None:
     """Sessions that have ended: both are asked, once."""
     services = app.bot_data.services
     now = services.clock.now()
-    for session_id in await services.sessions.due_feedback(now):
-        session = await services.sessions.claim_feedback(session_id, now)
+    for session_id in await services.feedback.due_feedback(now):
+        session = await services.feedback.claim_feedback(session_id, now)
         if session is not None:
             for viewer in (session.mentee_id, session.mentor_id):
                 await ask_feedback(app.bot, services, session, viewer)
@@ -81,7 +81,7 @@ async def on_feedback(update: Update, context: Context) -> None:
             if outcome is None:
                 await stale(update, context)
                 return
-            await services.sessions.record_outcome(session_id, user_id, outcome, now)
+            await services.feedback.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
                 await query.answer(t("Thank you for telling me. 💛"))
                 await common.edit(query, t("Thank you for telling me. 💛 /book finds a new time."))
@@ -95,7 +95,7 @@ async def on_feedback(update: Update, context: Context) -> None:
                 ),
             )
         elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
-            await services.sessions.record_feedback(session_id, user_id, "minutes", int(value), now)
+            await services.feedback.record_feedback(session_id, user_id, "minutes", int(value), now)
             await query.answer(t("Saved ✓"))
             await common.edit(
                 query,
@@ -103,7 +103,7 @@ async def on_feedback(update: Update, context: Context) -> None:
                 reply_markup=InlineKeyboardMarkup(choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)),
             )
         elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
-            await services.sessions.record_feedback(session_id, user_id, "rating", int(value), now)
+            await services.feedback.record_feedback(session_id, user_id, "rating", int(value), now)
             await query.answer(t("Saved ✓"))
             await inputs.expect(context, user_id, "fb_comment", session_id)
             await common.edit(
@@ -145,7 +145,7 @@ async def read_comment(update: Update, context: Context, ref: str, text: str | N
         )
         return
     try:
-        await services.sessions.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
+        await services.feedback.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return

@@ -76,23 +76,23 @@ async def reminder_message(
 async def send_due(app: Application) -> None:
     services: Services = app.bot_data.services
     now = services.clock.now()
-    due_now = await services.sessions.due_reminders(now)
+    due_now = await services.reminders.due_reminders(now)
     # After downtime several reminders of one session may be due for her at once: only the
     # latest still helps ("in 1 hour"), the earlier ones are missed rather than sent together.
     latest = {(d.session_id, d.recipient_id): d.id for d in due_now}  # sorted by due_at
     for due in due_now:
         if latest[(due.session_id, due.recipient_id)] != due.id:
-            await services.sessions.reminder_skipped(due.id, "missed")
+            await services.reminders.reminder_skipped(due.id, "missed")
             continue
         if due.session_status != Status.CONFIRMED:
             # Cancelling a session cancels its reminders; this catches any that slipped by.
-            await services.sessions.reminder_skipped(due.id, "cancelled")
+            await services.reminders.reminder_skipped(due.id, "cancelled")
             continue
         decision = catch_up_decision(due.due_at, due.session_start, now)
         if decision == "missed":
-            await services.sessions.reminder_skipped(due.id, "missed")
+            await services.reminders.reminder_skipped(due.id, "missed")
             continue
-        if decision == "send" and await services.sessions.claim_reminder(due.id):
+        if decision == "send" and await services.reminders.claim_reminder(due.id):
             await send_one(app.bot, services, due, now)
 
 
@@ -106,22 +106,22 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
         await bot.send_message(due.recipient_id, text, reply_markup=markup)
     except Forbidden as error:
         await services.users.mark_blocked(due.recipient_id, now)
-        await services.sessions.reminder_failed(due.id, f"blocked: {error.message}")
+        await services.reminders.reminder_failed(due.id, f"blocked: {error.message}")
     except BadRequest as error:  # before NetworkError: PTB makes BadRequest one of them
-        await services.sessions.reminder_failed(due.id, error.message)
+        await services.reminders.reminder_failed(due.id, error.message)
         await report_failure(bot, services, due, error.message)
     except TimedOut as error:
         # Telegram may have delivered it before the answer was lost: never send it twice.
-        await services.sessions.reminder_sent(due.id, now, f"uncertain: {error.message}")
+        await services.reminders.reminder_sent(due.id, now, f"uncertain: {error.message}")
     except (NetworkError, RetryAfter) as error:
         attempt = due.attempts + 1  # the claim counted this one
         if attempt <= len(RETRY_DELAYS):
-            await services.sessions.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
+            await services.reminders.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
         else:
-            await services.sessions.reminder_failed(due.id, error.message)
+            await services.reminders.reminder_failed(due.id, error.message)
             await report_failure(bot, services, due, error.message)
     else:
-        await services.sessions.reminder_sent(due.id, now)
+        await services.reminders.reminder_sent(due.id, now)
 
 
 async def report_failure(bot: Bot, services: Services, due: DueReminder, error: str) -> None:
@@ -181,6 +181,6 @@ def register(app: Application) -> None:
 async def settle_interrupted(app: Application) -> None:
     """A row still 'sending' was claimed by a bot that then died mid-send: counted as sent."""
     services = app.bot_data.services
-    count = await services.sessions.settle_interrupted_sends(services.clock.now())
+    count = await services.reminders.settle_interrupted_sends(services.clock.now())
     if count:
         log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)

@@ -51,7 +51,7 @@ async def goals_text(services: Services, t: Translator, mentee_id: int) -> str:
 
 async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
     """A new mentorship: its rhythm starts, and both are asked how often they'd like to meet."""
-    if not await services.sessions.start_rhythm(mentorship.id, mentorship.started_at):
+    if not await services.rhythms.start_rhythm(mentorship.id, mentorship.started_at):
         return
     for viewer in (mentorship.mentee_id, mentorship.mentor_id):
         t, _ = await reader_of(services, viewer)
@@ -101,7 +101,7 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
         await stale(update, context)
         return
     user_id = query.from_user.id
-    await services.sessions.agree(mentorship_id, user_id, days, services.clock.now())
+    await services.rhythms.agree(mentorship_id, user_id, days, services.clock.now())
     await query.answer(t("Agreed ✓"))
     await common.edit(
         query,
@@ -132,7 +132,7 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
     if n not in RATINGS:
         await stale(update, context)
         return
-    checkin = await services.sessions.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
+    checkin = await services.rhythms.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))
     if checkin.kind == "monthly":
         await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
@@ -149,7 +149,7 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
 
 async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> None:
     query, services = update.callback_query, context.services
-    await services.sessions.checkin(checkin_id, query.from_user.id)
+    await services.rhythms.checkin(checkin_id, query.from_user.id)
     # Only this comment's wait: an old Skip must not drop what she is typing now.
     await services.inputs.take(query.from_user.id, "closing_comment", str(checkin_id))
     await query.answer()
@@ -167,7 +167,7 @@ async def read_closing_comment(update: Update, context: Context, ref: str, text:
         if text is None:
             raise InvalidAnswer("not_text")
         comment = clean_message(text, COMMENT_MAX)
-        await services.sessions.comment_checkin(int(ref), user_id, comment)
+        await services.rhythms.comment_checkin(int(ref), user_id, comment)
     except InvalidAnswer as error:
         await inputs.expect(context, user_id, "closing_comment", ref)
         await update.effective_message.reply_text(
@@ -187,16 +187,16 @@ async def read_closing_comment(update: Update, context: Context, ref: str, text:
 
 async def add_missing(app: Application) -> None:
     services: Services = app.bot_data.services
-    await services.sessions.add_missing_rhythms()
+    await services.rhythms.add_missing_rhythms()
 
 
 async def rhythm_tick(app: Application) -> None:
     services: Services = app.bot_data.services
     now = services.clock.now()
-    for rhythm in await services.sessions.rhythms():
+    for rhythm in await services.rhythms.active():
         for step in rhythm_due(rhythm.state, now):
             if step == RhythmStep.CLOSING:
-                if await services.sessions.close(rhythm.mentorship_id, now):
+                if await services.rhythms.complete_at_programme_end(rhythm.mentorship_id, now):
                     await send_closing(app.bot, services, rhythm, now)
             elif step == RhythmStep.CHECKIN:
                 due = rhythm.state.next_checkin_at
@@ -204,9 +204,9 @@ async def rhythm_tick(app: Application) -> None:
                 following = due + CHECKIN_EVERY
                 while following <= now:  # back after a long downtime: one check-in, not many
                     following += CHECKIN_EVERY
-                if await services.sessions.claim_checkin(rhythm.mentorship_id, due, following):
+                if await services.rhythms.claim_checkin(rhythm.mentorship_id, due, following):
                     await send_checkin(app.bot, services, rhythm, now)
-            elif step == RhythmStep.QUIET and await services.sessions.claim_quiet_nudge(
+            elif step == RhythmStep.QUIET and await services.rhythms.claim_quiet_nudge(
                 rhythm.mentorship_id, rhythm.state.quiet_nudged_at, now
             ):
                 await send_quiet_nudge(app.bot, services, rhythm)
@@ -226,7 +226,7 @@ async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
                 "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
                 "1 = just starting, 5 = reached them."
             ).format(name=await name_of(services, rhythm.mentee_id), goals=goals)
-        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "monthly", now)
+        checkin_id = await services.rhythms.new_checkin(rhythm.mentorship_id, viewer, "monthly", now)
         await deliver(bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id)))
 
 
@@ -256,7 +256,7 @@ async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: dateti
         ]
         if viewer == rhythm.mentee_id:
             lines.append(t("Whenever you are ready, /mentors finds you a new mentor."))
-        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "closing", now)
+        checkin_id = await services.rhythms.new_checkin(rhythm.mentorship_id, viewer, "closing", now)
         await deliver(
             bot,
             services,

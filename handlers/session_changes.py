@@ -35,8 +35,8 @@ from handlers.session_card import refusal_text, send_card, when_text
 async def on_move(update: Update, context: Context, session_id: int, _: str) -> None:
     query, services, t = update.callback_query, context.services, context.t
     now = services.clock.now()
-    session = await services.sessions.check_changeable(session_id, query.from_user.id, now)
-    free = await services.sessions.free_slots(session.mentor_id, now, moving=session.id)
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
+    free = await services.slots.free_slots(session.mentor_id, now, moving=session.id)
     free = [slot for slot in free if slot.start_utc != session.starts_at][:MAX_SLOTS_SHOWN]
     await query.answer()
     if not free:
@@ -61,7 +61,7 @@ async def on_move_to(update: Update, context: Context, session_id: int, code: st
         await stale(update, context)
         return
     now = services.clock.now()
-    session = await services.sessions.check_changeable(session_id, query.from_user.id, now)
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
     if inside_notice(session.starts_at, now):
         await query.answer()
         await ask_reason(update, context, session, "move_reason", f"{session_id}:{code}")
@@ -111,7 +111,7 @@ async def move(update: Update, context: Context, session_id: int, code: str, rea
     try:
         if start is None:
             raise Refused(Refusal.SLOT_GONE)
-        old, new = await services.sessions.reschedule(
+        old, new = await services.bookings.reschedule(
             session_id,
             user_id,
             start,
@@ -154,7 +154,7 @@ async def move(update: Update, context: Context, session_id: int, code: str, rea
 async def on_cancel(update: Update, context: Context, session_id: int, _: str) -> None:
     query, services, t = update.callback_query, context.services, context.t
     now = services.clock.now()
-    session = await services.sessions.check_changeable(session_id, query.from_user.id, now)
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
     await query.answer()
     if inside_notice(session.starts_at, now):
         await ask_reason(update, context, session, "cancel_reason", str(session_id))
@@ -194,7 +194,7 @@ async def cancel(update: Update, context: Context, session_id: int, reason: str 
     services, t, user_id = context.services, context.t, update.effective_user.id
     query, message = update.callback_query, update.effective_message
     try:
-        session = await services.sessions.cancel(session_id, user_id, services.clock.now(), reason)
+        session = await services.bookings.cancel(session_id, user_id, services.clock.now(), reason)
     except Refused as refused:
         if refused.code == Refusal.REASON_NEEDED:  # the notice began while she was deciding
             if query is not None:

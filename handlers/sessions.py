@@ -72,7 +72,7 @@ async def on_card(update: Update, context: Context, session_id: int, _: str) -> 
 async def expire_requests_tick(app: Application) -> None:
     """Bookings the mentor never confirmed before their start: the mentee is told kindly."""
     services = app.bot_data.services
-    for session in await services.sessions.expire_unconfirmed(services.clock.now()):
+    for session in await services.bookings.expire_unconfirmed(services.clock.now()):
         t, zone = await reader_of(services, session.mentee_id)
         await deliver(
             app.bot,

@@ -65,7 +65,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> None:
     query, t = update.callback_query, context.t
     slot_id = int(args[0]) if args and args[0].isdigit() else 0
-    deleted = await context.services.sessions.delete_slot(slot_id, query.from_user.id)
+    deleted = await context.services.slots.delete_slot(slot_id, query.from_user.id)
     await query.answer(
         t("Deleted ✓ Sessions already booked in it stay booked.")
         if deleted
@@ -76,7 +76,7 @@ async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> 
 
 async def on_auto(update: Update, context: Context, args: tuple[str, ...]) -> None:
     on = args[:1] == ("1",)
-    await context.services.sessions.set_auto_confirm(update.callback_query.from_user.id, on)
+    await context.services.slots.set_auto_confirm(update.callback_query.from_user.id, on)
     await update.callback_query.answer(
         context.t("Bookings are now confirmed at once.") if on else context.t("You'll confirm each booking yourself.")
     )
@@ -212,7 +212,7 @@ async def on_length_weekly(update: Update, context: Context, args: tuple[str, ..
     weekday, at, minutes = parsed
     services, query = context.services, update.callback_query
     try:
-        await services.sessions.add_weekly(
+        await services.slots.add_weekly(
             query.from_user.id, int(weekday), at, minutes, context.zone.key, services.clock.now()
         )
     except SlotRefused as refused:
@@ -233,7 +233,7 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     # fold=0: in the hour the clocks go back, the first of the two 01:30s.
     start = datetime.combine(day, at, tzinfo=zone)
     try:
-        await services.sessions.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
+        await services.slots.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
     except SlotRefused as refused:
         await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
         return

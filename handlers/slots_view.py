@@ -65,8 +65,8 @@ def slot_label(t: Translator, slot: SlotRow, zone: ZoneInfo) -> str:
 
 async def slots_view(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     services, t, zone = context.services, context.t, context.zone
-    slots = await services.sessions.slots(user_id, services.clock.now())
-    auto = await services.sessions.auto_confirm(user_id)
+    slots = await services.slots.of_mentor(user_id, services.clock.now())
+    auto = await services.slots.auto_confirm(user_id)
     lines = ["🗓 <b>" + t("Your free time") + "</b>"]
     if slots:
         lines += ["• " + html.escape(slot_label(t, slot, zone)) for slot in slots]

@@ -115,7 +115,7 @@ class ReminderRepository:
             (iso(now),),
         )
 
-    async def reminders(self, session_id: int) -> list[dict[str, Any]]:
+    async def of_session(self, session_id: int) -> list[dict[str, Any]]:
         rows = await self._db.fetchall(
             "SELECT * FROM reminders WHERE session_id = ? ORDER BY due_at, recipient_id",
             (session_id,),

@@ -62,7 +62,7 @@ class RhythmRepository:
             added += await self.start_rhythm(row["id"], datetime.fromisoformat(row["started_at"]))
         return added
 
-    async def rhythms(self) -> list[Rhythm]:
+    async def active(self) -> list[Rhythm]:
         """The rhythm of every active mentorship, with its latest session."""
         rows = await self._db.fetchall(
             "SELECT r.*, m.mentee_id, m.mentor_id, m.started_at,"
@@ -105,7 +105,7 @@ class RhythmRepository:
             (iso(now), mentorship_id, iso(previous) if previous else None),
         )
 
-    async def close(self, mentorship_id: int, now: datetime) -> bool:
+    async def complete_at_programme_end(self, mentorship_id: int, now: datetime) -> bool:
         """At the programme's length: the survey is due and the mentorship completes; once."""
         async with self._db.transaction() as tx:
             if not await tx.execute(

@@ -91,7 +91,7 @@ class SlotRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def slots(self, mentor_id: int, now: datetime) -> list[SlotRow]:
+    async def of_mentor(self, mentor_id: int, now: datetime) -> list[SlotRow]:
         """Her weekly windows, then her one-off slots that have not ended yet."""
         async with self._db.reading() as s:
             return await published_slots(s, mentor_id, now)

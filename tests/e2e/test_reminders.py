@@ -85,7 +85,7 @@ async def test_ill_be_there_is_noted_once_and_refused_after_a_cancel(emulator, u
     assert await aida.press("✅ I'll be there", reminder.message_id) == "Already noted ✓ See you there!"
     assert db_rows(runner, "SELECT mentee_coming_at FROM sessions")[0][0] is not None
 
-    await runner.services.sessions.cancel(session.id, aigul.id, clock.now(), "Sick")
+    await runner.services.bookings.cancel(session.id, aigul.id, clock.now(), "Sick")
     assert await aida.press("✅ I'll be there", reminder.message_id) == (
         "This session is cancelled or over, so this can't be done now."
     )

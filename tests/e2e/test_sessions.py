@@ -32,7 +32,7 @@ async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **k
 async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
     """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
     start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
-    await runner.services.sessions.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
+    await runner.services.slots.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
     return start
 
 
@@ -40,10 +40,10 @@ async def confirmed_session(runner, mentorship, start):
     services = runner.services
     now = runner.clock.now()
     offsets = services.settings.reminder_offsets
-    session = await services.sessions.book(
+    session = await services.bookings.book(
         mentorship.id, mentorship.mentee_id, start, now, offsets=offsets, new_link=lambda: "x"
     )
-    return await services.sessions.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
+    return await services.bookings.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
 
 
 async def documents(emulator, user, count=1):
@@ -214,7 +214,7 @@ async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, us
     first = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, first)
     clock.advance(timedelta(hours=30))
-    await runner.services.sessions.record_outcome(session.id, aida.id, Outcome.HELD, runner.clock.now())
+    await runner.services.feedback.record_outcome(session.id, aida.id, Outcome.HELD, runner.clock.now())
     second = await free_hour(runner, aigul)
     await confirmed_session(runner, mentorship, second)
     await aida.send("/sessions")

@@ -63,7 +63,7 @@ async def test_a_booking_never_confirmed_is_called_off_at_its_start(bot, users, 
     bot.job_queue.scheduler.pause()
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
-    await runner.services.sessions.book(mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x")
+    await runner.services.bookings.book(mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x")
     clock.advance(start - clock.now())
     await run_jobs(bot)
     await aida.sees("Aigul didn't confirm your session")

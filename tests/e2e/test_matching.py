@@ -6,49 +6,19 @@ the first test goes through the whole real flow instead.
 """
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 
 from bot.jobs import run_jobs
 from bot.mentorship import EXPIRE_AFTER, NUDGE_AFTER
-from handlers.request_card import send_request_card
-from tests.e2e.test_onboarding import onboard_english_mentee, onboard_english_mentor
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
-
-
-def db_rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql, params).fetchall()
-
-
-async def new_mentee(runner, users, name="Aida", **kwargs):
-    persona = users.new(name, "en")
-    services = runner.services
-    await add_mentee(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
-    return persona
-
-
-async def new_mentor(runner, users, name="Aigul", **kwargs):
-    persona = users.new(name, "en")
-    services = runner.services
-    await add_mentor(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
-    return persona
-
-
-async def request_card(runner, mentee, mentor, note=None):
-    """A request as if she had sent it, and its card in the mentor's chat."""
-    services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
-    await send_request_card(runner.app.bot, services, request)
-    card = await mentor.sees_buttons("✅ Accept")
-    return request, card
-
-
-async def matched(runner, mentee, mentor):
-    services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now())
-    return (await services.mentorships.accept(request.id, mentor.id, runner.clock.now())).mentorship
+from tests.support.builders import (
+    add_mentor,
+    new_mentee,
+    new_mentor,
+    onboard_english_mentee,
+    onboard_english_mentor,
+    request_card,
+)
+from tests.support.db import db_rows
 
 
 async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot, users, runner, admin):

@@ -14,8 +14,8 @@ from bot.i18n import translator
 from bot.jobs import run_jobs
 from bot.sessions import MIN_NOTICE
 from handlers.session_card import both_confirmed
-from tests.e2e.test_matching import db_rows
-from tests.e2e.test_sessions import confirmed_session, free_hour, pair
+from tests.support.builders import confirmed_session, free_hour, pair, reminders_seen
+from tests.support.db import db_rows
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -24,10 +24,6 @@ async def start_bot(runner, offsets="2h,1h"):
     app = await runner.start(REMINDER_OFFSETS=offsets)
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     return app
-
-
-def reminders_seen(emulator, user):
-    return [m for m in emulator.bot_messages(user.id) if (m.text or "").startswith("⏰")]
 
 
 def statuses(runner, session_id=None):

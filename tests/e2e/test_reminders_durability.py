@@ -14,9 +14,9 @@ from bot.db.slots import SlotRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
 from bot.jobs import run_jobs
-from tests.e2e.test_onboarding_durability import start_bot_process
-from tests.e2e.test_reminders import reminders_seen
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+from tests.support.builders import add_mentee, add_mentor, reminders_seen
+from tests.support.db import db_rows
+from tests.support.runner import start_bot_process
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -53,11 +53,6 @@ async def book_and_confirm(mentee, mentor, start):
     await mentee.sees("Your session is confirmed")
 
 
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
 async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     emulator, users, database_path, runner, clock, monkeypatch
 ):
@@ -78,7 +73,7 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     finally:
         process.send_signal(signal.SIGKILL)
         await process.wait()
-    assert rows(database_path, "SELECT COUNT(*), MIN(status), MAX(status) FROM reminders") == [
+    assert db_rows(database_path, "SELECT COUNT(*), MIN(status), MAX(status) FROM reminders") == [
         (8, "pending", "pending")
     ]
     # As if the dead bot had claimed Aigul's 2-hour reminder and died in the middle of sending it.
@@ -99,7 +94,7 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     assert "in 90 minutes" in hers.text and "Aigul" in hers.text
     assert reminders_seen(emulator, aigul) == []  # hers may have gone out before the crash
     assert reminders_seen(emulator, bermet) == []
-    by_session = rows(
+    by_session = db_rows(
         database_path,
         "SELECT s.starts_at, r.recipient_id, r.offset_seconds, r.status, r.error FROM reminders r"
         " JOIN sessions s ON s.id = r.session_id ORDER BY 1, 2, 3",

@@ -13,37 +13,11 @@ from icalendar import Calendar
 
 from bot.i18n import translator
 from bot.sessions import Outcome
-from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
-from tests.support import WAIT
+from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair
+from tests.support.db import db_rows
+from tests.support.runner import WAIT
 
 BISHKEK, BERLIN = ZoneInfo("Asia/Bishkek"), ZoneInfo("Europe/Berlin")
-
-
-async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **kwargs):
-    """A mentee and a mentor in an active mentorship (through the repositories)."""
-    language = kwargs.pop("language", "en")
-    mentor_language = kwargs.pop("mentor_language", "en")
-    aida = await new_mentee(runner, users, name=mentee, minor=minor, language=language)
-    aigul = await new_mentor(runner, users, name=mentor, minors=minor, language=mentor_language)
-    mentorship = await matched(runner, aida, aigul)
-    return aida, aigul, mentorship
-
-
-async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
-    """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
-    start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
-    await runner.services.slots.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
-    return start
-
-
-async def confirmed_session(runner, mentorship, start):
-    services = runner.services
-    now = runner.clock.now()
-    offsets = services.settings.reminder_offsets
-    session = await services.bookings.book(
-        mentorship.id, mentorship.mentee_id, start, now, offsets=offsets, new_link=lambda: "x"
-    )
-    return await services.bookings.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
 
 
 async def documents(emulator, user, count=1):

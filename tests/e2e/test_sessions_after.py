@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from bot.jobs import run_jobs
 from bot.sessions import PROGRAMME_LENGTH
-from tests.e2e.test_matching import db_rows, new_mentee, new_mentor, request_card
-from tests.e2e.test_sessions import confirmed_session, free_hour, pair
+from tests.support.builders import confirmed_session, free_hour, new_mentee, new_mentor, pair, request_card
+from tests.support.db import db_rows
 
 
 def asked(emulator, user, fragment):

@@ -19,7 +19,7 @@ from bot.db.slots import SlotRefused, SlotRepository
 from bot.db.users import UserRepository
 from bot.sessions import MIN_NOTICE, Outcome, Refusal, Refused
 from bot.slots import SlotError
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday, 15:00 in Bishkek
 OFFSETS = (timedelta(hours=24), timedelta(hours=1))

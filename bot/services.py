@@ -11,18 +11,18 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db.admin import AdminRepository
-from bot.db.bookings import BookingRepository
-from bot.db.feedback import FeedbackRepository
 from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.outbox import OutboxRepository
 from bot.db.profiles import ProfileRepository
-from bot.db.reminders import ReminderRepository
-from bot.db.rhythm import RhythmRepository
-from bot.db.sessions import SessionRepository
-from bot.db.slots import SlotRepository
 from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
+from bot.sessions.store.bookings import BookingRepository
+from bot.sessions.store.feedback import FeedbackRepository
+from bot.sessions.store.reminders import ReminderRepository
+from bot.sessions.store.rhythm import RhythmRepository
+from bot.sessions.store.sessions import SessionRepository
+from bot.sessions.store.slots import SlotRepository
 from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.models import StoryCard
 from bot.stories.picture import PictureCache

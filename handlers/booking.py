@@ -18,7 +18,7 @@ from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
 from bot.onboarding import InvalidAnswer
-from bot.sessions import (
+from bot.sessions.rules import (
     AGENDA_MAX,
     MAX_SLOTS_SHOWN,
     Refusal,
@@ -27,7 +27,7 @@ from bot.sessions import (
     parse_slot_code,
     slot_code,
 )
-from bot.slots import Slot
+from bot.sessions.slot_times import Slot
 from bot.video_room import new_room_link
 from handlers import common, inputs
 from handlers.booking_answer import on_confirm, on_decline, send_request

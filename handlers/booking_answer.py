@@ -8,10 +8,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_
 from bot.services import Services
-from bot.sessions import Refusal, Refused
+from bot.sessions.rules import Refusal, Refused
+from bot.sessions.store.rows import SessionRow
 from handlers import common
 from handlers.mentoring_common import deliver, name_of, reader_of
 from handlers.session_card import both_confirmed, card_text, refusal_text

@@ -9,12 +9,12 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message, parse_code
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
-from bot.sessions import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
+from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
+from bot.sessions.store.rows import SessionRow
 from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import refusal_text

@@ -19,12 +19,12 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.reminders import DueReminder
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_, Translator
-from bot.reminder_plan import backoff_delays, catch_up_decision
 from bot.services import Services
-from bot.sessions import Refused, Status
+from bot.sessions.reminder_plan import backoff_delays, catch_up_decision
+from bot.sessions.rules import Refused, Status
+from bot.sessions.store.reminders import DueReminder
+from bot.sessions.store.rows import SessionRow
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import refusal_text
 

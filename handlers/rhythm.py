@@ -14,13 +14,12 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
-from bot.db.rhythm import Rhythm
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
 from bot.onboarding import InvalidAnswer
 from bot.services import Services
-from bot.sessions import (
+from bot.sessions.rules import (
     CHECKIN_EVERY,
     COMMENT_MAX,
     MEET_EVERY_DAYS,
@@ -30,6 +29,7 @@ from bot.sessions import (
     RhythmStep,
     rhythm_due,
 )
+from bot.sessions.store.rhythm import Rhythm
 from handlers import common, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 

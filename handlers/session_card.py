@@ -12,10 +12,10 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.calendar_file import session_ics
 from bot.callbacks import cb
-from bot.db.session_rows import SessionRow
 from bot.i18n import Translator
 from bot.services import Services
-from bot.sessions import MIN_NOTICE, REFUSALS, Refusal, Status
+from bot.sessions.rules import MIN_NOTICE, REFUSALS, Refusal, Status
+from bot.sessions.store.rows import SessionRow
 from handlers.mentoring_common import deliver, name_of, reader_of
 
 log = logging.getLogger(__name__)

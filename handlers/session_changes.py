@@ -9,11 +9,10 @@ from telegram.error import BadRequest
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_
 from bot.mentorship import clean_message
 from bot.onboarding import InvalidAnswer
-from bot.sessions import (
+from bot.sessions.rules import (
     MAX_SLOTS_SHOWN,
     MIN_NOTICE,
     REASON_MAX,
@@ -23,6 +22,7 @@ from bot.sessions import (
     inside_notice,
     parse_slot_code,
 )
+from bot.sessions.store.rows import SessionRow
 from handlers import common, inputs
 from handlers.booking import slot_buttons
 from handlers.booking_answer import send_request

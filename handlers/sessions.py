@@ -11,8 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.session_rows import SessionRow
-from bot.sessions import STATUS_LABELS, Refused, Status
+from bot.sessions.rules import STATUS_LABELS, Refused, Status
+from bot.sessions.store.rows import SessionRow
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.session_card import card_keyboard, card_text, refusal_text, when_text
 from handlers.session_changes import on_cancel, on_cancel_confirmed, on_keep, on_move, on_move_to

@@ -12,9 +12,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.slots import SlotRefused
-from bot.sessions import ONE_OFF_DAYS
-from bot.slots import parse_time_of_day
+from bot.sessions.rules import ONE_OFF_DAYS
+from bot.sessions.slot_times import parse_time_of_day
+from bot.sessions.store.slots import SlotRefused
 from handlers import common, inputs
 from handlers.mentoring_common import stale
 from handlers.slots_view import (

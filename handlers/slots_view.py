@@ -11,10 +11,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.slots import SlotRow
 from bot.i18n import N_, Translator
-from bot.sessions import BUFFER_MINUTES, MIN_NOTICE
-from bot.slots import SlotError, parse_time_of_day
+from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE
+from bot.sessions.slot_times import SlotError, parse_time_of_day
+from bot.sessions.store.slots import SlotRow
 
 SLOT_ERRORS = {
     SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),

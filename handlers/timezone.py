@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.sessions import COMMON_ZONES, find_zone, utc_offset_label
+from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
 from handlers import common, inputs
 from handlers.mentoring_common import stale
 

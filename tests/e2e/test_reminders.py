@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
 from bot.jobs import run_jobs
-from bot.sessions import MIN_NOTICE
+from bot.sessions.rules import MIN_NOTICE
 from handlers.session_card import both_confirmed
 from tests.support.builders import confirmed_session, free_hour, pair, reminders_seen
 from tests.support.db import db_rows

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from bot.i18n import translator
-from bot.sessions import Outcome
+from bot.sessions.rules import Outcome
 from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair
 from tests.support.db import db_rows
 from tests.support.runner import WAIT

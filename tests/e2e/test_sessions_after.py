@@ -5,7 +5,7 @@ the nudge to a quiet pair, and the closing survey with completion at the program
 from datetime import datetime, timedelta
 
 from bot.jobs import run_jobs
-from bot.sessions import PROGRAMME_LENGTH
+from bot.sessions.rules import PROGRAMME_LENGTH
 from tests.support.builders import confirmed_session, free_hour, new_mentee, new_mentor, pair, request_card
 from tests.support.db import db_rows
 

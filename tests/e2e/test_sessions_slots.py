@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
-from bot.sessions import utc_offset_label
+from bot.sessions.rules import utc_offset_label
 from tests.support.builders import new_mentee, new_mentor
 from tests.support.db import db_rows
 

@@ -8,17 +8,17 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.db import Database
-from bot.db.bookings import BookingRepository
-from bot.db.feedback import FeedbackRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.profiles import ProfileRepository
-from bot.db.reminders import ReminderRepository
-from bot.db.rhythm import RhythmRepository
-from bot.db.sessions import SessionRepository
-from bot.db.slots import SlotRefused, SlotRepository
 from bot.db.users import UserRepository
-from bot.sessions import MIN_NOTICE, Outcome, Refusal, Refused
-from bot.slots import SlotError
+from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
+from bot.sessions.slot_times import SlotError
+from bot.sessions.store.bookings import BookingRepository
+from bot.sessions.store.feedback import FeedbackRepository
+from bot.sessions.store.reminders import ReminderRepository
+from bot.sessions.store.rhythm import RhythmRepository
+from bot.sessions.store.sessions import SessionRepository
+from bot.sessions.store.slots import SlotRefused, SlotRepository
 from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday, 15:00 in Bishkek

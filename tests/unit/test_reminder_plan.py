@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.reminder_plan import (
+from bot.sessions.reminder_plan import (
     SHORT_NOTICE,
     ReminderPlan,
     backoff_delays,

@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database, Session
-from bot.db.session_rows import SessionRow
-from bot.reminder_plan import plan_reminders
+from bot.sessions.reminder_plan import plan_reminders
+from bot.sessions.store.rows import SessionRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 
 from bot.db._rows import iso, load
 from bot.db.database import Database, Session
-from bot.db.session_rows import UPCOMING_SQL
-from bot.sessions import BOOKING_DAYS, BUFFER_MINUTES, MIN_NOTICE, SESSION_MINUTES
-from bot.slots import (
+from bot.sessions.rules import BOOKING_DAYS, BUFFER_MINUTES, MIN_NOTICE, SESSION_MINUTES
+from bot.sessions.slot_times import (
     Busy,
     OneOffSlot,
     Slot,
@@ -20,6 +19,7 @@ from bot.slots import (
     validate_one_off,
     validate_window,
 )
+from bot.sessions.store.rows import UPCOMING_SQL
 
 
 class SlotRefused(Exception):

@@ -9,13 +9,13 @@ from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database
-from bot.db.session_rows import (
+from bot.sessions.rules import UPCOMING, Refusal, Refused, Status
+from bot.sessions.store.rows import (
     UPCOMING_SQL,
     SessionRow,
     load_session,
     session_from_row,
 )
-from bot.sessions import UPCOMING, Refusal, Refused, Status
 
 
 class SessionRepository:

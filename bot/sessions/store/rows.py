@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.db._rows import load
 from bot.db.database import Session
-from bot.sessions import UPCOMING, Refusal, Refused
+from bot.sessions.rules import UPCOMING, Refusal, Refused
 
 UPCOMING_SQL = "('" + "', '".join(UPCOMING) + "')"
 

@@ -37,7 +37,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("request nudges", request_expiry.nudge_requests),
     # Unconfirmed bookings are closed before feedback is asked: a booking nobody confirmed
     # never gets a "how did it go?".
-    ("unconfirmed sessions", sessions.expire_requests_tick),
+    ("unconfirmed sessions", sessions.expire_unconfirmed),
     ("session feedback", feedback.ask_feedback_tick),
     ("session reminders", reminders.send_due),
     # After feedback: "you have not met for a month" reads the sessions feedback has just logged.

@@ -1,5 +1,5 @@
-"""`/book`: a mentee picks one of her mentor's free slots (in her own time zone), adds an
-optional agenda, and books it; the mentor's Confirm and Decline are in handlers.booking_answer.
+"""`/book` and the `book` buttons: a mentee picks one of her mentor's free slots (in her own time
+zone), adds an optional agenda and books it; the mentor confirms or declines.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
@@ -17,24 +16,28 @@ from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
+from bot.notices import Msg, Notice
 from bot.onboarding import InvalidAnswer
+from bot.sessions import flow
+from bot.sessions.notices import refusal
 from bot.sessions.rules import (
     AGENDA_MAX,
     MAX_SLOTS_SHOWN,
     Refusal,
     Refused,
-    Status,
     parse_slot_code,
     slot_code,
 )
 from bot.sessions.slot_times import Slot
 from bot.video_room import new_room_link
 from handlers import common, inputs
-from handlers.booking_answer import on_confirm, on_decline, send_request
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import both_confirmed, refusal_text, send_card
+from handlers.mentoring_common import name_of, stale
 
 NO_TIME_NOTICE_EVERY = timedelta(days=1)
+
+
+def refusal_text(t: Translator, code: Refusal) -> str:
+    return t(refusal(code).message).format(**refusal(code).values)
 
 
 async def her_mentorship(context: Context, user_id: int) -> Mentorship | None:
@@ -98,18 +101,11 @@ async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
     services = context.services
     if not await services.mentorships.claim_no_time_notice(m.id, services.clock.now(), NO_TIME_NOTICE_EVERY):
         return
-    their_t, _ = await reader_of(services, m.mentor_id)
-    await deliver(
-        context.bot,
-        services,
-        m.mentor_id,
-        their_t(
-            N_(
-                "{name} would like to book a session, but you have no free time in the next two "
-                "weeks. /slots adds some."
-            )
-        ).format(name=await name_of(services, m.mentee_id)),
+    no_time = N_(
+        "{name} would like to book a session, but you have no free time in the next two weeks. /slots adds some."
     )
+    name = html.unescape(await name_of(services, m.mentee_id))
+    await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -232,14 +228,8 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         await stale(update, context)
         return
     try:
-        session = await services.bookings.book(
-            mentorship_id,
-            user_id,
-            start,
-            services.clock.now(),
-            offsets=services.settings.reminder_offsets,
-            new_link=new_room_link,
-            agenda=agenda,
+        done = await flow.book(
+            services, mentorship_id, user_id, start, services.clock.now(), new_link=new_room_link, agenda=agenda
         )
     except Refused as refused:
         mine = [
@@ -268,24 +258,35 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         return
     if query is not None:
         await query.answer(t("Booked ✓"))
-        try:
-            await query.edit_message_reply_markup(None)
-        except BadRequest:
-            pass
-    if session.status == Status.CONFIRMED:
-        await both_confirmed(context.bot, services, session, N_("Your session is booked! 🎉"))
+    await services.sender.send(done.notices)
+    if query is not None:
+        await common.drop_buttons(query)
+
+
+# --- the mentor's answer ------------------------------------------------------------------------
+
+
+async def on_confirm(update: Update, context: Context, session_id: int, _: str) -> None:
+    await answer(update, context, session_id, flow.confirm, N_("Confirmed ✓"))
+
+
+async def on_decline(update: Update, context: Context, session_id: int, _: str) -> None:
+    await answer(update, context, session_id, flow.decline, N_("Declined"))
+
+
+async def answer(update: Update, context: Context, session_id: int, use_case, verdict: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    try:
+        done = await use_case(services, session_id, query.from_user.id, services.clock.now())
+    except Refused as refused:
+        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        if refused.code != Refusal.NOT_YOURS:
+            await common.edit(query, None)
         return
-    await send_card(
-        context.bot,
-        services,
-        session,
-        user_id,
-        ics=False,
-        intro=t("Booked! ⏳ I've asked {name} to confirm and will tell you as soon as she does.").format(
-            name=await name_of(services, session.mentor_id)
-        ),
-    )
-    await send_request(context.bot, services, session)
+    await query.answer(t(verdict))
+    # The mentee hears first: a failed edit of the mentor's card must not swallow her message.
+    await services.sender.send(done.notices)
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(t(verdict))}</b>")
 
 
 ACTIONS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, Update
-from telegram.error import BadRequest
+from telegram import ChatMember, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -18,6 +18,8 @@ from telegram.ext import (
 
 from bot.callbacks import parse_callback
 from bot.context import Context
+from bot.notices import Button, Line, Notice, render_line
+from bot.telegram.send import keyboard
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,23 @@ async def edit(query, text: str | None, reply_markup=None) -> None:
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
+
+
+def text(context: Context, *lines: Line) -> str:
+    """Notice lines for the one who pressed or wrote, in her language and zone."""
+    return "\n".join(render_line(line, context.t, context.zone) for line in lines)
+
+
+def buttons(context: Context, rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    return keyboard(Notice(0, (), rows), context.t, context.zone)
+
+
+async def drop_buttons(query) -> None:
+    """Take the buttons off the pressed message; a failure here must not stop what follows."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError as error:
+        log.info("could not take the buttons off: %s", error)
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import html
-
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message, parse_code
+from bot.notices import Button, Msg, Notice, When
 from bot.onboarding import InvalidAnswer
-from bot.services import Services
+from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
-from bot.sessions.store.rows import SessionRow
+from bot.sessions.store.rows import People, SessionRow
 from handlers import common, inputs
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import refusal_text
+from handlers.mentoring_common import stale
 
 OUTCOME_LABELS = {
     Outcome.HELD: N_("✅ It took place"),
@@ -26,26 +24,16 @@ OUTCOME_LABELS = {
 }
 
 
-async def ask_feedback(bot: Bot, services: Services, session: SessionRow, viewer: int) -> None:
-    t, zone = await reader_of(services, viewer)
-    name = await name_of(services, session.other(viewer))
-    rows = [
-        [
-            InlineKeyboardButton(
-                t(label).format(name=html.unescape(name)),
-                callback_data=cb("fb", "out", session.id, outcome),
-            )
-        ]
-        for outcome, label in OUTCOME_LABELS.items()
-    ]
-    await deliver(
-        bot,
-        services,
+def ask_feedback(session: SessionRow, viewer: int, people: People) -> Notice:
+    name = people.name(session.other(viewer))
+    question = N_("How was your session with {name} on {when}? Did it take place?")
+    return Notice(
         viewer,
-        t("How was your session with {name} on {when}? Did it take place?").format(
-            name=name, when=t.datetime(session.starts_at, zone)
+        (Msg(question, name=name, when=When(session.starts_at)),),
+        tuple(
+            (Button(Msg(label, name=name), cb("fb", "out", session.id, outcome)),)
+            for outcome, label in OUTCOME_LABELS.items()
         ),
-        InlineKeyboardMarkup(rows),
     )
 
 
@@ -56,8 +44,10 @@ async def ask_feedback_tick(app: Application) -> None:
     for session_id in await services.feedback.due_feedback(now):
         session = await services.feedback.claim_feedback(session_id, now)
         if session is not None:
-            for viewer in (session.mentee_id, session.mentor_id):
-                await ask_feedback(app.bot, services, session, viewer)
+            people = await services.sessions.people(session)
+            await services.sender.send(
+                [ask_feedback(session, viewer, people) for viewer in (session.mentee_id, session.mentor_id)]
+            )
 
 
 def choice_rows(t: Translator, session_id: int, action: str, values, label) -> list[list]:
@@ -122,7 +112,7 @@ async def on_feedback(update: Update, context: Context) -> None:
         else:
             await stale(update, context)
     except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
 
 
 def thanks(t: Translator) -> str:
@@ -147,7 +137,7 @@ async def read_comment(update: Update, context: Context, ref: str, text: str | N
     try:
         await services.feedback.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
-        await update.effective_message.reply_text(refusal_text(t, refused.code))
+        await update.effective_message.reply_text(common.text(context, refusal(refused.code)))
         return
     await update.effective_message.reply_text(thanks(t))
 

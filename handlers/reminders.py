@@ -20,13 +20,15 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, Translator
+from bot.notices import Msg, Notice, When
 from bot.services import Services
+from bot.sessions.notices import refusal
 from bot.sessions.reminder_plan import backoff_delays, catch_up_decision
 from bot.sessions.rules import Refused, Status
 from bot.sessions.store.reminders import DueReminder
 from bot.sessions.store.rows import SessionRow
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import refusal_text
+from handlers import common
+from handlers.mentoring_common import name_of, reader_of, stale
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,7 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
         await services.reminders.reminder_failed(due.id, f"blocked: {error.message}")
     except BadRequest as error:  # before NetworkError: PTB makes BadRequest one of them
         await services.reminders.reminder_failed(due.id, error.message)
-        await report_failure(bot, services, due, error.message)
+        await report_failure(services, due, error.message)
     except TimedOut as error:
         # Telegram may have delivered it before the answer was lost: never send it twice.
         await services.reminders.reminder_sent(due.id, now, f"uncertain: {error.message}")
@@ -119,28 +121,17 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
             await services.reminders.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
         else:
             await services.reminders.reminder_failed(due.id, error.message)
-            await report_failure(bot, services, due, error.message)
+            await report_failure(services, due, error.message)
     else:
         await services.reminders.reminder_sent(due.id, now)
 
 
-async def report_failure(bot: Bot, services: Services, due: DueReminder, error: str) -> None:
+async def report_failure(services: Services, due: DueReminder, error: str) -> None:
     """Every admin hears of a reminder that could not be sent, so someone can step in."""
-    name = await name_of(services, due.recipient_id)
-    for admin_id in sorted(services.settings.admin_ids):
-        t, zone = await reader_of(services, admin_id)
-        await deliver(
-            bot,
-            services,
-            admin_id,
-            "⚠️ "
-            + t("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}").format(
-                name=name,
-                id=due.recipient_id,
-                when=t.datetime(due.session_start, zone),
-                error=html.escape(error),
-            ),
-        )
+    name = html.unescape(await name_of(services, due.recipient_id))
+    failed = N_("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}")
+    line = Msg("⚠️ {s}", s=Msg(failed, name=name, id=str(due.recipient_id), when=When(due.session_start), error=error))
+    await services.sender.send([Notice(admin_id, (line,)) for admin_id in sorted(services.settings.admin_ids)])
 
 
 async def on_there(update: Update, context: Context) -> None:
@@ -155,23 +146,15 @@ async def on_there(update: Update, context: Context) -> None:
     try:
         session, first = await services.sessions.coming(session_id, user_id, services.clock.now())
     except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
         return
     if not first:
         await query.answer(t("Already noted ✓ See you there!"))
         return
     await query.answer(t("Wonderful, see you there! ✓"))
-    other = session.other(user_id)
-    their_t, zone = await reader_of(services, other)
-    await deliver(
-        context.bot,
-        services,
-        other,
-        "✅ "
-        + their_t(N_("{name} will be there: {when}.")).format(
-            name=await name_of(services, user_id), when=their_t.datetime(session.starts_at, zone)
-        ),
-    )
+    people = await services.sessions.people(session)
+    there = Msg(N_("{name} will be there: {when}."), name=people.name(user_id), when=When(session.starts_at))
+    await services.sender.send([Notice(session.other(user_id), (Msg("✅ {s}", s=there),))])
 
 
 def register(app: Application) -> None:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import translator
 from bot.jobs import run_jobs
 from bot.sessions.rules import MIN_NOTICE
-from handlers.session_card import both_confirmed
-from tests.support.builders import confirmed_session, free_hour, pair, reminders_seen
+from tests.support.builders import confirmed_session, free_hour, pair, reminders_seen, send_confirmed_cards
 from tests.support.db import db_rows
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
@@ -95,7 +94,7 @@ async def test_reschedule_replans_the_reminders_and_cancel_stops_them(emulator, 
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=8, minutes=180)
     old = await confirmed_session(runner, mentorship, start)
-    await both_confirmed(runner.app.bot, runner.services, old, "Your session is confirmed! 🎉")
+    await send_confirmed_cards(runner, old)
     card = await aigul.sees_buttons("🔁 Reschedule")
     await aigul.press("🔁 Reschedule", card.message_id)
     later = start + timedelta(hours=2)

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from bot.i18n import translator
 from bot.sessions.rules import Outcome
-from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair
+from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair, send_confirmed_cards
 from tests.support.db import db_rows
 from tests.support.runner import WAIT
 
@@ -159,9 +159,7 @@ async def test_a_minors_session_invites_an_adult_observer_and_shows_no_contacts(
     dana, aigul, mentorship = await pair(runner, users, mentee="Dana", minor=True)
     start = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, start)
-    from handlers.session_card import both_confirmed
-
-    await both_confirmed(runner.app.bot, runner.services, session, "Your session is confirmed! 🎉")
+    await send_confirmed_cards(runner, session)
     hers = await dana.sees("Session with your mentor Aigul")
     assert "a parent or another adult you trust is welcome to join" in hers.text
     mentor_card = await aigul.sees("Session with your mentee Dana")

@@ -264,3 +264,13 @@ async def seed_members(emulator, database_path):
         )
     await db.close()
     return ids
+
+
+async def send_confirmed_cards(runner, session, intro="Your session is confirmed! 🎉"):
+    """Both people get the confirmed session's card and .ics, as after the mentor's Confirm."""
+    from bot.sessions import notices
+
+    services = runner.services
+    people = await services.sessions.people(session)
+    first = await services.sessions.first_id(session.id)
+    await services.sender.send(notices.both_confirmed(session, people, intro, first, runner.clock.now()))

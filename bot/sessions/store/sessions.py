@@ -12,6 +12,7 @@ from bot.db.database import Database
 from bot.sessions.rules import UPCOMING, Refusal, Refused, Status
 from bot.sessions.store.rows import (
     UPCOMING_SQL,
+    People,
     SessionRow,
     load_session,
     session_from_row,
@@ -33,6 +34,23 @@ class SessionRepository:
         if not session.has(user_id):
             raise Refused(Refusal.NOT_YOURS)
         return session
+
+    async def people(self, session: SessionRow) -> People:
+        """Both people's names and the mentor's zone, in one read (a card shows them many times)."""
+        rows = await self._db.fetchall(
+            "SELECT u.id, u.timezone, COALESCE(NULLIF(p.display_name, ''), NULLIF(u.first_name, ''), '—') AS name"
+            " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (?, ?)",
+            (session.mentee_id, session.mentor_id),
+        )
+        found = {row["id"]: row for row in rows}
+        mentee, mentor = found.get(session.mentee_id), found.get(session.mentor_id)
+        return People(
+            mentee_id=session.mentee_id,
+            mentor_id=session.mentor_id,
+            mentee_name=mentee["name"] if mentee else "—",
+            mentor_name=mentor["name"] if mentor else "—",
+            mentor_zone=mentor["timezone"] if mentor else "Asia/Bishkek",
+        )
 
     async def first_id(self, session_id: int) -> int:
         """The id of the booking this session was rescheduled from, all the way back."""

@@ -129,6 +129,18 @@ async def test_a_shared_deep_link_opens_the_bot_on_that_card(bot, users, runner)
     await aida.sees_buttons("I want a mentor")  # no card, just where she was
 
 
+async def test_a_new_user_from_a_shared_link_sees_the_story_after_she_picks_her_language(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await aida.send("/start story_tu-youyou")
+    await aida.sees_buttons("English")
+    await runner.restart()  # kept in the database, not in memory
+    await aida.press("English")
+    card = await aida.sees("Tu Youyou")
+    assert card.photo is not None
+    await aida.sees_buttons("I want a mentor")  # and onboarding goes on as usual
+    assert db_rows(runner, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]
+
+
 async def test_a_hidden_card_is_never_sent(bot, users, runner):
     slugs = await runner.services.stories.visible_slugs()
     for slug in slugs[1:]:

@@ -2,15 +2,20 @@
 changes that re-plan, feedback given once, and the mentorship's rhythm."""
 
 import asyncio
+import re
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
 from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
+from bot.sessions import flow
 from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
 from bot.sessions.slot_times import SlotError
 from bot.sessions.store.bookings import BookingRepository
@@ -19,6 +24,7 @@ from bot.sessions.store.reminders import ReminderRepository
 from bot.sessions.store.rhythm import RhythmRepository
 from bot.sessions.store.sessions import SessionRepository
 from bot.sessions.store.slots import SlotRefused, SlotRepository
+from bot.telegram.send import Sender
 from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday, 15:00 in Bishkek
@@ -300,3 +306,37 @@ async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_w
     with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
         assert conn.execute("SELECT status FROM sessions").fetchone()[0] == "cancelled"
         assert conn.execute("SELECT status FROM reminders").fetchone()[0] == "cancelled"
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id, text, reply_markup=None):
+        self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=len(self.sent))
+
+    async def send_document(self, chat_id, document, caption=None):
+        self.sent.append((chat_id, caption))
+
+
+async def test_confirming_reads_both_people_once_for_the_cards_and_the_calendar_files(world):
+    mentorship = await world.pair(MENTEE)
+    session = await world.book(mentorship)
+    bot = FakeBot()
+    services = SimpleNamespace(
+        bookings=world.bookings,
+        sessions=world.sessions,
+        settings=SimpleNamespace(reminder_offsets=OFFSETS),
+        sender=Sender(bot, world.users, Clock(), ZoneInfo("Asia/Bishkek")),
+    )
+    statements: list[str] = []
+    await world.db._conn.set_trace_callback(statements.append)
+    done = await flow.confirm(services, session.id, MENTOR, NOW)
+    await services.sender.send(done.notices)
+    await world.db._conn.set_trace_callback(None)
+    people_reads = [s for s in statements if re.search(r"\bFROM (users|profiles)\b", s)]
+    # One read of both names for the cards, then each reader's language and zone once.
+    assert len(people_reads) <= 3, people_reads
+    texts = dict((chat, text) for chat, text in bot.sent if text and "Session with" in text)
+    assert "Session with your mentor Aigul" in texts[MENTEE] and "Session with your mentee Aida" in texts[MENTOR]

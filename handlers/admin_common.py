@@ -1,19 +1,6 @@
-"""What every admin handler shares: the admin check and the refusal everyone else gets."""
+"""Kept for handlers/admin_reports.py and handlers/cohort.py (another branch's area this round):
+the admin check lives in handlers.common. Delete at merge."""
 
-from __future__ import annotations
+from handlers.common import refuse_non_admin
 
-from telegram import Update
-
-from bot.context import Context
-
-
-async def refuse_non_admin(update: Update, context: Context) -> bool:
-    """True (and a short refusal, nothing else) when she is not an admin."""
-    if context.services.settings.is_admin(update.effective_user.id):
-        return False
-    text = context.t("This is for programme admins only.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
-    return True
+__all__ = ["refuse_non_admin"]

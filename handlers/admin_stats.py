@@ -17,7 +17,7 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
-from handlers.admin_common import refuse_non_admin
+from handlers import common
 
 STATUS_LABELS = {
     "pending": N_("waiting"),
@@ -120,7 +120,7 @@ def stats_text(t: Translator, s: Stats) -> str:
 
 
 async def stats(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     services = context.services

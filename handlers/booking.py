@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -19,19 +18,16 @@ from bot.mentorship import clean_message
 from bot.notices import Msg, Notice
 from bot.onboarding import InvalidAnswer
 from bot.sessions import flow
-from bot.sessions.notices import refusal
+from bot.sessions.notices import refusal, slot_buttons
 from bot.sessions.rules import (
     AGENDA_MAX,
     MAX_SLOTS_SHOWN,
     Refusal,
     Refused,
     parse_slot_code,
-    slot_code,
 )
-from bot.sessions.slot_times import Slot
 from bot.video_room import new_room_link
 from handlers import common, inputs
-from handlers.mentoring_common import name_of, stale
 
 NO_TIME_NOTICE_EVERY = timedelta(days=1)
 
@@ -67,7 +63,7 @@ async def book(update: Update, context: Context) -> None:
 async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tuple[str, InlineKeyboardMarkup | None]:
     """Her mentor's next free slots as buttons, in her own zone."""
     services, t, zone = context.services, context.t, context.zone
-    name = await name_of(services, m.mentor_id)
+    name = html.escape(await services.users.display_name(m.mentor_id))
     prefix = f"{intro}\n\n" if intro else ""
     if await services.bookings.is_suspended(m.mentor_id) or await services.bookings.is_suspended(m.mentee_id):
         return prefix + refusal_text(t, Refusal.SUSPENDED), None
@@ -85,15 +81,7 @@ async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tupl
     text = prefix + t(
         "Pick a time for a one-hour session with {name}. Times are in your time zone, {zone} (/timezone changes it)."
     ).format(name=name, zone=html.escape(zone.key))
-    return text, slot_buttons(t, zone, free, lambda code: cb("book", "pick", m.id, code))
-
-
-def slot_buttons(t: Translator, zone: ZoneInfo, free: list[Slot], data) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(t.datetime(slot.start_utc, zone), callback_data=data(slot_code(slot.start_utc)))
-        for slot in free
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return text, common.buttons(context, slot_buttons(free, lambda code: cb("book", "pick", m.id, code)))
 
 
 async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
@@ -104,7 +92,7 @@ async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
     no_time = N_(
         "{name} would like to book a session, but you have no free time in the next two weeks. /slots adds some."
     )
-    name = html.unescape(await name_of(services, m.mentee_id))
+    name = await services.users.display_name(m.mentee_id)
     await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
 
 
@@ -114,7 +102,7 @@ async def on_button(update: Update, context: Context) -> None:
     target = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         await action(update, context, target, data.arg(1))
@@ -144,7 +132,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
     query, t = update.callback_query, context.t
     start = parse_slot_code(code)
     if start is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     m = await mentee_side(context, mentorship_id, query.from_user.id)
     try:
@@ -155,7 +143,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
         await common.edit(query, text, reply_markup=markup)
         return
     await query.answer()
-    name = await name_of(context.services, m.mentor_id)
+    name = html.escape(await context.services.users.display_name(m.mentor_id))
     await common.edit(
         query,
         t("📅 {when} with {name}. Would you like to say what you'd like to talk about?").format(
@@ -179,7 +167,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
 async def on_agenda(update: Update, context: Context, mentorship_id: int, code: str) -> None:
     query = update.callback_query
     if parse_slot_code(code) is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await mentee_side(context, mentorship_id, query.from_user.id)
     await query.answer()
@@ -225,7 +213,7 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
     query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
     if start is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         done = await flow.book(

@@ -108,6 +108,18 @@ async def drop_buttons(query) -> None:
         log.info("could not take the buttons off: %s", error)
 
 
+async def refuse_non_admin(update: Update, context: Context) -> bool:
+    """True (and a short refusal, nothing else) when she is not an admin."""
+    if context.services.settings.is_admin(update.effective_user.id):
+        return False
+    text = context.t("This is for programme admins only.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await update.effective_message.reply_text(text)
+    return True
+
+
 async def stale_button(update: Update, context: Context) -> None:
     """A button from an old message, or data we never made."""
     query = update.callback_query

@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from bot.db.outbox import Batch, OutboxRow
 from bot.delivery import DeliveryEngine, Outcome, Result
-from handlers.story_cards import send_card
+from bot.telegram.story_card import send_card
 
 log = logging.getLogger(__name__)
 

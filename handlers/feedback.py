@@ -15,7 +15,6 @@ from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
 from bot.sessions.store.rows import People, SessionRow
 from handlers import common, inputs
-from handlers.mentoring_common import stale
 
 OUTCOME_LABELS = {
     Outcome.HELD: N_("✅ It took place"),
@@ -62,14 +61,14 @@ async def on_feedback(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if data is None or session_id is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id, now, value = query.from_user.id, services.clock.now(), data.arg(1)
     try:
         if data.action == "out":
             outcome = parse_code(Outcome, value)
             if outcome is None:
-                await stale(update, context)
+                await common.stale_button(update, context)
                 return
             await services.feedback.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
@@ -110,7 +109,7 @@ async def on_feedback(update: Update, context: Context) -> None:
             await query.answer()
             await common.edit(query, thanks(t))
         else:
-            await stale(update, context)
+            await common.stale_button(update, context)
     except Refused as refused:
         await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
 

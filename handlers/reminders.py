@@ -28,7 +28,6 @@ from bot.sessions.rules import Refused, Status
 from bot.sessions.store.reminders import DueReminder
 from bot.sessions.store.rows import SessionRow
 from handlers import common
-from handlers.mentoring_common import name_of, reader_of, stale
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +47,8 @@ async def reminder_message(
     services: Services, session: SessionRow, recipient: int, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The reminder as she reads it now: her language, her zone, the time still left."""
-    t, zone = await reader_of(services, recipient)
-    name = await name_of(services, session.other(recipient))
+    t, zone = await services.sender.reader(recipient)
+    name = html.escape(await services.users.display_name(session.other(recipient)))
     lines = [
         "⏰ "
         + t("Reminder: your session with {name} starts {left}, on {when} ({zone}).").format(
@@ -128,7 +127,7 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
 
 async def report_failure(services: Services, due: DueReminder, error: str) -> None:
     """Every admin hears of a reminder that could not be sent, so someone can step in."""
-    name = html.unescape(await name_of(services, due.recipient_id))
+    name = await services.users.display_name(due.recipient_id)
     failed = N_("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}")
     line = Msg("⚠️ {s}", s=Msg(failed, name=name, id=str(due.recipient_id), when=When(due.session_start), error=error))
     await services.sender.send([Notice(admin_id, (line,)) for admin_id in sorted(services.settings.admin_ids)])
@@ -140,7 +139,7 @@ async def on_there(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if session_id is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id = query.from_user.id
     try:

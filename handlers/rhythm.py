@@ -33,7 +33,6 @@ from bot.sessions.rules import (
 )
 from bot.sessions.store.rhythm import Rhythm
 from handlers import common, inputs
-from handlers.mentoring_common import name_of, stale
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ async def goals_of(services: Services, mentee_id: int) -> Msg:
 
 
 async def plain_name(services: Services, user_id: int) -> str:
-    return html.unescape(await name_of(services, user_id))
+    return await services.users.display_name(user_id)
 
 
 def rating_buttons(action: str, checkin_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -94,7 +93,7 @@ async def on_button(update: Update, context: Context) -> None:
     value = data.int_arg(1) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         await action(update, context, target, value)
@@ -105,7 +104,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if days not in MEET_EVERY_DAYS:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id = query.from_user.id
     await services.rhythms.agree(mentorship_id, user_id, days, services.clock.now())
@@ -130,7 +129,7 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
 async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if n not in RATINGS:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     checkin = await services.rhythms.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))

@@ -27,7 +27,6 @@ from bot.sessions.rules import (
 )
 from bot.sessions.store.rows import SessionRow
 from handlers import common, inputs
-from handlers.booking import slot_buttons
 
 
 def refusal_text(context: Context, code: Refusal) -> str:
@@ -122,7 +121,9 @@ async def on_move(update: Update, context: Context, session_id: int, _: str) -> 
         lines += ["", notices.refusal(Refusal.REASON_NEEDED)]
     await query.message.reply_text(
         common.text(context, *lines),
-        reply_markup=slot_buttons(context.t, context.zone, free, lambda code: cb("ses", "to", session.id, code)),
+        reply_markup=common.buttons(
+            context, notices.slot_buttons(free, lambda code: cb("ses", "to", session.id, code))
+        ),
     )
 
 

@@ -16,7 +16,6 @@ from bot.sessions.rules import ONE_OFF_DAYS
 from bot.sessions.slot_times import parse_time_of_day
 from bot.sessions.store.slots import SlotRefused
 from handlers import common, inputs
-from handlers.mentoring_common import stale
 from handlers.slots_view import (
     EVERY_WEEKDAY,
     SLOT_ERRORS,
@@ -57,7 +56,7 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     action = ACTIONS.get(data.action) if data else None
     if action is None or not await is_mentor(context, query.from_user.id):
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await action(update, context, data.args)
 
@@ -103,7 +102,7 @@ async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> No
 async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> None:
     query, t = update.callback_query, context.t
     if not args or args[0] not in "0123456" or len(args[0]) != 1:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await query.answer()
     await inputs.expect(context, query.from_user.id, "slot_time", f"w{args[0]}")
@@ -207,7 +206,7 @@ def parse_length(args: tuple[str, ...]) -> tuple[str, time, int] | None:
 async def on_length_weekly(update: Update, context: Context, args: tuple[str, ...]) -> None:
     parsed = parse_length(args)
     if parsed is None or parsed[0] not in ("0", "1", "2", "3", "4", "5", "6"):
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     weekday, at, minutes = parsed
     services, query = context.services, update.callback_query
@@ -226,7 +225,7 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     parsed = parse_length(args)
     day = parse_day(parsed[0]) if parsed else None
     if parsed is None or day is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     _, at, minutes = parsed
     services, query, zone = context.services, update.callback_query, context.zone

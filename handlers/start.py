@@ -11,10 +11,10 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.telegram.story_card import DEEP_LINK_PREFIX
 from handlers import common, inputs, onboarding, stories
 from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
-from handlers.story_cards import DEEP_LINK_PREFIX
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
 # reader takes typed text for it.
@@ -84,8 +84,10 @@ async def set_language(update: Update, context: Context) -> None:
         # Her chat's menu already speaks it when she only confirms the same language.
         await set_chat_menu(context.bot, user.id, language)
     pending = await context.services.inputs.peek(user.id, context.services.clock.now())
-    if pending is not None and pending.kind == STORY_LINK and await context.services.inputs.take(
-        user.id, STORY_LINK, pending.ref
+    if (
+        pending is not None
+        and pending.kind == STORY_LINK
+        and await context.services.inputs.take(user.id, STORY_LINK, pending.ref)
     ):
         await stories.open_story(update, context, pending.ref)
     if previous is not None:

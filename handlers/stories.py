@@ -12,9 +12,9 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
 from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from bot.telegram.story_card import send_card
 from handlers import common
 from handlers.matching import show_mentors
-from handlers.story_cards import send_card
 
 log = logging.getLogger(__name__)
 

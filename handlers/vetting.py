@@ -13,7 +13,6 @@ from bot.db.profiles import Profile
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
 from handlers import common
-from handlers.admin_common import refuse_non_admin
 from handlers.cards import profile_card
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
 
 
 async def decide(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     query = update.callback_query
     t = context.t
@@ -96,7 +95,7 @@ async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> No
 
 
 async def pending(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     waiting = await context.services.profiles.pending_mentors()

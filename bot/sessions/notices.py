@@ -7,6 +7,7 @@ reader's language and zone only when it is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ from bot.calendar_file import session_ics
 from bot.callbacks import cb
 from bot.i18n import N_, Translator
 from bot.notices import Button, Document, Line, Msg, Notice, When, ZoneName
-from bot.sessions.rules import MIN_NOTICE, REFUSALS, Refusal, Status
+from bot.sessions.rules import MIN_NOTICE, REFUSALS, Refusal, Status, slot_code
+from bot.sessions.slot_times import Slot
 from bot.sessions.store.rows import People, SessionRow
 
 
@@ -26,6 +28,12 @@ def refusal(code: Refusal) -> Msg:
 def when(session: SessionRow) -> Msg:
     """'Tue, Mar 11 18:00–19:00' in the reader's zone."""
     return Msg("{start}–{end}", start=When(session.starts_at), end=When(session.ends_at, "time"))
+
+
+def slot_buttons(free: list[Slot], data: Callable[[str], str]) -> tuple[tuple[Button, ...], ...]:
+    """Free times as buttons, two a row, each shown in the reader's zone."""
+    buttons = [Button(Msg("{when}", when=When(slot.start_utc)), data(slot_code(slot.start_utc))) for slot in free]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
 
 def card_lines(session: SessionRow, viewer: int, people: People) -> tuple[Line, ...]:

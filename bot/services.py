@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
+from bot.admin.store import AdminRepository
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
-from bot.db.admin import AdminRepository
 from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
-from bot.db.outbox import OutboxRepository
-from bot.db.profiles import ProfileRepository
-from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
+from bot.delivery.store import OutboxRepository
+from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.bookings import BookingRepository
 from bot.sessions.store.feedback import FeedbackRepository
 from bot.sessions.store.reminders import ReminderRepository
@@ -26,10 +25,11 @@ from bot.sessions.store.slots import SlotRepository
 from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.models import StoryCard
 from bot.stories.picture import PictureCache
+from bot.stories.store import StoryRepository
 from bot.telegram.send import Sender
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryEngine
+    from bot.delivery.engine import DeliveryEngine
 
 
 @dataclass

@@ -10,10 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.admin.store import SEGMENT_COLUMNS
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.admin import SEGMENT_COLUMNS
-from bot.delivery import Progress
+from bot.delivery.engine import Progress
 from bot.domain import (
     AGE_LABELS,
     LANGUAGE_BUTTONS,

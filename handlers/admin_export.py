@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.admin.export import QUERIES, export_csv
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.export import QUERIES, export_csv
 from bot.i18n import N_
 from handlers import common
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.charts import stats_chart
+from bot.admin.charts import stats_chart
+from bot.admin.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
 from bot.context import Context
-from bot.db.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
 from bot.domain import (
     AGE_LABELS,
     FIELD_LABELS,

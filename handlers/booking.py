@@ -16,7 +16,7 @@ from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
 from bot.notices import Msg, Notice
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.sessions import flow
 from bot.sessions.notices import refusal, slot_buttons
 from bot.sessions.rules import (

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message, parse_code
 from bot.notices import Button, Msg, Notice, When
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
 from bot.sessions.store.rows import People, SessionRow

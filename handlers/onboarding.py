@@ -24,7 +24,7 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Msg, Notice
-from bot.onboarding import (
+from bot.onboarding.rules import (
     KINDS,
     OPTIONS,
     InvalidAnswer,

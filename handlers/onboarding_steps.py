@@ -10,9 +10,9 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import Context
-from bot.db.profiles import Profile
 from bot.domain import AgeBand, Role, Stage
-from bot.onboarding import EDITABLE, Step, next_step, parse_step, previous_step
+from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
+from bot.onboarding.store import Profile
 from handlers import stories, vetting
 from handlers.cards import show_profile_card
 from handlers.language import language_keyboard, language_question

@@ -19,7 +19,7 @@ from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
 from bot.notices import Button, Html, Msg, Notice
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from bot.sessions.rules import (
     CHECKIN_EVERY,

@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship import clean_message
 from bot.notices import Msg, ZoneName
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.sessions import flow, notices
 from bot.sessions.rules import (
     MAX_SLOTS_SHOWN,

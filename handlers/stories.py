@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
-from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
 from bot.telegram.story_card import send_card
 from handlers import common
 from handlers.matching import show_mentors

@@ -9,9 +9,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.profiles import Profile
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
+from bot.onboarding.store import Profile
 from handlers import common
 from handlers.cards import profile_card
 

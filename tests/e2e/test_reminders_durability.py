@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
 from bot.jobs import run_jobs
+from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.slots import SlotRepository
 from tests.support.builders import add_mentee, add_mentor, reminders_seen
 from tests.support.db import db_rows

@@ -8,9 +8,9 @@ import pytest
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
 from bot.mentorship import EXPIRE_AFTER, MAX_PENDING_REQUESTS, NUDGE_AFTER, Refusal, Refused
+from bot.onboarding.store import ProfileRepository
 from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

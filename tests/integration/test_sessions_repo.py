@@ -13,8 +13,8 @@ import pytest
 from bot.clock import Clock
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
+from bot.onboarding.store import ProfileRepository
 from bot.sessions import flow
 from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
 from bot.sessions.slot_times import SlotError

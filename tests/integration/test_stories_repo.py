@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
-from bot.db.stories import StoryRepository
+from bot.stories.store import StoryRepository
 from tests.support.db import db_rows
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ import pytest
 
 from bot import jobs
 from bot.db import Database
-from bot.db.profiles import ProfileRepository
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
+from bot.onboarding.store import ProfileRepository
 from sandbox import ADMIN, AIDA, BERMET, GULNARA, Sandbox
 from sandbox.seed import DEMO_MENTORS, seed_slots
 

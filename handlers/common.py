@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, InlineKeyboardMarkup, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -16,8 +16,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import parse_callback
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
+from bot.domain import LANGUAGE_BUTTONS, Language
+from bot.i18n import SUPPORTED, normalize_language, translator
 from bot.notices import Button, Line, Notice, render_line
 from bot.telegram.send import keyboard
 
@@ -118,6 +120,25 @@ async def refuse_non_admin(update: Update, context: Context) -> bool:
     else:
         await update.effective_message.reply_text(text)
     return True
+
+
+def language_keyboard(telegram_language: str | None) -> InlineKeyboardMarkup:
+    """The three languages, each in its own words, hers first."""
+    first = normalize_language(telegram_language)
+    order = sorted(Language, key=lambda lang: lang != first)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=cb("lang", "set", lang.value))] for lang in order]
+    )
+
+
+def language_question(telegram_language: str | None) -> str:
+    first = normalize_language(telegram_language)
+    order = sorted(SUPPORTED, key=lambda lang: lang != first)
+    lines = []
+    for lang in order:
+        t = translator(lang)
+        lines.append(t("Please choose your language:"))
+    return "\n".join(lines)
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -13,9 +13,8 @@ from bot.context import Context
 from bot.domain import AgeBand, Role, Stage
 from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
 from bot.onboarding.store import Profile
-from handlers import stories, vetting
+from handlers import common, stories, vetting
 from handlers.cards import show_profile_card
-from handlers.language import language_keyboard, language_question
 from handlers.onboarding_view import keyboard, question
 
 log = logging.getLogger(__name__)
@@ -140,8 +139,8 @@ async def go_back(message: Message, context: Context, profile: Profile) -> str:
     if previous is None:
         # Before the first question comes the language.
         await message.edit_text(
-            language_question(context.telegram_language),
-            reply_markup=language_keyboard(context.telegram_language),
+            common.language_question(context.telegram_language),
+            reply_markup=common.language_keyboard(context.telegram_language),
         )
         return step.value
     profile = await services.profiles.save(profile.user_id, now, step=previous.value)

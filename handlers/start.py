@@ -13,7 +13,6 @@ from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.telegram.story_card import DEEP_LINK_PREFIX
 from handlers import common, inputs, onboarding, stories
-from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
@@ -46,8 +45,8 @@ async def start(update: Update, context: Context) -> None:
                 user.id, STORY_LINK, payload.removeprefix(DEEP_LINK_PREFIX), services.clock.now()
             )
         await update.effective_message.reply_text(
-            language_question(user.language_code),
-            reply_markup=language_keyboard(user.language_code),
+            common.language_question(user.language_code),
+            reply_markup=common.language_keyboard(user.language_code),
         )
         return
     profile = await context.services.profiles.get(user.id)
@@ -61,8 +60,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        language_question(update.effective_user.language_code),
-        reply_markup=language_keyboard(update.effective_user.language_code),
+        common.language_question(update.effective_user.language_code),
+        reply_markup=common.language_keyboard(update.effective_user.language_code),
     )
 
 

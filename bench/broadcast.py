@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.db import Database
-from bot.db.outbox import OutboxRepository
+from bot.delivery.store import OutboxRepository
 from sandbox.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent

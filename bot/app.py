@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.context import BotData, Context
 from bot.db import Database
 from bot.i18n import normalize_language, translator
+from bot.jobs import run_at_start, schedule_jobs
 from bot.persistence import SqlitePersistence
 from bot.services import Services
 from bot.telegram_http import AiohttpRequest
@@ -41,21 +42,18 @@ from handlers import (
     outcomes,
     profile,
     reminders,
-    request_expiry,
     requests,
     rhythm,
     sessions,
     slots,
     start,
     stories,
-    story_channel,
     story_inline,
     stray,
     timezone,
     vetting,
 )
 from handlers import opportunities as opportunities_handlers
-from handlers.ticks import schedule_ticks
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +78,7 @@ def build_application(
         app.bot_data.services = services
         services.delivery = delivery.make_engine(app, partial(admin_broadcast.report_progress, app))
         await services.delivery.start()
+        await run_at_start(app)
         await menu.publish_command_menus(app.bot)
         log.info("bot @%s is up", app.bot.username)
 
@@ -123,16 +122,14 @@ def build_application(
     start.register(app)
     profile.register(app)
     vetting.register(app)
-    # Finding a mentor, the mentor's answer (and its nudge and expiry ticks: expiry first), the
-    # mentorship itself, and admins' cohort matching.
+    # Finding a mentor, the mentor's answer, the mentorship itself, and admins' cohort matching.
+    # (The timed jobs, request expiry among them, are one ordered list in bot.jobs.)
     matching.register(app)
     requests.register(app)
-    request_expiry.register(app)
     mentorship.register(app)
     cohort.register(app)
     # Sessions: free slots and time zones, booking, the sessions themselves and the feedback after
-    # them (unconfirmed bookings are closed before feedback is asked: sessions' tick runs first),
-    # reminders, rhythm.
+    # them, reminders, rhythm.
     slots.register(app)
     timezone.register(app)
     booking.register(app)
@@ -142,7 +139,6 @@ def build_application(
     rhythm.register(app)
     stories.register(app)
     story_inline.register(app)
-    story_channel.register(app)
     nominations.register(app)
     admin.register(app)
     admin_broadcast.register(app)
@@ -156,7 +152,7 @@ def build_application(
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)
-    schedule_ticks(app)
+    schedule_jobs(app)
     return app
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event
 
-from bot.slots import parse_zone
+from bot.sessions.slot_times import parse_zone
 
 PRODID = "-//STEMinist Mentor Bot//Sessions//EN"
 REMINDER_BEFORE = timedelta(hours=1)

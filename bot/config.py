@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.reminder_plan import parse_offsets
 from bot.safety import DEV_KEY
+from bot.sessions.reminder_plan import parse_offsets
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -16,8 +16,6 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
-        # (name, coroutine function) run by handlers.ticks; filled by the journeys' register().
-        self.ticks: list = []
 
 
 class Context(CallbackContext[ExtBot, dict, dict, BotData]):

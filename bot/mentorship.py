@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.i18n import N_
-from bot.onboarding import InvalidAnswer, clean_text
+from bot.onboarding.rules import InvalidAnswer, clean_text
 
 # A request that goes unanswered: the mentor is reminded once, then it expires.
 NUDGE_AFTER = timedelta(hours=48)

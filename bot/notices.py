@@ -9,7 +9,7 @@ when it is sent. No Telegram here: use cases return notices, `bot.telegram.send`
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -62,7 +62,12 @@ class When:
     show: str = "datetime"  # "date", "time" or "datetime"
 
 
-Line = Msg | Html | Quote | When | str
+@dataclass(frozen=True)
+class ZoneName:
+    """The reader's own time zone, by name ("Asia/Bishkek")."""
+
+
+Line = Msg | Html | Quote | When | ZoneName | str
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,12 @@ class Button:
 
 @dataclass(frozen=True)
 class Document:
-    """A file sent with the notice (a calendar file, a CSV)."""
+    """A file sent after the notice's text (a calendar file, a CSV). `content` may be a function of
+    the reader's translator and zone, for a file written in her language."""
 
     filename: str
-    content: bytes
+    content: bytes | Callable[[Translator, ZoneInfo], bytes]
+    caption: Msg | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ def render_value(value: Any, t: Translator, zone: ZoneInfo) -> str:
         return value.markup
     if isinstance(value, Quote):
         return f"<i>{html.escape(value.text)}</i>"
+    if isinstance(value, ZoneName):
+        return html.escape(zone.key)
     if isinstance(value, When):
         if value.show == "date":
             return t.date(value.moment, zone)

@@ -7,25 +7,30 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
+from bot.admin.store import AdminRepository
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
-from bot.db.admin import AdminRepository
 from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
-from bot.db.outbox import OutboxRepository
-from bot.db.profiles import ProfileRepository
-from bot.db.sessions import SessionRepository
-from bot.db.stories import StoryRepository
 from bot.db.users import UserRepository
+from bot.delivery.store import OutboxRepository
+from bot.onboarding.store import ProfileRepository
+from bot.sessions.store.bookings import BookingRepository
+from bot.sessions.store.feedback import FeedbackRepository
+from bot.sessions.store.reminders import ReminderRepository
+from bot.sessions.store.rhythm import RhythmRepository
+from bot.sessions.store.sessions import SessionRepository
+from bot.sessions.store.slots import SlotRepository
 from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.models import StoryCard
 from bot.stories.picture import PictureCache
+from bot.stories.store import StoryRepository
 from bot.story_library import flow as story_library
 from bot.telegram.send import Sender
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryEngine
+    from bot.delivery.engine import DeliveryEngine
 
 
 @dataclass
@@ -41,6 +46,11 @@ class Services:
     admin: AdminRepository
     outbox: OutboxRepository
     sessions: SessionRepository
+    slots: SlotRepository
+    bookings: BookingRepository
+    reminders: ReminderRepository
+    feedback: FeedbackRepository
+    rhythms: RhythmRepository
     cards: dict[str, StoryCard]
     pictures: PictureCache
     sender: Sender
@@ -73,6 +83,11 @@ class Services:
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),
             sessions=SessionRepository(db),
+            slots=SlotRepository(db),
+            bookings=BookingRepository(db),
+            reminders=ReminderRepository(db),
+            feedback=FeedbackRepository(db),
+            rhythms=RhythmRepository(db),
             cards=cards,
             pictures=PictureCache(settings.database_path.parent / "pictures"),
         )

@@ -10,10 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.admin.store import SEGMENT_COLUMNS
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.admin import SEGMENT_COLUMNS
-from bot.delivery import Progress
+from bot.delivery.engine import Progress
 from bot.domain import (
     AGE_LABELS,
     LANGUAGE_BUTTONS,
@@ -24,9 +24,8 @@ from bot.domain import (
 )
 from bot.i18n import N_, SUPPORTED, Translator, translator
 from bot.stories.telegram_html import check_html
+from bot.telegram.story_card import send_card
 from handlers import common, inputs
-from handlers.admin_common import refuse_non_admin
-from handlers.story_cards import send_card
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def _kb(rows) -> InlineKeyboardMarkup:
 
 
 async def broadcast(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     await context.services.admin.save_draft(
@@ -71,7 +70,7 @@ async def broadcast(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)

@@ -9,9 +9,8 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED
-from handlers.admin_common import refuse_non_admin
-from handlers.common import stale_button
-from handlers.story_cards import send_card
+from bot.telegram.story_card import send_card
+from handlers import common
 
 PER_PAGE = 8
 
@@ -44,7 +43,7 @@ async def library_markup(context: Context, page: int) -> InlineKeyboardMarkup:
 
 
 async def cards(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     hidden = await context.services.stories.hidden_slugs()
@@ -58,7 +57,7 @@ async def cards(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)
@@ -71,7 +70,7 @@ async def on_button(update: Update, context: Context) -> None:
     slug = data.arg(0)
     card = services.cards.get(slug)
     if card is None:
-        await stale_button(update, context)
+        await common.stale_button(update, context)
         return
     hidden = slug in await services.stories.hidden_slugs()
     if data.action == "open":
@@ -95,7 +94,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
         await query.edit_message_reply_markup(None)
     else:
-        await stale_button(update, context)
+        await common.stale_button(update, context)
 
 
 def register(app: Application) -> None:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.admin.export import QUERIES, export_csv
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.export import QUERIES, export_csv
 from bot.i18n import N_
-from handlers.admin_common import refuse_non_admin
+from handlers import common
 
 RANGES = {
     "30": N_("Last 30 days"),
@@ -23,7 +23,7 @@ EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 async def export(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     rows = [[InlineKeyboardButton(t(label), callback_data=cb("exp", "go", key, 0))] for key, label in RANGES.items()]
@@ -35,7 +35,7 @@ async def export(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)

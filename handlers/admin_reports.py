@@ -14,7 +14,7 @@ from bot.i18n import N_, translator
 from bot.mentorship import REPORT_LABELS, ReportReason
 from bot.safety import CRITICAL_REASONS
 from handlers import common
-from handlers.admin_common import refuse_non_admin
+from handlers.common import refuse_non_admin
 from handlers.mentoring_common import name_of
 from handlers.request_expiry import close_withdrawn
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.charts import stats_chart
+from bot.admin.charts import stats_chart
+from bot.admin.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
 from bot.context import Context
-from bot.db.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
 from bot.domain import (
     AGE_LABELS,
     FIELD_LABELS,
@@ -17,7 +17,7 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
-from handlers.admin_common import refuse_non_admin
+from handlers import common
 
 STATUS_LABELS = {
     "pending": N_("waiting"),
@@ -120,7 +120,7 @@ def stats_text(t: Translator, s: Stats) -> str:
 
 
 async def stats(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     services = context.services

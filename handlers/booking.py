@@ -1,15 +1,13 @@
-"""`/book`: a mentee picks one of her mentor's free slots (in her own time zone), adds an
-optional agenda, and books it; the mentor's Confirm and Decline are in handlers.booking_answer.
+"""`/book` and the `book` buttons: a mentee picks one of her mentor's free slots (in her own time
+zone), adds an optional agenda and books it; the mentor confirms or declines.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
@@ -17,24 +15,25 @@ from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
-from bot.onboarding import InvalidAnswer
-from bot.sessions import (
+from bot.notices import Msg, Notice
+from bot.onboarding.rules import InvalidAnswer
+from bot.sessions import flow
+from bot.sessions.notices import refusal, slot_buttons
+from bot.sessions.rules import (
     AGENDA_MAX,
     MAX_SLOTS_SHOWN,
     Refusal,
     Refused,
-    Status,
     parse_slot_code,
-    slot_code,
 )
-from bot.slots import Slot
 from bot.video_room import new_room_link
 from handlers import common, inputs
-from handlers.booking_answer import on_confirm, on_decline, send_request
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import both_confirmed, refusal_text, send_card
 
 NO_TIME_NOTICE_EVERY = timedelta(days=1)
+
+
+def refusal_text(t: Translator, code: Refusal) -> str:
+    return t(refusal(code).message).format(**refusal(code).values)
 
 
 async def her_mentorship(context: Context, user_id: int) -> Mentorship | None:
@@ -64,11 +63,11 @@ async def book(update: Update, context: Context) -> None:
 async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tuple[str, InlineKeyboardMarkup | None]:
     """Her mentor's next free slots as buttons, in her own zone."""
     services, t, zone = context.services, context.t, context.zone
-    name = await name_of(services, m.mentor_id)
+    name = html.escape(await services.users.display_name(m.mentor_id))
     prefix = f"{intro}\n\n" if intro else ""
-    if await services.sessions.is_suspended(m.mentor_id) or await services.sessions.is_suspended(m.mentee_id):
+    if await services.bookings.is_suspended(m.mentor_id) or await services.bookings.is_suspended(m.mentee_id):
         return prefix + refusal_text(t, Refusal.SUSPENDED), None
-    free = (await services.sessions.free_slots(m.mentor_id, services.clock.now()))[:MAX_SLOTS_SHOWN]
+    free = (await services.slots.free_slots(m.mentor_id, services.clock.now()))[:MAX_SLOTS_SHOWN]
     if not free:
         await tell_mentor_no_time(context, m)
         return (
@@ -82,15 +81,7 @@ async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tupl
     text = prefix + t(
         "Pick a time for a one-hour session with {name}. Times are in your time zone, {zone} (/timezone changes it)."
     ).format(name=name, zone=html.escape(zone.key))
-    return text, slot_buttons(t, zone, free, lambda code: cb("book", "pick", m.id, code))
-
-
-def slot_buttons(t: Translator, zone: ZoneInfo, free: list[Slot], data) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(t.datetime(slot.start_utc, zone), callback_data=data(slot_code(slot.start_utc)))
-        for slot in free
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return text, common.buttons(context, slot_buttons(free, lambda code: cb("book", "pick", m.id, code)))
 
 
 async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
@@ -98,18 +89,11 @@ async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
     services = context.services
     if not await services.mentorships.claim_no_time_notice(m.id, services.clock.now(), NO_TIME_NOTICE_EVERY):
         return
-    their_t, _ = await reader_of(services, m.mentor_id)
-    await deliver(
-        context.bot,
-        services,
-        m.mentor_id,
-        their_t(
-            N_(
-                "{name} would like to book a session, but you have no free time in the next two "
-                "weeks. /slots adds some."
-            )
-        ).format(name=await name_of(services, m.mentee_id)),
+    no_time = N_(
+        "{name} would like to book a session, but you have no free time in the next two weeks. /slots adds some."
     )
+    name = await services.users.display_name(m.mentee_id)
+    await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -118,7 +102,7 @@ async def on_button(update: Update, context: Context) -> None:
     target = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         await action(update, context, target, data.arg(1))
@@ -148,18 +132,18 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
     query, t = update.callback_query, context.t
     start = parse_slot_code(code)
     if start is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     m = await mentee_side(context, mentorship_id, query.from_user.id)
     try:
-        await context.services.sessions.check_bookable(m.mentor_id, m.mentee_id, start, context.services.clock.now())
+        await context.services.bookings.check_bookable(m.mentor_id, m.mentee_id, start, context.services.clock.now())
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
         await common.edit(query, text, reply_markup=markup)
         return
     await query.answer()
-    name = await name_of(context.services, m.mentor_id)
+    name = html.escape(await context.services.users.display_name(m.mentor_id))
     await common.edit(
         query,
         t("📅 {when} with {name}. Would you like to say what you'd like to talk about?").format(
@@ -183,7 +167,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
 async def on_agenda(update: Update, context: Context, mentorship_id: int, code: str) -> None:
     query = update.callback_query
     if parse_slot_code(code) is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await mentee_side(context, mentorship_id, query.from_user.id)
     await query.answer()
@@ -229,17 +213,11 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
     query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
     if start is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
-        session = await services.sessions.book(
-            mentorship_id,
-            user_id,
-            start,
-            services.clock.now(),
-            offsets=services.settings.reminder_offsets,
-            new_link=new_room_link,
-            agenda=agenda,
+        done = await flow.book(
+            services, mentorship_id, user_id, start, services.clock.now(), new_link=new_room_link, agenda=agenda
         )
     except Refused as refused:
         mine = [
@@ -268,24 +246,35 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         return
     if query is not None:
         await query.answer(t("Booked ✓"))
-        try:
-            await query.edit_message_reply_markup(None)
-        except BadRequest:
-            pass
-    if session.status == Status.CONFIRMED:
-        await both_confirmed(context.bot, services, session, N_("Your session is booked! 🎉"))
+    await services.sender.send(done.notices)
+    if query is not None:
+        await common.drop_buttons(query)
+
+
+# --- the mentor's answer ------------------------------------------------------------------------
+
+
+async def on_confirm(update: Update, context: Context, session_id: int, _: str) -> None:
+    await answer(update, context, session_id, flow.confirm, N_("Confirmed ✓"))
+
+
+async def on_decline(update: Update, context: Context, session_id: int, _: str) -> None:
+    await answer(update, context, session_id, flow.decline, N_("Declined"))
+
+
+async def answer(update: Update, context: Context, session_id: int, use_case, verdict: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    try:
+        done = await use_case(services, session_id, query.from_user.id, services.clock.now())
+    except Refused as refused:
+        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        if refused.code != Refusal.NOT_YOURS:
+            await common.edit(query, None)
         return
-    await send_card(
-        context.bot,
-        services,
-        session,
-        user_id,
-        ics=False,
-        intro=t("Booked! ⏳ I've asked {name} to confirm and will tell you as soon as she does.").format(
-            name=await name_of(services, session.mentor_id)
-        ),
-    )
-    await send_request(context.bot, services, session)
+    await query.answer(t(verdict))
+    # The mentee hears first: a failed edit of the mentor's card must not swallow her message.
+    await services.sender.send(done.notices)
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(t(verdict))}</b>")
 
 
 ACTIONS = {

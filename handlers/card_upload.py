@@ -14,8 +14,7 @@ from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, translator
 from bot.opportunities import flow as opportunities
 from bot.story_library import flow
-from handlers.admin_common import refuse_non_admin
-from handlers.common import stale_button
+from handlers.common import refuse_non_admin, stale_button
 
 # Before the journeys: an admin's card file is taken here, anyone else's document goes on as before.
 UPLOAD_GROUP = -1

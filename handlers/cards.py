@@ -9,7 +9,6 @@ from telegram.error import BadRequest
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.profiles import Profile
 from bot.domain import (
     AGE_LABELS,
     AVAILABILITY_LABELS,
@@ -22,7 +21,8 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
-from bot.onboarding import EDITABLE, Step, applies
+from bot.onboarding.rules import EDITABLE, Step, applies
+from bot.onboarding.store import Profile
 
 # The short names of profile fields, on Edit buttons.
 EDIT_LABELS = {

@@ -16,7 +16,7 @@ from bot.i18n import N_, Translator
 from bot.matching import Rejection
 from bot.mentorship import Refused
 from handlers import common
-from handlers.admin_common import refuse_non_admin
+from handlers.common import refuse_non_admin
 from handlers.mentor_card import percent
 from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.request_card import send_request_card

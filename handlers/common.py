@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, Update
-from telegram.error import BadRequest
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -16,8 +16,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import parse_callback
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
+from bot.domain import LANGUAGE_BUTTONS, Language
+from bot.i18n import SUPPORTED, normalize_language, translator
+from bot.notices import Button, Line, Notice, render_line
+from bot.telegram.send import keyboard
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +91,54 @@ async def edit(query, text: str | None, reply_markup=None) -> None:
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
+
+
+def text(context: Context, *lines: Line) -> str:
+    """Notice lines for the one who pressed or wrote, in her language and zone."""
+    return "\n".join(render_line(line, context.t, context.zone) for line in lines)
+
+
+def buttons(context: Context, rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    return keyboard(Notice(0, (), rows), context.t, context.zone)
+
+
+async def drop_buttons(query) -> None:
+    """Take the buttons off the pressed message; a failure here must not stop what follows."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError as error:
+        log.info("could not take the buttons off: %s", error)
+
+
+async def refuse_non_admin(update: Update, context: Context) -> bool:
+    """True (and a short refusal, nothing else) when she is not an admin."""
+    if context.services.settings.is_admin(update.effective_user.id):
+        return False
+    text = context.t("This is for programme admins only.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await update.effective_message.reply_text(text)
+    return True
+
+
+def language_keyboard(telegram_language: str | None) -> InlineKeyboardMarkup:
+    """The three languages, each in its own words, hers first."""
+    first = normalize_language(telegram_language)
+    order = sorted(Language, key=lambda lang: lang != first)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=cb("lang", "set", lang.value))] for lang in order]
+    )
+
+
+def language_question(telegram_language: str | None) -> str:
+    first = normalize_language(telegram_language)
+    order = sorted(SUPPORTED, key=lambda lang: lang != first)
+    lines = []
+    for lang in order:
+        t = translator(lang)
+        lines.append(t("Please choose your language:"))
+    return "\n".join(lines)
 
 
 async def stale_button(update: Update, context: Context) -> None:

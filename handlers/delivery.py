@@ -8,9 +8,9 @@ from datetime import timedelta
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot.db.outbox import Batch, OutboxRow
-from bot.delivery import DeliveryEngine, Outcome, Result
-from handlers.story_cards import send_card
+from bot.delivery.engine import DeliveryEngine, Outcome, Result
+from bot.delivery.store import Batch, OutboxRow
+from bot.telegram.story_card import send_card
 
 log = logging.getLogger(__name__)
 

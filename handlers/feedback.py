@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import html
-
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message, parse_code
-from bot.onboarding import InvalidAnswer
-from bot.services import Services
-from bot.sessions import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
+from bot.notices import Button, Msg, Notice, When
+from bot.onboarding.rules import InvalidAnswer
+from bot.sessions.notices import refusal
+from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
+from bot.sessions.store.rows import People, SessionRow
 from handlers import common, inputs
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import refusal_text
-from handlers.ticks import add_tick
 
 OUTCOME_LABELS = {
     Outcome.HELD: N_("✅ It took place"),
@@ -27,26 +23,16 @@ OUTCOME_LABELS = {
 }
 
 
-async def ask_feedback(bot: Bot, services: Services, session: SessionRow, viewer: int) -> None:
-    t, zone = await reader_of(services, viewer)
-    name = await name_of(services, session.other(viewer))
-    rows = [
-        [
-            InlineKeyboardButton(
-                t(label).format(name=html.unescape(name)),
-                callback_data=cb("fb", "out", session.id, outcome),
-            )
-        ]
-        for outcome, label in OUTCOME_LABELS.items()
-    ]
-    await deliver(
-        bot,
-        services,
+def ask_feedback(session: SessionRow, viewer: int, people: People) -> Notice:
+    name = people.name(session.other(viewer))
+    question = N_("How was your session with {name} on {when}? Did it take place?")
+    return Notice(
         viewer,
-        t("How was your session with {name} on {when}? Did it take place?").format(
-            name=name, when=t.datetime(session.starts_at, zone)
+        (Msg(question, name=name, when=When(session.starts_at)),),
+        tuple(
+            (Button(Msg(label, name=name), cb("fb", "out", session.id, outcome)),)
+            for outcome, label in OUTCOME_LABELS.items()
         ),
-        InlineKeyboardMarkup(rows),
     )
 
 
@@ -54,11 +40,13 @@ async def ask_feedback_tick(app: Application) -> None:
     """Sessions that have ended: both are asked, once."""
     services = app.bot_data.services
     now = services.clock.now()
-    for session_id in await services.sessions.due_feedback(now):
-        session = await services.sessions.claim_feedback(session_id, now)
+    for session_id in await services.feedback.due_feedback(now):
+        session = await services.feedback.claim_feedback(session_id, now)
         if session is not None:
-            for viewer in (session.mentee_id, session.mentor_id):
-                await ask_feedback(app.bot, services, session, viewer)
+            people = await services.sessions.people(session)
+            await services.sender.send(
+                [ask_feedback(session, viewer, people) for viewer in (session.mentee_id, session.mentor_id)]
+            )
 
 
 def choice_rows(t: Translator, session_id: int, action: str, values, label) -> list[list]:
@@ -73,16 +61,16 @@ async def on_feedback(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if data is None or session_id is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id, now, value = query.from_user.id, services.clock.now(), data.arg(1)
     try:
         if data.action == "out":
             outcome = parse_code(Outcome, value)
             if outcome is None:
-                await stale(update, context)
+                await common.stale_button(update, context)
                 return
-            await services.sessions.record_outcome(session_id, user_id, outcome, now)
+            await services.feedback.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
                 await query.answer(t("Thank you for telling me. 💛"))
                 await common.edit(query, t("Thank you for telling me. 💛 /book finds a new time."))
@@ -96,7 +84,7 @@ async def on_feedback(update: Update, context: Context) -> None:
                 ),
             )
         elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
-            await services.sessions.record_feedback(session_id, user_id, "minutes", int(value), now)
+            await services.feedback.record_feedback(session_id, user_id, "minutes", int(value), now)
             await query.answer(t("Saved ✓"))
             await common.edit(
                 query,
@@ -104,7 +92,7 @@ async def on_feedback(update: Update, context: Context) -> None:
                 reply_markup=InlineKeyboardMarkup(choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)),
             )
         elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
-            await services.sessions.record_feedback(session_id, user_id, "rating", int(value), now)
+            await services.feedback.record_feedback(session_id, user_id, "rating", int(value), now)
             await query.answer(t("Saved ✓"))
             await inputs.expect(context, user_id, "fb_comment", session_id)
             await common.edit(
@@ -121,9 +109,9 @@ async def on_feedback(update: Update, context: Context) -> None:
             await query.answer()
             await common.edit(query, thanks(t))
         else:
-            await stale(update, context)
+            await common.stale_button(update, context)
     except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
 
 
 def thanks(t: Translator) -> str:
@@ -146,13 +134,12 @@ async def read_comment(update: Update, context: Context, ref: str, text: str | N
         )
         return
     try:
-        await services.sessions.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
+        await services.feedback.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
-        await update.effective_message.reply_text(refusal_text(t, refused.code))
+        await update.effective_message.reply_text(common.text(context, refusal(refused.code)))
         return
     await update.effective_message.reply_text(thanks(t))
 
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_feedback, pattern=pattern("fb")))
-    add_tick(app, "session feedback", ask_feedback_tick)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from babel.lists import format_list
 from babel.numbers import format_percent
 
-from bot.db.profiles import Profile
 from bot.domain import (
     AVAILABILITY_LABELS,
     FIELD_LABELS,
@@ -21,6 +20,7 @@ from bot.domain import (
 )
 from bot.i18n import N_, Translator
 from bot.matching import Match, MentorProfile, Reason
+from bot.onboarding.store import Profile
 from handlers.cards import label, labels
 
 # Availability inside a sentence ("free on weekday evenings and weekends").

@@ -8,7 +8,7 @@ from bot.callbacks import cb
 from bot.context import Context
 from bot.matching import eligible
 from bot.mentorship import MAX_PENDING_REQUESTS, NOTE_MAX, Refusal, Refused, clean_message
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import inputs
 from handlers.mentoring_common import name_of, refusal_text

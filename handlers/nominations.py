@@ -14,8 +14,7 @@ from bot.domain import FIELD_LABELS
 from bot.nominations import flow, rules, store
 from bot.notices import Notice
 from handlers import inputs
-from handlers.admin_common import refuse_non_admin
-from handlers.common import stale_button
+from handlers.common import refuse_non_admin, stale_button
 
 KIND = "nominate"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.error import Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -23,8 +22,9 @@ from telegram.ext import (
 
 from bot.callbacks import parse_callback, pattern
 from bot.context import Context
-from bot.i18n import translator
-from bot.onboarding import (
+from bot.i18n import N_
+from bot.notices import Msg, Notice
+from bot.onboarding.rules import (
     KINDS,
     OPTIONS,
     InvalidAnswer,
@@ -47,7 +47,6 @@ from handlers.onboarding_steps import (
     show,
 )
 from handlers.onboarding_view import INVALID_TEXT, keyboard
-from handlers.ticks import add_tick
 
 CONVERSATION = "onboarding"
 TEXT_STEPS = {step for step, kind in KINDS.items() if kind is Kind.TEXT}
@@ -213,21 +212,12 @@ async def nudge_unfinished(app: Application) -> None:
     for user_id, number in await services.profiles.due_for_nudge(services.clock.now(), NUDGE_AFTER):
         if not await services.profiles.claim_nudge(user_id, number):
             continue  # another run took it
-        record = await services.users.get(user_id)
-        t = translator(record.language if record else None)
-        text = (
-            t("Hi! 🌸 Your profile is almost ready: just a few questions left. Send /start to continue.")
-            if number == 1
-            else t(
-                "We still keep your place in the programme. Whenever you are ready, send /start: it takes a few minutes."  # noqa: E501
-            )
+        first = N_("Hi! 🌸 Your profile is almost ready: just a few questions left. Send /start to continue.")
+        second = N_(
+            "We still keep your place in the programme. Whenever you are ready, send /start: it takes a few minutes."
         )
-        try:
-            await app.bot.send_message(user_id, text)
-        except Forbidden:
-            await services.users.mark_blocked(user_id, services.clock.now())
+        await services.sender.send([Notice(user_id, (Msg(first if number == 1 else second),))])
 
 
 def register(app: Application) -> None:
     app.add_handler(conversation())
-    add_tick(app, "onboarding nudges", nudge_unfinished)

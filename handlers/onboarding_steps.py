@@ -10,12 +10,11 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import Context
-from bot.db.profiles import Profile
 from bot.domain import AgeBand, Role, Stage
-from bot.onboarding import EDITABLE, Step, next_step, parse_step, previous_step
-from handlers import stories, vetting
+from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
+from bot.onboarding.store import Profile
+from handlers import common, stories, vetting
 from handlers.cards import show_profile_card
-from handlers.language import language_keyboard, language_question
 from handlers.onboarding_view import keyboard, question
 
 log = logging.getLogger(__name__)
@@ -140,8 +139,8 @@ async def go_back(message: Message, context: Context, profile: Profile) -> str:
     if previous is None:
         # Before the first question comes the language.
         await message.edit_text(
-            language_question(context.telegram_language),
-            reply_markup=language_keyboard(context.telegram_language),
+            common.language_question(context.telegram_language),
+            reply_markup=common.language_keyboard(context.telegram_language),
         )
         return step.value
     profile = await services.profiles.save(profile.user_id, now, step=previous.value)

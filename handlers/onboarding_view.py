@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.db.profiles import Profile
 from bot.domain import (
     AGE_LABELS,
     AVAILABILITY_LABELS,
@@ -18,7 +17,8 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
-from bot.onboarding import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
+from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
+from bot.onboarding.store import Profile
 from handlers.cards import EDIT_LABELS, profile_card
 
 LABELS: dict[Step, dict] = {

@@ -12,8 +12,7 @@ from bot.notices import Notice, Priority, render_msg, render_text
 from bot.opportunities import flow
 from bot.telegram.send import keyboard
 from handlers import common
-from handlers.admin_common import refuse_non_admin
-from handlers.ticks import add_tick
+from handlers.common import refuse_non_admin
 
 
 async def _show(update: Update, context: Context, notice: Notice, *, edit: bool) -> None:
@@ -158,4 +157,3 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(flow.IMPORT_COMMAND, import_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & _FromAdmin(app), on_document))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(flow.AREA)))
-    add_tick(app, "opportunity reminders", opportunities_tick)

@@ -15,8 +15,7 @@ from bot.outcomes.flow import Step
 from bot.outcomes.rules import PREFER_NOT, surveys
 from bot.outcomes.workbook import summary_text, xlsx_bytes
 from handlers import common
-from handlers.admin_common import refuse_non_admin
-from handlers.ticks import add_tick
+from handlers.common import refuse_non_admin
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -96,4 +95,3 @@ async def outcomes(update: Update, context: Context) -> None:
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_survey, pattern=pattern("sv")))
     app.add_handler(CommandHandler("outcomes", outcomes))
-    add_tick(app, "outcome surveys", survey_tick)

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.onboarding import EDITABLE, applies, parse_step
+from bot.onboarding.rules import EDITABLE, applies, parse_step
 from handlers import common, onboarding, requests
 from handlers.cards import show_profile_card
 

@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_
 from bot.mentorship import RELAY_MAX, Refusal, Refused, Status, clean_message
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from handlers import inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text
 

@@ -19,15 +19,15 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.reminders import DueReminder
-from bot.db.session_rows import SessionRow
 from bot.i18n import N_, Translator
-from bot.reminder_plan import backoff_delays, catch_up_decision
+from bot.notices import Msg, Notice, When
 from bot.services import Services
-from bot.sessions import Refused, Status
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import refusal_text
-from handlers.ticks import add_tick
+from bot.sessions.notices import refusal
+from bot.sessions.reminder_plan import backoff_delays, catch_up_decision
+from bot.sessions.rules import Refused, Status
+from bot.sessions.store.reminders import DueReminder
+from bot.sessions.store.rows import SessionRow
+from handlers import common
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,8 @@ async def reminder_message(
     services: Services, session: SessionRow, recipient: int, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The reminder as she reads it now: her language, her zone, the time still left."""
-    t, zone = await reader_of(services, recipient)
-    name = await name_of(services, session.other(recipient))
+    t, zone = await services.sender.reader(recipient)
+    name = html.escape(await services.users.display_name(session.other(recipient)))
     lines = [
         "⏰ "
         + t("Reminder: your session with {name} starts {left}, on {when} ({zone}).").format(
@@ -77,23 +77,23 @@ async def reminder_message(
 async def send_due(app: Application) -> None:
     services: Services = app.bot_data.services
     now = services.clock.now()
-    due_now = await services.sessions.due_reminders(now)
+    due_now = await services.reminders.due_reminders(now)
     # After downtime several reminders of one session may be due for her at once: only the
     # latest still helps ("in 1 hour"), the earlier ones are missed rather than sent together.
     latest = {(d.session_id, d.recipient_id): d.id for d in due_now}  # sorted by due_at
     for due in due_now:
         if latest[(due.session_id, due.recipient_id)] != due.id:
-            await services.sessions.reminder_skipped(due.id, "missed")
+            await services.reminders.reminder_skipped(due.id, "missed")
             continue
         if due.session_status != Status.CONFIRMED:
             # Cancelling a session cancels its reminders; this catches any that slipped by.
-            await services.sessions.reminder_skipped(due.id, "cancelled")
+            await services.reminders.reminder_skipped(due.id, "cancelled")
             continue
         decision = catch_up_decision(due.due_at, due.session_start, now)
         if decision == "missed":
-            await services.sessions.reminder_skipped(due.id, "missed")
+            await services.reminders.reminder_skipped(due.id, "missed")
             continue
-        if decision == "send" and await services.sessions.claim_reminder(due.id):
+        if decision == "send" and await services.reminders.claim_reminder(due.id):
             await send_one(app.bot, services, due, now)
 
 
@@ -107,41 +107,30 @@ async def send_one(bot: Bot, services: Services, due: DueReminder, now: datetime
         await bot.send_message(due.recipient_id, text, reply_markup=markup)
     except Forbidden as error:
         await services.users.mark_blocked(due.recipient_id, now)
-        await services.sessions.reminder_failed(due.id, f"blocked: {error.message}")
+        await services.reminders.reminder_failed(due.id, f"blocked: {error.message}")
     except BadRequest as error:  # before NetworkError: PTB makes BadRequest one of them
-        await services.sessions.reminder_failed(due.id, error.message)
-        await report_failure(bot, services, due, error.message)
+        await services.reminders.reminder_failed(due.id, error.message)
+        await report_failure(services, due, error.message)
     except TimedOut as error:
         # Telegram may have delivered it before the answer was lost: never send it twice.
-        await services.sessions.reminder_sent(due.id, now, f"uncertain: {error.message}")
+        await services.reminders.reminder_sent(due.id, now, f"uncertain: {error.message}")
     except (NetworkError, RetryAfter) as error:
         attempt = due.attempts + 1  # the claim counted this one
         if attempt <= len(RETRY_DELAYS):
-            await services.sessions.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
+            await services.reminders.reminder_retry(due.id, now + RETRY_DELAYS[attempt - 1], error.message)
         else:
-            await services.sessions.reminder_failed(due.id, error.message)
-            await report_failure(bot, services, due, error.message)
+            await services.reminders.reminder_failed(due.id, error.message)
+            await report_failure(services, due, error.message)
     else:
-        await services.sessions.reminder_sent(due.id, now)
+        await services.reminders.reminder_sent(due.id, now)
 
 
-async def report_failure(bot: Bot, services: Services, due: DueReminder, error: str) -> None:
+async def report_failure(services: Services, due: DueReminder, error: str) -> None:
     """Every admin hears of a reminder that could not be sent, so someone can step in."""
-    name = await name_of(services, due.recipient_id)
-    for admin_id in sorted(services.settings.admin_ids):
-        t, zone = await reader_of(services, admin_id)
-        await deliver(
-            bot,
-            services,
-            admin_id,
-            "⚠️ "
-            + t("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}").format(
-                name=name,
-                id=due.recipient_id,
-                when=t.datetime(due.session_start, zone),
-                error=html.escape(error),
-            ),
-        )
+    name = await services.users.display_name(due.recipient_id)
+    failed = N_("A session reminder could not be sent to {name} (id {id}) for the session on {when}: {error}")
+    line = Msg("⚠️ {s}", s=Msg(failed, name=name, id=str(due.recipient_id), when=When(due.session_start), error=error))
+    await services.sender.send([Notice(admin_id, (line,)) for admin_id in sorted(services.settings.admin_ids)])
 
 
 async def on_there(update: Update, context: Context) -> None:
@@ -150,44 +139,30 @@ async def on_there(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if session_id is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id = query.from_user.id
     try:
         session, first = await services.sessions.coming(session_id, user_id, services.clock.now())
     except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
         return
     if not first:
         await query.answer(t("Already noted ✓ See you there!"))
         return
     await query.answer(t("Wonderful, see you there! ✓"))
-    other = session.other(user_id)
-    their_t, zone = await reader_of(services, other)
-    await deliver(
-        context.bot,
-        services,
-        other,
-        "✅ "
-        + their_t(N_("{name} will be there: {when}.")).format(
-            name=await name_of(services, user_id), when=their_t.datetime(session.starts_at, zone)
-        ),
-    )
+    people = await services.sessions.people(session)
+    there = Msg(N_("{name} will be there: {when}."), name=people.name(user_id), when=When(session.starts_at))
+    await services.sender.send([Notice(session.other(user_id), (Msg("✅ {s}", s=there),))])
 
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_there, pattern=pattern("rem", "there")))
-    settled = False
 
-    async def reminder_tick(app: Application) -> None:
-        nonlocal settled
-        if not settled:
-            # Start-up: a row still 'sending' was claimed by a bot that then died mid-send.
-            # The message may have reached her, so it counts as sent (uncertain), never resent.
-            settled = True
-            count = await app.bot_data.services.sessions.settle_interrupted_sends(app.bot_data.services.clock.now())
-            if count:
-                log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)
-        await send_due(app)
 
-    add_tick(app, "session reminders", reminder_tick)
+async def settle_interrupted(app: Application) -> None:
+    """A row still 'sending' was claimed by a bot that then died mid-send: counted as sent."""
+    services = app.bot_data.services
+    count = await services.reminders.settle_interrupted_sends(services.clock.now())
+    if count:
+        log.warning("%d reminder(s) were being sent when the bot stopped: not resent", count)

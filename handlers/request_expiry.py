@@ -10,7 +10,6 @@ from bot.mentorship import MISSED_TO_PAUSE, NUDGE_AFTER
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of
 from handlers.request_card import send_request_card
-from handlers.ticks import add_tick
 
 
 async def expire_requests(app: Application) -> None:
@@ -75,9 +74,3 @@ async def nudge_requests(app: Application) -> None:
         request = await services.mentorships.claim_nudge(request_id, now)
         if request is not None:
             await send_request_card(app.bot, services, request, "reminder")
-
-
-def register(app: Application) -> None:
-    # Expiry first: a request both due for a nudge and past its week is closed, not nudged.
-    add_tick(app, "request expiry", expire_requests)
-    add_tick(app, "request nudges", nudge_requests)

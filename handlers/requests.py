@@ -26,7 +26,7 @@ from bot.mentorship import (
     clean_message,
     parse_code,
 )
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, inputs
 from handlers.introduction import introduce

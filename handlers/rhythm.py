@@ -5,6 +5,7 @@ the programme's length a closing survey and completion.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 
@@ -14,13 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
-from bot.db.rhythm import Rhythm
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
 from bot.mentorship import clean_message
-from bot.onboarding import InvalidAnswer
+from bot.notices import Button, Html, Msg, Notice
+from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from bot.sessions import (
+from bot.sessions.rules import (
     CHECKIN_EVERY,
     COMMENT_MAX,
     MEET_EVERY_DAYS,
@@ -30,9 +31,8 @@ from bot.sessions import (
     RhythmStep,
     rhythm_due,
 )
+from bot.sessions.store.rhythm import Rhythm
 from handlers import common, inputs
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 
@@ -43,42 +43,47 @@ MEET_LABELS = {
 }
 
 
-async def goals_text(services: Services, t: Translator, mentee_id: int) -> str:
+async def goals_of(services: Services, mentee_id: int) -> Msg:
+    """Her goals, each translated for the reader, or a dash."""
     profile = await services.profiles.get(mentee_id)
     goals = sorted(profile.answers.goals) if profile else []
-    labels = [t(GOAL_LABELS[Goal(g)]) for g in goals if g in Goal._value2member_map_]
-    return ", ".join(labels) or "—"
+    labels = [Msg(GOAL_LABELS[Goal(g)]) for g in goals if g in Goal._value2member_map_]
+    if not labels:
+        return Msg("—")
+    return Msg(", ".join(f"{{g{i}}}" for i in range(len(labels))), **{f"g{i}": label for i, label in enumerate(labels)})
+
+
+async def plain_name(services: Services, user_id: int) -> str:
+    return await services.users.display_name(user_id)
+
+
+def rating_buttons(action: str, checkin_id: int) -> tuple[tuple[Button, ...], ...]:
+    return (tuple(Button(str(n), cb("rhy", action, checkin_id, n)) for n in RATINGS),)
 
 
 async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
     """A new mentorship: its rhythm starts, and both are asked how often they'd like to meet."""
-    if not await services.sessions.start_rhythm(mentorship.id, mentorship.started_at):
+    if not await services.rhythms.start_rhythm(mentorship.id, mentorship.started_at):
         return
+    goals = await goals_of(services, mentorship.mentee_id)
+    mentee_name = await plain_name(services, mentorship.mentee_id)
+    how_often = N_(
+        "How often would you like to meet? Either of you can choose, and you'll "
+        "both see it. The programme runs for six months, with a short check-in "
+        "each month."
+    )
+    buttons = tuple(
+        (Button(Msg(label), cb("rhy", "every", mentorship.id, days)),) for days, label in MEET_LABELS.items()
+    )
+    notices = []
     for viewer in (mentorship.mentee_id, mentorship.mentor_id):
-        t, _ = await reader_of(services, viewer)
-        goals = await goals_text(services, t, mentorship.mentee_id)
         if viewer == mentorship.mentee_id:
-            heading = t("Your goals: {goals}").format(goals=goals)
+            heading = Msg(N_("Your goals: {goals}"), goals=goals)
         else:
-            heading = t("{name}'s goals: {goals}").format(
-                name=await name_of(services, mentorship.mentee_id), goals=goals
-            )
-        text = "\n\n".join(
-            [
-                "🤝 <b>" + t("Your agreement") + "</b>",
-                heading,
-                t(
-                    "How often would you like to meet? Either of you can choose, and you'll "
-                    "both see it. The programme runs for six months, with a short check-in "
-                    "each month."
-                ),
-            ]
-        )
-        rows = [
-            [InlineKeyboardButton(t(label), callback_data=cb("rhy", "every", mentorship.id, days))]
-            for days, label in MEET_LABELS.items()
-        ]
-        await deliver(bot, services, viewer, text, InlineKeyboardMarkup(rows))
+            heading = Msg(N_("{name}'s goals: {goals}"), name=mentee_name, goals=goals)
+        lines = (Msg("🤝 <b>{s}</b>", s=Msg(N_("Your agreement"))), "", heading, "", Msg(how_often))
+        notices.append(Notice(viewer, lines, buttons))
+    await services.sender.send(notices)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -88,7 +93,7 @@ async def on_button(update: Update, context: Context) -> None:
     value = data.int_arg(1) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         await action(update, context, target, value)
@@ -99,10 +104,10 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if days not in MEET_EVERY_DAYS:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     user_id = query.from_user.id
-    await services.sessions.agree(mentorship_id, user_id, days, services.clock.now())
+    await services.rhythms.agree(mentorship_id, user_id, days, services.clock.now())
     await query.answer(t("Agreed ✓"))
     await common.edit(
         query,
@@ -113,27 +118,20 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
     m = await services.mentorships.get(mentorship_id)
     if m is not None:
         other = m.other(user_id)
-        their_t, _ = await reader_of(services, other)
-        await deliver(
-            context.bot,
-            services,
-            other,
-            their_t(N_("{name} chose how often you'll meet: {often}.")).format(
-                name=await name_of(services, user_id), often=their_t(MEET_LABELS[days]).lower()
-            ),
+        their_t, _ = await services.sender.reader(other)  # "every week", lower case in her language
+        often = Html(html.escape(their_t(MEET_LABELS[days]).lower()))
+        chose = Msg(
+            N_("{name} chose how often you'll meet: {often}."), name=await plain_name(services, user_id), often=often
         )
-
-
-def rating_rows(action: str, checkin_id: int) -> list[list[InlineKeyboardButton]]:
-    return [[InlineKeyboardButton(str(n), callback_data=cb("rhy", action, checkin_id, n)) for n in RATINGS]]
+        await services.sender.send([Notice(other, (chose,))])
 
 
 async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if n not in RATINGS:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
-    checkin = await services.sessions.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
+    checkin = await services.rhythms.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))
     if checkin.kind == "monthly":
         await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
@@ -150,7 +148,7 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
 
 async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> None:
     query, services = update.callback_query, context.services
-    await services.sessions.checkin(checkin_id, query.from_user.id)
+    await services.rhythms.checkin(checkin_id, query.from_user.id)
     # Only this comment's wait: an old Skip must not drop what she is typing now.
     await services.inputs.take(query.from_user.id, "closing_comment", str(checkin_id))
     await query.answer()
@@ -168,7 +166,7 @@ async def read_closing_comment(update: Update, context: Context, ref: str, text:
         if text is None:
             raise InvalidAnswer("not_text")
         comment = clean_message(text, COMMENT_MAX)
-        await services.sessions.comment_checkin(int(ref), user_id, comment)
+        await services.rhythms.comment_checkin(int(ref), user_id, comment)
     except InvalidAnswer as error:
         await inputs.expect(context, user_id, "closing_comment", ref)
         await update.effective_message.reply_text(
@@ -186,81 +184,90 @@ async def read_closing_comment(update: Update, context: Context, ref: str, text:
 # --- the tick --------------------------------------------------------------------------------
 
 
+async def add_missing(app: Application) -> None:
+    services: Services = app.bot_data.services
+    await services.rhythms.add_missing_rhythms()
+
+
 async def rhythm_tick(app: Application) -> None:
     services: Services = app.bot_data.services
     now = services.clock.now()
-    await services.sessions.add_missing_rhythms()
-    for rhythm in await services.sessions.rhythms():
+    for rhythm in await services.rhythms.active():
         for step in rhythm_due(rhythm.state, now):
             if step == RhythmStep.CLOSING:
-                if await services.sessions.close(rhythm.mentorship_id, now):
-                    await send_closing(app.bot, services, rhythm, now)
+                if await services.rhythms.complete_at_programme_end(rhythm.mentorship_id, now):
+                    await send_closing(services, rhythm, now)
             elif step == RhythmStep.CHECKIN:
                 due = rhythm.state.next_checkin_at
                 assert due is not None
                 following = due + CHECKIN_EVERY
                 while following <= now:  # back after a long downtime: one check-in, not many
                     following += CHECKIN_EVERY
-                if await services.sessions.claim_checkin(rhythm.mentorship_id, due, following):
-                    await send_checkin(app.bot, services, rhythm, now)
-            elif step == RhythmStep.QUIET and await services.sessions.claim_quiet_nudge(
+                if await services.rhythms.claim_checkin(rhythm.mentorship_id, due, following):
+                    await send_checkin(services, rhythm, now)
+            elif step == RhythmStep.QUIET and await services.rhythms.claim_quiet_nudge(
                 rhythm.mentorship_id, rhythm.state.quiet_nudged_at, now
             ):
-                await send_quiet_nudge(app.bot, services, rhythm)
+                await send_quiet_nudge(services, rhythm)
 
 
-async def send_checkin(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
+async def send_checkin(services: Services, rhythm: Rhythm, now: datetime) -> None:
+    goals = await goals_of(services, rhythm.mentee_id)
+    notices = []
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await reader_of(services, viewer)
-        goals = await goals_text(services, t, rhythm.mentee_id)
         if viewer == rhythm.mentee_id:
-            question = t(
-                "🌱 Monthly check-in: how far have you come towards your goals ({goals})? "
-                "1 = just starting, 5 = reached them."
-            ).format(goals=goals)
+            question = Msg(
+                N_(
+                    "🌱 Monthly check-in: how far have you come towards your goals ({goals})? "
+                    "1 = just starting, 5 = reached them."
+                ),
+                goals=goals,
+            )
         else:
-            question = t(
-                "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
-                "1 = just starting, 5 = reached them."
-            ).format(name=await name_of(services, rhythm.mentee_id), goals=goals)
-        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "monthly", now)
-        await deliver(bot, services, viewer, question, InlineKeyboardMarkup(rating_rows("chk", checkin_id)))
+            question = Msg(
+                N_(
+                    "🌱 Monthly check-in: how far has {name} come towards her goals ({goals})? "
+                    "1 = just starting, 5 = reached them."
+                ),
+                name=await plain_name(services, rhythm.mentee_id),
+                goals=goals,
+            )
+        checkin_id = await services.rhythms.new_checkin(rhythm.mentorship_id, viewer, "monthly", now)
+        notices.append(Notice(viewer, (question,), rating_buttons("chk", checkin_id)))
+    await services.sender.send(notices)
 
 
-async def send_quiet_nudge(bot: Bot, services: Services, rhythm: Rhythm) -> None:
+async def send_quiet_nudge(services: Services, rhythm: Rhythm) -> None:
+    notices = []
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await reader_of(services, viewer)
-        name = await name_of(services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id)
-        line = t("👋 It's been a while since you and {name} last met.").format(name=name)
+        name = await plain_name(services, rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id)
         if viewer == rhythm.mentee_id:
-            line += " " + t("How about a session? /book picks a time.")
+            then = Msg(N_("How about a session? /book picks a time."))
         else:
-            line += " " + t("A short call can help her keep going: /slots shows your free time.")
-        await deliver(bot, services, viewer, line)
+            then = Msg(N_("A short call can help her keep going: /slots shows your free time."))
+        nudge = Msg(N_("👋 It's been a while since you and {name} last met."), name=name)
+        notices.append(Notice(viewer, (Msg("{a} {b}", a=nudge, b=then),)))
+    await services.sender.send(notices)
 
 
-async def send_closing(bot: Bot, services: Services, rhythm: Rhythm, now: datetime) -> None:
+async def send_closing(services: Services, rhythm: Rhythm, now: datetime) -> None:
+    notices = []
     for viewer in (rhythm.mentee_id, rhythm.mentor_id):
-        t, _ = await reader_of(services, viewer)
         other = rhythm.mentor_id if viewer == rhythm.mentee_id else rhythm.mentee_id
+        complete = N_(
+            "Six months together! Your mentorship with {name} is now complete. "
+            "Thank you for the time you gave each other."
+        )
         lines = [
-            "🎓 "
-            + t(
-                "Six months together! Your mentorship with {name} is now complete. "
-                "Thank you for the time you gave each other."
-            ).format(name=await name_of(services, other)),
-            t("Looking back, how much did it help you towards your goals? 1 = a little, 5 = a lot."),
+            Msg("🎓 {s}", s=Msg(complete, name=await plain_name(services, other))),
+            "",
+            Msg(N_("Looking back, how much did it help you towards your goals? 1 = a little, 5 = a lot.")),
         ]
         if viewer == rhythm.mentee_id:
-            lines.append(t("Whenever you are ready, /mentors finds you a new mentor."))
-        checkin_id = await services.sessions.new_checkin(rhythm.mentorship_id, viewer, "closing", now)
-        await deliver(
-            bot,
-            services,
-            viewer,
-            "\n\n".join(lines),
-            InlineKeyboardMarkup(rating_rows("close", checkin_id)),
-        )
+            lines += ["", Msg(N_("Whenever you are ready, /mentors finds you a new mentor."))]
+        checkin_id = await services.rhythms.new_checkin(rhythm.mentorship_id, viewer, "closing", now)
+        notices.append(Notice(viewer, tuple(lines), rating_buttons("close", checkin_id)))
+    await services.sender.send(notices)
 
 
 ACTIONS = {
@@ -273,4 +280,3 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))
-    add_tick(app, "mentorship rhythm", rhythm_tick)

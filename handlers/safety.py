@@ -21,7 +21,7 @@ from bot.mentorship import (
     clean_message,
     parse_code,
 )
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, inputs
 from handlers.mentoring_common import deliver, is_minor, name_of, reader_of, stale

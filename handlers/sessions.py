@@ -1,22 +1,36 @@
-"""`/sessions`: her upcoming and past sessions, each card's buttons (reschedule and cancel are in
-handlers.session_changes), and the tick that closes bookings the mentor never confirmed.
+"""`/sessions` and the `ses` buttons: her upcoming and past sessions, a session's card, and
+rescheduling or cancelling it (the other side is told).
 """
 
 from __future__ import annotations
-
-import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.session_rows import SessionRow
-from bot.sessions import STATUS_LABELS, Refused, Status
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
-from handlers.session_card import card_keyboard, card_text, refusal_text, when_text
-from handlers.session_changes import on_cancel, on_cancel_confirmed, on_keep, on_move, on_move_to
-from handlers.ticks import add_tick
+from bot.i18n import N_
+from bot.mentorship import clean_message
+from bot.notices import Msg, ZoneName
+from bot.onboarding.rules import InvalidAnswer
+from bot.sessions import flow, notices
+from bot.sessions.rules import (
+    MAX_SLOTS_SHOWN,
+    MIN_NOTICE,
+    REASON_MAX,
+    STATUS_LABELS,
+    Refusal,
+    Refused,
+    Status,
+    inside_notice,
+    parse_slot_code,
+)
+from bot.sessions.store.rows import SessionRow
+from handlers import common, inputs
+
+
+def refusal_text(context: Context, code: Refusal) -> str:
+    return common.text(context, notices.refusal(code))
 
 
 async def list_sessions(update: Update, context: Context) -> None:
@@ -26,8 +40,14 @@ async def list_sessions(update: Update, context: Context) -> None:
     past = await services.sessions.past(user_id, now)
 
     async def line(s: SessionRow) -> str:
-        name = await name_of(services, s.other(user_id))
-        return f"• {when_text(t, zone, s)} · {name} · {t(STATUS_LABELS[Status(s.status)])}"
+        people = await services.sessions.people(s)
+        status = Msg(STATUS_LABELS[Status(s.status)])
+        return common.text(
+            context,
+            Msg(
+                "• {when} · {name} · {status}", when=notices.when(s), name=people.name(s.other(user_id)), status=status
+            ),
+        )
 
     lines = ["📅 <b>" + t("Upcoming sessions") + "</b>"]
     lines += [await line(s) for s in upcoming] or [t("None yet. A mentee books one with /book.")]
@@ -36,7 +56,7 @@ async def list_sessions(update: Update, context: Context) -> None:
         lines += ["", "🗂 <b>" + t("Past sessions") + "</b>"]
         lines += [await line(s) for s in past]
         lines.append(t.ngettext("{n} session held", "{n} sessions held", held).format(n=held))
-    lines += ["", t("Times are in your time zone, {zone}.").format(zone=html.escape(zone.key))]
+    lines += ["", common.text(context, Msg(N_("Times are in your time zone, {zone}."), zone=ZoneName()))]
     rows = [
         [InlineKeyboardButton("📅 " + t.datetime(s.starts_at, zone), callback_data=cb("ses", "card", s.id))]
         for s in upcoming
@@ -52,41 +72,201 @@ async def on_button(update: Update, context: Context) -> None:
     session_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if session_id is None or action is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     try:
         await action(update, context, session_id, data.arg(1))
     except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
+        await query.answer(refusal_text(context, refused.code), show_alert=True)
 
 
 async def on_card(update: Update, context: Context, session_id: int, _: str) -> None:
-    query, services, t = update.callback_query, context.services, context.t
+    query, services = update.callback_query, context.services
     session = await services.sessions.party_of(session_id, query.from_user.id)
     await query.answer()
+    card = notices.card(session, query.from_user.id, await services.sessions.people(session))
     await query.message.reply_text(
-        await card_text(services, t, context.zone, query.from_user.id, session),
-        reply_markup=card_keyboard(t, session),
+        common.text(context, *card.lines), reply_markup=common.buttons(context, card.buttons)
     )
 
 
-async def expire_requests_tick(app: Application) -> None:
-    """Bookings the mentor never confirmed before their start: the mentee is told kindly."""
+async def expire_unconfirmed(app: Application) -> None:
     services = app.bot_data.services
-    for session in await services.sessions.expire_unconfirmed(services.clock.now()):
-        t, zone = await reader_of(services, session.mentee_id)
-        await deliver(
-            app.bot,
-            services,
-            session.mentee_id,
-            t(
-                "{name} didn't confirm your session on {when} in time, so it's off. "
-                "Please pick another time with /book. 🌷"
-            ).format(
-                name=await name_of(services, session.mentor_id),
-                when=t.datetime(session.starts_at, zone),
-            ),
+    await services.sender.send(await flow.expire_unconfirmed(services, services.clock.now()))
+
+
+# --- reschedule ----------------------------------------------------------------------------------
+
+
+async def on_move(update: Update, context: Context, session_id: int, _: str) -> None:
+    query, services = update.callback_query, context.services
+    now = services.clock.now()
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
+    free = await services.slots.free_slots(session.mentor_id, now, moving=session.id)
+    free = [slot for slot in free if slot.start_utc != session.starts_at][:MAX_SLOTS_SHOWN]
+    await query.answer()
+    if not free:
+        await query.message.reply_text(
+            context.t("There is no other free time in the next two weeks. You can cancel instead.")
         )
+        return
+    lines = [
+        Msg(
+            N_("Pick a new time for your session on {when}. Times are in {zone}."),
+            when=notices.when(session),
+            zone=ZoneName(),
+        )
+    ]
+    if inside_notice(session.starts_at, now):
+        lines += ["", notices.refusal(Refusal.REASON_NEEDED)]
+    await query.message.reply_text(
+        common.text(context, *lines),
+        reply_markup=common.buttons(
+            context, notices.slot_buttons(free, lambda code: cb("ses", "to", session.id, code))
+        ),
+    )
+
+
+async def on_move_to(update: Update, context: Context, session_id: int, code: str) -> None:
+    query, services = update.callback_query, context.services
+    if parse_slot_code(code) is None:
+        await common.stale_button(update, context)
+        return
+    now = services.clock.now()
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
+    if inside_notice(session.starts_at, now):
+        await query.answer()
+        await ask_reason(update, context, session, "move_reason", f"{session_id}:{code}")
+        return
+    await move(update, context, session_id, code, None)
+
+
+async def ask_reason(update: Update, context: Context, session: SessionRow, kind: str, ref: str) -> None:
+    user_id = update.effective_user.id
+    await inputs.expect(context, user_id, kind, ref)
+    people = await context.services.sessions.people(session)
+    ask = N_(
+        "It's less than {hours} hours before the start, so please type a short reason "
+        "for {name}. /cancel to keep the session as it is."
+    )
+    hours = int(MIN_NOTICE.total_seconds() // 3600)
+    await update.effective_message.reply_text(
+        common.text(context, Msg(ask, hours=hours, name=people.name(session.other(user_id))))
+    )
+
+
+async def typed_reason(update: Update, context: Context, kind: str, ref: str, text: str | None) -> str | None:
+    try:
+        if text is None:
+            raise InvalidAnswer("not_text")
+        return clean_message(text, REASON_MAX)
+    except InvalidAnswer as error:
+        await inputs.expect(context, update.effective_user.id, kind, ref)
+        await update.effective_message.reply_text(
+            context.t("That is too long: please keep it under {n} characters.").format(n=REASON_MAX)
+            if error.code == "too_long"
+            else context.t("Please type the reason as text.")
+        )
+        return None
+
+
+@inputs.reader("move_reason")
+async def read_move_reason(update: Update, context: Context, ref: str, text: str | None) -> None:
+    reason = await typed_reason(update, context, "move_reason", ref, text)
+    session_id, _, code = ref.partition(":")
+    if reason is not None:
+        await move(update, context, int(session_id), code, reason)
+
+
+async def move(update: Update, context: Context, session_id: int, code: str, reason: str | None) -> None:
+    services, t, user_id = context.services, context.t, update.effective_user.id
+    query, message = update.callback_query, update.effective_message
+    start = parse_slot_code(code)
+    try:
+        if start is None:
+            raise Refused(Refusal.SLOT_GONE)
+        done = await flow.reschedule(services, session_id, user_id, start, services.clock.now(), reason)
+    except Refused as refused:
+        if query is not None:
+            await query.answer(refusal_text(context, refused.code), show_alert=True)
+        else:
+            await message.reply_text(refusal_text(context, refused.code))
+        return
+    if query is not None:
+        await query.answer(t("Moved ✓"))
+    await services.sender.send(done.notices)
+    if query is not None:
+        await common.drop_buttons(query)
+
+
+# --- cancel --------------------------------------------------------------------------------------
+
+
+async def on_cancel(update: Update, context: Context, session_id: int, _: str) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    now = services.clock.now()
+    session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
+    await query.answer()
+    if inside_notice(session.starts_at, now):
+        await ask_reason(update, context, session, "cancel_reason", str(session_id))
+        return
+    people = await services.sessions.people(session)
+    ask = Msg(
+        N_("Cancel your session on {when} with {name}?"),
+        when=notices.when(session),
+        name=people.name(session.other(query.from_user.id)),
+    )
+    await query.message.reply_text(
+        common.text(context, ask),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton("✖️ " + t("Yes, cancel it"), callback_data=cb("ses", "cxok", session_id))],
+                [InlineKeyboardButton("↩️ " + t("Keep it"), callback_data=cb("ses", "keep", session_id))],
+            ]
+        ),
+    )
+
+
+async def on_keep(update: Update, context: Context, session_id: int, _: str) -> None:
+    await context.services.sessions.party_of(session_id, update.callback_query.from_user.id)
+    await update.callback_query.answer(context.t("Kept ✓"))
+    await common.edit(update.callback_query, context.t("Good: the session stays. 🌷"))
+
+
+async def on_cancel_confirmed(update: Update, context: Context, session_id: int, _: str) -> None:
+    await cancel(update, context, session_id, None)
+
+
+@inputs.reader("cancel_reason")
+async def read_cancel_reason(update: Update, context: Context, ref: str, text: str | None) -> None:
+    reason = await typed_reason(update, context, "cancel_reason", ref, text)
+    if reason is not None:
+        await cancel(update, context, int(ref), reason)
+
+
+async def cancel(update: Update, context: Context, session_id: int, reason: str | None) -> None:
+    services, t, user_id = context.services, context.t, update.effective_user.id
+    query, message = update.callback_query, update.effective_message
+    try:
+        done = await flow.cancel(services, session_id, user_id, services.clock.now(), reason)
+    except Refused as refused:
+        if refused.code == Refusal.REASON_NEEDED:  # the notice began while she was deciding
+            if query is not None:
+                await query.answer()
+            current = await services.sessions.party_of(session_id, user_id)
+            await ask_reason(update, context, current, "cancel_reason", str(session_id))
+        elif query is not None:
+            await query.answer(refusal_text(context, refused.code), show_alert=True)
+        else:
+            await message.reply_text(refusal_text(context, refused.code))
+        return
+    if query is not None:
+        await query.answer(t("Cancelled ✓"))
+    cancelled = N_("Cancelled ✓ Your session on {when} is off, and its reminders too.")
+    await message.reply_text(common.text(context, Msg(cancelled, when=notices.when(done.session))))
+    await services.sender.send(done.notices)
+    if query is not None:
+        await common.drop_buttons(query)
 
 
 ACTIONS = {
@@ -102,6 +282,3 @@ ACTIONS = {
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("sessions", list_sessions))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ses")))
-    # Unconfirmed bookings are closed before feedback is asked about anything (handlers.feedback
-    # registers its tick after this one).
-    add_tick(app, "unconfirmed sessions", expire_requests_tick)

@@ -6,26 +6,116 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.slots import SlotRefused
-from bot.sessions import ONE_OFF_DAYS
-from bot.slots import parse_time_of_day
+from bot.i18n import N_, Translator
+from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
+from bot.sessions.slot_times import SlotError, parse_time_of_day
+from bot.sessions.store.slots import SlotRefused, SlotRow
 from handlers import common, inputs
-from handlers.mentoring_common import stale
-from handlers.slots_view import (
-    EVERY_WEEKDAY,
-    SLOT_ERRORS,
-    back_button,
-    hours_label,
-    slots_view,
-    wall_clock,
-    weekday_names,
+
+# --- how /slots shows her free time ---------------------------------------------------------------
+
+SLOT_ERRORS = {
+    SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
+    SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
+    SlotError.TOO_LONG: N_("A free-time slot can be at most 8 hours long."),
+    SlotError.OVERLAPS: N_("This overlaps free time you have already published. /slots shows it all."),
+}
+
+
+# Whole phrases, so that each language can decline the day as its grammar needs.
+EVERY_WEEKDAY = (
+    N_("Every Monday"),
+    N_("Every Tuesday"),
+    N_("Every Wednesday"),
+    N_("Every Thursday"),
+    N_("Every Friday"),
+    N_("Every Saturday"),
+    N_("Every Sunday"),
 )
+
+
+def hours_label(t: Translator, minutes: int) -> str:
+    if minutes % 60 == 0:
+        return t.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+    return t("{n} min").format(n=minutes)
+
+
+def weekday_names(t: Translator, width: str = "wide") -> dict[int, str]:
+    return dict(get_day_names(width, context="stand-alone", locale=t.locale))
+
+
+def wall_clock(t: Translator, at: time, zone: ZoneInfo) -> str:
+    return t.time(datetime.combine(date(2025, 1, 6), at, tzinfo=zone), zone)
+
+
+def slot_label(t: Translator, slot: SlotRow, zone: ZoneInfo) -> str:
+    if slot.kind == "weekly":
+        own = ZoneInfo(slot.zone)
+        start = parse_time_of_day(slot.start_local or "00:00")
+        end = (datetime.combine(date(2025, 1, 6), start) + timedelta(minutes=slot.minutes)).time()
+        every = t(EVERY_WEEKDAY[slot.weekday or 0])
+        label = f"{every}, {wall_clock(t, start, own)}–{wall_clock(t, end, own)}"
+        return label if slot.zone == zone.key else f"{label} ({slot.zone})"
+    assert slot.starts_at is not None
+    end = slot.starts_at + timedelta(minutes=slot.minutes)
+    return f"{t.datetime(slot.starts_at, zone)}–{t.time(end, zone)}"
+
+
+async def slots_view(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    services, t, zone = context.services, context.t, context.zone
+    slots = await services.slots.of_mentor(user_id, services.clock.now())
+    auto = await services.slots.auto_confirm(user_id)
+    lines = ["🗓 <b>" + t("Your free time") + "</b>"]
+    if slots:
+        lines += ["• " + html.escape(slot_label(t, slot, zone)) for slot in slots]
+    else:
+        lines.append(t("You haven't published any free time yet."))
+    lines += [
+        "",
+        t(
+            "Mentees book one-hour sessions inside these times, at least {hours} hours ahead, "
+            "with {buffer} minutes kept free between sessions. Times are in {zone}."
+        ).format(
+            hours=int(MIN_NOTICE.total_seconds() // 3600),
+            buffer=BUFFER_MINUTES,
+            zone=html.escape(zone.key),
+        ),
+        t("Auto-confirm bookings: on") if auto else t("Auto-confirm bookings: off"),
+    ]
+    rows = [
+        [InlineKeyboardButton("🗑 " + slot_label(t, slot, zone), callback_data=cb("slot", "del", slot.id))]
+        for slot in slots
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton("➕ " + t("Weekly time"), callback_data=cb("slot", "week")),
+            InlineKeyboardButton("➕ " + t("One-off time"), callback_data=cb("slot", "once", 0)),
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t("Turn auto-confirm off") if auto else t("Turn auto-confirm on"),
+                callback_data=cb("slot", "auto", 0 if auto else 1),
+            )
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def back_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton("↩️ " + t("Back"), callback_data=cb("slot", "list"))
+
+
+# --- publishing and deleting ------------------------------------------------------------------------
 
 WINDOW_LENGTHS = (60, 90, 120, 180, 240)  # minutes offered for a new window or slot
 DAYS_PER_PAGE = 15
@@ -57,7 +147,7 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     action = ACTIONS.get(data.action) if data else None
     if action is None or not await is_mentor(context, query.from_user.id):
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await action(update, context, data.args)
 
@@ -65,7 +155,7 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> None:
     query, t = update.callback_query, context.t
     slot_id = int(args[0]) if args and args[0].isdigit() else 0
-    deleted = await context.services.sessions.delete_slot(slot_id, query.from_user.id)
+    deleted = await context.services.slots.delete_slot(slot_id, query.from_user.id)
     await query.answer(
         t("Deleted ✓ Sessions already booked in it stay booked.")
         if deleted
@@ -76,7 +166,7 @@ async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> 
 
 async def on_auto(update: Update, context: Context, args: tuple[str, ...]) -> None:
     on = args[:1] == ("1",)
-    await context.services.sessions.set_auto_confirm(update.callback_query.from_user.id, on)
+    await context.services.slots.set_auto_confirm(update.callback_query.from_user.id, on)
     await update.callback_query.answer(
         context.t("Bookings are now confirmed at once.") if on else context.t("You'll confirm each booking yourself.")
     )
@@ -103,7 +193,7 @@ async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> No
 async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> None:
     query, t = update.callback_query, context.t
     if not args or args[0] not in "0123456" or len(args[0]) != 1:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     await query.answer()
     await inputs.expect(context, query.from_user.id, "slot_time", f"w{args[0]}")
@@ -207,12 +297,12 @@ def parse_length(args: tuple[str, ...]) -> tuple[str, time, int] | None:
 async def on_length_weekly(update: Update, context: Context, args: tuple[str, ...]) -> None:
     parsed = parse_length(args)
     if parsed is None or parsed[0] not in ("0", "1", "2", "3", "4", "5", "6"):
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     weekday, at, minutes = parsed
     services, query = context.services, update.callback_query
     try:
-        await services.sessions.add_weekly(
+        await services.slots.add_weekly(
             query.from_user.id, int(weekday), at, minutes, context.zone.key, services.clock.now()
         )
     except SlotRefused as refused:
@@ -226,14 +316,14 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     parsed = parse_length(args)
     day = parse_day(parsed[0]) if parsed else None
     if parsed is None or day is None:
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     _, at, minutes = parsed
     services, query, zone = context.services, update.callback_query, context.zone
     # fold=0: in the hour the clocks go back, the first of the two 01:30s.
     start = datetime.combine(day, at, tzinfo=zone)
     try:
-        await services.sessions.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
+        await services.slots.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
     except SlotRefused as refused:
         await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
         return

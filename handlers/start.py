@@ -11,10 +11,13 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.telegram.story_card import DEEP_LINK_PREFIX
 from handlers import common, inputs, onboarding, stories
-from handlers.language import language_keyboard, language_question
 from handlers.menu import help_text, set_chat_menu
-from handlers.story_cards import DEEP_LINK_PREFIX
+
+# The pending input that keeps a shared story's slug while a new user picks her language; no
+# reader takes typed text for it.
+STORY_LINK = "story_link"
 
 
 def main_menu_text(t: Translator, name: str) -> str:
@@ -35,9 +38,15 @@ async def start(update: Update, context: Context) -> None:
         # A shared story: show it first; her menu or onboarding follows as usual below.
         await stories.open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
     if record is None or record.language is None:
+        if payload.startswith(DEEP_LINK_PREFIX):
+            # Kept in the database until she has a language to read it in (set_language shows it).
+            services = context.services
+            await services.inputs.expect(
+                user.id, STORY_LINK, payload.removeprefix(DEEP_LINK_PREFIX), services.clock.now()
+            )
         await update.effective_message.reply_text(
-            language_question(user.language_code),
-            reply_markup=language_keyboard(user.language_code),
+            common.language_question(user.language_code),
+            reply_markup=common.language_keyboard(user.language_code),
         )
         return
     profile = await context.services.profiles.get(user.id)
@@ -51,8 +60,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        language_question(update.effective_user.language_code),
-        reply_markup=language_keyboard(update.effective_user.language_code),
+        common.language_question(update.effective_user.language_code),
+        reply_markup=common.language_keyboard(update.effective_user.language_code),
     )
 
 
@@ -73,6 +82,13 @@ async def set_language(update: Update, context: Context) -> None:
     if language != previous:
         # Her chat's menu already speaks it when she only confirms the same language.
         await set_chat_menu(context.bot, user.id, language)
+    pending = await context.services.inputs.peek(user.id, context.services.clock.now())
+    if (
+        pending is not None
+        and pending.kind == STORY_LINK
+        and await context.services.inputs.take(user.id, STORY_LINK, pending.ref)
+    ):
+        await stories.open_story(update, context, pending.ref)
     if previous is not None:
         await query.message.reply_text(
             t("Done! I will speak {language} with you now.").format(language=LANGUAGE_BUTTONS[Language(language)])

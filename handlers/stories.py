@@ -11,11 +11,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
-from bot.story_schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from bot.stories import flow
+from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from bot.telegram.story_card import send_card
 from handlers import common
 from handlers.matching import show_mentors
-from handlers.story_cards import send_card
-from handlers.ticks import add_tick
 
 log = logging.getLogger(__name__)
 
@@ -147,17 +147,8 @@ async def on_subscription_button(update: Update, context: Context) -> None:
 
 
 async def push_due_stories(app: Application) -> None:
-    """Queue the next unseen card for every subscriber whose time has come; the outbox sends them."""
     services = app.bot_data.services
-    now = services.clock.now()
-    items = []
-    for sub in await services.stories.due(now):
-        slug = await services.stories.next_unseen(sub.user_id)
-        if slug is None:
-            continue
-        due = next_due(Frequency(sub.frequency), TimeOfDay(sub.time_of_day), ZoneInfo(sub.timezone), now)
-        items.append((sub.user_id, sub.language, slug, due))
-    if await services.stories.queue_push(now, items) is not None:
+    if await flow.queue_due_push(services, services.clock.now()):
         services.delivery.kick("stories")
 
 
@@ -166,4 +157,3 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("stories", stories_settings))
     app.add_handler(CallbackQueryHandler(on_story_button, pattern=pattern("st")))
     app.add_handler(CallbackQueryHandler(on_subscription_button, pattern=pattern("sub")))
-    add_tick(app, "story pushes", push_due_stories)

@@ -11,8 +11,7 @@ from telegram.ext import Application
 from bot.domain import FIELD_LABELS
 from bot.i18n import translator
 from bot.story_channel import flow, store
-from handlers.story_cards import deep_link
-from handlers.ticks import add_tick
+from bot.telegram.story_card import deep_link
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,3 @@ async def post_due_cards(app: Application) -> None:
             continue
         await store.mark_sent(services.db, post_id, message.message_id)
         log.info("story card %s posted to channel %s", slug, chat_id)
-
-
-def register(app: Application) -> None:
-    add_tick(app, "story channel posts", post_due_cards)

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, translator
 from bot.stories.models import StoryCard
-from handlers.story_cards import deep_link
+from bot.telegram.story_card import deep_link
 
 PAGE = 50  # Telegram's limit of results per answer
 

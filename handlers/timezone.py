@@ -10,9 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.sessions import COMMON_ZONES, find_zone, utc_offset_label
+from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
 from handlers import common, inputs
-from handlers.mentoring_common import stale
 
 
 async def show_timezone(update: Update, context: Context) -> None:
@@ -42,7 +41,7 @@ async def on_timezone_button(update: Update, context: Context) -> None:
         return
     index = data.int_arg(0) if data else None
     if index is None or index >= len(COMMON_ZONES):
-        await stale(update, context)
+        await common.stale_button(update, context)
         return
     name = COMMON_ZONES[index][0]
     await set_zone(context, query.from_user.id, name)

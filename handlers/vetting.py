@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.profiles import Profile
-from bot.i18n import translator
+from bot.i18n import N_
+from bot.notices import Button, Html, Msg, Notice
+from bot.onboarding.store import Profile
 from handlers import common
-from handlers.admin_common import refuse_non_admin
 from handlers.cards import profile_card
 
 log = logging.getLogger(__name__)
 
 
-def vetting_keyboard(t, user_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("✅ " + t("Approve"), callback_data=cb("vet", "approve", user_id))],
-            [
-                InlineKeyboardButton(
-                    "✅ " + t("Approve and clear for minors"),
-                    callback_data=cb("vet", "minors", user_id),
-                )
-            ],
-            [InlineKeyboardButton("✖️ " + t("Reject"), callback_data=cb("vet", "reject", user_id))],
-        ]
+def vetting_buttons(user_id: int) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(Msg(N_("Approve")), cb("vet", "approve", user_id), emoji="✅"),),
+        (Button(Msg(N_("Approve and clear for minors")), cb("vet", "minors", user_id), emoji="✅"),),
+        (Button(Msg(N_("Reject")), cb("vet", "reject", user_id), emoji="✖️"),),
     )
 
 
@@ -47,30 +39,25 @@ def history_lines(t, record) -> str:
     return "\n".join(lines)
 
 
-async def admin_language(context: Context, admin_id: int) -> str | None:
-    record = await context.services.users.get(admin_id)
-    return record.language if record else None
-
-
 async def notify_admins(context: Context, profile: Profile | None) -> None:
-    """Send every admin the new mentor's card with the decision buttons."""
+    """Send every admin the new mentor's card with the decision buttons, each in her language.
+
+    An admin who never opened the bot cannot be written to; the others still are."""
     if profile is None:
         return
     record = await context.services.profiles.account_record(profile.user_id)
+    notices = []
     for admin_id in sorted(context.services.settings.admin_ids):
-        t = translator(await admin_language(context, admin_id))
-        text = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
+        t, _ = await context.services.sender.reader(admin_id)
+        card = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
         if record is not None:
-            text += "\n\n" + history_lines(t, record)
-        try:
-            await context.bot.send_message(admin_id, text, reply_markup=vetting_keyboard(t, profile.user_id))
-        except (Forbidden, TelegramError) as error:
-            # An admin who never opened the bot cannot be written to; the others still are.
-            log.warning("could not notify admin %s: %s", admin_id, error)
+            card += "\n\n" + history_lines(t, record)
+        notices.append(Notice(admin_id, (Html(card),), vetting_buttons(profile.user_id)))
+    await context.services.sender.send(notices)
 
 
 async def decide(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     query = update.callback_query
     t = context.t
@@ -104,31 +91,27 @@ async def decide(update: Update, context: Context) -> None:
         "minors": t("Approved and cleared for minors ✓"),
         "reject": t("Rejected"),
     }
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
+    # The mentor hears first: a failed edit of the admin's card must not swallow her message.
     await tell_mentor(context, mentor_id, approved=status == "approved")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
 
 
 async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> None:
-    record = await context.services.users.get(mentor_id)
-    t = translator(record.language if record else None)
     if approved:
-        text = t(
+        text = N_(
             "Good news: you are approved as a mentor! 🎉 Mentees can now find you and send you requests. "
             "/profile shows your card; you can pause taking mentees there at any time."
         )
     else:
-        text = t(
+        text = N_(
             "Thank you for offering to mentor. The programme team could not approve your profile this time. "
             "If you think this is a mistake, please write to the programme organisers."
         )
-    try:
-        await context.bot.send_message(mentor_id, text)
-    except Forbidden:
-        await context.services.users.mark_blocked(mentor_id, context.services.clock.now())
+    await context.services.sender.send([Notice(mentor_id, (Msg(text),))])
 
 
 async def pending(update: Update, context: Context) -> None:
-    if await refuse_non_admin(update, context):
+    if await common.refuse_non_admin(update, context):
         return
     t = context.t
     waiting = await context.services.profiles.pending_mentors()
@@ -145,7 +128,7 @@ async def pending(update: Update, context: Context) -> None:
     for profile in waiting[:20]:
         await update.effective_message.reply_text(
             profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>",
-            reply_markup=vetting_keyboard(t, profile.user_id),
+            reply_markup=common.buttons(context, vetting_buttons(profile.user_id)),
         )
 
 

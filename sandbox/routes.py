@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from handlers.ticks import run_ticks
+from bot.jobs import run_jobs
 from sandbox.emulator.model import ChatMessage, Event, StoredFile
 
 if TYPE_CHECKING:
@@ -263,6 +263,6 @@ class _Page:
             raise ValueError(f"hours must be above 0 and at most {MAX_HOURS}")
         self.sb.clock.advance(timedelta(hours=hours))
         if self.sb.app is not None:
-            await run_ticks(self.sb.app)
+            await run_jobs(self.sb.app)
         log.info("sandbox clock moved %s hour(s) ahead", hours)
         return web.json_response(clock_view(self.sb))

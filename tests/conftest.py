@@ -14,9 +14,7 @@ import pytest
 
 from bot.clock import Clock
 from sandbox.emulator.server import Emulator
-from tests.support import BotRunner, Personas
-
-ADMIN_ID = 900001
+from tests.support import ADMIN_ID, BotRunner, Personas
 
 
 @pytest.fixture

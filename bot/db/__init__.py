@@ -1,4 +1,5 @@
-"""The storage layer: one SQLite connection, migrations, and the repositories (the only SQL)."""
+"""The storage layer: one SQLite connection, numbered migrations, shared row helpers, and the
+repositories of the mentoring area (each feature package keeps its own SQL in its store)."""
 
 from bot.db.database import Database, DatabaseError, DatabaseTooNew
 

@@ -51,6 +51,15 @@ class UserRepository:
         row = await self._db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
         return None if row is None else User.from_row(row)
 
+    async def display_name(self, user_id: int) -> str:
+        """The name she chose in her profile, else her Telegram first name, else a dash (plain text)."""
+        value = await self._db.fetchval(
+            "SELECT COALESCE(NULLIF(p.display_name, ''), NULLIF(u.first_name, ''))"
+            " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",
+            (user_id,),
+        )
+        return value or "—"
+
     async def seen(
         self,
         user_id: int,

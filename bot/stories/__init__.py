@@ -1,4 +1,5 @@
-"""Story cards about women in STEM: the card files in stories/, their loader and validator."""
+"""Stories of women in STEM: the card files in stories/ with their loader and validator (cards),
+pictures, the push schedule (schedule, pure) and its SQL (store)."""
 
 from bot.stories.cards import (
     CAPTION_LIMIT,

@@ -15,7 +15,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.clock import Clock
 from bot.db.users import UserRepository
 from bot.i18n import Translator, translator
-from bot.notices import Notice, Priority, render_label, render_text
+from bot.notices import Notice, Priority, render_label, render_msg, render_text
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,12 @@ class Sender:
                 notice.to, render_text(notice, t, zone), reply_markup=keyboard(notice, t, zone)
             )
             if notice.document is not None:
+                document = notice.document
+                content = document.content(t, zone) if callable(document.content) else document.content
                 await self._bot.send_document(
-                    notice.to, InputFile(notice.document.content, filename=notice.document.filename)
+                    notice.to,
+                    InputFile(content, filename=document.filename),
+                    caption=render_msg(document.caption, t, zone) if document.caption else None,
                 )
             return message
         except Forbidden:

@@ -2,15 +2,9 @@
 
 import csv
 import io
-import sqlite3
 
-from tests.e2e.test_onboarding import onboard_english_mentee
-from tests.e2e.test_stories import english_subscriber
-
-
-def scalar(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchone()[0]
+from tests.support.builders import english_subscriber, onboard_english_mentee
+from tests.support.db import scalar
 
 
 async def test_stats_match_the_database_and_come_with_a_chart(bot, users, runner, admin):

@@ -3,11 +3,7 @@
 import sqlite3
 
 from bot.callbacks import cb
-
-
-def rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
+from tests.support.db import db_rows
 
 
 async def member(users, name, language_button, code="en"):
@@ -46,8 +42,8 @@ async def test_a_composed_message_reaches_everyone_in_her_language_with_live_pro
     await ru.sees("Привет, девушки!")
     hello = await en.sees("Hello, girls!")
     assert hello.html == "Hello, <b>girls</b>!"
-    assert rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [("sent", 4)]
-    assert rows(runner, "SELECT action FROM admin_audit") == [("broadcast",)]
+    assert db_rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [("sent", 4)]
+    assert db_rows(runner, "SELECT action FROM admin_audit") == [("broadcast",)]
 
 
 async def test_broken_html_is_refused_before_anything_is_sent(bot, users, runner, admin):
@@ -58,7 +54,7 @@ async def test_broken_html_is_refused_before_anything_is_sent(bot, users, runner
     await admin.send("<b>unclosed")
     await admin.sees("Telegram would refuse this text")
     await admin.sees("Send the message in Кыргызча")
-    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
 
 
 async def test_a_story_card_goes_to_a_segment_each_in_her_language(bot, users, runner, admin):
@@ -95,9 +91,9 @@ async def test_blocked_users_are_marked_and_skipped_and_429s_are_honoured(bot, u
     for woman in women[1:]:
         got = [m for m in emulator.bot_messages(woman.id) if m.text == "en text"]
         assert len(got) == 1
-    statuses = dict(rows(runner, "SELECT user_id, status FROM outbox"))
+    statuses = dict(db_rows(runner, "SELECT user_id, status FROM outbox"))
     assert statuses[women[0].id] == "blocked"
-    assert rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", women[0].id) == [(1,)]
+    assert db_rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", women[0].id) == [(1,)]
 
 
 async def test_a_broadcast_can_be_cancelled_and_what_was_sent_stays_sent(bot, users, runner, admin, emulator):
@@ -111,7 +107,7 @@ async def test_a_broadcast_can_be_cancelled_and_what_was_sent_stays_sent(bot, us
     queued = await admin.sees("queued")
     await admin.press("⏹ Cancel the broadcast", queued.message_id)
     await runner.services.delivery.wait_idle("broadcast")
-    counts = dict(rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
+    counts = dict(db_rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
     assert counts.get("cancelled", 0) >= 1 and counts.get("sent", 0) + counts["cancelled"] == 7
     await admin.sees("cancelled")
 
@@ -130,8 +126,8 @@ async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, us
         cb("vet", "approve", eve.id),
     ):
         assert await eve.press_data(message_id, data) == "This is for programme admins only."
-    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
-    assert rows(runner, "SELECT COUNT(*) FROM broadcast_drafts") == [(0,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM broadcast_drafts") == [(0,)]
 
 
 async def test_double_tapping_send_sends_once(bot, users, runner, admin):
@@ -141,7 +137,7 @@ async def test_double_tapping_send_sends_once(bot, users, runner, admin):
     await admin.press("✅ Send", confirm.message_id)
     await admin.press_data(confirm.message_id, cb("bc", "send"))
     await admin.sees("finished")
-    assert rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(1,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(1,)]
     assert [m.text for m in runner.emulator.bot_messages(w.id)].count("c") == 1
 
 
@@ -150,8 +146,8 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
 ):
     from datetime import timedelta
 
-    from handlers.ticks import run_ticks
-    from tests.faults.test_kill_during_broadcast import seed_members
+    from bot.jobs import run_jobs
+    from tests.support.builders import seed_members
 
     await admin.start_in("English")
     ids = await seed_members(emulator, runner.database_path)
@@ -161,7 +157,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     await compose_to_everyone(admin, ("ky", "Всем привет!", "en"))
     await admin.press("✅ Send")
     clock.advance(timedelta(seconds=1))
-    await run_ticks(bot)  # the story push is queued while the broadcast runs
+    await run_jobs(bot)  # the story push is queued while the broadcast runs
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
     await runner.services.delivery.wait_idle("stories", timeout=60)
     texts = {
@@ -180,7 +176,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     )
     busiest = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
     assert busiest <= runner.services.settings.broadcast_rate + 1
-    assert rows(runner, "SELECT lane, status FROM outbox_batches ORDER BY id") == [
+    assert db_rows(runner, "SELECT lane, status FROM outbox_batches ORDER BY id") == [
         ("broadcast", "done"),
         ("stories", "done"),
     ]

@@ -1,6 +1,7 @@
 """/cohort end to end: a preview explaining who is left out, Confirm sending once, admins only."""
 
-from tests.e2e.test_matching import db_rows, new_mentee, new_mentor
+from tests.support.builders import new_mentee, new_mentor
+from tests.support.db import db_rows
 
 
 async def test_cohort_preview_then_confirm_sends_each_request_once(bot, users, runner, admin):

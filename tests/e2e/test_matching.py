@@ -6,49 +6,19 @@ the first test goes through the whole real flow instead.
 """
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 
+from bot.jobs import run_jobs
 from bot.mentorship import EXPIRE_AFTER, NUDGE_AFTER
-from handlers.request_card import send_request_card
-from handlers.ticks import run_ticks
-from tests.e2e.test_onboarding import onboard_english_mentee, onboard_english_mentor
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
-
-
-def db_rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql, params).fetchall()
-
-
-async def new_mentee(runner, users, name="Aida", **kwargs):
-    persona = users.new(name, "en")
-    services = runner.services
-    await add_mentee(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
-    return persona
-
-
-async def new_mentor(runner, users, name="Aigul", **kwargs):
-    persona = users.new(name, "en")
-    services = runner.services
-    await add_mentor(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
-    return persona
-
-
-async def request_card(runner, mentee, mentor, note=None):
-    """A request as if she had sent it, and its card in the mentor's chat."""
-    services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
-    await send_request_card(runner.app.bot, services, request)
-    card = await mentor.sees_buttons("✅ Accept")
-    return request, card
-
-
-async def matched(runner, mentee, mentor):
-    services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now())
-    return (await services.mentorships.accept(request.id, mentor.id, runner.clock.now())).mentorship
+from tests.support.builders import (
+    add_mentor,
+    new_mentee,
+    new_mentor,
+    onboard_english_mentee,
+    onboard_english_mentor,
+    request_card,
+)
+from tests.support.db import db_rows
 
 
 async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot, users, runner, admin):
@@ -211,18 +181,18 @@ async def test_a_nudge_after_48_hours_then_expiry_after_a_week_with_a_new_offer(
     request, card = await request_card(runner, aida, aigul)
 
     clock.advance(NUDGE_AFTER - timedelta(minutes=5))
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     assert db_rows(runner, "SELECT nudged_at FROM requests")[0][0] is None
     clock.advance(timedelta(minutes=5))
-    await run_ticks(runner.app)
-    await run_ticks(runner.app)  # a second run sends nothing twice
+    await run_jobs(runner.app)
+    await run_jobs(runner.app)  # a second run sends nothing twice
     reminder = await aigul.sees("Reminder: she is still waiting for your answer")
     assert aigul.buttons(reminder) == ["✅ Accept", "✖️ Decline", "❓ Ask a question"]
     reminders = [m for m in aigul.emu.bot_messages(aigul.id) if "Reminder" in (m.text or "")]
     assert len(reminders) == 1
 
     clock.advance(EXPIRE_AFTER - NUDGE_AFTER)
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     told = await aida.sees("Aigul couldn't answer your request within a week")
     assert "Here is your next best match" in told.text
     await aida.sees("Bermet", "Compatibility:")
@@ -240,7 +210,7 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot
     for mentee in mentees:
         await runner.services.mentorships.create_request(mentee.id, aigul.id, clock.now())
     clock.advance(EXPIRE_AFTER)
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     paused = await aigul.sees("I've stopped suggesting you to new mentees for now")
     assert "/profile" in paused.text and "Take mentees again" in paused.text
     assert db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1

@@ -4,7 +4,8 @@ through the bot, report, block, end, forged buttons, and erasure."""
 import sqlite3
 from datetime import timedelta
 
-from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
+from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.db import db_rows
 
 
 async def test_contacts_go_to_both_only_when_both_agreed(bot, users, runner, emulator, clock):

@@ -5,8 +5,7 @@ import io
 import sqlite3
 
 from bot.callbacks import cb
-from tests.e2e.test_onboarding import onboard_english_mentee
-from tests.e2e.test_stories import english_subscriber
+from tests.support.builders import english_subscriber, onboard_english_mentee
 
 
 def rows(runner, sql, *params):

@@ -4,49 +4,9 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import ADMIN_ID
-
-
-def db_row(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql, params).fetchone()
-
-
-async def pick_many(user, *labels):
-    for label in labels:
-        await user.press(label)
-        await user.sees_buttons("✅ " + label)
-    await user.press("Done ✔️")
-
-
-async def onboard_english_mentee(user, *, age="18 or older"):
-    await user.start_in("English")
-    await user.press("I want a mentor")
-    await user.sees_buttons("I agree")
-    await user.press("I agree")
-    await user.sees_buttons(age)
-    await user.press(age)
-    if age == "14–17":
-        await user.sees_buttons("Yes, my parent or guardian agrees")
-        await user.press("Yes, my parent or guardian agrees")
-    await user.sees("What should I call you?")
-    await user.send("Aida 🌸")
-    await user.sees_buttons("Bishkek")
-    await user.press("Bishkek")
-    await user.sees_buttons("At university")
-    await user.press("At university")
-    await user.sees_buttons("Software and IT")
-    await pick_many(user, "Software and IT", "Data and AI")
-    await user.sees_buttons("Finding a first job or internship")
-    await pick_many(user, "Finding a first job or internship")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz", "Russian")
-    await user.sees_buttons("Weekday evenings")
-    await pick_many(user, "Weekday evenings")
-    await user.sees_buttons("Online")
-    await user.press("Online")
-    return await user.sees_buttons("✅ Confirm")
+from tests.support import ADMIN_ID
+from tests.support.builders import onboard_english_mentee, onboard_english_mentor, pick_many
+from tests.support.db import db_row
 
 
 async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, runner):
@@ -150,44 +110,6 @@ async def test_a_teen_cannot_become_a_mentor(bot, users, runner):
     await dana.sees("Mentors are adults")
     await dana.sees_buttons("Yes, my parent or guardian agrees")
     assert db_row(runner, "SELECT role FROM users WHERE id = ?", dana.id)["role"] == "mentee"
-
-
-async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
-    await user.start_in("English")
-    await user.press("I want to mentor")
-    await user.press("I agree")
-    await user.sees_buttons("18 or older")
-    await user.press("18 or older")
-    await user.sees("What should I call you?")
-    await user.send("Aigul")
-    await user.sees_buttons("Osh city")
-    await user.press("Osh city")
-    await user.sees_buttons("Experienced professional")
-    await user.press("Experienced professional")
-    await user.sees_buttons("Engineering")
-    await pick_many(user, "Engineering")
-    await user.sees_buttons("Confidence")
-    await pick_many(user, "Confidence", "Leadership")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz")
-    await user.sees_buttons("Weekends")
-    await pick_many(user, "Weekends")
-    await user.sees_buttons("Both")
-    await user.press("Both")
-    await user.sees("job title")
-    await user.send("Civil engineer")
-    await user.sees("Where do you work?")
-    await user.send("Kyrgyz State Technical University")
-    await user.sees("Tell mentees about yourself")
-    await user.send("I build bridges <b>and</b> I love it.")
-    await user.sees_buttons("3")
-    await user.press("3")
-    await user.sees_buttons("Skip")
-    if link:
-        await user.send(link)
-    else:
-        await user.press("Skip")
-    return await user.sees_buttons("✅ Confirm")
 
 
 async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users, runner, admin):

@@ -1,43 +1,15 @@
 """Onboarding survives a kill -9, and unfinished onboardings get two friendly nudges, then none."""
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from datetime import timedelta
 from pathlib import Path
 
-from handlers.ticks import run_ticks
-from tests.support import TOKEN
+from bot.jobs import run_jobs
+from tests.support.runner import TOKEN, start_bot_process
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def start_bot_process(emulator, database_path, *, admin_ids=()):
-    """`python -m bot run` as a real process against the emulator; returns once it polls."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
-        "DATABASE_PATH": str(database_path),
-        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
-        "LOG_LEVEL": "INFO",
-    }
-    calls_before = len(emulator.calls("getUpdates"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    # Ready when it polls.
-    await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls_before, timeout=60)
-    return process
 
 
 async def test_kill_9_in_the_middle_of_onboarding_loses_nothing(emulator, users, database_path, runner):
@@ -94,16 +66,16 @@ async def test_two_nudges_for_an_unfinished_onboarding_then_silence(bot, users, 
         ]
 
     clock.advance(timedelta(hours=23))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert nudges(aida) == []
     clock.advance(timedelta(hours=2))
-    await run_ticks(bot)
-    await run_ticks(bot)  # a second run sends nothing twice
+    await run_jobs(bot)
+    await run_jobs(bot)  # a second run sends nothing twice
     assert [("almost ready" in m.text) for m in nudges(aida)] == [True]
     clock.advance(timedelta(days=7))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert len(nudges(aida)) == 2 and "keep your place" in nudges(aida)[1].text
     clock.advance(timedelta(days=30))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert len(nudges(aida)) == 2
     assert nudges(finished) == []

@@ -5,9 +5,10 @@ after the deadline whether she applied; the counts per opportunity follow."""
 
 from datetime import timedelta
 
+from bot.jobs import run_jobs
 from bot.opportunities import store
-from handlers.ticks import run_ticks
-from tests.e2e.test_matching import db_rows, new_mentee
+from tests.support.builders import new_mentee
+from tests.support.db import db_rows
 
 HEADER = "kind,title_ky,title_ru,title_en,link,organiser,deadline,ages,regions\n"
 
@@ -42,8 +43,8 @@ def reminders(emulator, user):
 
 async def tick_at(runner, clock, when):
     clock.advance(when - clock.now())
-    await run_ticks(runner.app)
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
+    await run_jobs(runner.app)
 
 
 async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner, clock, admin):
@@ -91,7 +92,7 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     )
     app = await runner.restart()
     app.job_queue.scheduler.pause()
-    await run_ticks(app)
+    await run_jobs(app)
     await runner.settled()
     assert len(reminders(emulator, aida)) == 1
     await tick_at(runner, clock, deadline - timedelta(days=1) + timedelta(minutes=1))
@@ -106,7 +107,7 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     aida._mark()
     await tick_at(runner, clock, deadline + timedelta(minutes=5))
     question = await aida.sees("has passed. Did you apply?")
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     await aida.press("Yes", question.message_id)
     await aida.sees("Well done for applying!")
     assert await aida.press_data(question.message_id, f"v1:opp:ap:{first_id}:0") is None

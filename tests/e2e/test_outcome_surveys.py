@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
+from bot.jobs import run_jobs
+from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
-from handlers.ticks import run_ticks
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+from tests.support.builders import add_mentee, add_mentor
 
 
 async def prepare(database_path, now, mentor, mentee, language):
@@ -47,7 +47,7 @@ async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_abou
     await prepare(database_path, clock.now(), aigul, aida, "ru")
     app = await runner.start()
     app.job_queue.scheduler.pause()
-    await run_ticks(app)
+    await run_jobs(app)
     await aida.sees(s.text("invite_baseline", "ru")[:40])
     await aida.press("Начать")
     await aida.sees("Вопрос 1 из 7", s.questions["conf_math"].text["ru"][:30])
@@ -78,7 +78,7 @@ async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_abou
         ("step", "learning", 1),
     ]
     # Next tick: the who-she-is items, with the consent line and "prefer not to say".
-    await run_ticks(app)
+    await run_jobs(app)
     await aida.sees("Зачем: чтобы программа видела")
     await aida.press("Начать")
     await aida.press("Предпочитаю не отвечать")
@@ -91,14 +91,14 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
     mentorship = await prepare(database_path, clock.now(), aigul, bermet, "ky")
     app = await runner.start()
     app.job_queue.scheduler.pause()
-    await run_ticks(app)
+    await run_jobs(app)
     await bermet.sees(surveys().text("invite_baseline", "ky")[:30])
     # Unanswered for 3 days: one reminder, and only one.
     clock.advance(timedelta(days=3, minutes=1))
-    await run_ticks(app)
+    await run_jobs(app)
     await bermet.sees("Кыска суроолор тууралуу эскертип коёюн")
     clock.advance(timedelta(days=12))
-    await run_ticks(app)  # the baseline is closed, the about items go out
+    await run_jobs(app)  # the baseline is closed, the about items go out
     await bermet.sees("Эмне үчүн: программа")
     assert rows(database_path, "SELECT wave, status, reminded_at IS NOT NULL FROM survey_invitations ORDER BY id") == [
         ("baseline", "closed", 1),
@@ -113,7 +113,7 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
     await MentorshipRepository(db).end(mentorship, bermet.id, "finished", clock.now())
     await db.close()
     clock.advance(timedelta(days=400))
-    await run_ticks(app)
+    await run_jobs(app)
     assert rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
         ("baseline", "closed"),
         ("about", "declined"),
@@ -129,7 +129,7 @@ async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, 
     await admin.send("/start")
     await admin.send("/outcomes")
     await admin.sees("No outcome surveys in this period yet.")
-    await run_ticks(app)  # Aida's baseline invitation: a cohort of one, shown without figures
+    await run_jobs(app)  # Aida's baseline invitation: a cohort of one, shown without figures
     await admin.send("/outcomes")
     summary, workbook = await admin.replies(2)
     assert summary.text.startswith("📈 Outcomes: baseline and endline")

@@ -2,7 +2,7 @@
 buttons; reschedule re-plans them and cancel stops them; a late change needs a reason; a send
 that fails is retried, then reported; a blocked recipient is marked.
 
-Time moves with `clock.advance` and `run_ticks`; the repeating job is paused so that each
+Time moves with `clock.advance` and `run_jobs`; the repeating job is paused so that each
 test decides exactly when the ticks run.
 """
 
@@ -11,11 +11,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
-from bot.sessions import MIN_NOTICE
-from handlers.session_card import both_confirmed
-from handlers.ticks import run_ticks
-from tests.e2e.test_matching import db_rows
-from tests.e2e.test_sessions import confirmed_session, free_hour, pair
+from bot.jobs import run_jobs
+from bot.sessions.rules import MIN_NOTICE
+from tests.support.builders import confirmed_session, free_hour, pair, reminders_seen, send_confirmed_cards
+from tests.support.db import db_rows
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -24,10 +23,6 @@ async def start_bot(runner, offsets="2h,1h"):
     app = await runner.start(REMINDER_OFFSETS=offsets)
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     return app
-
-
-def reminders_seen(emulator, user):
-    return [m for m in emulator.bot_messages(user.id) if (m.text or "").startswith("⏰")]
 
 
 def statuses(runner, session_id=None):
@@ -42,7 +37,7 @@ def statuses(runner, session_id=None):
 
 async def advance_to(runner, clock, moment):
     clock.advance(moment - clock.now())
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
 
 
 async def test_both_reminders_arrive_once_each_in_each_ones_language(emulator, users, runner, clock):
@@ -54,11 +49,11 @@ async def test_both_reminders_arrive_once_each_in_each_ones_language(emulator, u
         (aida.id, 3600, "pending"), (aida.id, 7200, "pending"),
         (aigul.id, 3600, "pending"), (aigul.id, 7200, "pending"),
     ]  # fmt: skip
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     assert reminders_seen(emulator, aida) == []
 
     await advance_to(runner, clock, start - timedelta(hours=2))
-    await run_ticks(runner.app)  # a second run sends nothing twice
+    await run_jobs(runner.app)  # a second run sends nothing twice
     (hers,) = reminders_seen(emulator, aida)
     (his,) = reminders_seen(emulator, aigul)
     assert translator("ru").datetime(start, BISHKEK) in hers.text and "Aigul" in hers.text
@@ -67,7 +62,7 @@ async def test_both_reminders_arrive_once_each_in_each_ones_language(emulator, u
     assert aida.buttons(hers) == ["✅ Я приду", "🔁 Перенести", "✖️ Отменить"]
 
     await advance_to(runner, clock, start - timedelta(hours=1))
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     assert len(reminders_seen(emulator, aida)) == len(reminders_seen(emulator, aigul)) == 2
     assert "через 1 час" in reminders_seen(emulator, aida)[-1].text
     assert {s for _, _, s in statuses(runner)} == {"sent"}
@@ -85,7 +80,7 @@ async def test_ill_be_there_is_noted_once_and_refused_after_a_cancel(emulator, u
     assert await aida.press("✅ I'll be there", reminder.message_id) == "Already noted ✓ See you there!"
     assert db_rows(runner, "SELECT mentee_coming_at FROM sessions")[0][0] is not None
 
-    await runner.services.sessions.cancel(session.id, aigul.id, clock.now(), "Sick")
+    await runner.services.bookings.cancel(session.id, aigul.id, clock.now(), "Sick")
     assert await aida.press("✅ I'll be there", reminder.message_id) == (
         "This session is cancelled or over, so this can't be done now."
     )
@@ -99,7 +94,7 @@ async def test_reschedule_replans_the_reminders_and_cancel_stops_them(emulator, 
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=8, minutes=180)
     old = await confirmed_session(runner, mentorship, start)
-    await both_confirmed(runner.app.bot, runner.services, old, "Your session is confirmed! 🎉")
+    await send_confirmed_cards(runner, old)
     card = await aigul.sees_buttons("🔁 Reschedule")
     await aigul.press("🔁 Reschedule", card.message_id)
     later = start + timedelta(hours=2)
@@ -160,7 +155,7 @@ async def test_a_failed_send_is_retried_then_reported_and_a_blocked_one_marked(e
     await advance_to(runner, clock, start - timedelta(hours=1))
     failed = db_rows(runner, "SELECT * FROM reminders WHERE status = 'pending'")
     assert len(failed) == 1 and failed[0]["attempts"] == 1 and failed[0]["next_attempt_at"]
-    await run_ticks(runner.app)  # not yet: the retry waits 30 seconds
+    await run_jobs(runner.app)  # not yet: the retry waits 30 seconds
     assert len(db_rows(runner, "SELECT * FROM reminders WHERE status = 'pending'")) == 1
     await advance_to(runner, clock, clock.now() + timedelta(seconds=30))
     assert len(reminders_seen(emulator, aida)) == len(reminders_seen(emulator, aigul)) == 1

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
-from bot.db.sessions import SessionRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
-from handlers.ticks import run_ticks
-from tests.e2e.test_onboarding_durability import start_bot_process
-from tests.e2e.test_reminders import reminders_seen
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+from bot.jobs import run_jobs
+from bot.onboarding.store import ProfileRepository
+from bot.sessions.store.slots import SlotRepository
+from tests.support.builders import add_mentee, add_mentor, reminders_seen
+from tests.support.db import db_rows
+from tests.support.runner import start_bot_process
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -31,13 +31,13 @@ async def prepare(database_path, now, mentor, *mentees_and_starts):
     await db.open()
     try:
         users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
-        mentorships, sessions = MentorshipRepository(db), SessionRepository(db)
+        mentorships, slots = MentorshipRepository(db), SlotRepository(db)
         await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
         for mentee, start in mentees_and_starts:
             await add_mentee(users, profiles, mentee.id, now, name=mentee.name)
             request = await mentorships.create_request(mentee.id, mentor.id, now)
             await mentorships.accept(request.id, mentor.id, now)
-            await sessions.add_one_off(mentor.id, start, 60, "Asia/Bishkek", now)
+            await slots.add_one_off(mentor.id, start, 60, "Asia/Bishkek", now)
     finally:
         await db.close()
 
@@ -51,11 +51,6 @@ async def book_and_confirm(mentee, mentor, start):
     request = await mentor.sees(f"{mentee.name} would like a session with you")
     assert await mentor.press("✅ Confirm", request.message_id) == "Confirmed ✓"
     await mentee.sees("Your session is confirmed")
-
-
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
@@ -78,7 +73,7 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     finally:
         process.send_signal(signal.SIGKILL)
         await process.wait()
-    assert rows(database_path, "SELECT COUNT(*), MIN(status), MAX(status) FROM reminders") == [
+    assert db_rows(database_path, "SELECT COUNT(*), MIN(status), MAX(status) FROM reminders") == [
         (8, "pending", "pending")
     ]
     # As if the dead bot had claimed Aigul's 2-hour reminder and died in the middle of sending it.
@@ -93,13 +88,13 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     clock.advance(later - timedelta(minutes=90) - clock.now())
     app = await runner.start(REMINDER_OFFSETS="2h,1h")
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
-    await run_ticks(app)
-    await run_ticks(app)
+    await run_jobs(app)
+    await run_jobs(app)
     (hers,) = reminders_seen(emulator, aida)
     assert "in 90 minutes" in hers.text and "Aigul" in hers.text
     assert reminders_seen(emulator, aigul) == []  # hers may have gone out before the crash
     assert reminders_seen(emulator, bermet) == []
-    by_session = rows(
+    by_session = db_rows(
         database_path,
         "SELECT s.starts_at, r.recipient_id, r.offset_seconds, r.status, r.error FROM reminders r"
         " JOIN sessions s ON s.id = r.session_id ORDER BY 1, 2, 3",
@@ -116,7 +111,7 @@ async def test_after_a_kill_9_each_reminder_arrives_once_or_is_marked_missed(
     assert {row[:3]: row[3:] for row in by_session} == expected
 
     clock.advance(timedelta(minutes=30))
-    await run_ticks(app)
-    await run_ticks(app)
+    await run_jobs(app)
+    await run_jobs(app)
     assert len(reminders_seen(emulator, aida)) == 2 and len(reminders_seen(emulator, aigul)) == 1
     assert "in 1 hour" in reminders_seen(emulator, aigul)[0].text

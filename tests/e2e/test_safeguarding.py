@@ -2,8 +2,8 @@
 
 from bot.callbacks import cb
 from bot.safety import DEV_KEY, account_hash
-from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
-from tests.e2e.test_onboarding import onboard_english_mentor
+from tests.support.builders import matched, new_mentee, new_mentor, onboard_english_mentor
+from tests.support.db import db_rows
 
 
 async def minor_reports_her_mentor(runner, admin, users):

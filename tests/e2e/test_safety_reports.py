@@ -1,8 +1,8 @@
 """/reports: admins see open safety reports with context and act on them; non-admins cannot."""
 
 from bot.callbacks import cb
-from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
-from tests.e2e.test_sessions import confirmed_session, free_hour
+from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, new_mentor
+from tests.support.db import db_rows
 
 
 async def reported_pair(runner, admin, users):

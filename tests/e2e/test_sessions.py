@@ -12,38 +12,12 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from bot.i18n import translator
-from bot.sessions import Outcome
-from tests.e2e.test_matching import db_rows, matched, new_mentee, new_mentor
-from tests.support import WAIT
+from bot.sessions.rules import Outcome
+from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair, send_confirmed_cards
+from tests.support.db import db_rows
+from tests.support.runner import WAIT
 
 BISHKEK, BERLIN = ZoneInfo("Asia/Bishkek"), ZoneInfo("Europe/Berlin")
-
-
-async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **kwargs):
-    """A mentee and a mentor in an active mentorship (through the repositories)."""
-    language = kwargs.pop("language", "en")
-    mentor_language = kwargs.pop("mentor_language", "en")
-    aida = await new_mentee(runner, users, name=mentee, minor=minor, language=language)
-    aigul = await new_mentor(runner, users, name=mentor, minors=minor, language=mentor_language)
-    mentorship = await matched(runner, aida, aigul)
-    return aida, aigul, mentorship
-
-
-async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
-    """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
-    start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
-    await runner.services.sessions.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
-    return start
-
-
-async def confirmed_session(runner, mentorship, start):
-    services = runner.services
-    now = runner.clock.now()
-    offsets = services.settings.reminder_offsets
-    session = await services.sessions.book(
-        mentorship.id, mentorship.mentee_id, start, now, offsets=offsets, new_link=lambda: "x"
-    )
-    return await services.sessions.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
 
 
 async def documents(emulator, user, count=1):
@@ -185,9 +159,7 @@ async def test_a_minors_session_invites_an_adult_observer_and_shows_no_contacts(
     dana, aigul, mentorship = await pair(runner, users, mentee="Dana", minor=True)
     start = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, start)
-    from handlers.session_card import both_confirmed
-
-    await both_confirmed(runner.app.bot, runner.services, session, "Your session is confirmed! 🎉")
+    await send_confirmed_cards(runner, session)
     hers = await dana.sees("Session with your mentor Aigul")
     assert "a parent or another adult you trust is welcome to join" in hers.text
     mentor_card = await aigul.sees("Session with your mentee Dana")
@@ -214,7 +186,7 @@ async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, us
     first = await free_hour(runner, aigul)
     session = await confirmed_session(runner, mentorship, first)
     clock.advance(timedelta(hours=30))
-    await runner.services.sessions.record_outcome(session.id, aida.id, Outcome.HELD, runner.clock.now())
+    await runner.services.feedback.record_outcome(session.id, aida.id, Outcome.HELD, runner.clock.now())
     second = await free_hour(runner, aigul)
     await confirmed_session(runner, mentorship, second)
     await aida.send("/sessions")

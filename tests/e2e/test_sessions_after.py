@@ -4,10 +4,10 @@ the nudge to a quiet pair, and the closing survey with completion at the program
 
 from datetime import datetime, timedelta
 
-from bot.sessions import PROGRAMME_LENGTH
-from handlers.ticks import run_ticks
-from tests.e2e.test_matching import db_rows, new_mentee, new_mentor, request_card
-from tests.e2e.test_sessions import confirmed_session, free_hour, pair
+from bot.jobs import run_jobs
+from bot.sessions.rules import PROGRAMME_LENGTH
+from tests.support.builders import confirmed_session, free_hour, new_mentee, new_mentor, pair, request_card
+from tests.support.db import db_rows
 
 
 def asked(emulator, user, fragment):
@@ -20,11 +20,11 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     start = await free_hour(runner, aigul, hours_ahead=5)
     session = await confirmed_session(runner, mentorship, start)
     clock.advance(start + timedelta(minutes=30) - clock.now())
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert asked(emulator, aida, "Did it take place?") == []
     clock.advance(timedelta(minutes=30))
-    await run_ticks(bot)
-    await run_ticks(bot)
+    await run_jobs(bot)
+    await run_jobs(bot)
     (question,) = asked(emulator, aida, "How was your session with Aigul")
     assert len(asked(emulator, aigul, "How was your session with Aida")) == 1
 
@@ -63,9 +63,9 @@ async def test_a_booking_never_confirmed_is_called_off_at_its_start(bot, users, 
     bot.job_queue.scheduler.pause()
     aida, aigul, mentorship = await pair(runner, users)
     start = await free_hour(runner, aigul, hours_ahead=5)
-    await runner.services.sessions.book(mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x")
+    await runner.services.bookings.book(mentorship.id, aida.id, start, clock.now(), offsets=(), new_link=lambda: "x")
     clock.advance(start - clock.now())
-    await run_ticks(bot)
+    await run_jobs(bot)
     await aida.sees("Aigul didn't confirm your session")
     assert db_rows(runner, "SELECT status FROM sessions")[0][0] == "declined"
 
@@ -85,8 +85,8 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
 
     # A month without a session: the check-in and a gentle nudge, once each.
     clock.advance(timedelta(days=30, minutes=1))
-    await run_ticks(bot)
-    await run_ticks(bot)
+    await run_jobs(bot)
+    await run_jobs(bot)
     (checkin,) = asked(emulator, aida, "Monthly check-in")
     assert len(asked(emulator, aigul, "Monthly check-in: how far has Aida come")) == 1
     assert len(asked(emulator, aida, "It's been a while since you and Aigul last met")) == 1
@@ -96,7 +96,7 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
     await aida.sees("Keep going")
     assert await aida.press_data(checkin.message_id, first_choice) == ("You have already answered this. Thank you! 💛")
     clock.advance(timedelta(days=10))
-    await run_ticks(bot)
+    await run_jobs(bot)
     assert len(asked(emulator, aida, "It's been a while")) == 1
 
     # Six months on: the closing survey, and the mentorship completes.
@@ -108,8 +108,8 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
     mentorship = await runner.services.mentorships.get(ship_id)
     late = await confirmed_session(runner, mentorship, await free_hour(runner, aigul, hours_ahead=4 * 24))
     clock.advance(end - clock.now())
-    await run_ticks(bot)
-    await run_ticks(bot)
+    await run_jobs(bot)
+    await run_jobs(bot)
     assert db_rows(runner, "SELECT status FROM sessions WHERE id = ?", late.id)[0][0] == "cancelled"
     assert (
         db_rows(runner, "SELECT COUNT(*) FROM reminders WHERE session_id = ? AND status = 'pending'", late.id)[0][0]

@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
-from bot.sessions import utc_offset_label
-from tests.e2e.test_matching import db_rows, new_mentee, new_mentor
+from bot.sessions.rules import utc_offset_label
+from tests.support.builders import new_mentee, new_mentor
+from tests.support.db import db_rows
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 EN = translator("en")

@@ -1,30 +1,11 @@
 """Stories end to end: a card now, the road to a mentor, subscriptions on her schedule, deep links."""
 
-import sqlite3
 from datetime import datetime, timedelta
 
 from bot.callbacks import cb
-from handlers.ticks import run_ticks
-
-
-def rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-async def english_subscriber(users, name="Sara"):
-    sara = users.new(name, "en")
-    await sara.start_in("English")
-    await sara.press("Only stories")
-    await sara.press("I agree")
-    await sara.press("18 or older")
-    await sara.sees("What should I call you?")
-    await sara.send(name)
-    await sara.press("Bishkek")
-    await sara.press("Leader")
-    await sara.press("✅ Confirm")
-    await sara.sees("twice a week")
-    return sara
+from bot.jobs import run_jobs
+from tests.support.builders import english_subscriber
+from tests.support.db import db_rows
 
 
 async def test_story_sends_a_picture_card_in_her_language_with_the_ways_on(bot, users, runner, emulator):
@@ -34,7 +15,7 @@ async def test_story_sends_a_picture_card_in_her_language_with_the_ways_on(bot, 
     card = await aida.reply()
     assert card.photo is not None and card.photo.data[:3] == b"\xff\xd8\xff"  # a JPEG
     await runner.settled()
-    first_slug = runner.services.cards[rows(runner, "SELECT slug FROM story_views WHERE user_id = ?", aida.id)[0][0]]
+    first_slug = runner.services.cards[db_rows(runner, "SELECT slug FROM story_views WHERE user_id = ?", aida.id)[0][0]]
     assert card.caption.startswith(first_slug.text("ru").name)
     assert aida.buttons(card) == [
         "📖 Ещё история",
@@ -48,7 +29,7 @@ async def test_story_sends_a_picture_card_in_her_language_with_the_ways_on(bot, 
     second = await aida.reply()
     await runner.settled()
     assert second.photo is not None and second.caption != card.caption
-    assert len(rows(runner, "SELECT DISTINCT slug FROM story_views WHERE user_id = ?", aida.id)) == 2
+    assert len(db_rows(runner, "SELECT DISTINCT slug FROM story_views WHERE user_id = ?", aida.id)) == 2
 
 
 async def test_a_picture_is_uploaded_once_per_card_and_language_then_reused(bot, users, runner, emulator):
@@ -61,13 +42,13 @@ async def test_a_picture_is_uploaded_once_per_card_and_language_then_reused(bot,
     uploads = [c for c in emulator.calls("sendPhoto") if c.ok]
     assert len(uploads) == 2
     assert isinstance(uploads[1].params["photo"], str)  # the first upload's file_id, not new bytes
-    assert rows(runner, "SELECT COUNT(*) FROM story_pictures")[0][0] == 1
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_pictures")[0][0] == 1
 
 
 async def test_a_subscriber_gets_her_stories_on_schedule_never_twice_across_a_restart(bot, users, runner, clock):
     sara = await english_subscriber(users)
     await runner.settled()
-    (due,) = rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
+    (due,) = db_rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
     due = datetime.fromisoformat(due)
     local = due.astimezone(runner.services.settings.default_timezone)
     assert (local.hour, local.weekday() in (1, 4)) == (
@@ -76,27 +57,27 @@ async def test_a_subscriber_gets_her_stories_on_schedule_never_twice_across_a_re
     )  # Tuesday or Friday evening, Bishkek time
 
     clock.advance(due - clock.now() - timedelta(minutes=1))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert [m for m in emulator_photos(sara)] == []
 
     clock.advance(timedelta(minutes=2))
-    await run_ticks(bot)
-    await run_ticks(bot)  # a second tick queues nothing more
+    await run_jobs(bot)
+    await run_jobs(bot)  # a second tick queues nothing more
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1
 
     await runner.restart()
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1  # nothing re-sent after the restart
 
     clock.advance(timedelta(days=4))
-    await run_ticks(runner.app)
+    await run_jobs(runner.app)
     await runner.services.delivery.wait_idle("stories")
     photos = emulator_photos(sara)
     assert len(photos) == 2 and photos[0].caption != photos[1].caption
-    sent = rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    sent = db_rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
     assert sent == [("sent", 2)]
 
 
@@ -114,14 +95,14 @@ async def test_frequency_and_time_of_day_can_be_changed_and_stories_turned_off(b
     await sara.press("Morning (9:00)")
     await sara.sees("You get a story: every day, morning (9:00).")
     await runner.settled()
-    (due,) = rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
+    (due,) = db_rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
     local = datetime.fromisoformat(due).astimezone(runner.services.settings.default_timezone)
     assert local.hour == 9 and datetime.fromisoformat(due) - clock.now() <= timedelta(days=1)
     await sara.press("🔕 Turn off")
     await sara.sees("Stories are off")
     await runner.settled()
     clock.advance(timedelta(days=8))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert emulator_photos(sara) == []
 
@@ -131,9 +112,9 @@ async def test_a_subscriber_who_blocked_the_bot_is_skipped_and_marked(bot, users
     nuri = await english_subscriber(users, "Nuri")
     await runner.settled()
     emulator.block(nuri.id)
-    await emulator.wait_for(lambda: rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", nuri.id)[0][0] == 1)
+    await emulator.wait_for(lambda: db_rows(runner, "SELECT blocked_bot FROM users WHERE id = ?", nuri.id)[0][0] == 1)
     clock.advance(timedelta(days=7))
-    await run_ticks(bot)
+    await run_jobs(bot)
     await runner.services.delivery.wait_idle("stories")
     assert len(emulator_photos(sara)) == 1 and emulator_photos(nuri) == []
 
@@ -146,6 +127,18 @@ async def test_a_shared_deep_link_opens_the_bot_on_that_card(bot, users, runner)
     assert card.photo is not None
     await aida.send("/start story_no-such-card")
     await aida.sees_buttons("I want a mentor")  # no card, just where she was
+
+
+async def test_a_new_user_from_a_shared_link_sees_the_story_after_she_picks_her_language(bot, users, runner):
+    aida = users.new("Aida", "en")
+    await aida.send("/start story_tu-youyou")
+    await aida.sees_buttons("English")
+    await runner.restart()  # kept in the database, not in memory
+    await aida.press("English")
+    card = await aida.sees("Tu Youyou")
+    assert card.photo is not None
+    await aida.sees_buttons("I want a mentor")  # and onboarding goes on as usual
+    assert db_rows(runner, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]
 
 
 async def test_a_hidden_card_is_never_sent(bot, users, runner):
@@ -177,7 +170,7 @@ async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
     assert await admin.press("🙈 Hide it") == "Hidden: nobody will get this card."
     await runner.settled()
     assert "ada-lovelace" in await runner.services.stories.hidden_slugs()
-    assert rows(runner, "SELECT COUNT(*) FROM story_views") == [(0,)]  # previews are not views
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_views") == [(0,)]  # previews are not views
     show = cb("cards", "show", "ada-lovelace")
     assert await admin.press_data(library.message_id, show) == "Shown again."
     await runner.settled()
@@ -187,14 +180,14 @@ async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
 
 
 async def test_find_a_mentor_in_this_field_opens_mentors_filtered(bot, users, runner):
-    from tests.e2e.test_matching import new_mentee, new_mentor
+    from tests.support.builders import new_mentee, new_mentor
 
     aida = await new_mentee(runner, users)
     await new_mentor(runner, users, name="Aigul")
     await aida.send("/story")
     card = await aida.reply()
     await runner.settled()
-    field = runner.services.cards[rows(runner, "SELECT slug FROM story_views")[0][0]].field
+    field = runner.services.cards[db_rows(runner, "SELECT slug FROM story_views")[0][0]].field
     await aida.press("🤝 Find a mentor in this field", card.message_id)
     reply = await aida.reply()
     from bot.domain import FIELD_LABELS

@@ -1,6 +1,6 @@
 """Inline mode: her cards in her language, searched in any language, each with a button into the bot."""
 
-from handlers.story_cards import deep_link
+from bot.telegram.story_card import deep_link
 from sandbox.emulator.state import BOT_USERNAME
 
 

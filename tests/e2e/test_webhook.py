@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import socket
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -17,8 +16,8 @@ import aiohttp
 
 from bot.app import build_application
 from bot.webhook import SECRET_HEADER, serving
-from tests import support
-from tests.support import TOKEN
+from tests.support.db import db_rows
+from tests.support.runner import TOKEN, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "webhook_Secret-42"
@@ -99,11 +98,6 @@ async def get(url: str) -> tuple[int, dict]:
         return response.status, await response.json()
 
 
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
 async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret(emulator, users, database_path):
     port = free_port()
     process = await start_webhook_process(emulator, database_path, port)
@@ -137,7 +131,7 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
         await bermet.send("/start")
         await bermet.sees("Пожалуйста, выберите язык:")
         assert emulator.bot_messages(eve) == []
-        assert rows(database_path, "SELECT COUNT(*) FROM users WHERE id = ?", eve) == [(0,)]
+        assert db_rows(database_path, "SELECT COUNT(*) FROM users WHERE id = ?", eve) == [(0,)]
 
         status, body = await get(f"http://127.0.0.1:{port}/healthz")
         assert (status, body) == (200, {"ok": True})
@@ -162,7 +156,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
     await bermet.send("/start")  # arrives around the stop: handled now or after the restart
     await stop(process)
     await aida.sees_buttons("I want a mentor")  # the handler ran to its end before the exit
-    assert rows(database_path, "SELECT language FROM users WHERE id = ?", aida.id) == [("en",)]
+    assert db_rows(database_path, "SELECT language FROM users WHERE id = ?", aida.id) == [("en",)]
 
     process = await start_webhook_process(emulator, database_path, port)
     try:
@@ -177,9 +171,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
 
 async def test_healthz_answers_503_when_the_database_or_the_scheduler_is_down(emulator, database_path):
     port = free_port()
-    settings = support.test_settings(
-        emulator, database_path, WEBHOOK_URL=hook_url(port), WEBHOOK_SECRET=SECRET, PORT=str(port)
-    )
+    settings = test_settings(emulator, database_path, WEBHOOK_URL=hook_url(port), WEBHOOK_SECRET=SECRET, PORT=str(port))
     app = build_application(settings)
     health = f"http://127.0.0.1:{port}/healthz"
     async with serving(app, settings, listen="127.0.0.1"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.db import Database, DatabaseError
-from tests.support import TOKEN
+from tests.support.runner import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 SORRY = "Sorry, something went wrong on my side."

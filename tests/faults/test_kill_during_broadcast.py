@@ -3,27 +3,9 @@
 import signal
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
 
-from bot.db import Database
-from tests.e2e.test_onboarding_durability import start_bot_process
-
-RECIPIENTS = 60
-
-
-async def seed_members(emulator, database_path):
-    """Women who already chose a language: rows as the bot would have written them."""
-    db = Database(database_path)
-    await db.open()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    ids = [emulator.add_user(first_name=f"W{i}", language_code="ru") for i in range(RECIPIENTS)]
-    async with db.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'ru', ?, ?, ?)",
-            [(uid, f"W{i}", now, now) for i, uid in enumerate(ids)],
-        )
-    await db.close()
-    return ids
+from tests.support.builders import RECIPIENTS, seed_members
+from tests.support.runner import start_bot_process
 
 
 async def test_kill_9_mid_broadcast_then_restart_sends_each_once(emulator, users, database_path, runner):

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
-from tests.e2e.test_onboarding_durability import start_bot_process
+from tests.support.runner import start_bot_process
 
 SUBSCRIBERS = 45
 

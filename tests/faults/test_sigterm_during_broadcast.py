@@ -6,8 +6,8 @@ import signal
 import sqlite3
 from collections import Counter
 
-from tests.e2e.test_onboarding_durability import start_bot_process
-from tests.faults.test_kill_during_broadcast import RECIPIENTS, seed_members
+from tests.support.builders import RECIPIENTS, seed_members
+from tests.support.runner import start_bot_process
 
 TEXT = "Всем привет!"
 

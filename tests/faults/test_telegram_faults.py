@@ -1,18 +1,13 @@
 """Telegram misbehaving for a while: 500s, a timeout, 429s. The bot keeps going, answers her next
 message, and the outbox loses nothing and sends nothing twice."""
 
-import sqlite3
 from collections import Counter
 
 from bot.callbacks import cb
+from tests.support.db import db_rows
 
 HELP = "Here is what I can do:"
 SORRY = "Sorry, something went wrong on my side."
-
-
-def rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def shown(emulator, user, fragment) -> int:
@@ -92,7 +87,7 @@ async def test_the_outbox_goes_through_500s_and_429s_losing_nothing(bot, users, 
     await runner.services.delivery.wait_idle("broadcast", timeout=30)
     got = received(emulator, "Through the storm")
     assert all(got[i] == 1 for i in ids), got
-    assert rows(runner, "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", batch) == [
+    assert db_rows(runner, "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", batch) == [
         ("sent", 8)
     ]
     # Meanwhile she is answered as usual.
@@ -109,7 +104,7 @@ async def test_a_broadcast_send_that_timed_out_after_telegram_took_it_is_not_sen
     got = received(emulator, "Only once")
     # The emulator records the late-answered call as ok: it did reach her, once; so did the others.
     assert [got[i] for i in ids] == [1, 1, 1], got
-    statuses = [s for (s,) in rows(runner, "SELECT status FROM outbox ORDER BY id")]
+    statuses = [s for (s,) in db_rows(runner, "SELECT status FROM outbox ORDER BY id")]
     assert statuses == ["uncertain", "sent", "sent"]
 
 

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
 from sandbox.emulator.server import Emulator
-from tests.conftest import ADMIN_ID
+from tests.support import ADMIN_ID
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "12"))

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.admin.stats import programme_stats
 from bot.db import Database, DatabaseError, DatabaseTooNew
 from bot.db.database import available_migrations
-from bot.db.stats import programme_stats
 from bot.db.users import UserRepository
 
 

@@ -6,8 +6,8 @@ import sqlite3
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db.outbox import OutboxRepository
-from bot.delivery import DeliveryEngine, Outcome, Result
+from bot.delivery.engine import DeliveryEngine, Outcome, Result
+from bot.delivery.store import OutboxRepository
 
 RECIPIENTS = (101, 102, 103)
 

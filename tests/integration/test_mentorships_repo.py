@@ -1,8 +1,4 @@
-"""The mentorship repository on a real SQLite file: every limit, races, and claims made once.
-
-`add_mentee` and `add_mentor` build finished profiles through the real repositories;
-the end-to-end tests import them too.
-"""
+"""The mentorship repository on a real SQLite file: every limit, races, and claims made once."""
 
 import asyncio
 import sqlite3
@@ -12,100 +8,13 @@ import pytest
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
 from bot.mentorship import EXPIRE_AFTER, MAX_PENDING_REQUESTS, NUDGE_AFTER, Refusal, Refused
+from bot.onboarding.store import ProfileRepository
+from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 ADMIN = 900001
-
-
-async def add_mentee(
-    users,
-    profiles,
-    user_id,
-    now,
-    *,
-    name="Aida",
-    minor=False,
-    languages=("ky", "ru"),
-    fields=("it",),
-    goals=("first_job",),
-    language="en",
-    region="bishkek",
-):
-    """A mentee who finished onboarding, written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
-        role="mentee",
-        consent_at=now.isoformat(),
-        age_band="14-17" if minor else "18+",
-        is_minor=minor,
-        guardian_consent_at=now.isoformat() if minor else None,
-        display_name=name,
-        region=region,
-        stage="school" if minor else "university",
-        fields=set(fields),
-        goals=set(goals),
-        languages=set(languages),
-        availability={"wd_evening"},
-        meeting_format="online",
-    )
-    assert await profiles.complete(user_id, now, mentor=False)
-
-
-async def add_mentor(
-    users,
-    profiles,
-    user_id,
-    now,
-    *,
-    name="Aigul",
-    capacity=2,
-    minors=False,
-    languages=("ky",),
-    fields=("it",),
-    topics=("first_job", "confidence"),
-    language="en",
-    approve=True,
-    region="osh_city",
-    title="Engineer",
-    organisation="Kyrgyz Telecom",
-):
-    """An approved mentor (unless approve=False), written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
-        role="mentor",
-        consent_at=now.isoformat(),
-        age_band="18+",
-        is_minor=False,
-        display_name=name,
-        region=region,
-        stage="experienced",
-        fields=set(fields),
-        goals=set(topics),
-        languages=set(languages),
-        availability={"wd_evening", "weekend"},
-        meeting_format="both",
-        job_title=title,
-        organisation=organisation,
-        bio="I love helping girls into tech.",
-        capacity=capacity,
-        link_answered=True,
-    )
-    assert await profiles.complete(user_id, now, mentor=True)
-    if approve:
-        assert await profiles.decide_mentor(user_id, "approved", ADMIN, now, cleared_for_minors=minors)
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import pytest
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
+from bot.onboarding.store import ProfileRepository
 from bot.opportunities import flow, store
-from tests.integration.test_mentorships_repo import add_mentee
+from tests.support.builders import add_mentee
 
 ROW = {
     "kind": "olympiad",

@@ -2,21 +2,30 @@
 changes that re-plan, feedback given once, and the mentorship's rhythm."""
 
 import asyncio
+import re
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock
 from bot.db import Database
-from bot.db.bookings import BookingRepository
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
-from bot.db.sessions import SessionRepository
-from bot.db.slots import SlotRefused
 from bot.db.users import UserRepository
-from bot.sessions import MIN_NOTICE, Outcome, Refusal, Refused
-from bot.slots import SlotError
-from tests.integration.test_mentorships_repo import add_mentee, add_mentor
+from bot.onboarding.store import ProfileRepository
+from bot.sessions import flow
+from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
+from bot.sessions.slot_times import SlotError
+from bot.sessions.store.bookings import BookingRepository
+from bot.sessions.store.feedback import FeedbackRepository
+from bot.sessions.store.reminders import ReminderRepository
+from bot.sessions.store.rhythm import RhythmRepository
+from bot.sessions.store.sessions import SessionRepository
+from bot.sessions.store.slots import SlotRefused, SlotRepository
+from bot.telegram.send import Sender
+from tests.support.builders import add_mentee, add_mentor
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday, 15:00 in Bishkek
 OFFSETS = (timedelta(hours=24), timedelta(hours=1))
@@ -35,13 +44,18 @@ class World:
         self.profiles = ProfileRepository(db)
         self.mentorships = MentorshipRepository(db)
         self.sessions = SessionRepository(db)
+        self.slots = SlotRepository(db)
+        self.bookings = BookingRepository(db)
+        self.reminders = ReminderRepository(db)
+        self.feedback = FeedbackRepository(db)
+        self.rhythms = RhythmRepository(db)
 
     async def pair(self, mentee: int, mentor: int = MENTOR) -> int:
         request = await self.mentorships.create_request(mentee, mentor, NOW)
         return (await self.mentorships.accept(request.id, mentor, NOW)).mentorship.id
 
     async def book(self, mentorship_id: int, mentee: int = MENTEE, start=TOMORROW_NOON, **kw):
-        return await self.sessions.book(mentorship_id, mentee, start, NOW, offsets=OFFSETS, new_link=link, **kw)
+        return await self.bookings.book(mentorship_id, mentee, start, NOW, offsets=OFFSETS, new_link=link, **kw)
 
     def rows(self, sql: str, *params):
         with sqlite3.connect(self.db.path) as conn:
@@ -56,7 +70,7 @@ async def world(tmp_path):
     await add_mentor(w.users, w.profiles, MENTOR, NOW, capacity=3)
     await add_mentee(w.users, w.profiles, MENTEE, NOW)
     await add_mentee(w.users, w.profiles, OTHER_MENTEE, NOW, name="Bermet")
-    await w.sessions.add_one_off(MENTOR, TOMORROW_NOON, 120, "Asia/Bishkek", NOW)
+    await w.slots.add_one_off(MENTOR, TOMORROW_NOON, 120, "Asia/Bishkek", NOW)
     yield w
     await db.close()
 
@@ -66,7 +80,7 @@ def refusal(error) -> Refusal:
 
 
 async def test_slots_are_validated_listed_and_deleted(world):
-    s = world.sessions
+    s = world.slots
     weekly = await s.add_weekly(MENTOR, 0, time(18), 120, "Asia/Bishkek", NOW)
     with pytest.raises(SlotRefused) as overlap:
         await s.add_weekly(MENTOR, 0, time(19), 60, "Asia/Bishkek", NOW)
@@ -74,19 +88,19 @@ async def test_slots_are_validated_listed_and_deleted(world):
     with pytest.raises(SlotRefused) as past:
         await s.add_one_off(MENTOR, NOW - timedelta(hours=1), 60, "Asia/Bishkek", NOW)
     assert past.value.code == SlotError.IN_PAST
-    assert [slot.kind for slot in await s.slots(MENTOR, NOW)] == ["weekly", "one_off"]
+    assert [slot.kind for slot in await s.of_mentor(MENTOR, NOW)] == ["weekly", "one_off"]
     assert not await s.delete_slot(weekly.id, STRANGER)  # only her own
     assert await s.delete_slot(weekly.id, MENTOR)
-    assert [slot.kind for slot in await s.slots(MENTOR, NOW)] == ["one_off"]
+    assert [slot.kind for slot in await s.of_mentor(MENTOR, NOW)] == ["one_off"]
 
 
 async def test_free_slots_leave_out_booked_time_and_its_buffer(world):
     mentorship = await world.pair(MENTEE)
-    free = await world.sessions.free_slots(MENTOR, NOW)
+    free = await world.slots.free_slots(MENTOR, NOW)
     assert [slot.start_utc for slot in free] == [TOMORROW_NOON, TOMORROW_NOON + timedelta(hours=1)]
     await world.book(mentorship)
     # The next hour starts right at the end of the session: inside the 15-minute buffer.
-    assert await world.sessions.free_slots(MENTOR, NOW) == []
+    assert await world.slots.free_slots(MENTOR, NOW) == []
 
 
 async def test_two_bookings_of_one_slot_at_once_exactly_one_wins(world):
@@ -121,11 +135,11 @@ async def test_confirm_plans_reminders_for_both_and_a_claim_is_taken_once(world)
     mentorship = await world.pair(MENTEE)
     session = await world.book(mentorship)
     assert session.status == "requested" and session.meeting_link == link()
-    assert await world.sessions.reminders(session.id) == []
+    assert await world.reminders.of_session(session.id) == []
     with pytest.raises(Refused) as error:
-        await world.sessions.confirm(session.id, MENTEE, NOW, offsets=OFFSETS)
+        await world.bookings.confirm(session.id, MENTEE, NOW, offsets=OFFSETS)
     assert refusal(error) == Refusal.NOT_YOURS
-    await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+    await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
     planned = world.rows("SELECT recipient_id, offset_seconds, due_at, status FROM reminders ORDER BY due_at, 1")
     # 21 hours ahead: the 24-hour reminder's moment has passed, so only the 1-hour ones.
     assert planned == [
@@ -133,15 +147,15 @@ async def test_confirm_plans_reminders_for_both_and_a_claim_is_taken_once(world)
         (MENTOR, 3600, (TOMORROW_NOON - OFFSETS[1]).isoformat(), "pending"),
     ]
     with pytest.raises(Refused) as again:
-        await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+        await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
     assert refusal(again) == Refusal.NOT_PENDING
 
-    due = await world.sessions.due_reminders(TOMORROW_NOON - timedelta(minutes=30))
+    due = await world.reminders.due_reminders(TOMORROW_NOON - timedelta(minutes=30))
     assert len(due) == 2
-    claims = await asyncio.gather(*(world.sessions.claim_reminder(due[0].id) for _ in range(2)))
+    claims = await asyncio.gather(*(world.reminders.claim_reminder(due[0].id) for _ in range(2)))
     assert sorted(claims) == [False, True]
-    await world.sessions.reminder_sent(due[0].id, NOW)
-    assert not await world.sessions.claim_reminder(due[0].id)
+    await world.reminders.reminder_sent(due[0].id, NOW)
+    assert not await world.reminders.claim_reminder(due[0].id)
     statuses = world.rows("SELECT status, attempts FROM reminders WHERE id = ?", due[0].id)
     assert statuses == [("sent", 1)]
 
@@ -149,40 +163,40 @@ async def test_confirm_plans_reminders_for_both_and_a_claim_is_taken_once(world)
 async def test_a_crash_mid_send_counts_as_sent_never_resent(world):
     mentorship = await world.pair(MENTEE)
     session = await world.book(mentorship)
-    await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
-    due = await world.sessions.due_reminders(TOMORROW_NOON - timedelta(minutes=30))
-    assert await world.sessions.claim_reminder(due[0].id)
+    await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+    due = await world.reminders.due_reminders(TOMORROW_NOON - timedelta(minutes=30))
+    assert await world.reminders.claim_reminder(due[0].id)
     # ... and the bot dies here. On start-up:
-    assert await world.sessions.settle_interrupted_sends(NOW) == 1
+    assert await world.reminders.settle_interrupted_sends(NOW) == 1
     row = world.rows("SELECT status, error FROM reminders WHERE id = ?", due[0].id)
     assert row == [("sent", "uncertain: the bot stopped while sending")]
-    assert due[0].id not in [d.id for d in await world.sessions.due_reminders(TOMORROW_NOON - timedelta(minutes=30))]
+    assert due[0].id not in [d.id for d in await world.reminders.due_reminders(TOMORROW_NOON - timedelta(minutes=30))]
 
 
 async def test_reschedule_replans_and_cancel_stops_the_reminders(world):
     mentorship = await world.pair(MENTEE)
     session = await world.book(mentorship)
-    await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+    await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
     later = TOMORROW_NOON + timedelta(hours=1)
-    old, new = await world.sessions.reschedule(session.id, MENTOR, later, NOW, offsets=OFFSETS)
+    old, new = await world.bookings.reschedule(session.id, MENTOR, later, NOW, offsets=OFFSETS)
     assert old.status == "cancelled" and not old.late_change
     assert (new.status, new.rescheduled_from, new.sequence) == ("confirmed", old.id, 1)
     assert await world.sessions.first_id(new.id) == session.id
     by_session = world.rows("SELECT session_id, status, COUNT(*) FROM reminders GROUP BY 1, 2 ORDER BY 1")
     assert by_session == [(old.id, "cancelled", 2), (new.id, "pending", 2)]
 
-    await world.sessions.cancel(new.id, MENTEE, NOW)
+    await world.bookings.cancel(new.id, MENTEE, NOW)
     assert world.rows("SELECT DISTINCT status FROM reminders") == [("cancelled",)]
     with pytest.raises(Refused) as error:
-        await world.sessions.cancel(new.id, MENTOR, NOW)
+        await world.bookings.cancel(new.id, MENTOR, NOW)
     assert refusal(error) == Refusal.NOT_UPCOMING
 
 
 async def test_a_mentee_moving_a_session_needs_the_mentor_again(world):
     mentorship = await world.pair(MENTEE)
     session = await world.book(mentorship)
-    await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
-    _, new = await world.sessions.reschedule(
+    await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+    _, new = await world.bookings.reschedule(
         session.id, MENTEE, TOMORROW_NOON + timedelta(hours=1), NOW, offsets=OFFSETS
     )
     assert new.status == "requested"
@@ -194,12 +208,12 @@ async def test_inside_the_notice_a_reason_is_required_and_the_late_change_record
     session = await world.book(mentorship)
     late = TOMORROW_NOON - MIN_NOTICE + timedelta(minutes=1)
     with pytest.raises(Refused) as error:
-        await world.sessions.cancel(session.id, MENTEE, late)
+        await world.bookings.cancel(session.id, MENTEE, late)
     assert refusal(error) == Refusal.REASON_NEEDED
     with pytest.raises(Refused) as stranger:
-        await world.sessions.cancel(session.id, STRANGER, late, "no")
+        await world.bookings.cancel(session.id, STRANGER, late, "no")
     assert refusal(stranger) == Refusal.NOT_YOURS
-    await world.sessions.cancel(session.id, MENTEE, late, "I am ill")
+    await world.bookings.cancel(session.id, MENTEE, late, "I am ill")
     assert world.rows("SELECT status, cancelled_by, cancel_reason, late_change FROM sessions") == [
         ("cancelled", MENTEE, "I am ill", 1)
     ]
@@ -208,27 +222,27 @@ async def test_inside_the_notice_a_reason_is_required_and_the_late_change_record
 async def test_feedback_is_taken_once_and_only_after_the_end(world):
     mentorship = await world.pair(MENTEE)
     session = await world.book(mentorship)
-    await world.sessions.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
+    await world.bookings.confirm(session.id, MENTOR, NOW, offsets=OFFSETS)
     during = TOMORROW_NOON + timedelta(minutes=30)
     after = TOMORROW_NOON + timedelta(hours=1)
-    assert await world.sessions.due_feedback(during) == []
+    assert await world.feedback.due_feedback(during) == []
     with pytest.raises(Refused) as early:
-        await world.sessions.record_outcome(session.id, MENTEE, Outcome.HELD, during)
+        await world.feedback.record_outcome(session.id, MENTEE, Outcome.HELD, during)
     assert refusal(early) == Refusal.NOT_OVER
-    assert await world.sessions.due_feedback(after) == [session.id]
-    assert await world.sessions.claim_feedback(session.id, after) is not None
-    assert await world.sessions.claim_feedback(session.id, after) is None
+    assert await world.feedback.due_feedback(after) == [session.id]
+    assert await world.feedback.claim_feedback(session.id, after) is not None
+    assert await world.feedback.claim_feedback(session.id, after) is None
 
-    await world.sessions.record_outcome(session.id, MENTEE, Outcome.HELD, after)
+    await world.feedback.record_outcome(session.id, MENTEE, Outcome.HELD, after)
     with pytest.raises(Refused) as twice:
-        await world.sessions.record_outcome(session.id, MENTEE, Outcome.NO_SHOW, after)
+        await world.feedback.record_outcome(session.id, MENTEE, Outcome.NO_SHOW, after)
     assert refusal(twice) == Refusal.ANSWERED
-    await world.sessions.record_feedback(session.id, MENTEE, "minutes", 45, after)
+    await world.feedback.record_feedback(session.id, MENTEE, "minutes", 45, after)
     with pytest.raises(Refused) as again:
-        await world.sessions.record_feedback(session.id, MENTEE, "minutes", 90, after)
+        await world.feedback.record_feedback(session.id, MENTEE, "minutes", 90, after)
     assert refusal(again) == Refusal.ANSWERED
     with pytest.raises(Refused) as stranger:
-        await world.sessions.record_outcome(session.id, STRANGER, Outcome.HELD, after)
+        await world.feedback.record_outcome(session.id, STRANGER, Outcome.HELD, after)
     assert refusal(stranger) == Refusal.NOT_YOURS
     assert world.rows("SELECT user_id, outcome, minutes FROM session_feedback") == [(MENTEE, "held", 45)]
     assert world.rows("SELECT status FROM sessions") == [("held",)]
@@ -244,22 +258,22 @@ async def test_a_suspended_mentor_cannot_be_booked(world):
 
 async def test_the_rhythm_is_agreed_once_and_closes_the_mentorship_once(world):
     mentorship = await world.pair(MENTEE)
-    assert await world.sessions.add_missing_rhythms() == 1
-    assert not await world.sessions.start_rhythm(mentorship, NOW)
-    await world.sessions.agree(mentorship, MENTEE, 14, NOW)
+    assert await world.rhythms.add_missing_rhythms() == 1
+    assert not await world.rhythms.start_rhythm(mentorship, NOW)
+    await world.rhythms.agree(mentorship, MENTEE, 14, NOW)
     with pytest.raises(Refused) as twice:
-        await world.sessions.agree(mentorship, MENTOR, 7, NOW)
+        await world.rhythms.agree(mentorship, MENTOR, 7, NOW)
     assert refusal(twice) == Refusal.AGREED
     with pytest.raises(Refused) as stranger:
-        await world.sessions.agree(mentorship, STRANGER, 7, NOW)
+        await world.rhythms.agree(mentorship, STRANGER, 7, NOW)
     assert refusal(stranger) == Refusal.NOT_YOURS
-    (rhythm,) = await world.sessions.rhythms()
+    (rhythm,) = await world.rhythms.active()
     assert rhythm.meet_every_days == 14 and rhythm.state.ends_at == NOW + timedelta(days=182)
     end = rhythm.state.ends_at
-    assert await world.sessions.close(mentorship, end)
-    assert not await world.sessions.close(mentorship, end)
+    assert await world.rhythms.complete_at_programme_end(mentorship, end)
+    assert not await world.rhythms.complete_at_programme_end(mentorship, end)
     assert world.rows("SELECT status, end_reason FROM mentorships") == [("completed", "programme_end")]
-    assert await world.sessions.rhythms() == []
+    assert await world.rhythms.active() == []
 
 
 async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_with_it(tmp_path):
@@ -298,3 +312,37 @@ async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_w
     with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
         assert conn.execute("SELECT status FROM sessions").fetchone()[0] == "cancelled"
         assert conn.execute("SELECT status FROM reminders").fetchone()[0] == "cancelled"
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id, text, reply_markup=None):
+        self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=len(self.sent))
+
+    async def send_document(self, chat_id, document, caption=None):
+        self.sent.append((chat_id, caption))
+
+
+async def test_confirming_reads_both_people_once_for_the_cards_and_the_calendar_files(world):
+    mentorship = await world.pair(MENTEE)
+    session = await world.book(mentorship)
+    bot = FakeBot()
+    services = SimpleNamespace(
+        bookings=world.bookings,
+        sessions=world.sessions,
+        settings=SimpleNamespace(reminder_offsets=OFFSETS),
+        sender=Sender(bot, world.users, Clock(), ZoneInfo("Asia/Bishkek")),
+    )
+    statements: list[str] = []
+    await world.db._conn.set_trace_callback(statements.append)
+    done = await flow.confirm(services, session.id, MENTOR, NOW)
+    await services.sender.send(done.notices)
+    await world.db._conn.set_trace_callback(None)
+    people_reads = [s for s in statements if re.search(r"\bFROM (users|profiles)\b", s)]
+    # One read of both names for the cards, then each reader's language and zone once.
+    assert len(people_reads) <= 3, people_reads
+    texts = dict((chat, text) for chat, text in bot.sent if text and "Session with" in text)
+    assert "Session with your mentor Aigul" in texts[MENTEE] and "Session with your mentee Aida" in texts[MENTOR]

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
-from bot.db.profiles import ProfileRepository
 from bot.db.users import UserRepository
 from bot.mentorship import Refused
-from tests.integration.test_mentorships_repo import ADMIN, add_mentee, add_mentor
+from bot.onboarding.store import ProfileRepository
+from tests.support.builders import add_mentee, add_mentor
+from tests.support.personas import ADMIN_ID as ADMIN
 
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 MENTEES = (1, 2, 3)

@@ -14,10 +14,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot import jobs
 from bot.db import Database
-from bot.db.profiles import ProfileRepository
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from handlers.ticks import add_tick
+from bot.onboarding.store import ProfileRepository
 from sandbox import ADMIN, AIDA, BERMET, GULNARA, Sandbox
 from sandbox.seed import DEMO_MENTORS, seed_slots
 
@@ -166,13 +166,13 @@ async def test_a_persona_can_be_added_from_the_page(sb, http):
         assert response.status == 415  # a form post from another site is refused
 
 
-async def test_the_clock_moves_forward_and_runs_the_timed_jobs(sb, http):
+async def test_the_clock_moves_forward_and_runs_the_timed_jobs(sb, http, monkeypatch):
     seen = []
 
     async def probe(app) -> None:
         seen.append(sb.clock.now())
 
-    add_tick(sb.app, "probe", probe)
+    monkeypatch.setattr(jobs, "JOBS", (*jobs.JOBS, ("probe", probe)))
     before = sb.clock.now()
     shown = await post(http, "/sandbox/api/clock", {"hours": 24})
     assert seen and seen[-1] - before >= timedelta(hours=24)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from bot.cohort import NO_FREE_SLOT, NO_MENTORS, CohortResult, cohort_match, greedy_match
 from bot.domain import Field, Language, Stage
 from bot.matching import MenteeProfile, MentorProfile, eligible, score
-from tests.unit.test_matching import AIDA, GULNARA, NO_EXCLUSIONS, NOW
-from tests.unit.test_matching import mentees as any_mentee
-from tests.unit.test_matching import mentors as any_mentor
+from tests.support.profiles import AIDA, GULNARA, NO_EXCLUSIONS, NOW
+from tests.support.profiles import mentees as any_mentee
+from tests.support.profiles import mentors as any_mentor
 
 ONLY_RU = frozenset({Language.RU})
 

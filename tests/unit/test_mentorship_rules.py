@@ -17,7 +17,7 @@ from bot.mentorship import (
     clean_message,
     parse_code,
 )
-from bot.onboarding import InvalidAnswer
+from bot.onboarding.rules import InvalidAnswer
 from handlers.mentor_card import last_active, reason_text
 from handlers.mentoring_common import refusal_text
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.reminder_plan import (
+from bot.sessions.reminder_plan import (
     SHORT_NOTICE,
     ReminderPlan,
     backoff_delays,
@@ -108,7 +108,8 @@ def test_plans_are_never_in_the_past_nor_duplicated(
 
     keys = [(p.recipient_id, p.due_at) for p in plans]
     assert len(keys) == len(set(keys))
-    all_passed = all(session - offset <= now for offset in offsets)
+    # In UTC: same-zone arithmetic is wall-clock arithmetic, which a DST gap or fold throws off.
+    all_passed = all(session.astimezone(UTC) - offset <= now for offset in offsets)
     for plan in plans:
         assert plan.due_at >= now
         assert plan.due_at < session

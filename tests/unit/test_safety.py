@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.db.export import cell
+from bot.admin.export import cell
 from bot.safety import Person, counter_report_of, mentee_refusal, pair_refusal
 
 

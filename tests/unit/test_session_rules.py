@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.sessions import (
+from bot.sessions.rules import (
     CHECKIN_EVERY,
     MIN_NOTICE,
     PROGRAMME_LENGTH,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.slots import (
+from bot.sessions.slot_times import (
     Busy,
     OneOffSlot,
     Slot,

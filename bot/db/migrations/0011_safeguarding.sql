@@ -104,7 +104,7 @@ BEGIN
 END;
 
 -- Nor may an answer given later (a changed age band, consent taken back) leave her in an unsafe
--- pair: her pending requests are withdrawn first (bot.db.profiles); a current mentorship refuses it.
+-- pair: her pending requests are withdrawn first (bot.onboarding.store); a current mentorship refuses it.
 CREATE TRIGGER profiles_keep_pairs_safe BEFORE UPDATE OF age_band, guardian_consent_at ON profiles
 WHEN COALESCE(NEW.age_band, '') <> '18+'
 BEGIN

@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database, Session
-from bot.db.session_rows import SessionRow
-from bot.reminder_plan import plan_reminders
+from bot.sessions.reminder_plan import plan_reminders
+from bot.sessions.store.rows import SessionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,7 @@ class ReminderRepository:
             (iso(now),),
         )
 
-    async def reminders(self, session_id: int) -> list[dict[str, Any]]:
+    async def of_session(self, session_id: int) -> list[dict[str, Any]]:
         rows = await self._db.fetchall(
             "SELECT * FROM reminders WHERE session_id = ? ORDER BY due_at, recipient_id",
             (session_id,),

@@ -20,7 +20,7 @@ from enum import StrEnum
 from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock
-from bot.db.outbox import Batch, OutboxRepository, OutboxRow
+from bot.delivery.store import Batch, OutboxRepository, OutboxRow
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from bot.db._rows import iso, load, optional_time
 from bot.db.database import Database, Session
 from bot.db.mentorship_rows import load_mentorship, move
 from bot.mentorship import Status
-from bot.sessions import Refusal, Refused, RhythmState, rhythm_plan
+from bot.sessions.rules import Refusal, Refused, RhythmState, rhythm_plan
 
 # Sessions that count as "met or meeting" for the quiet-pair nudge.
 _LOGGED_SQL = "('requested', 'confirmed', 'held')"
@@ -62,7 +62,7 @@ class RhythmRepository:
             added += await self.start_rhythm(row["id"], datetime.fromisoformat(row["started_at"]))
         return added
 
-    async def rhythms(self) -> list[Rhythm]:
+    async def active(self) -> list[Rhythm]:
         """The rhythm of every active mentorship, with its latest session."""
         rows = await self._db.fetchall(
             "SELECT r.*, m.mentee_id, m.mentor_id, m.started_at,"
@@ -105,7 +105,7 @@ class RhythmRepository:
             (iso(now), mentorship_id, iso(previous) if previous else None),
         )
 
-    async def close(self, mentorship_id: int, now: datetime) -> bool:
+    async def complete_at_programme_end(self, mentorship_id: int, now: datetime) -> bool:
         """At the programme's length: the survey is due and the mentorship completes; once."""
         async with self._db.transaction() as tx:
             if not await tx.execute(

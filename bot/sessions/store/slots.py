@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 
 from bot.db._rows import iso, load
 from bot.db.database import Database, Session
-from bot.db.session_rows import UPCOMING_SQL
-from bot.sessions import BOOKING_DAYS, BUFFER_MINUTES, MIN_NOTICE, SESSION_MINUTES
-from bot.slots import (
+from bot.sessions.rules import BOOKING_DAYS, BUFFER_MINUTES, MIN_NOTICE, SESSION_MINUTES
+from bot.sessions.slot_times import (
     Busy,
     OneOffSlot,
     Slot,
@@ -20,6 +19,7 @@ from bot.slots import (
     validate_one_off,
     validate_window,
 )
+from bot.sessions.store.rows import UPCOMING_SQL
 
 
 class SlotRefused(Exception):
@@ -91,7 +91,7 @@ class SlotRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def slots(self, mentor_id: int, now: datetime) -> list[SlotRow]:
+    async def of_mentor(self, mentor_id: int, now: datetime) -> list[SlotRow]:
         """Her weekly windows, then her one-off slots that have not ended yet."""
         async with self._db.reading() as s:
             return await published_slots(s, mentor_id, now)

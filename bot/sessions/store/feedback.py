@@ -6,8 +6,8 @@ from datetime import datetime
 
 from bot.db._rows import iso
 from bot.db.database import Database
-from bot.db.session_rows import SessionRow, load_session, session_from_row
-from bot.sessions import OUTCOME_STATUS, Outcome, Refusal, Refused, Status
+from bot.sessions.rules import OUTCOME_STATUS, Outcome, Refusal, Refused, Status
+from bot.sessions.store.rows import SessionRow, load_session, session_from_row
 
 
 class FeedbackRepository:

@@ -1,9 +1,10 @@
-"""Sending one story card: the picture (uploaded once per card and language, then reused by
-file_id), the caption in her language, and the buttons that lead on."""
+"""Sending one story card to Telegram: the picture (uploaded once per card and language, then
+reused by file_id), the caption in her language, and the buttons that lead on."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -11,8 +12,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from bot.callbacks import cb
 from bot.domain import FIELD_LABELS
 from bot.i18n import Translator, translator
-from bot.services import Services
 from bot.stories.models import StoryCard
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

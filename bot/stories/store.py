@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,13 @@ class DueSubscriber:
     timezone: str
     frequency: str
     time_of_day: str
+
+
+# The batch handed to queue_push, as rows: one JSON parameter instead of a statement per subscriber.
+_ITEMS = (
+    "SELECT json_extract(value, '$[0]') AS user_id, json_extract(value, '$[1]') AS language,"
+    " json_extract(value, '$[2]') AS slug, json_extract(value, '$[3]') AS next_due_at FROM json_each(?)"
+)
 
 
 class StoryRepository:
@@ -144,19 +152,19 @@ class StoryRepository:
                 " VALUES ('stories', '{\"type\": \"story\"}', 'queued', 0, ?)",
                 (iso(now),),
             )
-            queued = 0
-            for user_id, language, slug, next_due_at in items:
-                claimed = await tx.execute(
-                    "UPDATE story_subscriptions SET next_due_at = ? WHERE user_id = ? AND active = 1"
-                    " AND next_due_at <= ?",
-                    (iso(next_due_at), user_id, iso(now)),
-                )
-                if claimed:
-                    await tx.execute(
-                        "INSERT INTO outbox (batch_id, user_id, language, item) VALUES (?, ?, ?, ?)",
-                        (batch_id, user_id, language, slug),
-                    )
-                    queued += 1
+            # Two statements for the whole batch, not two per subscriber: the lock is held briefly.
+            rows = json.dumps([[user_id, language, slug, iso(due)] for user_id, language, slug, due in items])
+            queued = await tx.execute(
+                "INSERT INTO outbox (batch_id, user_id, language, item)"
+                f" SELECT ?, i.user_id, i.language, i.slug FROM ({_ITEMS}) i"
+                " JOIN story_subscriptions s ON s.user_id = i.user_id WHERE s.active = 1 AND s.next_due_at <= ?",
+                (batch_id, rows, iso(now)),
+            )
+            await tx.execute(
+                f"UPDATE story_subscriptions AS s SET next_due_at = i.next_due_at FROM ({_ITEMS}) i"
+                " WHERE s.user_id = i.user_id AND s.active = 1 AND s.next_due_at <= ?",
+                (rows, iso(now)),
+            )
             if queued == 0:
                 await tx.execute("DELETE FROM outbox_batches WHERE id = ?", (batch_id,))
                 return None

@@ -1,6 +1,5 @@
-"""Sessions themselves (one by id, hers upcoming and past, the chain of moves, "I'll be there",
-her data), and the one door (`services.sessions`) to free slots, bookings, reminders,
-feedback and the mentorship's rhythm.
+"""Sessions themselves: one by id, hers upcoming and past, the chain of moves, "I'll be there",
+her data. Slots, bookings, reminders, feedback and rhythm have their own repositories.
 """
 
 from __future__ import annotations
@@ -9,69 +8,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
-from bot.db.bookings import BookingRepository
 from bot.db.database import Database
-from bot.db.feedback import FeedbackRepository
-from bot.db.reminders import ReminderRepository
-from bot.db.rhythm import RhythmRepository
-from bot.db.session_rows import (
+from bot.sessions.rules import UPCOMING, Refusal, Refused, Status
+from bot.sessions.store.rows import (
     UPCOMING_SQL,
+    People,
     SessionRow,
     load_session,
     session_from_row,
 )
-from bot.db.slots import SlotRepository
-from bot.sessions import UPCOMING, Refusal, Refused, Status
 
 
 class SessionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-        # The narrower repositories, reached through this one so callers need one name.
-        slots = SlotRepository(db)
-        self.slots = slots.slots
-        self.add_weekly = slots.add_weekly
-        self.add_one_off = slots.add_one_off
-        self.delete_slot = slots.delete_slot
-        self.free_slots = slots.free_slots
-        self.auto_confirm = slots.auto_confirm
-        self.set_auto_confirm = slots.set_auto_confirm
-        bookings = BookingRepository(db)
-        self.is_suspended = bookings.is_suspended
-        self.check_bookable = bookings.check_bookable
-        self.book = bookings.book
-        self.confirm = bookings.confirm
-        self.decline = bookings.decline
-        self.expire_unconfirmed = bookings.expire_unconfirmed
-        self.check_changeable = bookings.check_changeable
-        self.cancel = bookings.cancel
-        self.reschedule = bookings.reschedule
-        reminders = ReminderRepository(db)
-        self.due_reminders = reminders.due_reminders
-        self.claim_reminder = reminders.claim_reminder
-        self.reminder_sent = reminders.reminder_sent
-        self.reminder_retry = reminders.reminder_retry
-        self.reminder_failed = reminders.reminder_failed
-        self.reminder_skipped = reminders.reminder_skipped
-        self.settle_interrupted_sends = reminders.settle_interrupted_sends
-        self.reminders = reminders.reminders
-        feedback = FeedbackRepository(db)
-        self.due_feedback = feedback.due_feedback
-        self.claim_feedback = feedback.claim_feedback
-        self.record_outcome = feedback.record_outcome
-        self.record_feedback = feedback.record_feedback
-        rhythm = RhythmRepository(db)
-        self.start_rhythm = rhythm.start_rhythm
-        self.add_missing_rhythms = rhythm.add_missing_rhythms
-        self.rhythms = rhythm.rhythms
-        self.agree = rhythm.agree
-        self.claim_checkin = rhythm.claim_checkin
-        self.claim_quiet_nudge = rhythm.claim_quiet_nudge
-        self.close = rhythm.close
-        self.new_checkin = rhythm.new_checkin
-        self.answer_checkin = rhythm.answer_checkin
-        self.comment_checkin = rhythm.comment_checkin
-        self.checkin = rhythm.checkin
 
     async def get(self, session_id: int) -> SessionRow | None:
         row = await self._db.fetchone("SELECT * FROM sessions WHERE id = ?", (session_id,))
@@ -84,6 +34,23 @@ class SessionRepository:
         if not session.has(user_id):
             raise Refused(Refusal.NOT_YOURS)
         return session
+
+    async def people(self, session: SessionRow) -> People:
+        """Both people's names and the mentor's zone, in one read (a card shows them many times)."""
+        rows = await self._db.fetchall(
+            "SELECT u.id, u.timezone, COALESCE(NULLIF(p.display_name, ''), NULLIF(u.first_name, ''), '—') AS name"
+            " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (?, ?)",
+            (session.mentee_id, session.mentor_id),
+        )
+        found = {row["id"]: row for row in rows}
+        mentee, mentor = found.get(session.mentee_id), found.get(session.mentor_id)
+        return People(
+            mentee_id=session.mentee_id,
+            mentor_id=session.mentor_id,
+            mentee_name=mentee["name"] if mentee else "—",
+            mentor_name=mentor["name"] if mentor else "—",
+            mentor_zone=mentor["timezone"] if mentor else "Asia/Bishkek",
+        )
 
     async def first_id(self, session_id: int) -> int:
         """The id of the booking this session was rescheduled from, all the way back."""

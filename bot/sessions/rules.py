@@ -1,7 +1,7 @@
 """Session rules as plain data: the programme's constants, refusal codes, notice, feedback
 answers, the mentorship's rhythm and the compact slot codes buttons carry.
 
-No Telegram and no SQL: the repository (bot.db.sessions) enforces these inside one
+No Telegram and no SQL: the repository (bot.sessions.store.sessions) enforces these inside one
 transaction, and the handlers render the codes in the reader's language.
 """
 
@@ -14,7 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import N_
-from bot.slots import parse_zone
+from bot.sessions.slot_times import parse_zone
 
 PROGRAMME_LENGTH = timedelta(days=182)  # six months from acceptance to the closing survey
 MIN_NOTICE = timedelta(hours=3)  # a change closer to the start needs a reason and is recorded

@@ -13,7 +13,7 @@ from bot.db import accountability
 from bot.db._rows import iso
 from bot.db.accountability import DEV_KEY, Record
 from bot.db.database import Database, Session
-from bot.onboarding import Answers
+from bot.onboarding.rules import Answers
 
 # Columns an onboarding answer may write; anything else is a programming error.
 ANSWER_COLUMNS = frozenset(

@@ -9,10 +9,7 @@ from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database, Session
-from bot.db.reminders import cancel_reminders_in, plan_reminders_in
-from bot.db.session_rows import UPCOMING_SQL, SessionRow, load_session
-from bot.db.slots import free_slots_in
-from bot.sessions import (
+from bot.sessions.rules import (
     BOOKING_DAYS,
     SESSION_MINUTES,
     UPCOMING,
@@ -21,6 +18,9 @@ from bot.sessions import (
     Status,
     inside_notice,
 )
+from bot.sessions.store.reminders import cancel_reminders_in, plan_reminders_in
+from bot.sessions.store.rows import UPCOMING_SQL, SessionRow, load_session
+from bot.sessions.store.slots import free_slots_in
 
 
 class BookingRepository:

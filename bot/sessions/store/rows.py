@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.db._rows import load
 from bot.db.database import Session
-from bot.sessions import UPCOMING, Refusal, Refused
+from bot.sessions.rules import UPCOMING, Refusal, Refused
 
 UPCOMING_SQL = "('" + "', '".join(UPCOMING) + "')"
 
@@ -46,6 +46,20 @@ class SessionRow:
 
     def has(self, user_id: int) -> bool:
         return user_id in (self.mentee_id, self.mentor_id)
+
+
+@dataclass(frozen=True)
+class People:
+    """The two people of a session, read once: their names and the mentor's zone (for the .ics)."""
+
+    mentee_id: int
+    mentor_id: int
+    mentee_name: str
+    mentor_name: str
+    mentor_zone: str
+
+    def name(self, user_id: int) -> str:
+        return self.mentee_name if user_id == self.mentee_id else self.mentor_name
 
 
 def session_from_row(row: sqlite3.Row) -> SessionRow:

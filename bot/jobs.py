@@ -1,0 +1,94 @@
+"""THE list of timed jobs, in the order they run, and the one repeating job that runs it.
+
+The database says what is due, so a run after a restart finds everything that fell due while the
+bot was down. The sandbox's clock control and the tests call `run_jobs` right after moving the clock.
+Like `bot.app`, this module is part of the composition root: it names the journeys' job functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram.ext import Application, ContextTypes
+
+from handlers import (
+    feedback,
+    onboarding,
+    opportunities,
+    outcomes,
+    reminders,
+    request_expiry,
+    rhythm,
+    sessions,
+    stories,
+    story_channel,
+)
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[Application], Awaitable[None]]
+EVERY_SECONDS = 30
+
+# Once, when the bot starts, before the first run of JOBS.
+AT_START: tuple[tuple[str, Job], ...] = (
+    # A reminder still 'sending' was claimed by a bot that then died mid-send: it may have
+    # reached her, so it counts as sent (uncertain) and is never resent. Before any reminder run.
+    ("settle interrupted reminders", reminders.settle_interrupted),
+    # Mentorships that began before rhythms existed, or whose start was cut short by a crash
+    # between the acceptance and the agreement. New ones get theirs when they begin.
+    ("missing rhythms", rhythm.add_missing),
+)
+
+# Every EVERY_SECONDS, in this order.
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("onboarding nudges", onboarding.nudge_unfinished),
+    # Expiry before nudges: a request both due for a nudge and past its week is closed, not nudged.
+    ("request expiry", request_expiry.expire_requests),
+    ("request nudges", request_expiry.nudge_requests),
+    # Unconfirmed bookings are closed before feedback is asked: a booking nobody confirmed
+    # never gets a "how did it go?".
+    ("unconfirmed sessions", sessions.expire_unconfirmed),
+    ("session feedback", feedback.ask_feedback_tick),
+    ("session reminders", reminders.send_due),
+    # After feedback: "you have not met for a month" reads the sessions feedback has just logged.
+    ("mentorship rhythm", rhythm.rhythm_tick),
+    # After the rhythm: a mentorship the rhythm has just completed at the programme's end is
+    # invited to its endline survey in the same run.
+    ("outcome surveys", outcomes.survey_tick),
+    ("opportunity reminders", opportunities.opportunities_tick),
+    # Last: bulk sending, the least urgent; people's own notices above go first.
+    ("story pushes", stories.push_due_stories),
+    ("story channel posts", story_channel.post_due_cards),
+)
+
+
+async def _run(app: Application, jobs: tuple[tuple[str, Job], ...]) -> None:
+    for name, job in jobs:
+        try:
+            await job(app)
+        except Exception:  # one broken job must not stop the others
+            log.exception("timed job %s failed", name)
+
+
+async def run_at_start(app: Application) -> None:
+    await _run(app, AT_START)
+
+
+async def run_jobs(app: Application) -> None:
+    await _run(app, JOBS)
+
+
+async def _repeating(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_jobs(context.application)
+
+
+def schedule_jobs(app: Application, interval: float = EVERY_SECONDS) -> None:
+    app.job_queue.run_repeating(
+        _repeating,
+        interval=interval,
+        first=1,
+        name="timed jobs",
+        # A late run is still useful, and a backlog of runs is one run.
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )

@@ -1,0 +1,25 @@
+"""The stories feature's use cases: no Telegram; the delivery engine sends what they queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.stories.schedule import Frequency, TimeOfDay, next_due
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+async def queue_due_push(services: Services, now: datetime) -> bool:
+    """The next unseen card for every subscriber whose time has come, queued in one transaction
+    with her next due time; True if anything was queued (the outbox then sends it)."""
+    items = []
+    for sub in await services.stories.due(now):
+        slug = await services.stories.next_unseen(sub.user_id)
+        if slug is None:
+            continue
+        due = next_due(Frequency(sub.frequency), TimeOfDay(sub.time_of_day), ZoneInfo(sub.timezone), now)
+        items.append((sub.user_id, sub.language, slug, due))
+    return await services.stories.queue_push(now, items) is not None

@@ -1,0 +1,35 @@
+"""The story repository on a real SQLite file: a push is queued in a few statements, whatever its size."""
+
+from datetime import UTC, datetime, timedelta
+
+from bot.db import Database
+from bot.stories.store import StoryRepository
+from tests.support.db import db_rows
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+async def test_a_push_to_many_subscribers_is_queued_in_a_constant_number_of_statements(tmp_path):
+    db = Database(tmp_path / "bot.sqlite3")
+    await db.open()
+    stories = StoryRepository(db)
+    people = range(1, 201)
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, 'x', ?, ?)",
+            [(uid, NOW.isoformat(), NOW.isoformat()) for uid in people],
+        )
+    for uid in people:
+        await stories.subscribe(uid, "weekly", "morning", NOW - timedelta(minutes=1), NOW - timedelta(days=1))
+    await stories.unsubscribe(200, NOW)  # turned off meanwhile: not queued
+    statements: list[str] = []
+    await db._conn.set_trace_callback(statements.append)
+    batch = await stories.queue_push(NOW, [(uid, "ru", "ada-lovelace", NOW + timedelta(days=7)) for uid in people])
+    await db._conn.set_trace_callback(None)
+    # BEGIN, the batch, the outbox rows, the schedules, the total, COMMIT: not two per subscriber.
+    assert len(statements) <= 8, statements
+    assert db_rows(db.path, "SELECT COUNT(*) FROM outbox WHERE batch_id = ?", batch) == [(199,)]
+    moved = db_rows(db.path, "SELECT COUNT(*) FROM story_subscriptions WHERE next_due_at > ?", NOW.isoformat())
+    assert moved == [(199,)]
+    assert await stories.queue_push(NOW, [(1, "ru", "ada-lovelace", NOW + timedelta(days=7))]) is None  # not due now
+    await db.close()

@@ -1,0 +1,276 @@
+"""Builders: people and pairs in a known state, through the real repositories (fast) or, for
+onboarding, through the real flow (`onboard_english_mentee`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.db import Database
+from handlers.request_card import send_request_card
+from tests.support.personas import ADMIN_ID as APPROVED_BY
+
+
+async def add_mentee(
+    users,
+    profiles,
+    user_id,
+    now,
+    *,
+    name="Aida",
+    minor=False,
+    languages=("ky", "ru"),
+    fields=("it",),
+    goals=("first_job",),
+    language="en",
+    region="bishkek",
+):
+    """A mentee who finished onboarding, written through the repositories."""
+    await users.seen(user_id, name, language, now)
+    await users.set_language(user_id, language)
+    await profiles.start(user_id, now, "role")
+    await profiles.save(
+        user_id,
+        now,
+        step="summary",
+        role="mentee",
+        consent_at=now.isoformat(),
+        age_band="14-17" if minor else "18+",
+        is_minor=minor,
+        guardian_consent_at=now.isoformat() if minor else None,
+        display_name=name,
+        region=region,
+        stage="school" if minor else "university",
+        fields=set(fields),
+        goals=set(goals),
+        languages=set(languages),
+        availability={"wd_evening"},
+        meeting_format="online",
+    )
+    assert await profiles.complete(user_id, now, mentor=False)
+
+
+async def add_mentor(
+    users,
+    profiles,
+    user_id,
+    now,
+    *,
+    name="Aigul",
+    capacity=2,
+    minors=False,
+    languages=("ky",),
+    fields=("it",),
+    topics=("first_job", "confidence"),
+    language="en",
+    approve=True,
+    region="osh_city",
+    title="Engineer",
+    organisation="Kyrgyz Telecom",
+):
+    """An approved mentor (unless approve=False), written through the repositories."""
+    await users.seen(user_id, name, language, now)
+    await users.set_language(user_id, language)
+    await profiles.start(user_id, now, "role")
+    await profiles.save(
+        user_id,
+        now,
+        step="summary",
+        role="mentor",
+        consent_at=now.isoformat(),
+        age_band="18+",
+        is_minor=False,
+        display_name=name,
+        region=region,
+        stage="experienced",
+        fields=set(fields),
+        goals=set(topics),
+        languages=set(languages),
+        availability={"wd_evening", "weekend"},
+        meeting_format="both",
+        job_title=title,
+        organisation=organisation,
+        bio="I love helping girls into tech.",
+        capacity=capacity,
+        link_answered=True,
+    )
+    assert await profiles.complete(user_id, now, mentor=True)
+    if approve:
+        assert await profiles.decide_mentor(user_id, "approved", APPROVED_BY, now, cleared_for_minors=minors)
+
+
+async def new_mentee(runner, users, name="Aida", **kwargs):
+    persona = users.new(name, "en")
+    services = runner.services
+    await add_mentee(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
+    return persona
+
+
+async def new_mentor(runner, users, name="Aigul", **kwargs):
+    persona = users.new(name, "en")
+    services = runner.services
+    await add_mentor(services.users, services.profiles, persona.id, runner.clock.now(), name=name, **kwargs)
+    return persona
+
+
+async def matched(runner, mentee, mentor):
+    services = runner.services
+    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now())
+    return (await services.mentorships.accept(request.id, mentor.id, runner.clock.now())).mentorship
+
+
+async def request_card(runner, mentee, mentor, note=None):
+    """A request as if she had sent it, and its card in the mentor's chat."""
+    services = runner.services
+    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
+    await send_request_card(runner.app.bot, services, request)
+    card = await mentor.sees_buttons("✅ Accept")
+    return request, card
+
+
+async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **kwargs):
+    """A mentee and a mentor in an active mentorship (through the repositories)."""
+    language = kwargs.pop("language", "en")
+    mentor_language = kwargs.pop("mentor_language", "en")
+    aida = await new_mentee(runner, users, name=mentee, minor=minor, language=language)
+    aigul = await new_mentor(runner, users, name=mentor, minors=minor, language=mentor_language)
+    mentorship = await matched(runner, aida, aigul)
+    return aida, aigul, mentorship
+
+
+async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
+    """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
+    start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
+    await runner.services.slots.add_one_off(mentor.id, start, minutes, "Asia/Bishkek", runner.clock.now())
+    return start
+
+
+async def confirmed_session(runner, mentorship, start):
+    services = runner.services
+    now = runner.clock.now()
+    offsets = services.settings.reminder_offsets
+    session = await services.bookings.book(
+        mentorship.id, mentorship.mentee_id, start, now, offsets=offsets, new_link=lambda: "x"
+    )
+    return await services.bookings.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
+
+
+async def pick_many(user, *labels):
+    for label in labels:
+        await user.press(label)
+        await user.sees_buttons("✅ " + label)
+    await user.press("Done ✔️")
+
+
+async def onboard_english_mentee(user, *, age="18 or older"):
+    await user.start_in("English")
+    await user.press("I want a mentor")
+    await user.sees_buttons("I agree")
+    await user.press("I agree")
+    await user.sees_buttons(age)
+    await user.press(age)
+    if age == "14–17":
+        await user.sees_buttons("Yes, my parent or guardian agrees")
+        await user.press("Yes, my parent or guardian agrees")
+    await user.sees("What should I call you?")
+    await user.send("Aida 🌸")
+    await user.sees_buttons("Bishkek")
+    await user.press("Bishkek")
+    await user.sees_buttons("At university")
+    await user.press("At university")
+    await user.sees_buttons("Software and IT")
+    await pick_many(user, "Software and IT", "Data and AI")
+    await user.sees_buttons("Finding a first job or internship")
+    await pick_many(user, "Finding a first job or internship")
+    await user.sees_buttons("Kyrgyz")
+    await pick_many(user, "Kyrgyz", "Russian")
+    await user.sees_buttons("Weekday evenings")
+    await pick_many(user, "Weekday evenings")
+    await user.sees_buttons("Online")
+    await user.press("Online")
+    return await user.sees_buttons("✅ Confirm")
+
+
+async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
+    await user.start_in("English")
+    await user.press("I want to mentor")
+    await user.press("I agree")
+    await user.sees_buttons("18 or older")
+    await user.press("18 or older")
+    await user.sees("What should I call you?")
+    await user.send("Aigul")
+    await user.sees_buttons("Osh city")
+    await user.press("Osh city")
+    await user.sees_buttons("Experienced professional")
+    await user.press("Experienced professional")
+    await user.sees_buttons("Engineering")
+    await pick_many(user, "Engineering")
+    await user.sees_buttons("Confidence")
+    await pick_many(user, "Confidence", "Leadership")
+    await user.sees_buttons("Kyrgyz")
+    await pick_many(user, "Kyrgyz")
+    await user.sees_buttons("Weekends")
+    await pick_many(user, "Weekends")
+    await user.sees_buttons("Both")
+    await user.press("Both")
+    await user.sees("job title")
+    await user.send("Civil engineer")
+    await user.sees("Where do you work?")
+    await user.send("Kyrgyz State Technical University")
+    await user.sees("Tell mentees about yourself")
+    await user.send("I build bridges <b>and</b> I love it.")
+    await user.sees_buttons("3")
+    await user.press("3")
+    await user.sees_buttons("Skip")
+    if link:
+        await user.send(link)
+    else:
+        await user.press("Skip")
+    return await user.sees_buttons("✅ Confirm")
+
+
+async def english_subscriber(users, name="Sara"):
+    sara = users.new(name, "en")
+    await sara.start_in("English")
+    await sara.press("Only stories")
+    await sara.press("I agree")
+    await sara.press("18 or older")
+    await sara.sees("What should I call you?")
+    await sara.send(name)
+    await sara.press("Bishkek")
+    await sara.press("Leader")
+    await sara.press("✅ Confirm")
+    await sara.sees("twice a week")
+    return sara
+
+
+def reminders_seen(emulator, user):
+    return [m for m in emulator.bot_messages(user.id) if (m.text or "").startswith("⏰")]
+
+
+RECIPIENTS = 60
+
+
+async def seed_members(emulator, database_path):
+    """Women who already chose a language: rows as the bot would have written them."""
+    db = Database(database_path)
+    await db.open()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    ids = [emulator.add_user(first_name=f"W{i}", language_code="ru") for i in range(RECIPIENTS)]
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'ru', ?, ?, ?)",
+            [(uid, f"W{i}", now, now) for i, uid in enumerate(ids)],
+        )
+    await db.close()
+    return ids
+
+
+async def send_confirmed_cards(runner, session, intro="Your session is confirmed! 🎉"):
+    """Both people get the confirmed session's card and .ics, as after the mentor's Confirm."""
+    from bot.sessions import notices
+
+    services = runner.services
+    people = await services.sessions.people(session)
+    first = await services.sessions.first_id(session.id)
+    await services.sender.send(notices.both_confirmed(session, people, intro, first, runner.clock.now()))

@@ -1,0 +1,43 @@
+"""Database reads for assertions: straight from the SQLite file, as an operator would look."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+class Row(sqlite3.Row):
+    """A row read by column name or index, and equal to the tuple of its values."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return super().__eq__(other)
+
+    def __lt__(self, other: object) -> bool:
+        return tuple(self) < tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+def _path(where) -> Path:
+    """A runner (its database) or a path."""
+    return Path(getattr(where, "database_path", where))
+
+
+def db_rows(where, sql: str, *params) -> list[Row]:
+    with sqlite3.connect(_path(where)) as conn:
+        conn.row_factory = Row
+        return conn.execute(sql, params).fetchall()
+
+
+def db_row(where, sql: str, *params) -> Row | None:
+    found = db_rows(where, sql, *params)
+    return found[0] if found else None
+
+
+def scalar(where, sql: str, *params):
+    """The first column of the first row (None if there is none)."""
+    row = db_row(where, sql, *params)
+    return None if row is None else row[0]

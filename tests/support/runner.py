@@ -1,0 +1,128 @@
+"""The real bot for a test: in this process against the emulator (`BotRunner`), or as its own
+process (`start_bot_process`) for the kill and restart tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config import Settings, load_settings
+from bot.runner import polling
+from bot.update_order import PerUserOrder
+from sandbox.emulator.server import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TOKEN = "123456:TEST-token"
+# seconds: generous, since CI shares two cores; waits end as soon as the condition holds
+WAIT = 10.0
+
+
+def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
+        "DATABASE_PATH": str(database_path),
+        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
+        "LOG_LEVEL": "DEBUG",
+        **extra,
+    }
+    return load_settings(env, env_file=None)
+
+
+class TrackingProcessor(PerUserOrder):
+    """Processes updates as production does (users side by side, each user's in order) and tells the
+    emulator when each is done, so a test can wait for the bot to have finished with everything."""
+
+    def __init__(self, emulator: Emulator, done: set[int]) -> None:
+        super().__init__()
+        self.emulator = emulator
+        self.done = done
+
+    async def do_process_update(self, update, coroutine) -> None:
+        try:
+            await super().do_process_update(update, coroutine)
+        finally:
+            if isinstance(update, Update):
+                self.done.add(update.update_id)
+                self.emulator.signal.notify()
+
+
+class BotRunner:
+    """The bot as a test sees it: start, stop, start again on the same database."""
+
+    def __init__(self, emulator: Emulator, database_path: Path, clock: Clock, *, admin_ids=()) -> None:
+        self.emulator = emulator
+        self.database_path = database_path
+        self.clock = clock
+        self.admin_ids = list(admin_ids)
+        self.app: Application | None = None
+        self._running = None
+        self.done: set[int] = set()  # update ids the bot has finished handling, across restarts
+        self._mark = 0
+
+    async def start(self, **env: str) -> Application:
+        settings = test_settings(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
+        self.processor = TrackingProcessor(self.emulator, self.done)
+        self._mark = len(self.emulator.delivered_update_ids)
+        self.app = build_application(settings, clock=self.clock, update_processor=self.processor)
+        self._running = polling(self.app, poll_timeout=1)
+        await self._running.__aenter__()
+        return self.app
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            running, self._running = self._running, None
+            await running.__aexit__(None, None, None)
+
+    async def settled(self, timeout: float = WAIT) -> None:
+        """Wait until the bot has finished handling every update the emulator has given it."""
+
+        def settled() -> bool:
+            since_start = self.emulator.delivered_update_ids[self._mark :]
+            unconfirmed = [u["update_id"] for u in self.emulator.updates]
+            return self.done.issuperset(since_start) and self.done.issuperset(unconfirmed)
+
+        await self.emulator.wait_for(settled, timeout)
+
+    async def restart(self, **env: str) -> Application:
+        await self.stop()
+        return await self.start(**env)
+
+    @property
+    def services(self):
+        return self.app.bot_data.services
+
+
+async def start_bot_process(emulator, database_path, *, admin_ids=()):
+    """`python -m bot run` as a real process against the emulator; returns once it polls."""
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
+        "DATABASE_PATH": str(database_path),
+        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
+        "LOG_LEVEL": "INFO",
+    }
+    calls_before = len(emulator.calls("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    # Ready when it polls.
+    await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls_before, timeout=60)
+    return process

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from bot.domain import AgeBand
@@ -86,3 +87,41 @@ def counter_report_of(status: str, reporter_id: int, open_reports: list[tuple[in
 def account_hash(key: bytes, telegram_id: int) -> str:
     """A keyed hash of a Telegram id: recognises a returning account without keeping her id."""
     return hmac.new(key, str(telegram_id).encode(), hashlib.sha256).hexdigest()
+
+
+# Contact details in text: what a minor may never send or receive through the bot, and what an
+# adult is asked to share with "Share my contact" instead. Spaces around dots and slashes are
+# folded first, so "t . me/x" and "name @ mail . com" are caught too.
+_FOLD = re.compile(r"\s*([./])\s*")
+CONTACT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "link",
+        re.compile(
+            r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.(?:me|dog)|wa\.me|whatsapp\.com|instagram\.com|instagr\.am|vk\.com|facebook\.com|fb\.com|m\.me|snapchat\.com|tiktok\.com)/\S*",
+            re.I,
+        ),
+    ),
+    ("email", re.compile(r"[\w.+-]+\s*@\s*[\w-]+(?:\.[\w-]+)+")),
+    ("username", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")),
+    # Seven or more digits, with the spaces, dashes, dots or brackets people put in phone numbers.
+    ("phone", re.compile(r"(?<!\w)\+?\d(?:[\s().-]*\d){6,}")),
+)
+
+
+# Dates are long runs of digits too: 2026-03-12, 12.03.2026 (not followed by more digit groups).
+_DATES = re.compile(r"(?<![\d.-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4})(?![\d.-]*\d)")
+
+
+def find_contact_details(text: str) -> list[tuple[str, str]]:
+    """Every contact detail in the text: (kind, what was found), kinds being link, email, username, phone."""
+    folded = _DATES.sub(" ", _FOLD.sub(r"\1", text))
+    found: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in CONTACT_PATTERNS:
+        for match in pattern.finditer(folded):
+            span = match.span()
+            if any(start < span[1] and span[0] < end for start, end in taken):
+                continue  # an e-mail address is not also a username
+            taken.append(span)
+            found.append((kind, match.group(0)))
+    return found

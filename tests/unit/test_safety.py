@@ -3,7 +3,7 @@
 import pytest
 
 from bot.admin.export import cell
-from bot.safety import Person, counter_report_of, mentee_refusal, pair_refusal
+from bot.safety import Person, counter_report_of, find_contact_details, mentee_refusal, pair_refusal
 
 
 def mentee(**changes):
@@ -64,3 +64,38 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(raw):
 
 def test_csv_cells_otherwise_stay_as_they_are():
     assert cell("Aida") == "Aida" and cell(None) == "" and cell(-3) == -3
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("call me +996 555 123 456", "phone"),
+        ("мой номер 0555-12-34-56", "phone"),
+        ("0555.12.34.56", "phone"),
+        ("write to @aigul_stem", "username"),
+        ("t.me/aigul", "link"),
+        ("https://wa.me/996555123456", "link"),
+        ("instagram.com/aigul.codes", "link"),
+        ("aigul@example.kg", "email"),
+        ("aigul @ example . kg", "email"),
+        ("t . me/secret", "link"),
+    ],
+)
+def test_contact_details_are_found(text: str, kind: str) -> None:
+    assert kind in {found_kind for found_kind, _ in find_contact_details(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See you on 12.03 at 18:30",
+        "I scored 95 out of 100 in 2024",
+        "Room 305, building 2",
+        "email me? no!",
+        "@ home",
+        "the deadline is 2026-03-12",
+        "born 12.03.2009",
+    ],
+)
+def test_ordinary_text_has_no_contact_details(text: str) -> None:
+    assert find_contact_details(text) == []

@@ -17,7 +17,7 @@ import aiohttp
 from bot.app import build_application
 from bot.webhook import SECRET_HEADER, serving
 from tests.support.db import db_rows
-from tests.support.runner import TOKEN, test_settings
+from tests.support.runner import TOKEN, settings_for_test
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "webhook_Secret-42"
@@ -171,7 +171,9 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
 
 async def test_healthz_answers_503_when_the_database_or_the_scheduler_is_down(emulator, database_path):
     port = free_port()
-    settings = test_settings(emulator, database_path, WEBHOOK_URL=hook_url(port), WEBHOOK_SECRET=SECRET, PORT=str(port))
+    settings = settings_for_test(
+        emulator, database_path, WEBHOOK_URL=hook_url(port), WEBHOOK_SECRET=SECRET, PORT=str(port)
+    )
     app = build_application(settings)
     health = f"http://127.0.0.1:{port}/healthz"
     async with serving(app, settings, listen="127.0.0.1"):

@@ -26,7 +26,7 @@ TOKEN = "123456:TEST-token"
 WAIT = 10.0
 
 
-def test_settings(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
+def settings_for_test(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
     env = {
         "BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": emulator.api_base_url,
@@ -70,7 +70,7 @@ class BotRunner:
         self._mark = 0
 
     async def start(self, **env: str) -> Application:
-        settings = test_settings(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
+        settings = settings_for_test(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
         self.processor = TrackingProcessor(self.emulator, self.done)
         self._mark = len(self.emulator.delivered_update_ids)
         self.app = build_application(settings, clock=self.clock, update_processor=self.processor)

@@ -48,6 +48,12 @@ async def add_users(db, n, now):
                 "INSERT INTO users (id, language, role, created_at, last_seen_at) VALUES (?, 'ru', 'mentee', ?, ?)",
                 (user_id, now.isoformat(), now.isoformat()),
             )
+            # Adults with finished profiles: the safety triggers let requests between them be written.
+            await tx.execute(
+                "INSERT INTO profiles (user_id, step, age_band, started_at, updated_at)"
+                " VALUES (?, 'done', '18+', ?, ?)",
+                (user_id, now.isoformat(), now.isoformat()),
+            )
 
 
 async def test_assignment_is_stored_stable_across_a_restart_and_one_experiment_at_a_time(tmp_path):

@@ -56,8 +56,11 @@ async def test_a_card_already_uploaded_is_shared_as_its_picture(bot, users, runn
 
 
 async def test_the_shared_link_opens_the_card_for_a_brand_new_user(bot, users, runner):
-    """She follows the button: /start story_<slug>. The bot asks her language first; the card after
-    it depends on the onboarding fix being made elsewhere, so this asserts up to the question."""
+    """She follows the button: /start story_<slug>. The bot asks her language first, then shows the card
+    in the language she picked."""
     zarina = users.new("Zarina", "ky")
     await zarina.send("/start story_ada-lovelace")
     await zarina.sees_buttons("Кыргызча", "Русский", "English")
+    await zarina.press("Кыргызча")
+    card = await zarina.sees("Ада Лавлейс")
+    assert card.photo is not None

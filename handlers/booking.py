@@ -8,15 +8,13 @@ import html
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
-from bot.mentorship import clean_message
 from bot.notices import Msg, Notice
-from bot.onboarding.rules import InvalidAnswer
 from bot.sessions import flow
 from bot.sessions.notices import refusal, slot_buttons
 from bot.sessions.rules import (
@@ -26,8 +24,12 @@ from bot.sessions.rules import (
     Refused,
     parse_slot_code,
 )
+from bot.telegram import conversations
 from bot.video_room import new_room_link
-from handlers import common, inputs
+from handlers import common
+
+CONVERSATION = "booking"
+TOPIC = "topic"
 
 NO_TIME_NOTICE_EVERY = timedelta(days=1)
 
@@ -96,7 +98,7 @@ async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
     await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     query = update.callback_query
     data = parse_callback(query.data)
     target = data.int_arg(0) if data else None
@@ -105,7 +107,7 @@ async def on_button(update: Update, context: Context) -> None:
         await common.stale_button(update, context)
         return
     try:
-        await action(update, context, target, data.arg(1))
+        return await action(update, context, target, data.arg(1))
     except Refused as refused:
         await query.answer(refusal_text(context.t, refused.code), show_alert=True)
 
@@ -164,48 +166,38 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
     )
 
 
-async def on_agenda(update: Update, context: Context, mentorship_id: int, code: str) -> None:
+async def on_agenda(update: Update, context: Context, mentorship_id: int, code: str) -> object:
     query = update.callback_query
     if parse_slot_code(code) is None:
         await common.stale_button(update, context)
         return
     await mentee_side(context, mentorship_id, query.from_user.id)
     await query.answer()
-    await inputs.expect(context, query.from_user.id, "book_agenda", f"{mentorship_id}:{code}")
+    state = await conversations.enter(update, context, CONVERSATION, TOPIC, f"{mentorship_id}:{code}")
     await query.message.reply_text(
         context.t(
             "Type what you'd like to talk about, in one message (up to {n} characters). "
             "/cancel if you change your mind."
         ).format(n=AGENDA_MAX)
     )
+    return state
 
 
-@inputs.reader("book_agenda")
-async def read_agenda(update: Update, context: Context, ref: str, text: str | None) -> None:
-    t, user_id, message = context.t, update.effective_user.id, update.effective_message
-    mentorship_id, _, code = ref.partition(":")
-    try:
-        if text is None:
-            raise InvalidAnswer("not_text")
-        agenda = clean_message(text, AGENDA_MAX)
-    except InvalidAnswer as error:
-        await inputs.expect(context, user_id, "book_agenda", ref)
-        await message.reply_text(
-            t("That is too long: please keep it under {n} characters.").format(n=AGENDA_MAX)
-            if error.code == "too_long"
-            else t("Please type it as text.")
-        )
-        return
+@common.text_step(CONVERSATION, TOPIC, limit=AGENDA_MAX)
+async def read_agenda(update: Update, context: Context, about: str, agenda: str) -> object:
+    mentorship_id, _, code = about.partition(":")
     try:
         await place_booking(update, context, int(mentorship_id), code, agenda)
     except Refused as refused:  # the mentorship ended while she was typing
-        await message.reply_text(refusal_text(t, refused.code))
+        await update.effective_message.reply_text(refusal_text(context.t, refused.code))
+    return conversations.END
 
 
-async def on_go(update: Update, context: Context, mentorship_id: int, code: str) -> None:
+async def on_go(update: Update, context: Context, mentorship_id: int, code: str) -> object:
     # Booked without an agenda after all: her next text is no longer one (nor books a second time).
-    await context.services.inputs.forget(update.callback_query.from_user.id, "book_agenda")
+    await conversations.forget(update, context, CONVERSATION)
     await place_booking(update, context, mentorship_id, code, None)
+    return conversations.END
 
 
 async def place_booking(update: Update, context: Context, mentorship_id: int, code: str, agenda: str | None) -> None:
@@ -289,4 +281,17 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("book", book))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CallbackQueryHandler(on_button, pattern=pattern("book", "agenda"))],
+            states={
+                TOPIC: [
+                    MessageHandler(conversations.ANYTHING, read_agenda),
+                    CallbackQueryHandler(on_button, pattern=pattern("book", "go")),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("book")))

@@ -19,8 +19,11 @@ from telegram.ext import (
 from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
-from bot.i18n import SUPPORTED, normalize_language, translator
+from bot.i18n import N_, SUPPORTED, normalize_language, translator
+from bot.mentorship import clean_message
 from bot.notices import Button, Line, Notice, render_line
+from bot.onboarding.rules import InvalidAnswer
+from bot.telegram import conversations
 from bot.telegram.send import keyboard
 
 log = logging.getLogger(__name__)
@@ -159,3 +162,45 @@ def register_fallbacks(app: Application, stray_message) -> None:
     """Last in group 0: only what no journey took reaches these."""
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, stray_message))
+
+
+# --- typed-text steps of a bot.telegram.conversations.Conversation ----------------------------
+
+TOO_LONG = N_("That is too long: please keep it under {n} characters.")
+
+
+def text_step(name: str, state: str, *, limit: int, not_text: str = N_("Please type it as text.")):
+    """Decorator for a waiting state's reader, `fn(update, context, about, text) -> next state`.
+
+    It claims the wait (a wait that ended or expired gets the usual hint), cleans her text and
+    asks again, in the same state, for a non-text or a too long one.
+    """
+
+    def wrap(fn):
+        async def read(update: Update, context: Context) -> object:
+            about = await conversations.take(update, context, name)
+            if about is None:
+                await hint(update, context)
+                return conversations.END
+            message = update.effective_message
+            try:
+                if message.text is None:
+                    raise InvalidAnswer("not_text")
+                text = clean_message(message.text, limit)
+            except InvalidAnswer as error:
+                await conversations.enter(update, context, name, state, about)
+                too_long = error.code == "too_long"
+                await message.reply_text(context.t(TOO_LONG).format(n=limit) if too_long else context.t(not_text))
+                return state
+            return await fn(update, context, about, text)
+
+        return read
+
+    return wrap
+
+
+async def stop_waiting(update: Update, context: Context) -> object:
+    """/cancel inside a conversation: the wait ends, nothing she typed before is lost."""
+    await context.services.inputs.clear(update.effective_user.id)
+    await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    return conversations.END

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, Translator
-from bot.mentorship import clean_message, parse_code
+from bot.mentorship import parse_code
 from bot.notices import Button, Msg, Notice, When
-from bot.onboarding.rules import InvalidAnswer
 from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
 from bot.sessions.store.rows import People, SessionRow
-from handlers import common, inputs
+from bot.telegram import conversations
+from handlers import common
+
+CONVERSATION = "feedback"
+COMMENT = "comment"
 
 OUTCOME_LABELS = {
     Outcome.HELD: N_("✅ It took place"),
@@ -56,7 +59,7 @@ def choice_rows(t: Translator, session_id: int, action: str, values, label) -> l
     return [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
 
 
-async def on_feedback(update: Update, context: Context) -> None:
+async def on_feedback(update: Update, context: Context) -> object:
     query, services, t = update.callback_query, context.services, context.t
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
@@ -94,7 +97,7 @@ async def on_feedback(update: Update, context: Context) -> None:
         elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
             await services.feedback.record_feedback(session_id, user_id, "rating", int(value), now)
             await query.answer(t("Saved ✓"))
-            await inputs.expect(context, user_id, "fb_comment", session_id)
+            state = await conversations.enter(update, context, CONVERSATION, COMMENT, session_id)
             await common.edit(
                 query,
                 t("Anything you'd like to add? Type a comment, or tap Skip."),
@@ -102,12 +105,14 @@ async def on_feedback(update: Update, context: Context) -> None:
                     [[InlineKeyboardButton(t("Skip"), callback_data=cb("fb", "skip", session_id))]]
                 ),
             )
+            return state
         elif data.action == "skip":
             await services.sessions.party_of(session_id, user_id)
             # Only this comment's wait: an old Skip must not drop what she is typing now.
-            await services.inputs.take(user_id, "fb_comment", str(session_id))
+            await services.inputs.take(user_id, CONVERSATION, str(session_id))
             await query.answer()
             await common.edit(query, thanks(t))
+            return conversations.END
         else:
             await common.stale_button(update, context)
     except Refused as refused:
@@ -118,28 +123,24 @@ def thanks(t: Translator) -> str:
     return t("Thank you! 💛 Your answers help the programme count its hours of mentoring.")
 
 
-@inputs.reader("fb_comment")
-async def read_comment(update: Update, context: Context, ref: str, text: str | None) -> None:
-    services, t, user_id = context.services, context.t, update.effective_user.id
+@common.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
+async def read_comment(update: Update, context: Context, session_id: str, comment: str) -> object:
+    services, user_id = context.services, update.effective_user.id
     try:
-        if text is None:
-            raise InvalidAnswer("not_text")
-        comment = clean_message(text, COMMENT_MAX)
-    except InvalidAnswer as error:
-        await inputs.expect(context, user_id, "fb_comment", ref)
-        await update.effective_message.reply_text(
-            t("That is too long: please keep it under {n} characters.").format(n=COMMENT_MAX)
-            if error.code == "too_long"
-            else t("Please type your comment as text.")
-        )
-        return
-    try:
-        await services.feedback.record_feedback(int(ref), user_id, "comment", comment, services.clock.now())
+        await services.feedback.record_feedback(int(session_id), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(common.text(context, refusal(refused.code)))
-        return
-    await update.effective_message.reply_text(thanks(t))
+        return conversations.END
+    await update.effective_message.reply_text(thanks(context.t))
+    return conversations.END
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_feedback, pattern=pattern("fb")))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CallbackQueryHandler(on_feedback, pattern=pattern("fb"))],
+            states={COMMENT: [MessageHandler(conversations.ANYTHING, read_comment)]},
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )

@@ -1,7 +1,8 @@
-"""Typed answers outside onboarding: a journey asks with `expect`, and registers who reads the answer.
+"""The older route for typed answers, kept only for the requests, mentorship and safety area.
 
-The routing lives in the database (pending_inputs), so a restart keeps waiting
-and `/cancel` forgets the question.
+That area (request notes and questions, relayed messages, report details) moves to
+bot.telegram.conversations with its restructure; every other wait is a Conversation already.
+The routing lives in the database (pending_inputs), so a restart keeps waiting.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.context import Context
+from bot.telegram import conversations
 
 # kind -> coroutine(update, context, ref, text); text is None for a sticker, photo or other non-text.
 InputHandler = Callable[[Update, Context, str, str | None], Awaitable[None]]
@@ -30,6 +32,7 @@ def reader(kind: str) -> Callable[[InputHandler], InputHandler]:
 async def expect(context: Context, user_id: int, kind: str, ref: str | int = "") -> None:
     if kind not in _READERS:
         raise KeyError(f"no reader registered for input {kind!r}")
+    await conversations.end_all(context.application, user_id)  # one wait at a time: the newest
     await context.services.inputs.expect(user_id, kind, ref, context.services.clock.now())
 
 

@@ -6,72 +6,107 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.nominations import flow, rules, store
 from bot.notices import Notice
-from handlers import inputs
-from handlers.common import refuse_non_admin, stale_button
+from bot.telegram import conversations
+from handlers import common
+from handlers.common import hint, refuse_non_admin, stale_button
 
-KIND = "nominate"
+CONVERSATION = "nominate"
+# Her steps, in order; FIELD and REGION are answered with buttons, the others typed.
+NAME, FIELD, REGION, WHY, LINK = "name", "field", "region", "why", "link"
 
 
-async def nominate(update: Update, context: Context) -> None:
+async def nominate(update: Update, context: Context) -> object:
     user_id = update.effective_user.id
     nomination_id = await store.start(context.services.db, user_id, context.services.clock.now())
-    await inputs.expect(context, user_id, KIND, f"{nomination_id}:name")
+    state = await conversations.enter(update, context, CONVERSATION, NAME, nomination_id)
     await update.effective_message.reply_text(
         context.t(
             "Who is a woman in science or technology you would like others to read about? "
             "Type her full name. (/cancel stops.)"
         )
     )
+    return state
 
 
-@inputs.reader(KIND)
-async def on_answer(update: Update, context: Context, ref: str, text: str | None) -> None:
-    t = context.t
-    message = update.effective_message
-    user_id = update.effective_user.id
-    raw_id, _, step = ref.partition(":")
-    nomination_id = int(raw_id)
-    db = context.services.db
-    if step == "link":
-        value = rules.link(text)
-        if value is None:
-            await inputs.expect(context, user_id, KIND, ref)
-            await message.reply_text(
-                t("That doesn't look like a web address. Send one starting with https://, or tap Skip."),
-                reply_markup=skip_keyboard(t, nomination_id),
-            )
-            return
-        await finish(update, context, nomination_id, value)
-        return
-    value = rules.clean(text, rules.LIMITS[step])
+async def typed(update: Update, context: Context, step: str) -> tuple[int, str] | None:
+    """Her typed answer to `step`, saved on the draft; None (and the question again) when it is not one."""
+    t, message = context.t, update.effective_message
+    about = await conversations.take(update, context, CONVERSATION)
+    if about is None:
+        await hint(update, context)
+        return None
+    nomination_id = int(about)
+    value = rules.clean(message.text, rules.LIMITS[step])
     if not value:
-        await inputs.expect(context, user_id, KIND, ref)
+        await conversations.enter(update, context, CONVERSATION, step, nomination_id)
         await message.reply_text(t("Please type it in words."))
-        return
-    if not await store.set_draft_value(db, nomination_id, user_id, step, value):
+        return None
+    if not await store.set_draft_value(context.services.db, nomination_id, update.effective_user.id, step, value):
         await message.reply_text(t("This nomination is already sent. Tap /nominate to start a new one."))
-        return
-    if step == "name":
-        rows = [
-            [InlineKeyboardButton(t(label), callback_data=cb("nom", "field", nomination_id, code.value))]
-            for code, label in FIELD_LABELS.items()
-        ]
+        return None
+    return nomination_id, value
+
+
+async def read_name(update: Update, context: Context) -> object:
+    answer = await typed(update, context, NAME)
+    if answer is None:
+        return await still(update, context)
+    nomination_id, name = answer
+    t = context.t
+    rows = [
+        [InlineKeyboardButton(t(label), callback_data=cb("nom", "field", nomination_id, code.value))]
+        for code, label in FIELD_LABELS.items()
+    ]
+    state = await conversations.enter(update, context, CONVERSATION, FIELD, nomination_id)
+    await update.effective_message.reply_text(
+        t("What is {name}'s field?").format(name=html.escape(name)), reply_markup=InlineKeyboardMarkup(rows)
+    )
+    return state
+
+
+async def read_why(update: Update, context: Context) -> object:
+    answer = await typed(update, context, WHY)
+    if answer is None:
+        return await still(update, context)
+    nomination_id, t = answer[0], context.t
+    state = await conversations.enter(update, context, CONVERSATION, LINK, nomination_id)
+    await update.effective_message.reply_text(
+        t("Last: a link where the writers can read about her (a news page, her profile). Or tap Skip."),
+        reply_markup=skip_keyboard(t, nomination_id),
+    )
+    return state
+
+
+async def read_link(update: Update, context: Context) -> object:
+    t, message = context.t, update.effective_message
+    about = await conversations.take(update, context, CONVERSATION)
+    if about is None:
+        await hint(update, context)
+        return conversations.END
+    value = rules.link(message.text)
+    if value is None:
+        state = await conversations.enter(update, context, CONVERSATION, LINK, about)
         await message.reply_text(
-            t("What is {name}'s field?").format(name=html.escape(value)), reply_markup=InlineKeyboardMarkup(rows)
+            t("That doesn't look like a web address. Send one starting with https://, or tap Skip."),
+            reply_markup=skip_keyboard(t, int(about)),
         )
-    elif step == "why":
-        await inputs.expect(context, user_id, KIND, f"{nomination_id}:link")
-        await message.reply_text(
-            t("Last: a link where the writers can read about her (a news page, her profile). Or tap Skip."),
-            reply_markup=skip_keyboard(t, nomination_id),
-        )
+        return state
+    await finish(update, context, int(about), value)
+    return conversations.END
+
+
+async def still(update: Update, context: Context) -> object:
+    """After a typed answer that was not taken: the step she is on now (entered again, or none)."""
+    services = context.services
+    pending = await services.inputs.peek(update.effective_user.id, services.clock.now())
+    return None if pending is not None and pending.kind == CONVERSATION else conversations.END
 
 
 def skip_keyboard(t, nomination_id: int) -> InlineKeyboardMarkup:
@@ -89,14 +124,14 @@ async def finish(update: Update, context: Context, nomination_id: int, link: str
             context.t("This nomination is already sent. Tap /nominate to start a new one.")
         )
         return
-    await inputs.forget(update, context)
+    await conversations.forget(update, context, CONVERSATION)
     await update.effective_message.reply_text(
         context.t("Thank you! The programme team will read your nomination, and I'll tell you what they decide. 🌷")
     )
     await services.sender.send(notices)
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     query = update.callback_query
     data = parse_callback(query.data)
     services = context.services
@@ -136,18 +171,22 @@ async def on_button(update: Update, context: Context) -> None:
             [InlineKeyboardButton(t(label), callback_data=cb("nom", "reg", nomination_id, code))]
             for code, label in flow.REGION_NAMES.items()
         ]
+        state = await conversations.enter(update, context, CONVERSATION, REGION, nomination_id)
         await query.edit_message_text(t("Where is she from?"), reply_markup=InlineKeyboardMarkup(rows))
+        return state
     elif data.action == "reg" and data.arg(1) in rules.REGIONS:
         if not await store.set_draft_value(services.db, nomination_id, user_id, "region", data.arg(1)):
             await stale_button(update, context)
             return
         await query.answer()
-        await inputs.expect(context, user_id, KIND, f"{nomination_id}:why")
+        state = await conversations.enter(update, context, CONVERSATION, WHY, nomination_id)
         await query.edit_message_text(t("Why does she inspire you? A few sentences are enough."))
+        return state
     elif data.action == "skip":
         await query.answer()
         await query.edit_message_reply_markup(None)
         await finish(update, context, nomination_id, "")
+        return conversations.END
     else:
         await stale_button(update, context)
 
@@ -178,6 +217,20 @@ async def send_export(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("nominate", nominate))
+    step_buttons = CallbackQueryHandler(on_button, pattern=pattern("nom"))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CommandHandler("nominate", nominate)],
+            states={
+                NAME: [MessageHandler(conversations.ANYTHING, read_name)],
+                FIELD: [step_buttons],
+                REGION: [step_buttons],
+                WHY: [MessageHandler(conversations.ANYTHING, read_why)],
+                LINK: [MessageHandler(conversations.ANYTHING, read_link), step_buttons],
+            },
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CommandHandler("nominations", nominations))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("nom")))

@@ -36,6 +36,7 @@ from bot.onboarding.rules import (
     validate_name,
     validate_title,
 )
+from bot.telegram import conversations
 from handlers import common
 from handlers.onboarding_steps import (
     advance,
@@ -183,7 +184,7 @@ async def take_orphan(update: Update, context: Context) -> bool:
     return False
 
 
-def conversation() -> ConversationHandler:
+def conversation() -> conversations.Conversation:
     step_handlers = [
         CallbackQueryHandler(on_button, pattern=pattern("onb")),
         MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text),
@@ -192,14 +193,12 @@ def conversation() -> ConversationHandler:
             on_other,
         ),
     ]
-    return ConversationHandler(
-        name=CONVERSATION,
-        persistent=True,
+    return conversations.Conversation(
+        CONVERSATION,
         entry_points=[CallbackQueryHandler(on_button, pattern=pattern("onb"))],
         # Every step takes the same handlers: the database says which step she is on.
         states={step.value: step_handlers for step in Step if step is not Step.DONE},
         fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
     )
 
 

@@ -10,16 +10,14 @@ import logging
 from datetime import datetime
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
-from bot.mentorship import clean_message
 from bot.notices import Button, Html, Msg, Notice
-from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from bot.sessions.rules import (
     CHECKIN_EVERY,
@@ -32,7 +30,12 @@ from bot.sessions.rules import (
     rhythm_due,
 )
 from bot.sessions.store.rhythm import Rhythm
-from handlers import common, inputs
+from bot.telegram import conversations
+from handlers import common
+
+# After the closing check-in: her comment for the programme.
+CONVERSATION = "closing"
+COMMENT = "comment"
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,7 @@ async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
     await services.sender.send(notices)
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     query, t = update.callback_query, context.t
     data = parse_callback(query.data)
     target = data.int_arg(0) if data else None
@@ -96,7 +99,7 @@ async def on_button(update: Update, context: Context) -> None:
         await common.stale_button(update, context)
         return
     try:
-        await action(update, context, target, value)
+        return await action(update, context, target, value)
     except Refused as refused:
         await query.answer(t(REFUSALS[refused.code]), show_alert=True)
 
@@ -126,7 +129,7 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
         await services.sender.send([Notice(other, (chose,))])
 
 
-async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> None:
+async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> object:
     query, services, t = update.callback_query, context.services, context.t
     if n not in RATINGS:
         await common.stale_button(update, context)
@@ -136,7 +139,7 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
     if checkin.kind == "monthly":
         await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
         return
-    await inputs.expect(context, query.from_user.id, "closing_comment", checkin_id)
+    state = await conversations.enter(update, context, CONVERSATION, COMMENT, checkin_id)
     await common.edit(
         query,
         t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip."),
@@ -144,41 +147,32 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
             [[InlineKeyboardButton(t("Skip"), callback_data=cb("rhy", "skip", checkin_id))]]
         ),
     )
+    return state
 
 
-async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> None:
+async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> object:
     query, services = update.callback_query, context.services
     await services.rhythms.checkin(checkin_id, query.from_user.id)
     # Only this comment's wait: an old Skip must not drop what she is typing now.
-    await services.inputs.take(query.from_user.id, "closing_comment", str(checkin_id))
+    await services.inputs.take(query.from_user.id, CONVERSATION, str(checkin_id))
     await query.answer()
     await common.edit(query, farewell(context.t))
+    return conversations.END
 
 
 def farewell(t: Translator) -> str:
     return t("Thank you for being part of the programme! 💛")
 
 
-@inputs.reader("closing_comment")
-async def read_closing_comment(update: Update, context: Context, ref: str, text: str | None) -> None:
-    services, t, user_id = context.services, context.t, update.effective_user.id
+@common.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
+async def read_closing_comment(update: Update, context: Context, checkin_id: str, comment: str) -> object:
     try:
-        if text is None:
-            raise InvalidAnswer("not_text")
-        comment = clean_message(text, COMMENT_MAX)
-        await services.rhythms.comment_checkin(int(ref), user_id, comment)
-    except InvalidAnswer as error:
-        await inputs.expect(context, user_id, "closing_comment", ref)
-        await update.effective_message.reply_text(
-            t("That is too long: please keep it under {n} characters.").format(n=COMMENT_MAX)
-            if error.code == "too_long"
-            else t("Please type your comment as text.")
-        )
-        return
+        await context.services.rhythms.comment_checkin(int(checkin_id), update.effective_user.id, comment)
     except Refused as refused:
-        await update.effective_message.reply_text(t(REFUSALS[refused.code]))
-        return
-    await update.effective_message.reply_text(farewell(t))
+        await update.effective_message.reply_text(context.t(REFUSALS[refused.code]))
+        return conversations.END
+    await update.effective_message.reply_text(farewell(context.t))
+    return conversations.END
 
 
 # --- the tick --------------------------------------------------------------------------------
@@ -279,4 +273,17 @@ ACTIONS = {
 
 
 def register(app: Application) -> None:
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CallbackQueryHandler(on_button, pattern=pattern("rhy", "close"))],
+            states={
+                COMMENT: [
+                    MessageHandler(conversations.ANYTHING, read_closing_comment),
+                    CallbackQueryHandler(on_button, pattern=pattern("rhy", "skip")),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))

@@ -5,14 +5,12 @@ rescheduling or cancelling it (the other side is told).
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
-from bot.mentorship import clean_message
 from bot.notices import Msg, ZoneName
-from bot.onboarding.rules import InvalidAnswer
 from bot.sessions import flow, notices
 from bot.sessions.rules import (
     MAX_SLOTS_SHOWN,
@@ -26,7 +24,13 @@ from bot.sessions.rules import (
     parse_slot_code,
 )
 from bot.sessions.store.rows import SessionRow
-from handlers import common, inputs
+from bot.telegram import conversations
+from handlers import common
+
+# A change inside the notice period waits for her reason.
+CONVERSATION = "session_change"
+MOVE_REASON = "move_reason"
+CANCEL_REASON = "cancel_reason"
 
 
 def refusal_text(context: Context, code: Refusal) -> str:
@@ -66,7 +70,7 @@ async def list_sessions(update: Update, context: Context) -> None:
     )
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     query = update.callback_query
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
@@ -75,7 +79,7 @@ async def on_button(update: Update, context: Context) -> None:
         await common.stale_button(update, context)
         return
     try:
-        await action(update, context, session_id, data.arg(1))
+        return await action(update, context, session_id, data.arg(1))
     except Refused as refused:
         await query.answer(refusal_text(context, refused.code), show_alert=True)
 
@@ -127,7 +131,7 @@ async def on_move(update: Update, context: Context, session_id: int, _: str) -> 
     )
 
 
-async def on_move_to(update: Update, context: Context, session_id: int, code: str) -> None:
+async def on_move_to(update: Update, context: Context, session_id: int, code: str) -> object:
     query, services = update.callback_query, context.services
     if parse_slot_code(code) is None:
         await common.stale_button(update, context)
@@ -136,14 +140,14 @@ async def on_move_to(update: Update, context: Context, session_id: int, code: st
     session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
     if inside_notice(session.starts_at, now):
         await query.answer()
-        await ask_reason(update, context, session, "move_reason", f"{session_id}:{code}")
-        return
+        return await ask_reason(update, context, session, MOVE_REASON, f"{session_id}:{code}")
     await move(update, context, session_id, code, None)
+    return conversations.END
 
 
-async def ask_reason(update: Update, context: Context, session: SessionRow, kind: str, ref: str) -> None:
+async def ask_reason(update: Update, context: Context, session: SessionRow, state: str, about: str) -> str:
     user_id = update.effective_user.id
-    await inputs.expect(context, user_id, kind, ref)
+    await conversations.enter(update, context, CONVERSATION, state, about)
     people = await context.services.sessions.people(session)
     ask = N_(
         "It's less than {hours} hours before the start, so please type a short reason "
@@ -153,29 +157,14 @@ async def ask_reason(update: Update, context: Context, session: SessionRow, kind
     await update.effective_message.reply_text(
         common.text(context, Msg(ask, hours=hours, name=people.name(session.other(user_id))))
     )
+    return state
 
 
-async def typed_reason(update: Update, context: Context, kind: str, ref: str, text: str | None) -> str | None:
-    try:
-        if text is None:
-            raise InvalidAnswer("not_text")
-        return clean_message(text, REASON_MAX)
-    except InvalidAnswer as error:
-        await inputs.expect(context, update.effective_user.id, kind, ref)
-        await update.effective_message.reply_text(
-            context.t("That is too long: please keep it under {n} characters.").format(n=REASON_MAX)
-            if error.code == "too_long"
-            else context.t("Please type the reason as text.")
-        )
-        return None
-
-
-@inputs.reader("move_reason")
-async def read_move_reason(update: Update, context: Context, ref: str, text: str | None) -> None:
-    reason = await typed_reason(update, context, "move_reason", ref, text)
-    session_id, _, code = ref.partition(":")
-    if reason is not None:
-        await move(update, context, int(session_id), code, reason)
+@common.text_step(CONVERSATION, MOVE_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
+async def read_move_reason(update: Update, context: Context, about: str, reason: str) -> object:
+    session_id, _, code = about.partition(":")
+    await move(update, context, int(session_id), code, reason)
+    return conversations.END
 
 
 async def move(update: Update, context: Context, session_id: int, code: str, reason: str | None) -> None:
@@ -202,14 +191,13 @@ async def move(update: Update, context: Context, session_id: int, code: str, rea
 # --- cancel --------------------------------------------------------------------------------------
 
 
-async def on_cancel(update: Update, context: Context, session_id: int, _: str) -> None:
+async def on_cancel(update: Update, context: Context, session_id: int, _: str) -> object:
     query, services, t = update.callback_query, context.services, context.t
     now = services.clock.now()
     session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
     await query.answer()
     if inside_notice(session.starts_at, now):
-        await ask_reason(update, context, session, "cancel_reason", str(session_id))
-        return
+        return await ask_reason(update, context, session, CANCEL_REASON, str(session_id))
     people = await services.sessions.people(session)
     ask = Msg(
         N_("Cancel your session on {when} with {name}?"),
@@ -233,18 +221,16 @@ async def on_keep(update: Update, context: Context, session_id: int, _: str) -> 
     await common.edit(update.callback_query, context.t("Good: the session stays. 🌷"))
 
 
-async def on_cancel_confirmed(update: Update, context: Context, session_id: int, _: str) -> None:
-    await cancel(update, context, session_id, None)
+async def on_cancel_confirmed(update: Update, context: Context, session_id: int, _: str) -> object:
+    return await cancel(update, context, session_id, None)
 
 
-@inputs.reader("cancel_reason")
-async def read_cancel_reason(update: Update, context: Context, ref: str, text: str | None) -> None:
-    reason = await typed_reason(update, context, "cancel_reason", ref, text)
-    if reason is not None:
-        await cancel(update, context, int(ref), reason)
+@common.text_step(CONVERSATION, CANCEL_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
+async def read_cancel_reason(update: Update, context: Context, about: str, reason: str) -> object:
+    return await cancel(update, context, int(about), reason)
 
 
-async def cancel(update: Update, context: Context, session_id: int, reason: str | None) -> None:
+async def cancel(update: Update, context: Context, session_id: int, reason: str | None) -> object:
     services, t, user_id = context.services, context.t, update.effective_user.id
     query, message = update.callback_query, update.effective_message
     try:
@@ -254,12 +240,12 @@ async def cancel(update: Update, context: Context, session_id: int, reason: str 
             if query is not None:
                 await query.answer()
             current = await services.sessions.party_of(session_id, user_id)
-            await ask_reason(update, context, current, "cancel_reason", str(session_id))
-        elif query is not None:
+            return await ask_reason(update, context, current, CANCEL_REASON, str(session_id))
+        if query is not None:
             await query.answer(refusal_text(context, refused.code), show_alert=True)
         else:
             await message.reply_text(refusal_text(context, refused.code))
-        return
+        return conversations.END
     if query is not None:
         await query.answer(t("Cancelled ✓"))
     cancelled = N_("Cancelled ✓ Your session on {when} is off, and its reminders too.")
@@ -267,6 +253,7 @@ async def cancel(update: Update, context: Context, session_id: int, reason: str 
     await services.sender.send(done.notices)
     if query is not None:
         await common.drop_buttons(query)
+    return conversations.END
 
 
 ACTIONS = {
@@ -281,4 +268,19 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("sessions", list_sessions))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[
+                CallbackQueryHandler(on_button, pattern=pattern("ses", "to")),
+                CallbackQueryHandler(on_button, pattern=pattern("ses", "cx")),
+                CallbackQueryHandler(on_button, pattern=pattern("ses", "cxok")),
+            ],
+            states={
+                MOVE_REASON: [MessageHandler(conversations.ANYTHING, read_move_reason)],
+                CANCEL_REASON: [MessageHandler(conversations.ANYTHING, read_cancel_reason)],
+            },
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ses")))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
@@ -18,7 +18,12 @@ from bot.i18n import N_, Translator
 from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
 from bot.sessions.slot_times import SlotError, parse_time_of_day
 from bot.sessions.store.slots import SlotRefused, SlotRow
-from handlers import common, inputs
+from bot.telegram import conversations
+from handlers import common
+
+# A weekly window or a one-off slot waits for its start time, typed (about: w<weekday> or d<date>).
+CONVERSATION = "slots"
+START_TIME = "start_time"
 
 # --- how /slots shows her free time ---------------------------------------------------------------
 
@@ -142,14 +147,14 @@ async def refresh(update: Update, context: Context) -> None:
     await common.edit(update.callback_query, text, markup)
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     query = update.callback_query
     data = parse_callback(query.data)
     action = ACTIONS.get(data.action) if data else None
     if action is None or not await is_mentor(context, query.from_user.id):
         await common.stale_button(update, context)
         return
-    await action(update, context, data.args)
+    return await action(update, context, data.args)
 
 
 async def on_delete(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -190,19 +195,20 @@ async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> No
     await refresh(update, context)
 
 
-async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> None:
+async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> object:
     query, t = update.callback_query, context.t
     if not args or args[0] not in "0123456" or len(args[0]) != 1:
         await common.stale_button(update, context)
         return
     await query.answer()
-    await inputs.expect(context, query.from_user.id, "slot_time", f"w{args[0]}")
+    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"w{args[0]}")
     await common.edit(
         query,
         t("{every}: what time does it start? Type it like 18:30 ({zone} time).").format(
             every=t(EVERY_WEEKDAY[int(args[0])]), zone=html.escape(context.zone.key)
         ),
     )
+    return state
 
 
 async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -245,7 +251,7 @@ def parse_day(code: str) -> date | None:
         return None
 
 
-async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> None:
+async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> object:
     query, t, zone = update.callback_query, context.t, context.zone
     day = parse_day(args[0]) if args else None
     today = context.services.clock.now().astimezone(zone).date()
@@ -253,7 +259,7 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> No
         await query.answer(t("Please pick a day from the calendar."), show_alert=True)
         return
     await query.answer()
-    await inputs.expect(context, query.from_user.id, "slot_time", f"d{args[0]}")
+    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"d{args[0]}")
     await common.edit(
         query,
         t("What time does it start on {date}? Type it like 18:30 ({zone} time).").format(
@@ -261,17 +267,21 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> No
             zone=html.escape(zone.key),
         ),
     )
+    return state
 
 
-@inputs.reader("slot_time")
-async def read_time(update: Update, context: Context, ref: str, text: str | None) -> None:
-    t, user_id, message = context.t, update.effective_user.id, update.effective_message
+async def read_time(update: Update, context: Context) -> object:
+    t, message = context.t, update.effective_message
+    ref = await conversations.take(update, context, CONVERSATION)
+    if ref is None:
+        await common.hint(update, context)
+        return conversations.END
     try:
-        at = parse_time_of_day(text or "")
+        at = parse_time_of_day(message.text or "")
     except ValueError:
-        await inputs.expect(context, user_id, "slot_time", ref)
+        state = await conversations.enter(update, context, CONVERSATION, START_TIME, ref)
         await message.reply_text(t("Please type the time like 18:30, or /cancel to stop."))
-        return
+        return state
     hhmm = at.strftime("%H%M")
     action = "lenw" if ref.startswith("w") else "leno"
     buttons = [
@@ -282,6 +292,7 @@ async def read_time(update: Update, context: Context, ref: str, text: str | None
         t("How long are you free from {time}?").format(time=wall_clock(t, at, context.zone)),
         reply_markup=InlineKeyboardMarkup([buttons[0:3], buttons[3:], [back_button(t)]]),
     )
+    return conversations.END
 
 
 def parse_length(args: tuple[str, ...]) -> tuple[str, time, int] | None:
@@ -346,4 +357,15 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("slots", show_slots))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[
+                CallbackQueryHandler(on_button, pattern=pattern("slot", "wd")),
+                CallbackQueryHandler(on_button, pattern=pattern("slot", "date")),
+            ],
+            states={START_TIME: [MessageHandler(conversations.ANYTHING, read_time)]},
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("slot")))

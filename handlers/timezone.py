@@ -6,12 +6,16 @@ import html
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
-from handlers import common, inputs
+from bot.telegram import conversations
+from handlers import common
+
+CONVERSATION = "timezone"
+ZONE_NAME = "zone_name"
 
 
 async def show_timezone(update: Update, context: Context) -> None:
@@ -31,14 +35,14 @@ async def show_timezone(update: Update, context: Context) -> None:
     )
 
 
-async def on_timezone_button(update: Update, context: Context) -> None:
+async def on_timezone_button(update: Update, context: Context) -> object:
     query, t = update.callback_query, context.t
     data = parse_callback(query.data)
     if data is not None and data.action == "type":
         await query.answer()
-        await inputs.expect(context, query.from_user.id, "timezone")
+        state = await conversations.enter(update, context, CONVERSATION, ZONE_NAME, "")
         await query.message.reply_text(t("Type your time zone's name, like Europe/Berlin or Asia/Almaty."))
-        return
+        return state
     index = data.int_arg(0) if data else None
     if index is None or index >= len(COMMON_ZONES):
         await common.stale_button(update, context)
@@ -47,6 +51,7 @@ async def on_timezone_button(update: Update, context: Context) -> None:
     await set_zone(context, query.from_user.id, name)
     await query.answer(t("Saved ✓"))
     await common.edit(query, zone_saved(context, name))
+    return conversations.END
 
 
 def zone_saved(context: Context, name: str) -> str:
@@ -61,26 +66,37 @@ async def set_zone(context: Context, user_id: int, name: str) -> None:
     context.user_record = await context.services.users.get(user_id)
 
 
-@inputs.reader("timezone")
-async def read_timezone(update: Update, context: Context, ref: str, text: str | None) -> None:
+async def read_timezone(update: Update, context: Context) -> object:
     t, user_id, message = context.t, update.effective_user.id, update.effective_message
+    if await conversations.take(update, context, CONVERSATION) is None:
+        await common.hint(update, context)
+        return conversations.END
+    text = message.text
     name = find_zone(text or "")
     if name is None:
-        await inputs.expect(context, user_id, "timezone")
+        state = await conversations.enter(update, context, CONVERSATION, ZONE_NAME, "")
         if text is None:
             await message.reply_text(t("Please type the name as text, like Europe/Berlin."))
-            return
+            return state
         await message.reply_text(
             t(
                 "I don't know the time zone “{name}”. Please type a name like Europe/Berlin or "
                 "Asia/Bishkek, or /cancel."
             ).format(name=html.escape(text.strip()[:64]))
         )
-        return
+        return state
     await set_zone(context, user_id, name)
     await message.reply_text(zone_saved(context, name))
+    return conversations.END
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("timezone", show_timezone))
-    app.add_handler(CallbackQueryHandler(on_timezone_button, pattern=pattern("tz")))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CallbackQueryHandler(on_timezone_button, pattern=pattern("tz"))],
+            states={ZONE_NAME: [MessageHandler(conversations.ANYTHING, read_timezone)]},
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )

@@ -158,7 +158,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, env_file: Path | 
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=_port(get("PORT", "8443")),
-        broadcast_rate=_rate(get("BROADCAST_RATE", "25")),
+        broadcast_rate=_rate(get("BROADCAST_RATE", "30")),
         reminder_offsets=_offsets(get("REMINDER_OFFSETS", "24h,1h")),
         log_level=log_level,
     )

@@ -4,6 +4,7 @@ language, confirmed, then sent through the paced outbox with one live progress m
 from __future__ import annotations
 
 import html
+import math
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -322,6 +323,11 @@ def progress_text(t: Translator, progress: Progress) -> str:
         t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
         t("Left: {n}").format(n=progress.left),
     ]
+    if not progress.finished and progress.wait > 0:
+        # Telegram's flood wait holds every send, this broadcast's too.
+        lines.append(
+            t("Telegram asked us to pause: sending again in {seconds} s").format(seconds=math.ceil(progress.wait))
+        )
     if not progress.finished:
         eta = progress.eta
         lines.append(t("Speed: {rate}/s").format(rate=t.number(round(progress.rate, 1))))

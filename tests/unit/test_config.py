@@ -21,7 +21,7 @@ def test_defaults_match_the_design():
     assert s.file_base_url == "https://api.telegram.org/file/bot"
     assert s.default_timezone.key == "Asia/Bishkek"
     assert s.webhook_url is None and not s.webhook_mode
-    assert s.broadcast_rate == 25
+    assert s.broadcast_rate == 30
     assert s.reminder_offsets == (timedelta(hours=24), timedelta(hours=1))
     assert s.log_level == "INFO"
 
@@ -113,4 +113,4 @@ def test_env_example_lists_every_variable():
         "LOG_LEVEL",
     }
     # Loading the example as it stands gives the defaults, not an error.
-    assert load_settings({}, env_file=example).broadcast_rate == 25
+    assert load_settings({}, env_file=example).broadcast_rate == 30

@@ -4,8 +4,8 @@ language, confirmed, then sent through the paced outbox with one live progress m
 from __future__ import annotations
 
 import html
-import math
 import logging
+import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError

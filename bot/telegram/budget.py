@@ -36,6 +36,9 @@ SENDING = frozenset(
         "editMessageMedia", "editMessageReplyMarkup",
     }
 )  # fmt: skip
+# Edits change a message she already has: Telegram counts them against the overall limit, not
+# against her chat's one message a second (pressing through onboarding edits and sends each step).
+EDITS = frozenset({"editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup"})
 MAX_RETRIES = 3  # 429s in a row for one request before its caller hears of it
 
 replying_to: ContextVar[int | None] = ContextVar("replying_to", default=None)
@@ -98,7 +101,7 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
     ) -> bool | dict | list[dict]:
         if endpoint not in SENDING:
             return await callback(*args, **kwargs)
-        chat = _chat_of(data)
+        chat = None if endpoint in EDITS else _chat_of(data)
         prepaid = _prepaid.get()
         for attempt in range(MAX_RETRIES + 1):
             if not (prepaid and attempt == 0 and self.budget.take_chat(chat)):

@@ -167,7 +167,8 @@ class Emulator(Users):
             sends = method in api_messages.SEND_METHODS
             fault = self.faults.check(method, time.monotonic(), counts_as_send=sends)
             if fault is None and sends and self.limits is not None:
-                fault = self.limits.check(_chat_id(params), time.monotonic())
+                chat = None if method.startswith("edit") else _chat_id(params)  # edits: the overall limit only
+                fault = self.limits.check(chat, time.monotonic())
             if fault is not None:
                 raise fault
             result = handler(self, params)

@@ -91,6 +91,12 @@ async def contention(recipients: int, users: int, rate: float, messages: int, la
         "interactive_p99_ms": updates.percentile_ms(lags, 99),
         "answered": len(lags),
         "429s": sum(1 for c in calls if c.error_code == 429),
+        # Which limit: the most sends in the second before each 429, and to her chat in the one before.
+        "429s_seen_as": [
+            [sum(1 for d in calls if d.ok and c.time - 1.0 < d.time <= c.time), c.method, c.params.get("text") == TEXT]
+            for c in calls
+            if c.error_code == 429
+        ],
         "max_sends_in_any_second": busiest_second([c.time for c in calls if c.ok]),
         "broadcast_per_s": round(broadcast_rate, 2),
         "replies_per_s": round(replies_rate, 2),

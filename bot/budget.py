@@ -185,14 +185,6 @@ class SendBudget:
         finally:
             self._events.pop(ticket.order, None)
 
-    def take_chat(self, chat: int | None) -> bool:
-        """Her chat's room for a send whose overall turn was already given: True if taken."""
-        now = self._clock()
-        if now < self.schedule.paused_until or self.schedule.chat_ready_at(chat, now) > now:
-            return False
-        self.schedule.note_chat(chat, now)
-        return True
-
     def _pump(self) -> None:
         if self._timer is not None:
             self._timer.cancel()

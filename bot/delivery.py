@@ -2,9 +2,10 @@
 
 Lanes run side by side (a story push never waits behind a broadcast), batches within a lane one
 after another. Every send waits for a bulk turn of the one send budget (bot/budget.py): as fast as
-the room people's replies leave allows, never above BROADCAST_RATE. A row is claimed only once its
-turn has come, so a kill -9 can leave 'uncertain' only the few sends really in flight. Several
-sends are in flight at once: a round trip to Telegram takes longer than the gap between turns.
+the room people's replies leave allows, never above BROADCAST_RATE. The next row is claimed, then
+waits for its turn (a stop then puts it back), then goes at once, so that what reaches Telegram
+keeps the budget's spacing; a kill -9 can leave 'uncertain' only that row and the sends in
+flight. Several are in flight at once: a round trip to Telegram outlasts the gap between turns.
 The engine knows nothing of Telegram: it is handed a `send` function that turns one outbox row
 into an Outcome.
 """
@@ -169,8 +170,9 @@ class DeliveryEngine:
         while not await self._outbox.is_cancelled(batch.id):
             await slots.acquire()
             try:
-                await self._turn(batch, pace)
                 row = await self._outbox.claim_next(batch.id, self._clock.now())
+                if row is not None:
+                    await self._not_in_flight(row, self._turn(batch, pace, row))
             except BaseException:
                 slots.release()
                 raise
@@ -195,9 +197,10 @@ class DeliveryEngine:
         slots.release()
         pace.sent += 1
 
-    async def _turn(self, batch: Batch, pace: _Pace) -> None:
-        """Until the budget gives bulk its next turn; the progress message meanwhile shows a wait."""
-        turn = asyncio.ensure_future(self._budget.acquire(Priority.BULK, None))
+    async def _turn(self, batch: Batch, pace: _Pace, row: OutboxRow) -> None:
+        """Until the budget gives this row its turn; the progress message meanwhile shows a wait.
+        The send follows at once: what reaches Telegram keeps the budget's spacing."""
+        turn = asyncio.ensure_future(self._budget.acquire(Priority.BULK, row.user_id))
         try:
             while not turn.done():
                 done, _ = await asyncio.wait({turn}, timeout=PROGRESS_EVERY)
@@ -227,7 +230,7 @@ class DeliveryEngine:
             # failure backs off; the row stays claimed meanwhile, then waits for a turn again.
             pause = result.retry_after or BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]
             await self._not_in_flight(row, asyncio.sleep(pause))
-            await self._not_in_flight(row, self._budget.acquire(Priority.BULK, None))
+            await self._not_in_flight(row, self._budget.acquire(Priority.BULK, row.user_id))
 
     async def _not_in_flight(self, row: OutboxRow, wait) -> None:
         """A wait during which the claimed row is not being sent. Stopped there (a SIGTERM), it goes

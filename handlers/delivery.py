@@ -26,7 +26,7 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
     services = app.bot_data.services
 
     async def send(batch: Batch, row: OutboxRow) -> Result:
-        # The engine waited for this send's bulk turn before it claimed the row.
+        # The engine has just been given this row's turn by the budget.
         with sending_as(Priority.BULK, prepaid=True):
             return await send_row(batch, row)
 

@@ -48,8 +48,8 @@ _prepaid: ContextVar[bool] = ContextVar("send_prepaid", default=False)
 
 @contextmanager
 def sending_as(priority: Priority, *, prepaid: bool = False) -> Iterator[None]:
-    """Sends made inside take this priority; `prepaid`: their overall turn was already given
-    (the delivery engine waits for it before it claims a row, see bot/delivery.py)."""
+    """Sends made inside take this priority; `prepaid`: their turn was already given (the delivery
+    engine waits for each row's turn itself, see bot/delivery.py)."""
     tokens = _priority.set(priority), _prepaid.set(prepaid)
     try:
         yield
@@ -104,7 +104,7 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
         chat = None if endpoint in EDITS else _chat_of(data)
         prepaid = _prepaid.get()
         for attempt in range(MAX_RETRIES + 1):
-            if not (prepaid and attempt == 0 and self.budget.take_chat(chat)):
+            if not (prepaid and attempt == 0):
                 await self.budget.acquire(priority_for(chat), chat)
             try:
                 return await callback(*args, **kwargs)

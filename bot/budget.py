@@ -10,6 +10,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from bot.notices import Priority
@@ -151,6 +152,11 @@ class Schedule:
                 del self._chats[chat]
 
 
+# Set by a caller that must know whether its request went out (the outbox: a row stopped before
+# its turn goes back to pending); `acquire` appends to it when the turn is given.
+turn_taken: ContextVar[list[bool] | None] = ContextVar("turn_taken", default=None)
+
+
 class SendBudget:
     """The schedule in asyncio: `await acquire(priority, chat)` returns when it is her turn."""
 
@@ -184,6 +190,9 @@ class SendBudget:
             raise
         finally:
             self._events.pop(ticket.order, None)
+        taken = turn_taken.get()
+        if taken is not None:
+            taken.append(True)
 
     def _pump(self) -> None:
         if self._timer is not None:

@@ -1,11 +1,11 @@
 """One paced sender for everything sent to many people: broadcasts and story pushes.
 
 Lanes run side by side (a story push never waits behind a broadcast), batches within a lane one
-after another. Every send waits for a bulk turn of the one send budget (bot/budget.py): as fast as
-the room people's replies leave allows, never above BROADCAST_RATE. The next row is claimed, then
-waits for its turn (a stop then puts it back), then goes at once, so that what reaches Telegram
-keeps the budget's spacing; a kill -9 can leave 'uncertain' only that row and the sends in
-flight. Several are in flight at once: a round trip to Telegram outlasts the gap between turns.
+after another. Every send waits for a bulk turn of the one send budget (bot/budget.py), taken by
+the rate limiter the moment the request goes out: as fast as the room people's replies leave
+allows, never above BROADCAST_RATE. A few rows are claimed at once (a round trip to Telegram
+outlasts the gap between turns); one stopped while it waited for its turn goes back to pending,
+and a kill -9 can leave 'uncertain' only those few.
 The engine knows nothing of Telegram: it is handed a `send` function that turns one outbox row
 into an Outcome.
 """
@@ -21,10 +21,9 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
-from bot.budget import SendBudget
+from bot.budget import SendBudget, turn_taken
 from bot.clock import Clock
 from bot.db.outbox import Batch, OutboxRepository, OutboxRow
-from bot.notices import Priority
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,11 @@ LANES = ("broadcast", "stories")
 MAX_ATTEMPTS = 4
 BACKOFF = (1.0, 3.0, 10.0)  # seconds before the 2nd, 3rd and 4th try of a network failure
 PROGRESS_EVERY = 3.0  # seconds between edits of the progress message
-MAX_IN_FLIGHT = 16  # sends of one lane awaiting Telegram's answer at once
+# Rows of one lane claimed at once: being rendered, waiting for their turn or awaiting Telegram's
+# answer. Enough to keep up with the budget (30 a second × a round trip and a picture's drawing),
+# few, because a kill -9 leaves each of them 'uncertain'.
+MAX_IN_FLIGHT = 6
+CANCEL_CHECK = 0.5  # seconds between looks at whether an admin cancelled the batch, while waiting
 STOP_GRACE = 5.0  # seconds a stop lets sends in flight finish
 
 
@@ -166,59 +169,83 @@ class DeliveryEngine:
         await self._outbox.start_batch(batch.id, self._clock.now())
         pace = _Pace(time.monotonic())
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
-        mine: set[asyncio.Task[None]] = set()
+        mine: dict[asyncio.Task[None], list[bool]] = {}  # each send, and whether its turn came
         while not await self._outbox.is_cancelled(batch.id):
-            await slots.acquire()
+            if not await self._slot(batch, pace, slots):
+                await self._withdraw(batch, mine)
+                break
             try:
                 row = await self._outbox.claim_next(batch.id, self._clock.now())
-                if row is not None:
-                    await self._not_in_flight(row, self._turn(batch, pace, row))
             except BaseException:
                 slots.release()
                 raise
             if row is None:
                 slots.release()
                 break
-            task = asyncio.create_task(self._deliver(batch, row), name=f"delivery-row-{row.id}")
-            mine.add(task)
+            went: list[bool] = []
+            task = asyncio.create_task(self._deliver(batch, row, went), name=f"delivery-row-{row.id}")
+            mine[task] = went
             self._in_flight.add(task)
             task.add_done_callback(partial(self._done, pace, slots, mine))
             if pace.due(time.monotonic()):
                 await self._report(batch, pace, finished=False)
-        if mine:
-            await asyncio.wait(mine)
+        while mine:  # the last sends; an admin may still cancel those waiting for their turn
+            await asyncio.wait(list(mine), timeout=CANCEL_CHECK)
+            if mine and await self._outbox.is_cancelled(batch.id):
+                await self._withdraw(batch, mine)
         if not await self._outbox.is_cancelled(batch.id):
             await self._outbox.finish_batch(batch.id, self._clock.now())
         await self._report(batch, pace, finished=True)
 
     def _done(self, pace: _Pace, slots: asyncio.Semaphore, mine: set, task: asyncio.Task[None]) -> None:
-        mine.discard(task)
+        mine.pop(task, None)
         self._in_flight.discard(task)
         slots.release()
         pace.sent += 1
 
-    async def _turn(self, batch: Batch, pace: _Pace, row: OutboxRow) -> None:
-        """Until the budget gives this row its turn; the progress message meanwhile shows a wait.
-        The send follows at once: what reaches Telegram keeps the budget's spacing."""
-        turn = asyncio.ensure_future(self._budget.acquire(Priority.BULK, row.user_id))
+    async def _slot(self, batch: Batch, pace: _Pace, slots: asyncio.Semaphore) -> bool:
+        """Until a send of this batch has finished (True), or the batch is cancelled meanwhile
+        (False); the progress message meanwhile shows a wait."""
+        turn = asyncio.ensure_future(slots.acquire())
         try:
             while not turn.done():
-                done, _ = await asyncio.wait({turn}, timeout=PROGRESS_EVERY)
-                if not done and pace.due(time.monotonic()):
+                done, _ = await asyncio.wait({turn}, timeout=CANCEL_CHECK)
+                if done:
+                    break
+                if await self._outbox.is_cancelled(batch.id):
+                    return False
+                if pace.due(time.monotonic()):
                     await self._report(batch, pace, finished=False)
+            return True
         finally:
             if not turn.done():
                 turn.cancel()
                 await asyncio.gather(turn, return_exceptions=True)
 
-    async def _deliver(self, batch: Batch, row: OutboxRow) -> None:
+    async def _withdraw(self, batch: Batch, mine: dict[asyncio.Task[None], list[bool]]) -> None:
+        """A cancelled batch: its sends still waiting for their turn are not made."""
+        for task, went in list(mine.items()):
+            if not went:
+                task.cancel()
+        await asyncio.gather(*mine, return_exceptions=True)
+        await self._outbox.cancel(batch.id, self._clock.now())  # the rows put back are cancelled too
+
+    async def _deliver(self, batch: Batch, row: OutboxRow, went: list[bool]) -> None:
         attempt = 0
         while True:
+            went.clear()  # a new try: its turn is still to come
+            token = turn_taken.set(went)  # the budget notes here when this row's turn came
             try:
                 result = await self._send(batch, row)
+            except asyncio.CancelledError:
+                if not went:  # stopped while it waited for its turn: never sent
+                    await asyncio.shield(self._outbox.release(row.id, "stopped before sending"))
+                raise
             except Exception as error:  # a bug in rendering must not stop the batch
                 log.exception("sending outbox row %s failed", row.id)
                 result = Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+            finally:
+                turn_taken.reset(token)
             if result.outcome is not Outcome.RETRY:
                 await self._outbox.finish_row(row.id, result.outcome.value, self._clock.now(), result.error)
                 return
@@ -227,10 +254,9 @@ class DeliveryEngine:
                 await self._outbox.finish_row(row.id, Outcome.FAILED.value, self._clock.now(), result.error)
                 return
             # Telegram said how long to wait (a 429 the limiter could not outwait), or a network
-            # failure backs off; the row stays claimed meanwhile, then waits for a turn again.
+            # failure backs off; the row stays claimed meanwhile.
             pause = result.retry_after or BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]
             await self._not_in_flight(row, asyncio.sleep(pause))
-            await self._not_in_flight(row, self._budget.acquire(Priority.BULK, row.user_id))
 
     async def _not_in_flight(self, row: OutboxRow, wait) -> None:
         """A wait during which the claimed row is not being sent. Stopped there (a SIGTERM), it goes

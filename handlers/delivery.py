@@ -26,8 +26,7 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
     services = app.bot_data.services
 
     async def send(batch: Batch, row: OutboxRow) -> Result:
-        # The engine has just been given this row's turn by the budget.
-        with sending_as(Priority.BULK, prepaid=True):
+        with sending_as(Priority.BULK):
             return await send_row(batch, row)
 
     async def send_row(batch: Batch, row: OutboxRow) -> Result:

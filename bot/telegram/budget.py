@@ -43,19 +43,16 @@ MAX_RETRIES = 3  # 429s in a row for one request before its caller hears of it
 
 replying_to: ContextVar[int | None] = ContextVar("replying_to", default=None)
 _priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.NOTICE)
-_prepaid: ContextVar[bool] = ContextVar("send_prepaid", default=False)
 
 
 @contextmanager
-def sending_as(priority: Priority, *, prepaid: bool = False) -> Iterator[None]:
-    """Sends made inside take this priority; `prepaid`: their turn was already given (the delivery
-    engine waits for each row's turn itself, see bot/delivery.py)."""
-    tokens = _priority.set(priority), _prepaid.set(prepaid)
+def sending_as(priority: Priority) -> Iterator[None]:
+    """Sends made inside take this priority."""
+    token = _priority.set(priority)
     try:
         yield
     finally:
-        _priority.reset(tokens[0])
-        _prepaid.reset(tokens[1])
+        _priority.reset(token)
 
 
 def priority_for(chat: int | None) -> Priority:
@@ -102,10 +99,8 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
         if endpoint not in SENDING:
             return await callback(*args, **kwargs)
         chat = None if endpoint in EDITS else _chat_of(data)
-        prepaid = _prepaid.get()
         for attempt in range(MAX_RETRIES + 1):
-            if not (prepaid and attempt == 0):
-                await self.budget.acquire(priority_for(chat), chat)
+            await self.budget.acquire(priority_for(chat), chat)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.db.outbox import OutboxRepository
 from bot.delivery import DeliveryEngine, Outcome, Result
+from bot.notices import Priority
 
 RECIPIENTS = (101, 102, 103)
 
@@ -44,19 +45,23 @@ async def test_rows_waiting_for_their_turn_stay_pending_and_the_next_start_sends
     sent: list[int] = []
     first = asyncio.Event()
 
+    budgets = [budget(0.5)]  # the second row's turn is two seconds away
+
     async def send(batch, row) -> Result:
+        await budgets[-1].acquire(Priority.BULK, row.user_id)  # as the rate limiter does
         sent.append(row.user_id)
         first.set()
         return Result(Outcome.SENT)
 
-    slow = DeliveryEngine(outbox, clock, budget(0.5), send)  # the second row's turn is two seconds away
+    slow = DeliveryEngine(outbox, clock, budgets[-1], send)
     await slow.start()
     slow.kick("broadcast")
     await asyncio.wait_for(first.wait(), timeout=10)
     await slow.stop()
     assert statuses(tmp_path / "bot.sqlite3") == {"sent": 1, "pending": 2}
 
-    fast = DeliveryEngine(outbox, clock, budget(30), send)
+    budgets.append(budget(30))
+    fast = DeliveryEngine(outbox, clock, budgets[-1], send)
     await fast.start()
     fast.kick("broadcast")
     await fast.wait_idle("broadcast", timeout=10)

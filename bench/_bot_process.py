@@ -1,12 +1,14 @@
-"""One of bench/updates.py's two bots, in its own process: `python bench/_bot_process.py bot|bare`.
+"""A bot of the benchmarks, in its own process: `python bench/_bot_process.py bot|bare|limited`.
 
 Polls the emulator at TELEGRAM_API_BASE_URL with PTB's run_polling, as `python -m bot run` does
 (the bare bot with PTB's default poll interval, the bot with its own),
 and writes the id of every update it has finished handling to stdout, one per line, so that the
 benchmark knows when a user may send her next one.
 
-- `bot`: the real bot (build_application, DATABASE_PATH), with its AIORateLimiter's overall cap
-  (Telegram's 30 messages a second) lifted: with it, both bots would measure Telegram's cap.
+- `bot`: the real bot (build_application, DATABASE_PATH), with its send budget's limits (Telegram's
+  30 messages a second, one a second to a chat) lifted: with them, both bots would measure
+  Telegram's cap (bench/updates.py);
+- `limited`: the real bot with its send budget as in production (bench/contention.py);
 - `bare`: PTB's defaults and one handler that echoes her text back.
 """
 
@@ -20,11 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, MessageHandler, SimpleUpdateProcessor, filters
+from telegram.ext import Application, MessageHandler, SimpleUpdateProcessor, filters
 
 import bot.app as composition
+from bot.budget import Limits
 from bot.cli import POLL_INTERVAL
 from bot.config import load_settings
+from bot.telegram.budget import BudgetRateLimiter
 from bot.update_order import PerUserOrder
 
 
@@ -68,13 +72,18 @@ def bare_bot() -> Application:
 
 
 def real_bot() -> Application:
-    composition.AIORateLimiter = functools.partial(AIORateLimiter, overall_max_rate=0)
+    unlimited = Limits(overall=1_000_000, private_burst=1_000_000)
+    composition.BudgetRateLimiter = functools.partial(BudgetRateLimiter, unlimited)
+    return limited_bot()
+
+
+def limited_bot() -> Application:
     return composition.build_application(load_settings(env_file=None), update_processor=BotProcessor())
 
 
 if __name__ == "__main__":
-    app = {"bot": real_bot, "bare": bare_bot}[sys.argv[1]]()
-    if sys.argv[1] == "bot":
+    app = {"bot": real_bot, "bare": bare_bot, "limited": limited_bot}[sys.argv[1]]()
+    if sys.argv[1] != "bare":
         app.run_polling(poll_interval=POLL_INTERVAL, allowed_updates=Update.ALL_TYPES)  # as `python -m bot run`
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -20,8 +20,9 @@ answer), from the emulator's own record. At full load latency is only queueing (
 throughput), hence the second phase. `--rounds` runs of each bot alternate (this machine is shared
 and noisy); each bot's best round counts, and every round's figure is printed too.
 
-The bot runs with its AIORateLimiter's overall cap (Telegram's 30 messages a second) lifted:
-with it both bots would measure Telegram's cap, not their own cost."""
+The bot runs with its send budget's limits (Telegram's 30 messages a second) lifted: with them
+both bots would measure Telegram's cap, not their own cost. The emulator answers every call after
+`--latency` seconds (60 ms by default: a round trip from Central Asia), for both bots alike."""
 
 from __future__ import annotations
 
@@ -59,9 +60,10 @@ class BotProcess:
         self.reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def start(cls, kind: str, emu: Emulator, folder: Path) -> BotProcess:
+    async def start(cls, kind: str, emu: Emulator, folder: Path, **extra: str) -> BotProcess:
         env = {
             **os.environ,
+            **extra,
             "BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": emu.api_base_url,
             "DATABASE_PATH": str(folder / f"{kind}.sqlite3"),
@@ -162,6 +164,11 @@ def latencies(emu: Emulator, sent: list[tuple[int, int, float]]) -> list[float]:
     return found
 
 
+def aim_ms(latency: float) -> int:
+    """The issue's aim for p99: 250 ms with no API latency, 300 ms with 60 ms of it."""
+    return 250 if latency == 0 else 300
+
+
 def percentile_ms(lags: list[float], cut: int) -> float:
     return round(statistics.quantiles(lags, n=100)[cut - 1] * 1000, 1)
 
@@ -219,7 +226,7 @@ async def run(kind: str, emu: Emulator, folder: Path, users: int, messages: int,
         await bot.stop()
 
 
-async def main(users: int, messages: int, rates: list[float], rounds: int) -> dict:
+async def main(users: int, messages: int, rates: list[float], rounds: int, latency: float = 0.06) -> dict:
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
     runs: dict[str, list[dict]] = {"bare": [], "bot": []}
@@ -228,7 +235,7 @@ async def main(users: int, messages: int, rates: list[float], rounds: int) -> di
         # both; each bot's best round counts (as timeit's best of n). Latency in the first round only.
         for n in range(rounds):
             for kind in ("bare", "bot"):
-                async with Emulator() as emu:
+                async with Emulator(latency=latency) as emu:
                     runs[kind].append(
                         await run(kind, emu, Path(folder) / f"{n}", users, messages, rates if n == 0 else [])
                     )
@@ -241,13 +248,14 @@ async def main(users: int, messages: int, rates: list[float], rounds: int) -> di
         "benchmark": "updates",
         "users": users,
         "messages_each": messages,
+        "latency_ms": round(latency * 1000),
         "rounds": rounds,
         "bot": ours,
         "bare_ptb_echo": bare,
         "throughput_ratio": round(ours["updates_per_s"] / bare["updates_per_s"], 3),
         "cpu_ratio": round(bare["bot_cpu_ms_per_update"] / ours["bot_cpu_ms_per_update"], 3),
-        "aim": {"throughput_ratio": ">= 0.8", "bot_p99_ms": "< 250"},
-        "bot_p99_ms_meets_aim_at": [r for r, v in ours["latency_at"].items() if v["p99_ms"] < 250],
+        "aim": {"throughput_ratio": ">= 0.8", "bot_p99_ms": f"< {aim_ms(latency)}"},
+        "bot_p99_ms_meets_aim_at": [r for r, v in ours["latency_at"].items() if v["p99_ms"] < aim_ms(latency)],
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -262,6 +270,8 @@ if __name__ == "__main__":
         help="updates a second in all, in the latency phases (comma-separated)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="runs of each bot, alternating; the best counts")
+    parser.add_argument("--latency", type=float, default=0.06, help="seconds the emulator takes for every call")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
-    print(json.dumps(asyncio.run(main(args.users, args.messages, rates, args.rounds)), ensure_ascii=False))
+    result = asyncio.run(main(args.users, args.messages, rates, args.rounds, args.latency))
+    print(json.dumps(result, ensure_ascii=False))

@@ -9,7 +9,7 @@ from functools import partial
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, Defaults
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, Defaults
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -19,6 +19,7 @@ from bot.i18n import normalize_language, translator
 from bot.jobs import run_at_start, schedule_jobs
 from bot.persistence import SqlitePersistence
 from bot.services import Services
+from bot.telegram.budget import BudgetRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_order import PerUserOrder
 from handlers import (
@@ -104,7 +105,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.default_timezone))
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(BudgetRateLimiter(bulk_rate=settings.broadcast_rate))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .persistence(SqlitePersistence(db))
         .post_init(on_startup)

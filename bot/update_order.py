@@ -16,6 +16,8 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.budget import replying_to
+
 # Updates handled at once: enough to keep the process busy while some wait on Telegram or the
 # database, few enough that a burst cannot start unbounded work.
 MAX_CONCURRENT_UPDATES = 16
@@ -35,6 +37,13 @@ def lane_of(update: object) -> int | None:
     return None
 
 
+def chat_of(update: object) -> int | None:
+    """The chat her replies go to."""
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return lane_of(update)
+
+
 class PerUserOrder(BaseUpdateProcessor):
     """A lock per user, held while her update is handled; asyncio's locks wake waiters in order.
     At most `max_concurrent_updates` are handled at once."""
@@ -46,6 +55,9 @@ class PerUserOrder(BaseUpdateProcessor):
         self._queued: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        # What the bot sends to her chat while her update is handled is a reply: it goes first
+        # (bot/telegram/budget.py). Each update runs in its own task, so this stays with hers.
+        replying_to.set(chat_of(update))
         lane = lane_of(update)
         if lane is None:
             async with self._running:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -321,6 +322,11 @@ def progress_text(t: Translator, progress: Progress) -> str:
         t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
         t("Left: {n}").format(n=progress.left),
     ]
+    if not progress.finished and progress.wait > 0:
+        # Telegram's flood wait holds every send, this broadcast's too.
+        lines.append(
+            t("Telegram asked us to pause: sending again in {seconds} s").format(seconds=math.ceil(progress.wait))
+        )
     if not progress.finished:
         eta = progress.eta
         lines.append(t("Speed: {rate}/s").format(rate=t.number(round(progress.rate, 1))))

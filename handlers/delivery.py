@@ -10,6 +10,8 @@ from telegram.ext import Application
 
 from bot.delivery.engine import DeliveryEngine, Outcome, Result
 from bot.delivery.store import Batch, OutboxRow
+from bot.notices import Priority
+from bot.telegram.budget import sending_as
 from bot.telegram.story_card import send_card
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,10 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
     services = app.bot_data.services
 
     async def send(batch: Batch, row: OutboxRow) -> Result:
+        with sending_as(Priority.BULK):
+            return await send_row(batch, row)
+
+    async def send_row(batch: Batch, row: OutboxRow) -> Result:
         payload = batch.payload
         try:
             if payload["type"] == "story":
@@ -53,4 +59,4 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
             return Result(Outcome.RETRY, error.message)
         return Result(Outcome.SENT)
 
-    return DeliveryEngine(services.outbox, services.clock, services.settings.broadcast_rate, send, on_progress)
+    return DeliveryEngine(services.outbox, services.clock, app.bot.rate_limiter.budget, send, on_progress)

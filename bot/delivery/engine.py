@@ -1,10 +1,13 @@
 """One paced sender for everything sent to many people: broadcasts and story pushes.
 
-Lanes run side by side (a story push never waits behind a broadcast), batches
-within a lane one after another, and every send of every lane takes a token
-from one shared limiter at BROADCAST_RATE, leaving Telegram's remaining room
-for interactive replies. The engine knows nothing of Telegram: it is handed a
-`send` function that turns one outbox row into an Outcome.
+Lanes run side by side (a story push never waits behind a broadcast), batches within a lane one
+after another. Every send waits for a bulk turn of the one send budget (bot/budget.py), taken by
+the rate limiter the moment the request goes out: as fast as the room people's replies leave
+allows, never above BROADCAST_RATE. A few rows are claimed at once (a round trip to Telegram
+outlasts the gap between turns); one stopped while it waited for its turn goes back to pending,
+and a kill -9 can leave 'uncertain' only those few.
+The engine knows nothing of Telegram: it is handed a `send` function that turns one outbox row
+into an Outcome.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 
-from aiolimiter import AsyncLimiter
-
+from bot.budget import SendBudget, turn_taken
 from bot.clock import Clock
 from bot.delivery.store import Batch, OutboxRepository, OutboxRow
 
@@ -28,6 +31,12 @@ LANES = ("broadcast", "stories")
 MAX_ATTEMPTS = 4
 BACKOFF = (1.0, 3.0, 10.0)  # seconds before the 2nd, 3rd and 4th try of a network failure
 PROGRESS_EVERY = 3.0  # seconds between edits of the progress message
+# Rows of one lane claimed at once: being rendered, waiting for their turn or awaiting Telegram's
+# answer. Enough to keep up with the budget (30 a second × a round trip and a picture's drawing),
+# few, because a kill -9 leaves each of them 'uncertain'.
+MAX_IN_FLIGHT = 6
+CANCEL_CHECK = 0.5  # seconds between looks at whether an admin cancelled the batch, while waiting
+STOP_GRACE = 5.0  # seconds a stop lets sends in flight finish
 
 
 class Outcome(StrEnum):
@@ -51,6 +60,7 @@ class Progress:
     counts: dict[str, int]
     rate: float  # messages per second so far
     finished: bool
+    wait: float = 0.0  # seconds left of a flood wait Telegram asked for
 
     @property
     def done(self) -> int:
@@ -83,21 +93,24 @@ class DeliveryEngine:
         self,
         outbox: OutboxRepository,
         clock: Clock,
-        rate: float,
+        budget: SendBudget,
         send: Send,
         on_progress: OnProgress | None = None,
     ) -> None:
         self._outbox = outbox
         self._clock = clock
-        # One token every 1/rate seconds and no bursts: a bucket of `rate` tokens would let a
-        # full second's worth go out at once and cross Telegram's ~30/s with everything else.
-        self._limiter = AsyncLimiter(1, 1.0 / rate)
+        self._budget = budget
         self._send = send
         self._on_progress = on_progress
         self._wake = {lane: asyncio.Event() for lane in LANES}
         self._idle = {lane: asyncio.Event() for lane in LANES}
         self._tasks: list[asyncio.Task[None]] = []
-        self.rate = rate
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._resting: set[asyncio.Task[None]] = set()  # of those, the ones between two tries
+
+    @property
+    def rate(self) -> float:
+        return self._budget.limits.bulk_rate
 
     async def start(self) -> None:
         recovered = await self._outbox.recover()
@@ -113,6 +126,15 @@ class DeliveryEngine:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        # Sends in flight finish (their answer says whether she got it); a row waiting to be
+        # tried again goes back to pending.
+        for task in self._resting:
+            task.cancel()
+        if self._in_flight:
+            _, late = await asyncio.wait(self._in_flight, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     def kick(self, lane: str) -> None:
         """A new batch is in the outbox: wake the lane's worker."""
@@ -145,58 +167,132 @@ class DeliveryEngine:
 
     async def _run(self, batch: Batch) -> None:
         await self._outbox.start_batch(batch.id, self._clock.now())
-        started, sent_here, last_report = time.monotonic(), 0, 0.0
-        while True:
-            if await self._outbox.is_cancelled(batch.id):
+        pace = _Pace(time.monotonic())
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        mine: dict[asyncio.Task[None], list[bool]] = {}  # each send, and whether its turn came
+        while not await self._outbox.is_cancelled(batch.id):
+            if not await self._slot(batch, pace, slots):
+                await self._withdraw(batch, mine)
                 break
-            row = await self._outbox.claim_next(batch.id, self._clock.now())
+            try:
+                row = await self._outbox.claim_next(batch.id, self._clock.now())
+            except BaseException:
+                slots.release()
+                raise
             if row is None:
-                await self._outbox.finish_batch(batch.id, self._clock.now())
+                slots.release()
                 break
-            await self._deliver(batch, row)
-            sent_here += 1
-            now = time.monotonic()
-            if self._on_progress and now - last_report >= PROGRESS_EVERY:
-                last_report = now
-                await self._report(batch, sent_here / max(now - started, 1e-6), finished=False)
-        if self._on_progress:
-            await self._report(batch, sent_here / max(time.monotonic() - started, 1e-6), finished=True)
+            went: list[bool] = []
+            task = asyncio.create_task(self._deliver(batch, row, went), name=f"delivery-row-{row.id}")
+            mine[task] = went
+            self._in_flight.add(task)
+            task.add_done_callback(partial(self._done, pace, slots, mine))
+            if pace.due(time.monotonic()):
+                await self._report(batch, pace, finished=False)
+        while mine:  # the last sends; an admin may still cancel those waiting for their turn
+            await asyncio.wait(list(mine), timeout=CANCEL_CHECK)
+            if mine and await self._outbox.is_cancelled(batch.id):
+                await self._withdraw(batch, mine)
+        if not await self._outbox.is_cancelled(batch.id):
+            await self._outbox.finish_batch(batch.id, self._clock.now())
+        await self._report(batch, pace, finished=True)
 
-    async def _deliver(self, batch: Batch, row: OutboxRow) -> None:
+    def _done(self, pace: _Pace, slots: asyncio.Semaphore, mine: set, task: asyncio.Task[None]) -> None:
+        mine.pop(task, None)
+        self._in_flight.discard(task)
+        slots.release()
+        pace.sent += 1
+
+    async def _slot(self, batch: Batch, pace: _Pace, slots: asyncio.Semaphore) -> bool:
+        """Until a send of this batch has finished (True), or the batch is cancelled meanwhile
+        (False); the progress message meanwhile shows a wait."""
+        turn = asyncio.ensure_future(slots.acquire())
+        try:
+            while not turn.done():
+                done, _ = await asyncio.wait({turn}, timeout=CANCEL_CHECK)
+                if done:
+                    break
+                if await self._outbox.is_cancelled(batch.id):
+                    return False
+                if pace.due(time.monotonic()):
+                    await self._report(batch, pace, finished=False)
+            return True
+        finally:
+            if not turn.done():
+                turn.cancel()
+                await asyncio.gather(turn, return_exceptions=True)
+
+    async def _withdraw(self, batch: Batch, mine: dict[asyncio.Task[None], list[bool]]) -> None:
+        """A cancelled batch: its sends still waiting for their turn are not made."""
+        for task, went in list(mine.items()):
+            if not went:
+                task.cancel()
+        await asyncio.gather(*mine, return_exceptions=True)
+        await self._outbox.cancel(batch.id, self._clock.now())  # the rows put back are cancelled too
+
+    async def _deliver(self, batch: Batch, row: OutboxRow, went: list[bool]) -> None:
         attempt = 0
         while True:
-            await self._not_in_flight(row, self._limiter.acquire())
+            went.clear()  # a new try: its turn is still to come
+            token = turn_taken.set(went)  # the budget notes here when this row's turn came
             try:
                 result = await self._send(batch, row)
+            except asyncio.CancelledError:
+                if not went:  # stopped while it waited for its turn: never sent
+                    await asyncio.shield(self._outbox.release(row.id, "stopped before sending"))
+                raise
             except Exception as error:  # a bug in rendering must not stop the batch
                 log.exception("sending outbox row %s failed", row.id)
                 result = Result(Outcome.FAILED, f"{type(error).__name__}: {error}")
+            finally:
+                turn_taken.reset(token)
             if result.outcome is not Outcome.RETRY:
                 await self._outbox.finish_row(row.id, result.outcome.value, self._clock.now(), result.error)
                 return
             attempt += 1
-            if result.retry_after is not None:
-                # Telegram said how long to wait; the row stays claimed meanwhile.
-                await self._not_in_flight(row, asyncio.sleep(result.retry_after))
-                continue
-            if attempt >= MAX_ATTEMPTS:
+            if result.retry_after is None and attempt >= MAX_ATTEMPTS:
                 await self._outbox.finish_row(row.id, Outcome.FAILED.value, self._clock.now(), result.error)
                 return
-            await self._not_in_flight(row, asyncio.sleep(BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]))
+            # Telegram said how long to wait (a 429 the limiter could not outwait), or a network
+            # failure backs off; the row stays claimed meanwhile.
+            pause = result.retry_after or BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]
+            await self._not_in_flight(row, asyncio.sleep(pause))
 
     async def _not_in_flight(self, row: OutboxRow, wait) -> None:
         """A wait during which the claimed row is not being sent. Stopped there (a SIGTERM), it goes
         back to pending for the next start: only a row caught mid-send may become 'uncertain'."""
+        task = asyncio.current_task()
+        self._resting.add(task)
         try:
             await wait
         except asyncio.CancelledError:
             await asyncio.shield(self._outbox.release(row.id, "stopped before sending"))
             raise
+        finally:
+            self._resting.discard(task)
 
-    async def _report(self, batch: Batch, rate: float, *, finished: bool) -> None:
+    async def _report(self, batch: Batch, pace: _Pace, *, finished: bool) -> None:
+        if not self._on_progress:
+            return
+        now = time.monotonic()
+        pace.reported = now
         try:
             counts = await self._outbox.counts(batch.id)
             fresh = await self._outbox.batch(batch.id) or batch
-            await self._on_progress(Progress(fresh, counts, rate, finished))
+            wait = 0.0 if finished else self._budget.paused_for()
+            await self._on_progress(Progress(fresh, counts, pace.rate(now), finished, wait))
         except Exception:  # progress is a courtesy; the delivery goes on
             log.warning("progress report for batch %s failed", batch.id, exc_info=True)
+
+
+@dataclass(slots=True)
+class _Pace:
+    started: float
+    sent: int = 0
+    reported: float = 0.0
+
+    def rate(self, now: float) -> float:
+        return self.sent / max(now - self.started, 1e-6)
+
+    def due(self, now: float) -> bool:
+        return now - self.reported >= PROGRESS_EVERY

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.db.users import UserRepository
 from bot.i18n import Translator, translator
 from bot.notices import Notice, Priority, render_label, render_msg, render_text
+from bot.telegram.budget import sending_as
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,11 @@ class Sender:
             if notice.to not in readers:
                 readers[notice.to] = await self.reader(notice.to)
             t, zone = readers[notice.to]
-            sent.append(await self._send_one(notice, t, zone, priority))
+            with sending_as(priority):  # her own chat, while her update is handled, still goes first
+                sent.append(await self._send_one(notice, t, zone))
         return sent
 
-    async def _send_one(self, notice: Notice, t: Translator, zone: ZoneInfo, priority: Priority) -> Message | None:
-        # `priority` is for the send budget (people before broadcasts); the rate limiter reads it.
+    async def _send_one(self, notice: Notice, t: Translator, zone: ZoneInfo) -> Message | None:
         try:
             message = await self._bot.send_message(
                 notice.to, render_text(notice, t, zone), reply_markup=keyboard(notice, t, zone)

@@ -22,6 +22,7 @@ from sandbox.emulator import api_bot, api_messages
 from sandbox.emulator.checks import ApiError
 from sandbox.emulator.control import add_control_routes
 from sandbox.emulator.faults import Faults
+from sandbox.emulator.limits import TelegramLimits
 from sandbox.emulator.params import Params, Upload
 from sandbox.emulator.users import Users
 
@@ -39,12 +40,18 @@ class Emulator(Users):
         *,
         rate_limit: float | None = None,
         strict_html: bool = False,
+        latency: float = 0.0,
+        telegram_limits: bool = False,
     ) -> None:
         super().__init__(strict_html=strict_html)
         self.token = token  # when given, other tokens get 401 Unauthorized
         if token:
             self.set_token(token)
         self.faults = Faults(rate_limit)
+        # A real round trip to Telegram (half on the way there, half back), in seconds.
+        self.latency = latency
+        # Telegram's message limits enforced with 429s (sandbox/emulator/limits.py); None: off.
+        self.limits: TelegramLimits | None = TelegramLimits() if telegram_limits else None
         handlers = {**api_bot.METHODS, **api_messages.METHODS}
         # Telegram matches method names case-insensitively.
         self._methods = {name.lower(): (name, handler) for name, handler in handlers.items()}
@@ -153,9 +160,15 @@ class Emulator(Users):
             params = await _read_params(request)
         except ApiError as exc:
             return _answer(exc)
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)
         call = self.record_call(method, params.summary())
         try:
-            fault = self.faults.check(method, time.monotonic(), counts_as_send=method in api_messages.SEND_METHODS)
+            sends = method in api_messages.SEND_METHODS
+            fault = self.faults.check(method, time.monotonic(), counts_as_send=sends)
+            if fault is None and sends and self.limits is not None:
+                chat = None if method.startswith("edit") else _chat_id(params)  # edits: the overall limit only
+                fault = self.limits.check(chat, time.monotonic())
             if fault is not None:
                 raise fault
             result = handler(self, params)
@@ -172,7 +185,7 @@ class Emulator(Users):
             call.result = result
             outcome = {"ok": True, "result": result}
         self.signal.notify()
-        if seconds := self.faults.take_delay(method):
+        if seconds := self.faults.take_delay(method) + self.latency / 2:
             await asyncio.sleep(seconds)  # a slow server is the point here
         return _answer(outcome)
 
@@ -241,6 +254,13 @@ async def _read_params(request: web.Request) -> Params:
             else:
                 values[key] = value
     return Params(values)
+
+
+def _chat_id(params: Params) -> int | None:
+    try:
+        return params.integer("chat_id")
+    except ApiError:
+        return None  # "@channel", or none: no per-chat limit to keep
 
 
 def _answer(outcome: ApiError | dict[str, Any]) -> web.Response:

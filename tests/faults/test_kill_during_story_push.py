@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.db import Database
+from bot.delivery.engine import MAX_IN_FLIGHT
 from tests.support.runner import start_bot_process
 
 SUBSCRIBERS = 45
@@ -69,4 +70,5 @@ async def test_kill_9_mid_story_push_then_restart_sends_each_her_story_once(emul
             assert got[uid] <= 1
         else:
             assert status[uid] == "sent" and got[uid] == 1, (uid, status[uid])
-    assert sum(1 for s in status.values() if s == "uncertain") <= 1
+    # Only the sends in flight at the kill and the row waiting for its turn (bot/delivery.py).
+    assert sum(1 for s in status.values() if s == "uncertain") <= MAX_IN_FLIGHT

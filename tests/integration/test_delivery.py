@@ -1,35 +1,21 @@
-"""The paced sender against a real outbox: a stop while a row waits for its turn puts it back,
-so that only a row caught mid-send can ever be left 'uncertain'."""
+"""The paced sender against a real outbox: a row is claimed only when its turn has come, and a
+stop while a claimed row waits to be tried again puts it back, so that only a row caught mid-send
+can ever be left 'uncertain'."""
 
 import asyncio
 import sqlite3
 
+from bot.budget import Limits, SendBudget
 from bot.clock import Clock
 from bot.db import Database
 from bot.delivery.engine import DeliveryEngine, Outcome, Result
 from bot.delivery.store import OutboxRepository
+from bot.notices import Priority
 
 RECIPIENTS = (101, 102, 103)
 
 
-class WatchedOutbox(OutboxRepository):
-    """Says when a second row has been claimed (it then waits for its turn to be sent)."""
-
-    def __init__(self, db) -> None:
-        super().__init__(db)
-        self.claims = 0
-        self.second_claimed = asyncio.Event()
-
-    async def claim_next(self, batch_id, now):
-        row = await super().claim_next(batch_id, now)
-        self.claims += row is not None
-        if self.claims == 2:
-            self.second_claimed.set()
-        return row
-
-
-async def test_a_stop_while_a_row_waits_for_its_turn_leaves_it_pending_and_the_next_start_sends_it_once(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def outbox_of_three(path):
     db = Database(path)
     await db.open()
     clock = Clock()
@@ -39,28 +25,66 @@ async def test_a_stop_while_a_row_waits_for_its_turn_leaves_it_pending_and_the_n
             "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, 'x', ?, ?)",
             [(uid, now, now) for uid in RECIPIENTS],
         )
-    outbox = WatchedOutbox(db)
+    outbox = OutboxRepository(db)
     payload = {"type": "text", "texts": {"ky": "a", "ru": "a", "en": "a"}}
     await outbox.create_batch("broadcast", payload, [(uid, "en", "") for uid in RECIPIENTS], clock.now())
+    return db, outbox, clock
+
+
+def statuses(path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return dict(conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status"))
+
+
+def budget(rate: float) -> SendBudget:
+    return SendBudget(Limits(bulk_rate=rate))
+
+
+async def test_rows_waiting_for_their_turn_stay_pending_and_the_next_start_sends_each_once(tmp_path):
+    db, outbox, clock = await outbox_of_three(tmp_path / "bot.sqlite3")
     sent: list[int] = []
+    first = asyncio.Event()
+
+    budgets = [budget(0.5)]  # the second row's turn is two seconds away
 
     async def send(batch, row) -> Result:
+        await budgets[-1].acquire(Priority.BULK, row.user_id)  # as the rate limiter does
         sent.append(row.user_id)
+        first.set()
         return Result(Outcome.SENT)
 
-    slow = DeliveryEngine(outbox, clock, rate=0.5, send=send)  # the second row waits two seconds for its turn
+    slow = DeliveryEngine(outbox, clock, budgets[-1], send)
     await slow.start()
     slow.kick("broadcast")
-    await asyncio.wait_for(outbox.second_claimed.wait(), timeout=10)
+    await asyncio.wait_for(first.wait(), timeout=10)
     await slow.stop()
-    with sqlite3.connect(path) as conn:
-        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status"))
-    assert statuses == {"sent": 1, "pending": 2}
+    assert statuses(tmp_path / "bot.sqlite3") == {"sent": 1, "pending": 2}
 
-    fast = DeliveryEngine(outbox, clock, rate=100, send=send)
+    budgets.append(budget(30))
+    fast = DeliveryEngine(outbox, clock, budgets[-1], send)
     await fast.start()
     fast.kick("broadcast")
     await fast.wait_idle("broadcast", timeout=10)
     await fast.stop()
     await db.close()
     assert sorted(sent) == sorted(RECIPIENTS)  # each once
+
+
+async def test_a_stop_while_a_claimed_row_waits_to_be_tried_again_puts_it_back(tmp_path):
+    db, outbox, clock = await outbox_of_three(tmp_path / "bot.sqlite3")
+    tries: list[int] = []
+    failed = asyncio.Event()
+
+    async def unreachable(batch, row) -> Result:
+        tries.append(row.user_id)
+        failed.set()
+        return Result(Outcome.RETRY, "no connection")  # then a back-off of a second
+
+    engine = DeliveryEngine(outbox, clock, budget(0.5), unreachable)
+    await engine.start()
+    engine.kick("broadcast")
+    await asyncio.wait_for(failed.wait(), timeout=10)
+    await engine.stop()
+    await db.close()
+    assert tries == [RECIPIENTS[0]]
+    assert statuses(tmp_path / "bot.sqlite3") == {"pending": 3}

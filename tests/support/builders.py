@@ -251,12 +251,12 @@ def reminders_seen(emulator, user):
 RECIPIENTS = 60
 
 
-async def seed_members(emulator, database_path):
+async def seed_members(emulator, database_path, count=RECIPIENTS):
     """Women who already chose a language: rows as the bot would have written them."""
     db = Database(database_path)
     await db.open()
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    ids = [emulator.add_user(first_name=f"W{i}", language_code="ru") for i in range(RECIPIENTS)]
+    ids = [emulator.add_user(first_name=f"W{i}", language_code="ru") for i in range(count)]
     async with db.transaction() as tx:
         await tx.executemany(
             "INSERT INTO users (id, language, first_name, created_at, last_seen_at) VALUES (?, 'ru', ?, ?, ?)",

@@ -22,7 +22,7 @@ def test_defaults_match_the_design():
     assert s.file_base_url == "https://api.telegram.org/file/bot"
     assert s.default_timezone.key == "Asia/Bishkek"
     assert s.webhook_url is None and not s.webhook_mode
-    assert s.broadcast_rate == 25
+    assert s.broadcast_rate == 30
     assert s.reminder_offsets == (timedelta(hours=24), timedelta(hours=1))
     assert s.log_level == "INFO"
 
@@ -123,7 +123,7 @@ def test_env_example_lists_every_variable():
         "STORIES_CHANNEL_EVERY",
     }
     # Loading the example as it stands gives the defaults, not an error.
-    assert load_settings({}, env_file=example).broadcast_rate == 25
+    assert load_settings({}, env_file=example).broadcast_rate == 30
 
 
 def test_production_needs_an_account_hash_key_and_a_long_webhook_secret():

@@ -1,0 +1,208 @@
+"""One budget for everything the bot sends, within Telegram's limits: people before broadcasts.
+
+`Schedule` is the pure decision (the time passed in); `SendBudget` waits on it in asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from bot.notices import Priority
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Telegram's limits as the bot keeps them, a little inside the real ones: a request reaches
+    Telegram a few milliseconds after it leaves, and never by the same few, so a schedule kept to
+    the exact limit would now and then cross it there."""
+
+    overall: int = 30  # messages in any one window
+    window: float = 1.05  # seconds (Telegram's is 1 s)
+    bulk_rate: float = 30.0  # BROADCAST_RATE: the ceiling for bulk sending, a second
+    private_burst: int = 3  # messages to one private chat at once
+    private_rate: float = 1.0  # and then a second
+    group_count: int = 20  # messages to one group
+    group_window: float = 61.0  # in this many seconds (Telegram's is a minute)
+
+    @property
+    def spacing(self) -> float:
+        # Sends evenly apart, never a burst: a reply then waits at most one spacing for its turn.
+        return 1.0 / self.overall
+
+
+@dataclass(slots=True)
+class _Chat:
+    tokens: float
+    at: float
+    sent: deque[float] = field(default_factory=deque)  # groups: when, in the last window
+
+
+@dataclass(slots=True)
+class Ticket:
+    priority: Priority
+    chat: int | None
+    order: int
+
+
+class Schedule:
+    """Who may send next. Waiting tickets go by priority, then in arrival order; a ticket whose chat
+    is still at its limit lets the next one pass. Bulk also keeps to its own ceiling."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._waiting: list[Ticket] = []
+        self._sent: deque[float] = deque()  # grant times within the last window
+        self._last = float("-inf")
+        self._last_bulk = float("-inf")
+        self._chats: dict[int, _Chat] = {}
+        self._order = itertools.count()
+        self.paused_until = float("-inf")
+
+    # --- requests -------------------------------------------------------------------
+
+    def push(self, priority: Priority, chat: int | None) -> Ticket:
+        ticket = Ticket(priority, chat, next(self._order))
+        self._waiting.append(ticket)
+        self._waiting.sort(key=lambda t: (t.priority, t.order))
+        return ticket
+
+    def drop(self, ticket: Ticket) -> None:
+        if ticket in self._waiting:
+            self._waiting.remove(ticket)
+
+    def pause(self, until: float) -> None:
+        """Telegram said 429: nobody sends before `until`."""
+        self.paused_until = max(self.paused_until, until)
+
+    def poll(self, now: float) -> tuple[list[Ticket], float | None]:
+        """The tickets that may go now, in order, and when to look again (None: nobody waits)."""
+        granted: list[Ticket] = []
+        while self._waiting:
+            ticket = next((t for t in self._waiting if self._ready_at(t, now) <= now), None)
+            if ticket is None:
+                break
+            self._waiting.remove(ticket)
+            self._record(ticket, now)
+            granted.append(ticket)
+        wake = min((self._ready_at(t, now) for t in self._waiting), default=None)
+        return granted, wake
+
+    # --- the sliding windows and buckets ------------------------------------------------
+
+    def _ready_at(self, ticket: Ticket, now: float) -> float:
+        limits = self.limits
+        while self._sent and self._sent[0] <= now - limits.window:
+            self._sent.popleft()
+        at = max(self.paused_until, self._last + limits.spacing)
+        if len(self._sent) >= limits.overall:
+            at = max(at, self._sent[-limits.overall] + limits.window)
+        if ticket.priority is Priority.BULK:
+            at = max(at, self._last_bulk + 1.0 / limits.bulk_rate)
+        return max(at, self.chat_ready_at(ticket.chat, now))
+
+    def chat_ready_at(self, chat: int | None, now: float) -> float:
+        """When this chat may get its next message, as far as its own limit goes."""
+        if chat is None or chat not in self._chats:
+            return now
+        state, limits = self._chats[chat], self.limits
+        if chat < 0:  # a group
+            while state.sent and state.sent[0] <= now - limits.group_window:
+                state.sent.popleft()
+            if len(state.sent) < limits.group_count:
+                return now
+            return state.sent[-limits.group_count] + limits.group_window
+        tokens = min(limits.private_burst, state.tokens + (now - state.at) * limits.private_rate)
+        return now if tokens >= 1 else now + (1 - tokens) / limits.private_rate
+
+    def note_chat(self, chat: int | None, now: float) -> None:
+        """One message to this chat now."""
+        if chat is None:
+            return
+        limits = self.limits
+        state = self._chats.setdefault(chat, _Chat(tokens=limits.private_burst, at=now))
+        if chat < 0:
+            state.sent.append(now)
+            return
+        state.tokens = min(limits.private_burst, state.tokens + (now - state.at) * limits.private_rate) - 1
+        state.at = now
+        if len(self._chats) > 10_000:  # forget chats whose bucket is full again
+            self._forget(now)
+
+    def _record(self, ticket: Ticket, now: float) -> None:
+        self._sent.append(now)
+        self._last = now
+        if ticket.priority is Priority.BULK:
+            self._last_bulk = now
+        self.note_chat(ticket.chat, now)
+
+    def _forget(self, now: float) -> None:
+        limits = self.limits
+        for chat, state in list(self._chats.items()):
+            if chat < 0:
+                full = not state.sent or state.sent[-1] <= now - limits.group_window
+            else:
+                full = state.tokens + (now - state.at) * limits.private_rate >= limits.private_burst
+            if full:
+                del self._chats[chat]
+
+
+# Set by a caller that must know whether its request went out (the outbox: a row stopped before
+# its turn goes back to pending); `acquire` appends to it when the turn is given.
+turn_taken: ContextVar[list[bool] | None] = ContextVar("turn_taken", default=None)
+
+
+class SendBudget:
+    """The schedule in asyncio: `await acquire(priority, chat)` returns when it is her turn."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.schedule = Schedule(limits)
+        self._clock = clock
+        self._events: dict[int, asyncio.Event] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def limits(self) -> Limits:
+        return self.schedule.limits
+
+    def paused_for(self) -> float:
+        """Seconds left of a flood wait Telegram asked for (0 when there is none)."""
+        return max(0.0, self.schedule.paused_until - self._clock())
+
+    def pause(self, seconds: float) -> None:
+        self.schedule.pause(self._clock() + seconds)
+        self._pump()
+
+    async def acquire(self, priority: Priority, chat: int | None) -> None:
+        ticket = self.schedule.push(priority, chat)
+        event = self._events[ticket.order] = asyncio.Event()
+        self._pump()
+        try:
+            await event.wait()
+        except asyncio.CancelledError:
+            self.schedule.drop(ticket)
+            self._pump()
+            raise
+        finally:
+            self._events.pop(ticket.order, None)
+        taken = turn_taken.get()
+        if taken is not None:
+            taken.append(True)
+
+    def _pump(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        granted, wake = self.schedule.poll(self._clock())
+        for ticket in granted:
+            event = self._events.get(ticket.order)
+            if event is not None:
+                event.set()
+        if wake is not None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(max(0.0, wake - self._clock()), self._pump)

@@ -1,0 +1,59 @@
+"""The budget as PTB's rate limiter: a 429 holds every send, not just the one that got it."""
+
+import asyncio
+import time
+
+from telegram.error import RetryAfter
+
+from bot.notices import Priority
+from bot.telegram.budget import BudgetRateLimiter, priority_for, replying_to, sending_as
+
+
+async def test_a_429_pauses_every_send_then_the_request_is_made_again():
+    limiter = BudgetRateLimiter()
+    calls: list[tuple[str, float]] = []
+    first = True
+    flood = asyncio.Event()
+
+    async def flooded(name):
+        nonlocal first
+        calls.append((name, time.monotonic()))
+        if first:
+            first = False
+            flood.set()
+            raise RetryAfter(1)
+        return True
+
+    async def send(name, chat):
+        return await limiter.process_request(flooded, (name,), {}, "sendMessage", {"chat_id": chat}, None)
+
+    started = time.monotonic()
+    one = asyncio.create_task(send("one", 1))
+    await flood.wait()
+    other = await send("other", 2)  # asked while Telegram's wait runs
+    assert await one is True and other is True
+    assert sorted(name for name, _ in calls) == ["one", "one", "other"] and calls[0][0] == "one"
+    assert all(at - started >= 1.0 for _, at in calls[1:])
+
+
+async def test_calls_that_send_nothing_do_not_wait():
+    limiter = BudgetRateLimiter()
+    limiter.budget.pause(30)
+
+    async def answer():
+        return True
+
+    assert await limiter.process_request(answer, (), {}, "answerCallbackQuery", {}, None) is True
+
+
+def test_her_own_chat_while_her_update_is_handled_is_a_reply():
+    token = replying_to.set(7)
+    try:
+        assert priority_for(7) is Priority.REPLY
+        assert priority_for(8) is Priority.NOTICE
+        with sending_as(Priority.BULK):
+            assert priority_for(8) is Priority.BULK
+            assert priority_for(7) is Priority.REPLY
+    finally:
+        replying_to.reset(token)
+    assert priority_for(7) is Priority.NOTICE

@@ -1,0 +1,110 @@
+"""The send budget's schedule as pure logic, on a fake clock: people before broadcasts, a 429
+pauses everyone, and each chat keeps to its own limit."""
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.budget import Limits, Schedule
+from bot.notices import Priority
+
+REPLY, NOTICE, BULK = Priority.REPLY, Priority.NOTICE, Priority.BULK
+
+
+def run(schedule: Schedule, until: float, start: float = 0.0) -> list[tuple[float, object]]:
+    """Poll at every moment the schedule names, as the async budget does: (time, ticket) granted."""
+    granted, now = [], start
+    while now <= until:
+        tickets, wake = schedule.poll(now)
+        granted += [(now, t) for t in tickets]
+        if wake is None:
+            break
+        now = max(wake, now + 1e-9)
+    return granted
+
+
+def test_a_reply_arriving_mid_broadcast_goes_next():
+    schedule = Schedule(Limits())
+    bulk = [schedule.push(BULK, 1000 + i) for i in range(30)]
+    first = run(schedule, until=0.2)
+    assert [t for _, t in first] == bulk[: len(first)]
+    reply = schedule.push(REPLY, 7)
+    notice = schedule.push(NOTICE, 8)
+    now = first[-1][0]
+    then = run(schedule, until=now + 0.2, start=now)
+    order = [t for _, t in then]
+    assert order[:2] == [reply, notice]
+    # It waited no more than one spacing for its turn.
+    assert then[0][0] - now <= Limits().spacing + 1e-9
+
+
+def test_bulk_takes_what_is_left_and_keeps_to_its_ceiling():
+    schedule = Schedule(Limits(bulk_rate=10))
+    for i in range(100):
+        schedule.push(BULK, 1000 + i)
+    times = [at for at, _ in run(schedule, until=2.0)]
+    assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(times))
+
+
+def test_a_429_pauses_every_priority_until_it_is_over():
+    schedule = Schedule(Limits())
+    schedule.poll(0.0)
+    schedule.pause(until=5.0)
+    reply, bulk = schedule.push(REPLY, 7), schedule.push(BULK, 8)
+    granted = run(schedule, until=10.0, start=0.1)
+    assert [t for _, t in granted] == [reply, bulk]
+    assert granted[0][0] >= 5.0
+
+
+def test_a_private_chat_gets_a_short_burst_then_one_a_second_and_others_pass_meanwhile():
+    limits = Limits()
+    schedule = Schedule(limits)
+    hers = [schedule.push(REPLY, 7) for _ in range(6)]
+    other = schedule.push(BULK, 8)
+    granted = run(schedule, until=10.0)
+    her_times = [at for at, t in granted if t in hers]
+    assert len(her_times) == 6
+    assert her_times[limits.private_burst] - her_times[0] >= 1.0 - 1e-9
+    # The broadcast's message to someone else did not wait behind her chat's limit.
+    assert dict((t.order, at) for at, t in granted)[other.order] < her_times[limits.private_burst]
+
+
+def test_a_group_gets_twenty_a_minute():
+    limits = Limits()
+    schedule = Schedule(limits)
+    for _ in range(25):
+        schedule.push(NOTICE, -100)
+    times = [at for at, _ in run(schedule, until=200.0)]
+    assert len(times) == 25
+    assert times[limits.group_count] - times[0] >= limits.group_window - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 3), st.sampled_from(list(Priority)), st.integers(-3, 40)),
+        min_size=1,
+        max_size=120,
+    )
+)
+def test_never_more_than_the_overall_limit_in_any_window(requests):
+    limits = Limits()
+    schedule = Schedule(limits)
+    granted: list[float] = []
+    pending = sorted(requests)
+    now = 0.0
+    while pending or now < 200:
+        while pending and pending[0][0] <= now:
+            _, priority, chat = pending.pop(0)
+            schedule.push(priority, chat)
+        tickets, wake = schedule.poll(now)
+        granted += [now] * len(tickets)
+        later = [w for w in (wake, pending[0][0] if pending else None) if w is not None]
+        if not later:
+            break
+        now = max(min(later), now + 1e-9)
+    assert len(granted) == len(requests)
+    for i, at in enumerate(granted):
+        assert sum(1 for u in granted[i:] if u < at + limits.window) <= limits.overall
+    assert all(b - a >= limits.spacing - 1e-9 for a, b in itertools.pairwise(granted))

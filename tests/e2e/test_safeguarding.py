@@ -164,7 +164,7 @@ async def ask(mentor, card, text):
 
 
 async def test_f10_two_questions_at_most_and_every_question_and_answer_is_kept(bot, users, runner):
-    from tests.e2e.test_matching import request_card
+    from tests.support.builders import request_card
 
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
@@ -193,7 +193,7 @@ async def test_f10_two_questions_at_most_and_every_question_and_answer_is_kept(b
 
 
 async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users, runner, admin):
-    from tests.e2e.test_matching import request_card
+    from tests.support.builders import request_card
 
     await admin.start_in("English")
     dana = await new_mentee(runner, users, name="Dana", minor=True)
@@ -218,7 +218,7 @@ async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users,
 
 
 async def test_f10_a_mentee_withdraws_or_blocks_a_pending_request(bot, users, runner):
-    from tests.e2e.test_matching import request_card
+    from tests.support.builders import request_card
 
     dana = await new_mentee(runner, users, name="Dana")
     aigul = await new_mentor(runner, users)

@@ -76,3 +76,8 @@ async def result(db: Database, experiment_id: int, now: datetime) -> ExperimentR
             return None
         counts = await store.outcome_counts(tx, e, now)
     return compare(e.arms, counts, e.planned_size, e.stopped_at is not None)
+
+
+async def export(db: Database, user_id: int) -> dict[str, list[dict]]:
+    async with db.reading() as tx:
+        return await store.export(tx, user_id)

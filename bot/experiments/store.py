@@ -111,3 +111,13 @@ async def outcome_counts(tx: Session, e: Experiment, now: datetime) -> dict[str,
     ):
         counts[arm] = (int(k or 0), int(n))
     return counts
+
+
+async def export(tx: Session, user_id: int) -> dict[str, list[dict]]:
+    """Which arm of which experiment she is in (for /mydata)."""
+    rows = await tx.fetchall(
+        "SELECT e.name AS experiment, a.arm, a.assigned_at FROM experiment_assignments a"
+        " JOIN experiments e ON e.id = a.experiment_id WHERE a.user_id = ? ORDER BY a.assigned_at",
+        (user_id,),
+    )
+    return {"experiment_assignments": [dict(row) for row in rows]}

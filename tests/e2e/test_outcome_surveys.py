@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
@@ -157,12 +158,34 @@ async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, 
     await admin.sees("No outcome surveys in this period yet.")
     await run_jobs(app)  # Aida's baseline invitation: a cohort of one, shown without figures
     await admin.send("/outcomes")
-    summary, workbook = await admin.replies(2)
+    summary, chart, workbook = await admin.replies(3)
     assert summary.text.startswith("📈 Outcomes: baseline and endline")
     assert "n=0" in summary.text and "aim 60%" in summary.text
+    assert chart.photo.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(chart.photo.data)).size[0] == 1200
     assert workbook.document is not None
     book = load_workbook(io.BytesIO(workbook.document.data))
     assert book.sheetnames[-1] == "Definitions"
     assert book["conf_math"]["A3"].value == "all" and book["conf_math"]["C3"].value == "<5"
     await aida.send("/outcomes")
     assert "Outcomes" not in (await aida.reply()).text
+
+
+async def test_outcomes_takes_a_date_range(users, admin, runner, database_path, clock):
+    aida, aigul = users.new("Aida", "en"), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, "en")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_jobs(app)
+    today = clock.now().date()
+    await admin.send("/start")
+    await admin.send(f"/outcomes {today + timedelta(days=1)} {today + timedelta(days=30)}")
+    await admin.sees("Cohort: baseline due", "No outcome surveys in this period yet.")
+    await admin.send(f"/outcomes {today} {today}")
+    summary, chart, _ = await admin.replies(3)
+    assert summary.text.startswith(f"Cohort: baseline due {today} … {today}") and "of 1 (aim 60%)" in summary.text
+    assert chart.photo is not None
+    await admin.send("/outcomes 2026-06-30 2026-01-01")
+    await admin.sees("Dates as YYYY-MM-DD")
+    await admin.send("/outcomes yesterday")
+    await admin.sees("Dates as YYYY-MM-DD")

@@ -34,6 +34,7 @@ from handlers import (
     cohort,
     common,
     delivery,
+    experiments,
     feedback,
     matching,
     mentorship,
@@ -150,6 +151,7 @@ def build_application(
     card_upload.register(app)
     opportunities_handlers.register(app)
     outcomes.register(app)  # outcome surveys and /outcomes
+    experiments.register(app)  # /experiments (admins)
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

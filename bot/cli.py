@@ -152,6 +152,12 @@ async def _library(path: Path, shipped: dict) -> dict:
     return {slug: card for slug, card in cards.items() if slug not in hidden}
 
 
+def cmd_experiment_report(args: argparse.Namespace) -> int:
+    from bot.experiments.cli import report
+
+    return report(_settings(), args.id)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.outcomes.cli import report
 
@@ -194,6 +200,11 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="until", required=True, help="last day of the cohort (YYYY-MM-DD)")
     report.add_argument("--xlsx", required=True, help="the workbook to write")
     report.set_defaults(func=cmd_report)
+    experiment = sub.add_parser("experiment", help="experiments")
+    experiment_sub = experiment.add_subparsers(dest="experiment_command", required=True)
+    experiment_report = experiment_sub.add_parser("report", help="an experiment's arms against control")
+    experiment_report.add_argument("id", type=int)
+    experiment_report.set_defaults(func=cmd_experiment_report)
     return root
 
 

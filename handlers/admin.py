@@ -25,6 +25,8 @@ async def admin_menu(update: Update, context: Context) -> None:
         "/pending — " + t("mentors waiting for approval"),
         "/cohort — " + t("match all waiting mentees at once"),
         "/stats — " + t("the programme in numbers"),
+        "/outcomes — " + t("what changed for mentees: survey indicators, a chart and a workbook (optional dates)"),
+        "/experiments — " + t("experiments: list, define, stop, report"),
         "/export — " + t("CSV files for reports"),
         "/reports — " + t("safety reports"),
         "/audit — " + t("the latest admin actions"),

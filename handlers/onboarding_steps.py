@@ -11,6 +11,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import Context
 from bot.domain import AgeBand, Role, Stage
+from bot.experiments import flow as experiments
 from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
 from bot.onboarding.store import Profile
 from handlers import common, stories, vetting
@@ -169,13 +170,21 @@ async def on_summary(update: Update, context: Context, profile: Profile, action:
         )
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
-        await stories.subscribe(context, profile.user_id, stories.DEFAULT_FREQUENCY, stories.DEFAULT_TIME)
-        await message.reply_text(
-            t(
+        # A running experiment on story frequency may give her another frequency than the default.
+        frequency = (
+            await experiments.arm_setting(services.db, profile.user_id, "story_frequency", services.clock.now())
+            or stories.DEFAULT_FREQUENCY
+        )
+        await stories.subscribe(context, profile.user_id, frequency, stories.DEFAULT_TIME)
+        if frequency == stories.DEFAULT_FREQUENCY:
+            text = t(
                 "All set! 🎉 I will send you a story of a woman in STEM twice a week, in the evening. "
                 "/story sends one now, and /stories changes how often."
             )
-        )
+        else:
+            text = t("All set! 🎉 /story sends a story now, and /stories changes how often.")
+            text += "\n" + stories.subscription_text(t, True, frequency, stories.DEFAULT_TIME)
+        await message.reply_text(text)
     else:
         await message.reply_text(t("Your profile is ready! 🎉 Tap /mentors to see the mentors who suit you best."))
     return ConversationHandler.END

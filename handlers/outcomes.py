@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.outcomes import flow
 from bot.outcomes.flow import Step
 from bot.outcomes.rules import PREFER_NOT, surveys
-from bot.outcomes.workbook import summary_text, xlsx_bytes
+from bot.outcomes.workbook import chart_png, summary_text, xlsx_bytes
 from handlers import common
 from handlers.common import refuse_non_admin
 
@@ -82,14 +82,38 @@ async def survey_tick(app: Application) -> None:
     await services.sender.send(await flow.run_schedule(services.db, services.clock.now()))
 
 
+def period(args: list[str], now: datetime) -> tuple[datetime, datetime] | None:
+    """`/outcomes [FROM TO]`: whole days, TO included; without dates, everything until now."""
+    if not args:
+        return EPOCH, now
+    try:
+        since, until = (date.fromisoformat(a) for a in args)
+    except ValueError:
+        return None
+    if since > until:
+        return None
+    return datetime.combine(since, time(), UTC), datetime.combine(until, time(), UTC) + timedelta(days=1)
+
+
 async def outcomes(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
-    services = context.services
-    reports, cohort = await flow.indicators(services.db, EPOCH, services.clock.now())
-    await update.effective_message.reply_text(html.escape(summary_text(reports, cohort, context.language)))
+    services, language, message = context.services, context.language, update.effective_message
+    window = period(context.args or [], services.clock.now())
+    if window is None:
+        await message.reply_text(html.escape(surveys().text("report_usage", language)))
+        return
+    reports, cohort = await flow.indicators(services.db, *window)
+    text = summary_text(reports, cohort, language)
+    if context.args:
+        shown = surveys().text("report_period", language).format(since=context.args[0], until=context.args[1])
+        text = f"{shown}\n\n{text}"
+    await message.reply_text(html.escape(text))
     if cohort:
-        await update.effective_message.reply_document(xlsx_bytes(reports), filename="outcomes.xlsx")
+        await message.reply_photo(
+            chart_png(reports, language), caption=html.escape(surveys().text("report_title", language))
+        )
+        await message.reply_document(xlsx_bytes(reports), filename="outcomes.xlsx")
 
 
 def register(app: Application) -> None:

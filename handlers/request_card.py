@@ -27,6 +27,8 @@ HEADINGS = {
     "new": N_("📨 A new mentee would like you as her mentor"),
     "cohort": N_("📨 The programme team suggests a mentee for you"),
     "reminder": N_("⏰ Reminder: she is still waiting for your answer"),
+    # The other wording of an experiment on the nudge (bot.experiments, setting nudge_wording).
+    "reminder_warm": N_("⏰ She is still hoping to hear from you: a short answer, even a no, helps her move on 💛"),
     "answer": N_("💬 She answered your question"),
 }
 

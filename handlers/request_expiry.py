@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.db.requests import Request
+from bot.experiments import flow as experiments
 from bot.i18n import N_
 from bot.mentorship import MISSED_TO_PAUSE, NUDGE_AFTER
 from handlers.matching import offer_next
@@ -73,4 +74,5 @@ async def nudge_requests(app: Application) -> None:
     for request_id in await services.mentorships.due_nudges(now, NUDGE_AFTER):
         request = await services.mentorships.claim_nudge(request_id, now)
         if request is not None:
-            await send_request_card(app.bot, services, request, "reminder")
+            arm = await experiments.arm_setting(services.db, request.mentor_id, "nudge_wording", now)
+            await send_request_card(app.bot, services, request, "reminder_warm" if arm == "warm" else "reminder")

@@ -120,6 +120,19 @@ def privacy_text(t: Translator) -> str:
                 "numbers and safety reports. Nobody else sees your data, and it is never sold or shared."
             ),
             t("Your contacts are shared only when both sides agree, and never for girls under 18."),
+            t(
+                "During a mentorship I may ask a few short optional questions: at the start, after three months "
+                "and at the end, how sure you feel about STEM and what you plan. Once, I also ask whether you "
+                "live in a town or a village, and six questions about any difficulty seeing, hearing, walking, "
+                "remembering, caring for yourself or communicating (the Washington Group questions on "
+                "disability). Why: so that the programme can check it reaches girls in villages and girls with "
+                "disabilities as well as everyone else. Every question can be skipped or answered «Prefer not "
+                "to say», reports show only totals of 5 or more people, and /deleteme erases your answers."
+            ),
+            t(
+                "Sometimes the programme tries two versions of something, such as how often stories come or "
+                "how a reminder is worded, to learn which helps more. /mydata shows which version you get."
+            ),
             t("/mydata sends you everything I store about you. /deleteme erases it."),
             t(
                 "For everyone's safety, two things outlive /deleteme: a safety report, with the messages "

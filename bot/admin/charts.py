@@ -1,4 +1,4 @@
-"""Charts for /stats, drawn offline with Pillow and the shipped DejaVu fonts: the funnel and weekly sign-ups."""
+"""Charts for /stats and /outcomes, drawn offline with Pillow and the shipped DejaVu fonts."""
 
 from __future__ import annotations
 
@@ -55,6 +55,36 @@ def stats_chart(
             draw.text((x + 8, base - max(h, 2) - 34), str(value), font=_font(True, 24), fill=INK)
             draw.text((x + 8, base + 12), week[5:], font=_font(False, 20), fill=MUTED)
     draw.line((60, base, WIDTH - 60, base), fill=MUTED, width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def outcomes_chart(
+    title: str, legend: tuple[str, str], rows: Sequence[tuple[str, float | None, float | None, float]]
+) -> bytes:
+    """One PNG: per indicator (label, baseline mean, endline mean, the scale's top), the two means as
+    a pair of bars on the indicator's own scale; a suppressed or missing mean is a dash."""
+    height = 200 + 110 * max(len(rows), 1)
+    image = Image.new("RGB", (WIDTH, height), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 40), title, font=_font(True, 40), fill=INK)
+    for i, (name, colour) in enumerate(zip(legend, (BAR, ACCENT), strict=True)):
+        x = 60 + i * 360
+        draw.rounded_rectangle((x, 110, x + 30, 134), radius=6, fill=colour)
+        draw.text((x + 44, 106), name, font=_font(False, 26), fill=INK)
+    bar_left, width = 420, WIDTH - 420 - 160
+    for i, (label, base, end, top) in enumerate(rows):
+        y = 170 + i * 110
+        draw.text((60, y + 22), label, font=_font(False, 26), fill=INK)
+        for j, (value, colour) in enumerate(((base, BAR), (end, ACCENT))):
+            y0 = y + j * 44
+            if value is None:
+                draw.text((bar_left, y0 + 4), "—", font=_font(True, 26), fill=MUTED)
+                continue
+            length = max(int(width * min(value, top) / (top or 1)), 4)
+            draw.rounded_rectangle((bar_left, y0, bar_left + length, y0 + 36), radius=8, fill=colour)
+            draw.text((bar_left + length + 12, y0 + 4), f"{value:.2f}", font=_font(True, 26), fill=INK)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

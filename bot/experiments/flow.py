@@ -19,12 +19,40 @@ async def define(
     *,
     role: str | None = None,
     joined_after: datetime | None = None,
+    setting: str = "none",
 ) -> int:
-    check_definition(arms, outcome, planned_size)
+    check_definition(arms, outcome, planned_size, setting)
     async with db.transaction() as tx:
-        return await store.add(
-            tx, name, arms, outcome, role, joined_after.isoformat() if joined_after else None, planned_size, now
-        )
+        if await tx.fetchval("SELECT 1 FROM experiments WHERE name = ?", (name,)):
+            raise ValueError("an experiment with this name exists")
+        after = joined_after.isoformat() if joined_after else None
+        return await store.add(tx, name, arms, outcome, role, after, planned_size, now, setting)
+
+
+async def arm_setting(db: Database, user_id: int, setting: str, now: datetime) -> str | None:
+    """Her value of `setting` from the running experiment on it: her stored arm, or, if she is in its
+    segment and not in another experiment, a new stratified one. None: the programme's default."""
+    async with db.transaction() as tx:
+        e = await store.running_for(tx, setting)
+        if e is None:
+            return None
+        arm = await store.arm_of(tx, e.id, user_id)
+        if arm is not None:
+            return arm
+        where = await store.in_segment(tx, e, user_id)
+        if where is None or await store.size(tx, e.id) >= e.planned_size:
+            return None
+        return await _assign(tx, e.id, user_id, *where, now)
+
+
+async def experiments(db: Database) -> list[store.Experiment]:
+    async with db.reading() as tx:
+        return await store.all_experiments(tx)
+
+
+async def get(db: Database, experiment_id: int) -> store.Experiment | None:
+    async with db.reading() as tx:
+        return await store.get(tx, experiment_id)
 
 
 async def assign(
@@ -76,3 +104,8 @@ async def result(db: Database, experiment_id: int, now: datetime) -> ExperimentR
             return None
         counts = await store.outcome_counts(tx, e, now)
     return compare(e.arms, counts, e.planned_size, e.stopped_at is not None)
+
+
+async def export(db: Database, user_id: int) -> dict[str, list[dict]]:
+    async with db.reading() as tx:
+        return await store.export(tx, user_id)

@@ -17,8 +17,28 @@ from statsmodels.stats.proportion import (
     test_proportions_2indep,
 )
 
-OUTCOMES = ("request_30d", "session_30d")
+OUTCOMES = ("request_30d", "session_30d", "story_opened_30d", "opportunity_saved_30d")
 MIN_ARMS, MAX_ARMS = 2, 4
+NUDGE_WORDINGS = ("plain", "warm")
+REMINDER_TIMINGS = ("24h,1h", "24h", "2h", "1h", "3h,30m", "48h,2h")
+
+
+def _frequencies() -> tuple[str, ...]:
+    from bot.stories.schedule import Frequency
+
+    return tuple(f.value for f in Frequency)
+
+
+# The settings an arm can change, each with the values an arm may take ('none': arms only label groups).
+def setting_values(setting: str) -> tuple[str, ...] | None:
+    return {
+        "story_frequency": _frequencies(),
+        "nudge_wording": NUDGE_WORDINGS,
+        "reminder_timing": REMINDER_TIMINGS,
+    }.get(setting)
+
+
+SETTINGS = ("story_frequency", "nudge_wording", "reminder_timing")
 
 
 def stratum(region: str | None, age_band: str | None) -> str:
@@ -33,9 +53,15 @@ def arm_for(experiment_id: int, arms: tuple[str, ...], stratum_key: str, positio
     return order[place]
 
 
-def check_definition(arms: tuple[str, ...], outcome: str, planned_size: int) -> None:
+def check_definition(arms: tuple[str, ...], outcome: str, planned_size: int, setting: str = "none") -> None:
     if not MIN_ARMS <= len(arms) <= MAX_ARMS or len(set(arms)) != len(arms):
         raise ValueError("an experiment has 2 to 4 distinct arms")
+    if setting != "none":
+        values = setting_values(setting)
+        if values is None:
+            raise ValueError(f"the setting is one of {', '.join(SETTINGS)}")
+        if not set(arms) <= set(values):
+            raise ValueError(f"each arm of {setting} is one of {', '.join(values)}")
     if outcome not in OUTCOMES:
         raise ValueError(f"the outcome is one of {', '.join(OUTCOMES)}")
     if planned_size < 2 * len(arms):

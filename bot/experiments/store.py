@@ -19,25 +19,57 @@ class Experiment:
     joined_after: str | None
     planned_size: int
     stopped_at: str | None
+    setting: str = "none"
+    started_at: str | None = None
 
 
-async def add(tx: Session, name, arms, outcome, role, joined_after, planned_size, now: datetime) -> int:
+async def add(
+    tx: Session, name, arms, outcome, role, joined_after, planned_size, now: datetime, setting: str = "none"
+) -> int:
     return await tx.insert(
-        "INSERT INTO experiments (name, arms, outcome, segment_role, joined_after, planned_size, started_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (name, json.dumps(list(arms)), outcome, role, joined_after, planned_size, now.isoformat()),
+        "INSERT INTO experiments (name, arms, outcome, segment_role, joined_after, planned_size, started_at, setting)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, json.dumps(list(arms)), outcome, role, joined_after, planned_size, now.isoformat(), setting),
     )
+
+
+_COLUMNS = "id, name, arms, outcome, segment_role, joined_after, planned_size, stopped_at, setting, started_at"
+
+
+def _experiment(row) -> Experiment:
+    return Experiment(row[0], row[1], tuple(json.loads(row[2])), *row[3:])
 
 
 async def get(tx: Session, experiment_id: int) -> Experiment | None:
+    row = await tx.fetchone(f"SELECT {_COLUMNS} FROM experiments WHERE id = ?", (experiment_id,))
+    return None if row is None else _experiment(row)
+
+
+async def all_experiments(tx: Session) -> list[Experiment]:
+    return [_experiment(row) for row in await tx.fetchall(f"SELECT {_COLUMNS} FROM experiments ORDER BY id DESC")]
+
+
+async def running_for(tx: Session, setting: str) -> Experiment | None:
+    """The newest running experiment on this setting."""
     row = await tx.fetchone(
-        "SELECT id, name, arms, outcome, segment_role, joined_after, planned_size, stopped_at"
-        " FROM experiments WHERE id = ?",
-        (experiment_id,),
+        f"SELECT {_COLUMNS} FROM experiments WHERE setting = ? AND stopped_at IS NULL ORDER BY id DESC LIMIT 1",
+        (setting,),
     )
-    if row is None:
-        return None
-    return Experiment(row[0], row[1], tuple(json.loads(row[2])), *row[3:])
+    return None if row is None else _experiment(row)
+
+
+async def in_segment(tx: Session, e: Experiment, user_id: int) -> tuple[str | None, str | None] | None:
+    """Her (region, age band) if she is in the experiment's segment, else None."""
+    row = await tx.fetchone(
+        "SELECT p.region, p.age_band FROM users u LEFT JOIN profiles p ON p.user_id = u.id"
+        " WHERE u.id = ? AND (? IS NULL OR u.role = ?) AND (? IS NULL OR u.created_at > ?)",
+        (user_id, e.segment_role, e.segment_role, e.joined_after, e.joined_after),
+    )
+    return None if row is None else (row[0], row[1])
+
+
+async def size(tx: Session, experiment_id: int) -> int:
+    return await tx.fetchval("SELECT COUNT(*) FROM experiment_assignments WHERE experiment_id = ?", (experiment_id,))
 
 
 async def stop(tx: Session, experiment_id: int, now: datetime) -> None:
@@ -96,8 +128,12 @@ _OUTCOME_SQL = {
     "request_30d": "EXISTS (SELECT 1 FROM requests r WHERE r.mentee_id = a.user_id"
     f" AND r.created_at >= a.assigned_at AND r.created_at < {_WINDOW_END})",
     # A session held within 30 days.
-    "session_30d": "EXISTS (SELECT 1 FROM sessions s WHERE s.mentee_id = a.user_id AND s.status = 'held'"
-    f" AND s.starts_at >= a.assigned_at AND s.starts_at < {_WINDOW_END})",
+    "session_30d": "EXISTS (SELECT 1 FROM sessions s WHERE a.user_id IN (s.mentee_id, s.mentor_id)"
+    f" AND s.status = 'held' AND s.starts_at >= a.assigned_at AND s.starts_at < {_WINDOW_END})",
+    "story_opened_30d": "EXISTS (SELECT 1 FROM story_views v WHERE v.user_id = a.user_id"
+    f" AND v.seen_at >= a.assigned_at AND v.seen_at < {_WINDOW_END})",
+    "opportunity_saved_30d": "EXISTS (SELECT 1 FROM opportunity_choices c WHERE c.user_id = a.user_id"
+    f" AND c.choice = 'saved' AND c.chosen_at >= a.assigned_at AND c.chosen_at < {_WINDOW_END})",
 }
 
 
@@ -111,3 +147,13 @@ async def outcome_counts(tx: Session, e: Experiment, now: datetime) -> dict[str,
     ):
         counts[arm] = (int(k or 0), int(n))
     return counts
+
+
+async def export(tx: Session, user_id: int) -> dict[str, list[dict]]:
+    """Which arm of which experiment she is in (for /mydata)."""
+    rows = await tx.fetchall(
+        "SELECT e.name AS experiment, a.arm, a.assigned_at FROM experiment_assignments a"
+        " JOIN experiments e ON e.id = a.experiment_id WHERE a.user_id = ? ORDER BY a.assigned_at",
+        (user_id,),
+    )
+    return {"experiment_assignments": [dict(row) for row in rows]}

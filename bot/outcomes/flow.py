@@ -121,3 +121,8 @@ async def indicators(db: Database, since: datetime, until: datetime) -> tuple[li
     for user_id, person in people.items():
         person["disability"] = disabled(wg.get(user_id, {}))
     return indicator_report(people, answers), len(people)
+
+
+async def export(db: Database, user_id: int) -> dict[str, list[dict]]:
+    async with db.reading() as tx:
+        return await store.export(tx, user_id)

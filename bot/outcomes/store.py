@@ -144,3 +144,12 @@ async def report_rows(tx: Session, since: str, until: str):
         else:
             answers.append((user_id, wave, question, value))
     return people, answers, wg
+
+
+async def export(tx: Session, user_id: int) -> dict[str, list[dict]]:
+    """Her invitations, answers and "no thanks", as plain data (for /mydata)."""
+    data = {}
+    for table in ("survey_invitations", "survey_answers", "survey_opt_outs"):
+        rows = await tx.fetchall(f"SELECT * FROM {table} WHERE user_id = ? ORDER BY rowid", (user_id,))
+        data[table] = [dict(row) for row in rows]
+    return data

@@ -6,6 +6,7 @@ import io
 
 from openpyxl import Workbook
 
+from bot.admin.charts import outcomes_chart
 from bot.outcomes.report import MIN_CELL, RESPONSE_AIM, IndicatorReport
 from bot.outcomes.rules import surveys
 
@@ -111,3 +112,25 @@ def summary_text(reports: list[IndicatorReport], cohort: int, language: str | No
         s.text("report_response", language).format(rate="—" if rate is None else f"{rate:.0%}", cohort=cohort),
     ]
     return "\n".join(lines)
+
+
+def chart_png(reports: list[IndicatorReport], language: str | None) -> bytes:
+    """The whole cohort's baseline and endline means per indicator, as a PNG for the chat."""
+    s = surveys()
+    rows = []
+    for report in reports:
+        question = s.questions[report.indicator]
+        top = max(o.score for o in question.options)
+        label = question.text.get(language or "", question.text["en"])
+        rows.append((_short(label), report.overall.mean_baseline, report.overall.mean_endline, top))
+    legend = (s.text("chart_baseline", language), s.text("chart_endline", language))
+    # The fonts have no emoji: the title goes without its 📈.
+    title = "".join(ch for ch in s.text("report_title", language) if ord(ch) < 0x2000).strip()
+    return outcomes_chart(title, legend, rows)
+
+
+def _short(text: str, limit: int = 22) -> str:
+    # The statement in «...» is the telling part of a confidence question.
+    if "«" in text:
+        text = text.split("«", 1)[1].rstrip("»?.")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.experiments import flow as experiments
 from bot.i18n import N_
 from bot.notices import Msg, Notice
 from bot.sessions import notices
+from bot.sessions.reminder_plan import parse_offsets
 from bot.sessions.rules import Status
 from bot.sessions.store.rows import People, SessionRow
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+
+async def reminder_offsets(services: Services, mentee_id: int, now: datetime) -> tuple[timedelta, ...]:
+    """Her reminder timing: her arm of a running experiment on it, else the configured offsets."""
+    arm = await experiments.arm_setting(services.db, mentee_id, "reminder_timing", now)
+    return parse_offsets(arm) if arm else services.settings.reminder_offsets
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ async def book(
         mentee_id,
         start,
         now,
-        offsets=services.settings.reminder_offsets,
+        offsets=await reminder_offsets(services, mentee_id, now),
         new_link=new_link,
         agenda=agenda,
     )
@@ -63,7 +71,11 @@ async def book(
 
 
 async def confirm(services: Services, session_id: int, mentor_id: int, now: datetime) -> Done:
-    session = await services.bookings.confirm(session_id, mentor_id, now, offsets=services.settings.reminder_offsets)
+    pending = await services.sessions.get(session_id)
+    offsets = (
+        await reminder_offsets(services, pending.mentee_id, now) if pending else services.settings.reminder_offsets
+    )
+    session = await services.bookings.confirm(session_id, mentor_id, now, offsets=offsets)
     people = await services.sessions.people(session)
     first = await services.sessions.first_id(session.id)
     return Done(
@@ -81,9 +93,11 @@ async def reschedule(
     services: Services, session_id: int, user_id: int, start: datetime, now: datetime, reason: str | None
 ) -> Done:
     """The move: her own card again (with the .ics once confirmed), then the word to the other side."""
-    old, new = await services.bookings.reschedule(
-        session_id, user_id, start, now, offsets=services.settings.reminder_offsets, reason=reason
+    pending = await services.sessions.get(session_id)
+    offsets = (
+        await reminder_offsets(services, pending.mentee_id, now) if pending else services.settings.reminder_offsets
     )
+    old, new = await services.bookings.reschedule(session_id, user_id, start, now, offsets=offsets, reason=reason)
     people = await services.sessions.people(new)
     first = await services.sessions.first_id(new.id)
     document = notices.ics(new, people, first, now) if new.status == Status.CONFIRMED else None

@@ -6,7 +6,9 @@ import io
 import sqlite3
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from bot.db import Database
 from bot.db.mentorships import MentorshipRepository
@@ -39,32 +41,38 @@ def rows(database_path, sql, *params):
         return conn.execute(sql, params).fetchall()
 
 
+def option(question: str, code: str, language: str) -> str:
+    return next(o.text[language] for o in surveys().questions[question].options if o.code == code)
+
+
+@pytest.mark.parametrize("language", ["ru", "ky", "en"])
 async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_about_items(
-    users, runner, database_path, clock
+    users, runner, database_path, clock, language
 ):
     s = surveys()
-    aida, aigul = users.new("Aida", "ru"), users.new("Aigul", "ru")
-    await prepare(database_path, clock.now(), aigul, aida, "ru")
+    aida, aigul = users.new("Aida", language), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, language)
     app = await runner.start()
     app.job_queue.scheduler.pause()
     await run_jobs(app)
-    await aida.sees(s.text("invite_baseline", "ru")[:40])
-    await aida.press("Начать")
-    await aida.sees("Вопрос 1 из 7", s.questions["conf_math"].text["ru"][:30])
-    await aida.press("1 · совсем нет")
-    await aida.sees("Вопрос 2 из 7")
-    await aida.press("Пропустить")
-    await aida.sees("Вопрос 3 из 7")
+    await aida.sees(s.text("invite_baseline", language)[:40])
+    await aida.press(s.text("start", language))
+    progress = s.text("progress", language)
+    await aida.sees(progress.format(n=1, total=7), s.questions["conf_math"].text[language][:30])
+    await aida.press(option("conf_math", "1", language))
+    await aida.sees(progress.format(n=2, total=7))
+    await aida.press(s.text("skip", language))
+    await aida.sees(progress.format(n=3, total=7))
 
     app = await runner.restart()
     app.job_queue.scheduler.pause()
     await aida.press("4")  # the same message's buttons still work: the step is in the database
-    await aida.sees("Вопрос 4 из 7")
-    await aida.press("5 · полностью")
-    await aida.press("Да")
-    await aida.press("Нет")
-    await aida.press("Изучаю STEM в школе или кружке")
-    await aida.sees("Спасибо! 💛 Ваши ответы сохранены.")
+    await aida.sees(progress.format(n=4, total=7))
+    await aida.press(option("conf_career", "5", language))
+    await aida.press(option("intend", "yes", language))
+    await aida.press(option("know_woman", "no", language))
+    await aida.press(option("step", "learning", language))
+    await aida.sees(s.text("thanks", language))
     answers = rows(
         database_path, "SELECT question, value, version FROM survey_answers WHERE user_id = ? ORDER BY rowid", aida.id
     )
@@ -79,11 +87,30 @@ async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_abou
     ]
     # Next tick: the who-she-is items, with the consent line and "prefer not to say".
     await run_jobs(app)
-    await aida.sees("Зачем: чтобы программа видела")
-    await aida.press("Начать")
-    await aida.press("Предпочитаю не отвечать")
-    await aida.sees("Вопрос 2 из 7")
+    await aida.sees(s.text("invite_about", language)[:60])
+    await aida.press(s.text("start", language))
+    await aida.press(s.text("prefer_not", language))
+    await aida.sees(progress.format(n=2, total=7))
     assert rows(database_path, "SELECT value FROM survey_answers WHERE question = 'area'") == [("na",)]
+
+
+@pytest.mark.parametrize("language", ["ru", "ky", "en"])
+async def test_no_thanks_in_each_language_means_no_more_questions(users, runner, database_path, clock, language):
+    s = surveys()
+    aida, aigul = users.new("Aida", language), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, language)
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_jobs(app)
+    await aida.sees(s.text("invite_baseline", language)[:40])
+    await aida.press(s.text("no_thanks", language))
+    await aida.sees(s.text("declined", language))
+    clock.advance(timedelta(days=30))
+    await run_jobs(app)
+    assert rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
+        ("baseline", "declined"),
+        ("about", "declined"),
+    ]
 
 
 async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, runner, database_path, clock):
@@ -131,12 +158,34 @@ async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, 
     await admin.sees("No outcome surveys in this period yet.")
     await run_jobs(app)  # Aida's baseline invitation: a cohort of one, shown without figures
     await admin.send("/outcomes")
-    summary, workbook = await admin.replies(2)
+    summary, chart, workbook = await admin.replies(3)
     assert summary.text.startswith("📈 Outcomes: baseline and endline")
     assert "n=0" in summary.text and "aim 60%" in summary.text
+    assert chart.photo.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(chart.photo.data)).size[0] == 1200
     assert workbook.document is not None
     book = load_workbook(io.BytesIO(workbook.document.data))
     assert book.sheetnames[-1] == "Definitions"
     assert book["conf_math"]["A3"].value == "all" and book["conf_math"]["C3"].value == "<5"
     await aida.send("/outcomes")
     assert "Outcomes" not in (await aida.reply()).text
+
+
+async def test_outcomes_takes_a_date_range(users, admin, runner, database_path, clock):
+    aida, aigul = users.new("Aida", "en"), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, "en")
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_jobs(app)
+    today = clock.now().date()
+    await admin.send("/start")
+    await admin.send(f"/outcomes {today + timedelta(days=1)} {today + timedelta(days=30)}")
+    await admin.sees("Cohort: baseline due", "No outcome surveys in this period yet.")
+    await admin.send(f"/outcomes {today} {today}")
+    summary, chart, _ = await admin.replies(3)
+    assert summary.text.startswith(f"Cohort: baseline due {today} … {today}") and "of 1 (aim 60%)" in summary.text
+    assert chart.photo is not None
+    await admin.send("/outcomes 2026-06-30 2026-01-01")
+    await admin.sees("Dates as YYYY-MM-DD")
+    await admin.send("/outcomes yesterday")
+    await admin.sees("Dates as YYYY-MM-DD")

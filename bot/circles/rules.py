@@ -73,13 +73,13 @@ def member_refusal(
     """None if she may be in a circle of this band led by these mentors, else why not.
 
     The one-to-one rules hold for each mentor (suspended, under 14, consent, cleared for minors, her
-    open report); a minor is only in a minors' circle and an adult never in one.
+    open report); a minor joins only a circle marked as having minors (its rules are on).
     """
     for lead in leads:
         refused = pair_refusal(mentee, lead, reported_by_her=reported_a_lead)
         if refused:
             return refused
-    if band_of(mentee.minor) != band:
+    if mentee.minor and band != MINOR_BAND:
         return "wrong_age_band"
     if in_another_circle:
         return "in_a_circle"
@@ -100,24 +100,37 @@ def _best_field(pool: Iterable[MenteeProfile], lead: Lead) -> Field:
     return max(order, key=lambda f: (counts[f], f in lead.fields, -order.index(f)))
 
 
-def _candidate(lead: Lead, language: Language, band: str, left: dict[int, MenteeProfile], excluded: Set):
+def _candidate(lead: Lead, language: Language, left: dict[int, MenteeProfile], excluded: Set):
     pool = [
         m
         for m in left.values()
-        if language in m.languages and band_of(m.is_minor) == band and (m.user_id, lead.user_id) not in excluded
+        if language in m.languages
+        and (lead.cleared_for_minors or not m.is_minor)
+        and (m.user_id, lead.user_id) not in excluded
     ]
     if len(pool) < MIN_SIZE:
         return None
     field = _best_field(pool, lead)
-    # Field first, then shared free time, then region, then who has waited longest (lower id).
-    pool.sort(key=lambda m: (field not in m.fields, -len(m.availability & lead.availability), m.region != lead.region))
+    minors = sum(m.is_minor for m in pool) * 2 >= len(pool)
+    # Field first, then the same age band as most, then shared free time, then region, then who
+    # has waited longest (lower id).
+    pool.sort(
+        key=lambda m: (
+            field not in m.fields,
+            m.is_minor != minors,
+            -len(m.availability & lead.availability),
+            m.region != lead.region,
+        )
+    )
     group = pool[: _size_for(len(pool))]
     quality = (
         len(group),
         sum(field in m.fields for m in group),
+        sum(m.is_minor == minors for m in group),
         sum(len(m.availability & lead.availability) for m in group),
         sum(m.region == lead.region for m in group),
     )
+    band = band_of(any(m.is_minor for m in group))
     return quality, Plan(lead.user_id, language, band, field, tuple(sorted(m.user_id for m in group)))
 
 
@@ -127,8 +140,9 @@ def plan_circles(
     """Circles from waiting mentees under each mentor's free circles: the plans and who is left.
 
     Greedy by quality: each round takes the best circle any free mentor could lead (most girls, then
-    most sharing its field, then free time, then region). Language and age band are hard rules:
-    everyone in a circle speaks its language, and a minors' circle has a mentor cleared for minors.
+    most sharing its field, then one age band, then free time, then region). Language is a hard
+    rule (everyone speaks the circle's), and so are minors': a circle with a minor (band 14-17) has
+    a mentor cleared for minors.
     """
     left = {m.user_id: m for m in sorted(mentees, key=lambda m: m.user_id)}
     free = {lead.user_id: lead.free_circles for lead in leads}
@@ -139,12 +153,10 @@ def plan_circles(
         for lead in by_id.values():
             if free[lead.user_id] <= 0:
                 continue
-            bands = (MINOR_BAND, ADULT_BAND) if lead.cleared_for_minors else (ADULT_BAND,)
             for language in sorted(lead.languages):
-                for band in bands:
-                    found = _candidate(lead, language, band, left, excluded)
-                    if found and (best is None or found[0] > best[0]):
-                        best = found
+                found = _candidate(lead, language, left, excluded)
+                if found and (best is None or found[0] > best[0]):
+                    best = found
         if best is None:
             return plans, sorted(left)
         plan = best[1]
@@ -160,7 +172,7 @@ def plan_breaks(plan: Plan, lead: Lead, members: Sequence[MenteeProfile], exclud
         return "size"
     if plan.language not in lead.languages or any(plan.language not in m.languages for m in members):
         return "language"
-    if any(band_of(m.is_minor) != plan.band for m in members):
+    if band_of(any(m.is_minor for m in members)) != plan.band:
         return "age_band"
     if plan.band == MINOR_BAND and not lead.cleared_for_minors:
         return "not_cleared_for_minors"

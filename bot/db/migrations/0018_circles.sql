@@ -17,6 +17,7 @@ CREATE TABLE circles (
     open_to_join INTEGER NOT NULL DEFAULT 0,
     starts_on    TEXT NOT NULL,
     ends_on      TEXT NOT NULL,
+    batch        INTEGER,        -- the admin's formation run it came from (its preview)
     created_at   TEXT NOT NULL,
     nudged_at    TEXT            -- the mentor was last told her circle is quiet
 );

@@ -39,17 +39,25 @@ async def pump(app: Application, circle_id: int) -> None:
     services = app.bot_data.services
     store = CircleStore(services.db)
     async with _locks[circle_id]:
-        while queued := await flow.queued_notices(store, circle_id):
+        progress = True
+        while progress and (queued := await flow.queued_notices(store, circle_id)):
             per_member: dict[int, list] = defaultdict(list)
             for item, notice in queued:
                 per_member[item.user_id].append((item, notice))
 
-            async def send_hers(items):
+            async def send_hers(items) -> int:
+                done = 0
                 for item, notice in items:
-                    await services.sender.send([notice], Priority.BULK)
+                    sent = await services.sender.send([notice], Priority.BULK)
+                    if sent[0] is None and not await services.db.fetchval(
+                        "SELECT blocked_bot FROM users WHERE id = ?", (item.user_id,)
+                    ):
+                        break  # not sent (flood control, a network error): it stays queued, and so do hers after it
                     await store.delivered([(item.message_id, item.user_id)], services.clock.now())
+                    done += 1
+                return done
 
-            await asyncio.gather(*(send_hers(items) for items in per_member.values()))
+            progress = sum(await asyncio.gather(*(send_hers(items) for items in per_member.values()))) > 0
 
 
 async def circles_tick(app: Application) -> None:

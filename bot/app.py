@@ -26,11 +26,13 @@ from handlers import (
     admin,
     admin_broadcast,
     admin_cards,
+    admin_circles,
     admin_export,
     admin_reports,
     admin_stats,
     booking,
     card_upload,
+    circles,
     cohort,
     common,
     delivery,
@@ -152,6 +154,8 @@ def build_application(
     opportunities_handlers.register(app)
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
+    circles.register(app)  # /circle: her circles
+    admin_circles.register(app)  # /circles for admins
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from handlers import (
+    circles,
     feedback,
     onboarding,
     opportunities,
@@ -57,6 +58,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     # invited to its endline survey in the same run.
     ("outcome surveys", outcomes.survey_tick),
     ("opportunity reminders", opportunities.opportunities_tick),
+    # Circle queues a restart left behind, then quiet circles' nudges: bulk-paced, so near the end.
+    ("circles", circles.circles_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.
     ("story pushes", stories.push_due_stories),
     ("story channel posts", story_channel.post_due_cards),

@@ -1,0 +1,99 @@
+"""`/circles` for admins: every current circle with its size, activity and reports, and forming new
+circles from waiting mentees (a preview first; Confirm tells everyone, exactly once)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.circles import flow
+from bot.context import Context
+from bot.i18n import N_
+from bot.notices import Button, Msg
+from handlers import common
+from handlers.circles import REFUSALS, store_of
+
+
+async def overview(update: Update, context: Context) -> None:
+    if await common.refuse_non_admin(update, context):
+        return
+    t = context.t
+    rows = await store_of(context).overview(context.services.clock.now())
+    lines = ["<b>" + t("Circles") + "</b>"]
+    if not rows:
+        lines.append(t("No circles yet."))
+    for row in rows:
+        lines.append(
+            common.text(
+                context,
+                Msg(
+                    N_(
+                        "• {circle} ({status}, {band}, {language}): {size} members, "
+                        "{messages} messages in 30 days, {reports} open reports"
+                    ),
+                    circle=row["name"],
+                    status=row["status"],
+                    band=row["age_band"],
+                    language=row["language"],
+                    size=row["size"],
+                    messages=row["messages"],
+                    reports=row["reports"],
+                ),
+            )
+        )
+    form = ((Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),),)
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, form))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    if await common.refuse_non_admin(update, context):
+        return
+    query, services, t = update.callback_query, context.services, context.t
+    data = parse_callback(query.data)
+    store, now, admin_id = store_of(context), services.clock.now(), query.from_user.id
+    if data.action == "form":
+        await query.answer()
+        formed = await flow.form(store, admin_id, now)
+        lines = ["<b>" + t("Circles preview") + "</b>"]
+        for _, name, mentee_ids in formed.circles:
+            names = ", ".join([await services.users.display_name(i) for i in mentee_ids])
+            lines.append(common.text(context, Msg(N_("• {circle}: {names}"), circle=name, names=names)))
+        if formed.left:
+            names = ", ".join([await services.users.display_name(i) for i in formed.left])
+            lines.append(common.text(context, Msg(N_("Not placed this time: {names}"), names=names)))
+        if formed.batch is None:
+            lines.append(
+                t("No circle can be formed now: a circle needs 3 mentees who share a language and a free mentor.")
+            )
+            await query.message.reply_text("\n".join(lines))
+            return
+        lines += ["", t("Nothing has been sent yet. Confirm tells each mentee and mentor.")]
+        rows = (
+            (Button(Msg(N_("Confirm and send")), cb("circa", "go", formed.batch), emoji="✅"),),
+            (Button(Msg(N_("Discard")), cb("circa", "drop", formed.batch), emoji="✖️"),),
+        )
+        await query.message.reply_text("\n".join(lines), reply_markup=common.buttons(context, rows))
+        return
+    batch = data.int_arg(0)
+    if batch is None or data.action not in ("go", "drop"):
+        await common.stale_button(update, context)
+        return
+    if data.action == "drop":
+        done = await flow.discard(store, batch, admin_id, now)
+        await query.answer(t("Discarded") if done else t(REFUSALS["done"]), show_alert=not done)
+        return
+    try:
+        notices = await flow.confirm(store, batch, admin_id, now)
+    except flow.CircleRefused as refused:
+        await query.answer(t(REFUSALS[refused.code]), show_alert=True)
+        return
+    await query.answer(t("Sending…"))
+    await common.drop_buttons(query)
+    await services.sender.send(notices)
+    await query.message.reply_text(t("Done: the circles have begun."))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("circles", overview))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("circa")))

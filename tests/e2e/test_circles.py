@@ -1,0 +1,114 @@
+"""Circles end to end: a mentor, six mentees (two minors) and a coordinator (admin)."""
+
+from tests.support.builders import new_mentee, new_mentor
+from tests.support.db import db_rows
+
+
+async def circle_of_six(runner, users, admin):
+    await admin.start_in("English")
+    mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky", "ru"))
+    girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(4)]
+    girls += [await new_mentee(runner, users, name=f"Teen{i}", minor=True, languages=("ky",)) for i in range(2)]
+    await admin.send("/circles")
+    await admin.press("Form circles from waiting mentees")
+    preview = await admin.sees("Circles preview")
+    assert all(g.name in preview.text for g in girls)
+    assert db_rows(runner, "SELECT status, age_band FROM circles") == [("forming", "14-17")]
+    await admin.press("✅ Confirm and send", preview.message_id)
+    await admin.sees("Done: the circles have begun.")
+    for person in [mentor, *girls]:
+        await person.sees("mentoring circle")
+    circle_id = db_rows(runner, "SELECT id FROM circles")[0][0]
+    return mentor, girls, circle_id
+
+
+async def write(persona, text):
+    await persona.send("/circle")
+    await persona.press("✍️ Write to the circle")
+    await persona.sees("Type your message for the circle")
+    await persona.send(text)
+
+
+async def test_a_circle_formed_talks_in_order_without_usernames_and_holds_contacts(bot, users, runner, admin):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    assert db_rows(runner, "SELECT status FROM circles")[0][0] == "active"
+    sender = girls[0]
+    await write(sender, "Hello everyone!")
+    await sender.sees("Sent to the circle ✓")
+    await write(sender, "Second message")
+    await sender.sees("Sent to the circle ✓")
+    for person in [mentor, admin, *girls[1:]]:
+        await person.sees("Second message")
+        texts = [m.text for m in person.emu.bot_messages(person.id) if "Girl0:" in (m.text or "")]
+        assert [t.splitlines()[-1] for t in texts] == ["Hello everyone!", "Second message"]
+        assert all("@" not in t and "Aigul #" in t for t in texts)
+    assert not [m for m in sender.emu.bot_messages(sender.id) if "Girl0:" in (m.text or "")]
+
+    # A reply quotes what it answers.
+    await girls[1].press("↩️ Reply")
+    await girls[1].sees("Type your message")
+    await girls[1].send("Hi Girl0!")
+    quoted = await mentor.sees("Hi Girl0!")
+    assert "in reply to Girl0" in quoted.text and "Hello everyone!" in quoted.text
+
+    # Contact details in a circle with minors are held back; the admins are flagged.
+    await write(girls[2], "write me at +996 555 123 456")
+    await girls[2].sees("I did not pass this on")
+    await admin.sees("Contact details held back")
+    assert db_rows(runner, "SELECT held FROM circle_messages WHERE text LIKE 'write me%'") == [(1,)]
+    assert not db_rows(runner, "SELECT 1 FROM circle_deliveries d JOIN circle_messages m ON m.id = d.message_id"
+                       " WHERE m.held = 1")  # fmt: skip
+
+    # A report pauses the sender at once and alerts the admins with the message.
+    report_on = await girls[3].sees("Hello everyone!")
+    await girls[3].press("⚠️ Report", report_on.message_id)
+    await girls[3].press("Inappropriate messages")
+    await girls[3].sees("Thank you for telling us")
+    alert = await admin.sees("Report in circle")
+    assert "Hello everyone!" in alert.text
+    await sender.send("/circle")
+    await sender.press("✍️ Write to the circle")
+    assert db_rows(runner, f"SELECT status FROM circle_members WHERE user_id = {sender.id}") == [("paused",)]
+
+    # Forged buttons from someone outside the circle are refused.
+    outsider = await new_mentee(runner, users, name="Mallory")
+    await outsider.send("/circle")
+    reply = await outsider.sees("You are not in a circle yet.")
+    message_id = db_rows(runner, "SELECT MIN(id) FROM circle_messages")[0][0]
+    for data in (f"v1:circ:w:{circle_id}", f"v1:circ:r:{message_id}", f"v1:circ:rr:{message_id}:other",
+                 f"v1:circ:rm:{circle_id}:{girls[1].id}:rules", f"v1:circ:lv:{circle_id}:y"):  # fmt: skip
+        answer = await outsider.press_data(reply.message_id, data)
+        assert answer == "This circle is not yours, or you are no longer in it."
+    assert await outsider.press_data(reply.message_id, "v1:circa:go:1") == "This is for programme admins only."
+    assert db_rows(runner, "SELECT COUNT(*) FROM circle_reports")[0][0] == 1
+
+
+async def test_leaving_removal_and_deleteme(bot, users, runner, admin):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    await girls[0].send("/circle")
+    await girls[0].press("Leave the circle")
+    await girls[0].press("Yes, leave the circle")
+    await girls[0].sees("You have left the circle")
+    await mentor.sees("Girl0 has left your circle")
+
+    await mentor.send("/circle")
+    await mentor.press("Remove a member")
+    await mentor.press("Girl1")
+    await mentor.press("Broke the circle's rules")
+    await mentor.sees("Done: she is no longer in the circle.")
+    await admin.sees("Aigul removed Girl1 from the circle")
+    await girls[1].sees("Your mentor has taken you out of the circle")
+
+    await write(girls[2], "Before I go")
+    await mentor.sees("Before I go")
+    await girls[2].send("/deleteme")
+    await girls[2].press("Yes, erase everything")
+    await girls[2].sees("Done: everything about you is erased")
+    assert not db_rows(runner, "SELECT 1 FROM circle_messages WHERE text = 'Before I go'")
+    members = db_rows(runner, f"SELECT user_id, status FROM circle_members WHERE circle_id = {circle_id}")
+    assert {tuple(m) for m in members} == {
+        (girls[0].id, "left"), (girls[1].id, "removed"), (girls[3].id, "active"), (girls[4].id, "active"),
+        (girls[5].id, "active"),
+    }  # fmt: skip
+    events = [r[0] for r in db_rows(runner, "SELECT kind FROM circle_events ORDER BY id")]
+    assert events == ["formed", "active", "left", "removed"]

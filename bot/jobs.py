@@ -57,6 +57,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     # invited to its endline survey in the same run.
     ("outcome surveys", outcomes.survey_tick),
     ("opportunity reminders", opportunities.opportunities_tick),
+    # Bulk, after the people's own notices: everyone's weekly digest of new opportunities.
+    ("opportunity digests", opportunities.digest_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.
     ("story pushes", stories.push_due_stories),
     ("story channel posts", story_channel.post_due_cards),

@@ -1,0 +1,1 @@
+-- Placeholder for another branch's 0015 (drop it at merge); keeps the numbering without gaps.

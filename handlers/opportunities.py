@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.notices import Notice, Priority, render_msg, render_text
-from bot.opportunities import digest, flow
+from bot.opportunities import digest, flow, results
 from bot.telegram.send import keyboard
 from handlers import common
 from handlers.common import refuse_non_admin
@@ -82,6 +82,14 @@ async def on_applied(update: Update, context: Context, opportunity_id: int, answ
     await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
 
 
+async def on_accepted(update: Update, context: Context, opportunity_id: int, answer: str) -> None:
+    services = context.services
+    reply = await results.answer(services.db, update.effective_user.id, opportunity_id, answer, services.clock.now())
+    text = render_msg(reply, context.t, context.zone)
+    await update.callback_query.answer()
+    await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+
+
 async def on_import_button(update: Update, context: Context, _: int, choice: str) -> None:
     if await refuse_non_admin(update, context):
         return
@@ -117,6 +125,7 @@ ACTIONS = {
     "save": on_save,
     "no": on_dismiss,
     "ap": on_applied,
+    "acc": on_accepted,
 }
 
 
@@ -177,6 +186,7 @@ async def opportunities_tick(app: Application) -> None:
     now = services.clock.now()
     await services.sender.send(await flow.due_reminders(services.db, now), Priority.NOTICE)
     await services.sender.send(await flow.applied_questions(services.db, now), Priority.NOTICE)
+    await services.sender.send(await results.due_questions(services.db, now), Priority.NOTICE)
 
 
 async def digest_tick(app: Application) -> None:

@@ -54,22 +54,28 @@ async def due_digests(db: Database, now: datetime, limit: int = BATCH) -> list[N
             return []
         opportunities = await store.open_ones(tx, now)
         dismissed = await digest_store.dismissed(tx, [d.user_id for d in due])
-        # Many girls share a profile: the same profile and week gives the same list.
+        # Many girls share a profile: the same profile gives the same list.
         cache: dict[Seeker, list] = {}
-        for d in due:
-            zone = ZoneInfo(d.zone)
+        weeks = [(d.user_id, week_of(d.slot, ZoneInfo(d.zone))) for d in due]
+        sent = await digest_store.already_sent(tx, weeks)
+        claims, moves, shown = [], [], []
+        for d, (_, week) in zip(due, weeks, strict=True):
+            following = next_slot(d.weekday, d.hour, ZoneInfo(d.zone), max(now, d.slot))
+            if (d.user_id, week) in sent:
+                moves.append((d.user_id, following))
+                continue
             found: list = []
             if d.reachable:
                 if d.seeker not in cache:
                     cache[d.seeker] = fitting(d.seeker, opportunities, now)
                 found = digest(cache[d.seeker], d.since, dismissed[d.user_id])
-            following = next_slot(d.weekday, d.hour, zone, max(now, d.slot))
-            if not await digest_store.claim(tx, d.user_id, week_of(d.slot, zone), len(found), following, now):
-                continue
+            claims.append((d.user_id, week, len(found), following))
             if found:
-                for opportunity, _ in found[:SHOWN]:
-                    await store.mark_shown(tx, opportunity.id, d.user_id, now)
+                shown += [(opportunity.id, d.user_id) for opportunity, _ in found[:SHOWN]]
                 notices.append(digest_notice(d.user_id, found))
+        await digest_store.claim_all(tx, claims, now)
+        await digest_store.move_slots(tx, moves)
+        await digest_store.mark_shown_all(tx, shown, now)
     return notices
 
 

@@ -102,17 +102,43 @@ async def dismissed(tx: Session, user_ids: list[int]) -> dict[int, set[int]]:
     return found
 
 
-async def claim(tx: Session, user_id: int, week: str, items: int, next_at: datetime, now: datetime) -> bool:
-    """This week's digest claimed (and her next slot set); False when it already went."""
-    await tx.execute(
-        "UPDATE opportunity_digest_settings SET next_at = ?, last_sent_at = ? WHERE user_id = ?",
-        (next_at.isoformat(), now.isoformat(), user_id),
-    )
-    return bool(
-        await tx.execute(
-            "INSERT OR IGNORE INTO opportunity_digests (user_id, week, items, sent_at) VALUES (?, ?, ?, ?)",
-            (user_id, week, items, now.isoformat()),
+async def already_sent(tx: Session, weeks: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (user, week) pairs, those whose digest has already gone."""
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(weeks), 400):
+        chunk = weeks[start : start + 400]
+        pairs = " OR ".join("(user_id = ? AND week = ?)" for _ in chunk)
+        rows = await tx.fetchall(
+            f"SELECT user_id, week FROM opportunity_digests WHERE {pairs}", [v for pair in chunk for v in pair]
         )
+        found.update((row[0], row[1]) for row in rows)
+    return found
+
+
+async def claim_all(tx: Session, claims: list[tuple[int, str, int, datetime]], now: datetime) -> None:
+    """(user, week, items, next slot): each week recorded as sent and her next slot set, in one go.
+    The caller holds the transaction and has left out the weeks already sent."""
+    await tx.executemany(
+        "UPDATE opportunity_digest_settings SET next_at = ?, last_sent_at = ? WHERE user_id = ?",
+        [(following.isoformat(), now.isoformat(), user_id) for user_id, _, _, following in claims],
+    )
+    await tx.executemany(
+        "INSERT OR IGNORE INTO opportunity_digests (user_id, week, items, sent_at) VALUES (?, ?, ?, ?)",
+        [(user_id, week, items, now.isoformat()) for user_id, week, items, _ in claims],
+    )
+
+
+async def move_slots(tx: Session, moves: list[tuple[int, datetime]]) -> None:
+    await tx.executemany(
+        "UPDATE opportunity_digest_settings SET next_at = ? WHERE user_id = ?",
+        [(following.isoformat(), user_id) for user_id, following in moves],
+    )
+
+
+async def mark_shown_all(tx: Session, shown: list[tuple[int, int]], now: datetime) -> None:
+    await tx.executemany(
+        "INSERT OR IGNORE INTO opportunity_views (opportunity_id, user_id, shown_at) VALUES (?, ?, ?)",
+        [(opportunity_id, user_id, now.isoformat()) for opportunity_id, user_id in shown],
     )
 
 

@@ -13,7 +13,7 @@ from bot.db import Database
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_
 from bot.notices import Button, Html, Line, Msg, Notice, When
-from bot.opportunities import importing, store
+from bot.opportunities import importing, results, store
 from bot.opportunities.rules import (
     KIND_LABELS,
     REMINDER_OFFSETS_DAYS,
@@ -237,6 +237,8 @@ async def answer_applied(db: Database, user_id: int, opportunity_id: int, applie
     async with db.transaction() as tx:
         if not await store.answer_applied(tx, opportunity_id, user_id, applied, now):
             return Msg(N_("Already noted, thank you."))
+        if applied:
+            await results.plan(tx, opportunity_id, user_id)
     if applied:
         return Msg(N_("Well done for applying! Good luck 🍀"))
     return Msg(N_("Thank you for telling me. There will be other chances."))

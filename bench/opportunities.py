@@ -72,7 +72,7 @@ def seed(path: Path, rng: random.Random) -> None:
         conn.executemany(
             "INSERT INTO profiles (user_id, step, age_band, is_minor, region, stage, fields, languages,"
             " started_at, updated_at) VALUES (?, 'done', ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r[:-1] + (r[-1], r[-1]) for r in rows),
+            ((*r[:-1], r[-1], r[-1]) for r in rows),
         )
         # Everyone's slot is due now; the last digest was a week ago, all 500 are newer.
         conn.executemany(

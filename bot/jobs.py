@@ -60,6 +60,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("opportunity reminders", opportunities.opportunities_tick),
     # Circle queues a restart left behind, then quiet circles' nudges: bulk-paced, so near the end.
     ("circles", circles.circles_tick),
+    # Bulk, after the people's own notices: everyone's weekly digest of new opportunities.
+    ("opportunity digests", opportunities.digest_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.
     ("story pushes", stories.push_due_stories),
     ("story channel posts", story_channel.post_due_cards),

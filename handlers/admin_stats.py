@@ -17,6 +17,8 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
+from bot.notices import render_text
+from bot.opportunities import report as opportunity_report
 from handlers import common
 
 STATUS_LABELS = {
@@ -126,6 +128,8 @@ async def stats(update: Update, context: Context) -> None:
     services = context.services
     figures = await programme_stats(services.db, services.clock.now())
     await update.effective_message.reply_text(stats_text(t, figures))
+    opportunities = await opportunity_report.stats_notice(services.db, update.effective_user.id)
+    await update.effective_message.reply_text(render_text(opportunities, t, context.zone))
     chart = stats_chart(
         t("Mentees through the programme"),
         [(t(FUNNEL_LABELS[stage]), figures.funnel[stage]) for stage in FUNNEL],

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.notices import Notice, Priority, render_msg, render_text
-from bot.opportunities import flow
+from bot.opportunities import digest, flow, results
 from bot.telegram.send import keyboard
 from handlers import common
 from handlers.common import refuse_non_admin
@@ -26,13 +26,29 @@ async def _show(update: Update, context: Context, notice: Notice, *, edit: bool)
 
 async def opportunities(update: Update, context: Context) -> None:
     services = context.services
-    notice = await flow.browse(services.db, update.effective_user.id, services.clock.now())
+    notice = await flow.browse(
+        services.db, update.effective_user.id, services.clock.now(), bot_name=context.bot.username
+    )
     await _show(update, context, notice, edit=False)
+
+
+async def open_shared(update: Update, context: Context, payload: str) -> None:
+    """`/start opp_<id>` (a shared card), or the same kept while a new user picked her language."""
+    services = context.services
+    raw = payload.removeprefix(flow.LINK_PREFIX)
+    opportunity_id = int(raw) if raw.isdigit() else 0
+    notice = await flow.open_shared(
+        services.db, update.effective_user.id, opportunity_id, services.clock.now(), bot_name=context.bot.username
+    )
+    text, markup = render_text(notice, context.t, context.zone), keyboard(notice, context.t, context.zone)
+    await update.effective_message.reply_text(text, reply_markup=markup, disable_web_page_preview=True)
 
 
 async def on_next(update: Update, context: Context, opportunity_id: int, _: str) -> None:
     services = context.services
-    notice = await flow.browse(services.db, update.effective_user.id, services.clock.now(), after=opportunity_id)
+    notice = await flow.browse(
+        services.db, update.effective_user.id, services.clock.now(), after=opportunity_id, bot_name=context.bot.username
+    )
     await update.callback_query.answer()
     await _show(update, context, notice, edit=True)
 
@@ -43,7 +59,9 @@ async def on_save(update: Update, context: Context, opportunity_id: int, _: str)
     await update.callback_query.answer(render_msg(answer, context.t, context.zone), show_alert=False)
     if answer.message == flow.SAVED.message:
         # The card again, now marked as saved.
-        notice = await flow.browse(services.db, user_id, services.clock.now(), at=opportunity_id)
+        notice = await flow.browse(
+            services.db, user_id, services.clock.now(), at=opportunity_id, bot_name=context.bot.username
+        )
         await _show(update, context, notice, edit=True)
 
 
@@ -64,6 +82,14 @@ async def on_applied(update: Update, context: Context, opportunity_id: int, answ
     await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
 
 
+async def on_accepted(update: Update, context: Context, opportunity_id: int, answer: str) -> None:
+    services = context.services
+    reply = await results.answer(services.db, update.effective_user.id, opportunity_id, answer, services.clock.now())
+    text = render_msg(reply, context.t, context.zone)
+    await update.callback_query.answer()
+    await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+
+
 async def on_import_button(update: Update, context: Context, _: int, choice: str) -> None:
     if await refuse_non_admin(update, context):
         return
@@ -74,11 +100,32 @@ async def on_import_button(update: Update, context: Context, _: int, choice: str
     await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n<b>{text}</b>")
 
 
+async def on_digest(update: Update, context: Context, what: str, value: int | None) -> None:
+    """Her weekly digest: shown, turned on or off (also from the digest itself), its day or hour."""
+    services, user_id = context.services, update.effective_user.id
+    if what == "show":
+        setting = await digest.current(services.db, user_id)
+        await update.callback_query.answer()
+        notice = digest.settings_notice(user_id, setting)
+        await _show(update, context, notice, edit=False)
+        return
+    setting = await digest.change(services.db, user_id, what, value, services.clock.now())
+    if what == "off":
+        await update.callback_query.answer(context.t("The weekly digest is off. /opportunities can turn it on again."))
+        await update.effective_message.reply_text(
+            context.t("The weekly digest is off. /opportunities can turn it on again.")
+        )
+        return
+    await update.callback_query.answer()
+    await _show(update, context, digest.settings_notice(user_id, setting), edit=True)
+
+
 ACTIONS = {
     "next": on_next,
     "save": on_save,
     "no": on_dismiss,
     "ap": on_applied,
+    "acc": on_accepted,
 }
 
 
@@ -86,6 +133,9 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(update.callback_query.data)
     if data is not None and data.action == "imp":
         await on_import_button(update, context, 0, data.arg(0))
+        return
+    if data is not None and data.action == "dg":
+        await on_digest(update, context, data.arg(0), data.int_arg(1))
         return
     opportunity_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
@@ -136,6 +186,12 @@ async def opportunities_tick(app: Application) -> None:
     now = services.clock.now()
     await services.sender.send(await flow.due_reminders(services.db, now), Priority.NOTICE)
     await services.sender.send(await flow.applied_questions(services.db, now), Priority.NOTICE)
+    await services.sender.send(await results.due_questions(services.db, now), Priority.NOTICE)
+
+
+async def digest_tick(app: Application) -> None:
+    services = app.bot_data.services
+    await services.sender.send(await digest.due_digests(services.db, services.clock.now()), Priority.BULK)
 
 
 class _FromAdmin(filters.MessageFilter):

@@ -11,13 +11,16 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.opportunities.flow import LINK_PREFIX as OPPORTUNITY_PREFIX
 from bot.telegram.story_card import DEEP_LINK_PREFIX
-from handlers import common, inputs, onboarding, stories
+from handlers import common, inputs, onboarding, opportunities, stories
 from handlers.menu import help_text, set_chat_menu
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
 # reader takes typed text for it.
 STORY_LINK = "story_link"
+# The same for a shared opportunity (`/start opp_<id>`).
+OPPORTUNITY_LINK = "opportunity_link"
 
 
 def main_menu_text(t: Translator, name: str) -> str:
@@ -37,7 +40,12 @@ async def start(update: Update, context: Context) -> None:
     if payload.startswith(DEEP_LINK_PREFIX) and record is not None and record.language is not None:
         # A shared story: show it first; her menu or onboarding follows as usual below.
         await stories.open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
+    if payload.startswith(OPPORTUNITY_PREFIX) and record is not None and record.language is not None:
+        await opportunities.open_shared(update, context, payload)
     if record is None or record.language is None:
+        if payload.startswith(OPPORTUNITY_PREFIX):
+            services = context.services
+            await services.inputs.expect(user.id, OPPORTUNITY_LINK, payload, services.clock.now())
         if payload.startswith(DEEP_LINK_PREFIX):
             # Kept in the database until she has a language to read it in (set_language shows it).
             services = context.services
@@ -89,6 +97,12 @@ async def set_language(update: Update, context: Context) -> None:
         and await context.services.inputs.take(user.id, STORY_LINK, pending.ref)
     ):
         await stories.open_story(update, context, pending.ref)
+    if (
+        pending is not None
+        and pending.kind == OPPORTUNITY_LINK
+        and await context.services.inputs.take(user.id, OPPORTUNITY_LINK, pending.ref)
+    ):
+        await opportunities.open_shared(update, context, pending.ref)
     if previous is not None:
         await query.message.reply_text(
             t("Done! I will speak {language} with you now.").format(language=LANGUAGE_BUTTONS[Language(language)])

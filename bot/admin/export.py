@@ -42,6 +42,16 @@ QUERIES = {
         " o.status, o.error, o.sent_at FROM outbox o JOIN outbox_batches b ON b.id = o.batch_id"
         " WHERE b.created_at BETWEEN ? AND ? ORDER BY o.id"
     ),
+    # One row per opportunity with what came of it; titles are free text (neutralised by `cell`).
+    "opportunities": (
+        "SELECT o.id, o.kind, o.titles, o.organiser, o.link, o.deadline_at, o.result_on, o.age_bands, o.regions,"
+        " o.fields, o.stages, o.women_only, o.verified, o.created_at, o.closed_at,"
+        " (SELECT COUNT(*) FROM opportunity_views v WHERE v.opportunity_id = o.id) AS reached,"
+        " (SELECT COUNT(*) FROM opportunity_choices c WHERE c.opportunity_id = o.id AND c.choice = 'saved') AS saved,"
+        " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.applied = 1) AS applied,"
+        " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.accepted = 1) AS accepted"
+        " FROM opportunities o WHERE o.created_at BETWEEN ? AND ? ORDER BY o.id"
+    ),
 }
 
 

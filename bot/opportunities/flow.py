@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.callbacks import cb
@@ -12,7 +13,7 @@ from bot.db import Database
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_
 from bot.notices import Button, Html, Line, Msg, Notice, When
-from bot.opportunities import importing, store
+from bot.opportunities import importing, results, store
 from bot.opportunities.rules import (
     KIND_LABELS,
     REMINDER_OFFSETS_DAYS,
@@ -34,9 +35,25 @@ REMINDER_TEXTS = {
     7: N_("⏰ Coming up: the deadline for “{title}” is {when}."),
 }
 SAVED = Msg(N_("Saved. I'll remind you 7 days and 1 day before the deadline."))
+# A shared card's deep link: https://t.me/<bot>?start=opp_<id>
+LINK_PREFIX = "opp_"
+DIGEST_BUTTON = Button(Msg(N_("Weekly digest")), cb(AREA, "dg", "show"), emoji="🔔")
 
 
-def card(opportunity: Opportunity, seeker: Seeker, language: str, position: int, total: int, saved: bool) -> Notice:
+def share_url(bot_name: str, opportunity_id: int) -> str:
+    link = f"https://t.me/{bot_name}?start={LINK_PREFIX}{opportunity_id}"
+    return "https://t.me/share/url?url=" + quote(link, safe="")
+
+
+def card(
+    opportunity: Opportunity,
+    seeker: Seeker,
+    language: str,
+    position: int,
+    total: int,
+    saved: bool,
+    bot_name: str = "",
+) -> Notice:
     lines: list[Line] = [
         Html(f"<b>{html.escape(opportunity.titles[language])}</b>"),
         Msg(N_("{kind} · {organiser}"), kind=Msg(KIND_LABELS[opportunity.kind]), organiser=opportunity.organiser),
@@ -59,10 +76,15 @@ def card(opportunity: Opportunity, seeker: Seeker, language: str, position: int,
         (save, Button(Msg(N_("Not for me")), cb(AREA, "no", opportunity.id))),
         (Button(Msg(N_("Next")), cb(AREA, "next", opportunity.id), emoji="➡️"),),
     )
+    if bot_name:
+        share = Button(Msg(N_("Share")), url=share_url(bot_name, opportunity.id), emoji="📤")
+        buttons += ((share, DIGEST_BUTTON),)
     return Notice(0, tuple(lines), buttons)
 
 
-async def browse(db: Database, user_id: int, now: datetime, after: int | None = None, at: int | None = None) -> Notice:
+async def browse(
+    db: Database, user_id: int, now: datetime, after: int | None = None, at: int | None = None, bot_name: str = ""
+) -> Notice:
     """The card that fits her after `after` (or `at` itself, or the first), or a word that there is none."""
     async with db.transaction() as tx:
         seeker = await store.seeker(tx, user_id)
@@ -75,7 +97,11 @@ async def browse(db: Database, user_id: int, now: datetime, after: int | None = 
             if chosen.get(o.id) != "dismissed" and (lang := fits(seeker, o, now)) is not None
         ]
         if not fitting:
-            return Notice(user_id, (Msg(N_("No open opportunities fit you right now. I'll have more soon.")),))
+            return Notice(
+                user_id,
+                (Msg(N_("No open opportunities fit you right now. I'll have more soon.")),),
+                ((DIGEST_BUTTON,),),
+            )
         index = next((i for i, (o, _) in enumerate(fitting) if o.id == at), 0)
         if after is not None:
             index = next((i + 1 for i, (o, _) in enumerate(fitting) if o.id == after), 0)
@@ -83,8 +109,34 @@ async def browse(db: Database, user_id: int, now: datetime, after: int | None = 
                 return Notice(user_id, (Msg(N_("That was the last one. /opportunities starts the list again.")),))
         opportunity, language = fitting[index]
         await store.mark_shown(tx, opportunity.id, user_id, now)
-    shown = card(opportunity, seeker, language, index + 1, len(fitting), chosen.get(opportunity.id) == "saved")
+    saved = chosen.get(opportunity.id) == "saved"
+    shown = card(opportunity, seeker, language, index + 1, len(fitting), saved, bot_name)
     return Notice(user_id, shown.lines, shown.buttons)
+
+
+async def open_shared(db: Database, user_id: int, opportunity_id: int, now: datetime, bot_name: str = "") -> Notice:
+    """A card opened from a shared link: shown only if it fits her (her profile decides)."""
+    async with db.reading() as s:
+        seeker = await store.seeker(s, user_id)
+        opportunity = await store.get(s, opportunity_id)
+    if seeker is None:
+        return Notice(
+            user_id,
+            (
+                Msg(
+                    N_(
+                        "Someone shared an opportunity with you. Finish your profile, then "
+                        "/opportunities shows it if it fits you."
+                    )
+                ),
+            ),
+        )
+    if opportunity is None or fits(seeker, opportunity, now) is None:
+        return Notice(
+            user_id,
+            (Msg(N_("This opportunity is closed or not open to you. /opportunities shows the ones that fit you.")),),
+        )
+    return await browse(db, user_id, now, at=opportunity_id, bot_name=bot_name)
 
 
 async def save(db: Database, user_id: int, opportunity_id: int, now: datetime) -> Msg:
@@ -185,6 +237,8 @@ async def answer_applied(db: Database, user_id: int, opportunity_id: int, applie
     async with db.transaction() as tx:
         if not await store.answer_applied(tx, opportunity_id, user_id, applied, now):
             return Msg(N_("Already noted, thank you."))
+        if applied:
+            await results.plan(tx, opportunity_id, user_id)
     if applied:
         return Msg(N_("Well done for applying! Good luck 🍀"))
     return Msg(N_("Thank you for telling me. There will be other chances."))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.domain import AgeBand, Language
 from bot.i18n import N_
@@ -51,6 +52,7 @@ class Opportunity:
     women_only: bool = False
     verified: bool = False
     closed_at: datetime | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +108,52 @@ def reminder_moments(deadline_at: datetime, now: datetime) -> list[tuple[int, da
     """(days before, when) for each reminder still ahead; those already past are skipped."""
     moments = [(days, deadline_at - timedelta(days=days)) for days in REMINDER_OFFSETS_DAYS]
     return [(days, due) for days, due in moments if due > now]
+
+
+# The weekly digest's default slot: Monday 10:00 in her zone.
+DIGEST_WEEKDAY, DIGEST_HOUR = 0, 10
+# Without a result date, the "did you get in?" question comes this long after the deadline; "still
+# waiting" asks once more after this long again.
+RESULT_WAIT = timedelta(days=30)
+ACCEPTED_ASKS = 2
+
+
+def next_slot(weekday: int, hour: int, zone: ZoneInfo, after: datetime) -> datetime:
+    """Her next digest moment strictly after `after`, in UTC."""
+    local = after.astimezone(zone)
+    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
+    for extra in (0, 7):
+        slot = datetime(day.year, day.month, day.day, hour, tzinfo=zone) + timedelta(days=extra)
+        if slot > local:
+            return slot.astimezone(UTC)
+    raise AssertionError("unreachable")
+
+
+def week_of(slot: datetime, zone: ZoneInfo) -> str:
+    year, week, _ = slot.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def fitting(seeker: Seeker, opportunities: list[Opportunity], now: datetime) -> list[tuple[Opportunity, str]]:
+    """The ones that fit her, in the given order, with the language to show each in."""
+    return [(o, language) for o in opportunities if (language := fits(seeker, o, now)) is not None]
+
+
+def digest(
+    fit: list[tuple[Opportunity, str]], since: datetime, dismissed: set[int] | frozenset[int]
+) -> list[tuple[Opportunity, str]]:
+    """Of those that fit her, the ones added after her last digest and not turned down."""
+    return [
+        (o, language)
+        for o, language in fit
+        if o.created_at is not None and o.created_at > since and o.id not in dismissed
+    ]
+
+
+def accepted_due(deadline_at: datetime, result_on: str | None) -> datetime:
+    """When to ask whether she got in: the day after the result date, else a while after the deadline."""
+    if result_on:
+        day = datetime.fromisoformat(result_on)
+        day = day if day.tzinfo else day.replace(tzinfo=UTC)
+        return day + timedelta(days=1)
+    return deadline_at + RESULT_WAIT

@@ -34,6 +34,7 @@ def _opportunity(row: sqlite3.Row) -> Opportunity:
         women_only=bool(row["women_only"]),
         verified=bool(row["verified"]),
         closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        created_at=datetime.fromisoformat(row["created_at"]),
     )
 
 

@@ -36,7 +36,7 @@ def reminders_of(emulator, persona):
     return [m for m in emulator.bot_messages(persona.id) if "Reminder: the circle session" in (m.text or "")]
 
 
-async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_rating(emulator, users, runner, clock):
+async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_rating(emulator, users, runner, clock, admin):
     app = await runner.start(REMINDER_OFFSETS="24h,1h")
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     mentor, girls, circle_id = await a_circle(runner, users)
@@ -107,3 +107,10 @@ async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_ratin
     # A forged rating from someone who did not come is refused.
     answer = await girls[3].press_data(cards[3], "v1:circs:rt:1:5")
     assert answer == "This circle is not yours, or you are no longer in it."
+
+    # Group hours count apart in /stats: one hour, two who came.
+    await admin.start_in("English")
+    await admin.send("/stats")
+    stats = await admin.sees("Circles:")
+    assert "circles 1 · members 4 · messages 0 · sessions 1 · group hours 2" in stats.text
+    assert "Hours of mentoring: 0" in stats.text

@@ -36,7 +36,9 @@ def reminders_of(emulator, persona):
     return [m for m in emulator.bot_messages(persona.id) if "Reminder: the circle session" in (m.text or "")]
 
 
-async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_rating(emulator, users, runner, clock, admin):
+async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_rating(
+    emulator, users, runner, clock, admin
+):
     app = await runner.start(REMINDER_OFFSETS="24h,1h")
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     mentor, girls, circle_id = await a_circle(runner, users)

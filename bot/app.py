@@ -32,6 +32,7 @@ from handlers import (
     admin_stats,
     booking,
     card_upload,
+    circle_sessions,
     circles,
     cohort,
     common,
@@ -155,6 +156,7 @@ def build_application(
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles
+    circle_sessions.register(app)  # circle sessions: schedule, RSVP, attendance, ratings
     admin_circles.register(app)  # /circles for admins
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from handlers import (
+    circle_sessions,
     circles,
     feedback,
     onboarding,
@@ -52,6 +53,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("unconfirmed sessions", sessions.expire_unconfirmed),
     ("session feedback", feedback.ask_feedback_tick),
     ("session reminders", reminders.send_due),
+    # Circle sessions' reminders right after one-to-one ones: both are time-critical.
+    ("circle session reminders", circle_sessions.circle_sessions_tick),
     # After feedback: "you have not met for a month" reads the sessions feedback has just logged.
     ("mentorship rhythm", rhythm.rhythm_tick),
     # After the rhythm: a mentorship the rhythm has just completed at the programme's end is

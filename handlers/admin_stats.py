@@ -76,6 +76,28 @@ def _row(caption: str, value: str) -> str:
     return f"<b>{caption}:</b> {value}"
 
 
+def _circle_figures(t: Translator, figures: dict) -> str:
+    return t(
+        "circles {circles} · members {members} · messages {messages} · sessions {sessions} · group hours {hours}"
+    ).format(
+        circles=figures["circles"],
+        members=figures["members"],
+        messages=figures["messages"],
+        sessions=figures["sessions"],
+        hours=t.number(figures["group_hours"]),
+    )
+
+
+def _circle_lines(t: Translator, s: Stats) -> list[str]:
+    if not s.circles.get("circles"):
+        return []
+    lines = ["", _row(t("Circles"), _circle_figures(t, s.circles))]
+    for dimension in ("age_band", "region"):
+        for code, figures in s.circles_by.get(dimension, {}).items():
+            lines.append(f"{_value(t, dimension, code)}: {_circle_figures(t, figures)}")
+    return lines
+
+
 def stats_text(t: Translator, s: Stats) -> str:
     lines = [
         t("<b>📊 The programme in numbers</b>"),
@@ -101,6 +123,7 @@ def stats_text(t: Translator, s: Stats) -> str:
     lines.append(
         t("Stories: {subscribers} subscribers, {deliveries} delivered, {opt_outs} turned off").format(**s.stories)
     )
+    lines += _circle_lines(t, s)
     lines += [
         "",
         _row(

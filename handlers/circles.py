@@ -85,6 +85,7 @@ async def my_circles(update: Update, context: Context) -> None:
     for circle in circles:
         rows = [(Button(Msg(N_("Write to the circle")), cb("circ", "w", circle.id), emoji="✍️"),)]
         if user_id in circle.leads:
+            rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))

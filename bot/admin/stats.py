@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.circles.stats import circle_stats
 from bot.db.database import Database
 
 # Mentees' way through the programme, in order.
@@ -44,6 +45,9 @@ class Stats:
     funnel: dict[str, int] = field(default_factory=dict)
     funnel_by: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # dim -> value -> stage -> n
     weekly_signups: list[tuple[str, int]] = field(default_factory=list)  # (ISO week start, count)
+    # Circles apart: group hours count each attendee's hour, so they are not added to one-to-one hours.
+    circles: dict[str, float] = field(default_factory=dict)
+    circles_by: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # dim -> value -> figures
 
 
 def _counts(rows) -> dict[str, int]:
@@ -101,6 +105,7 @@ async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats
             "deliveries": await s.fetchval("SELECT COUNT(*) FROM story_views"),
             "opt_outs": await s.fetchval("SELECT COUNT(*) FROM story_subscriptions WHERE active = 0"),
         }
+        stats.circles, stats.circles_by = await circle_stats(s)
         mentees = await s.fetchall(_FUNNEL_SQL)
         since = (now - timedelta(weeks=weeks)).astimezone(UTC).isoformat(timespec="seconds")
         weekly = await s.fetchall(

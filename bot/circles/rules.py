@@ -184,3 +184,32 @@ def plan_breaks(plan: Plan, lead: Lead, members: Sequence[MenteeProfile], exclud
 def is_quiet(last_activity: datetime, nudged_at: datetime | None, now: datetime) -> bool:
     """Quiet for three weeks, and not nudged since it went quiet."""
     return now - last_activity >= QUIET_AFTER and (nudged_at is None or nudged_at < last_activity + QUIET_AFTER)
+
+
+# Circle sessions.
+SESSION_MINUTES = 60
+SESSION_LEAD = timedelta(hours=1)  # a group needs at least this to see the card and plan
+TOPIC_MAX = 200
+
+
+def session_time_refusal(start: datetime, now: datetime) -> str | None:
+    if start - now < SESSION_LEAD:
+        return "too_soon"
+    if start - now > timedelta(days=90):
+        return "too_far"
+    return None
+
+
+def room_for(band: str, own_link: str | None, generated: str) -> str:
+    """A circle with a minor always meets in a generated room (no mentor's personal link); others
+    use the mentor's own link when she has one."""
+    return generated if band == MINOR_BAND or not own_link else own_link
+
+
+def reminded(rsvp: str | None) -> bool:
+    """Reminders go to everyone who has not said she can't come."""
+    return rsvp != "no"
+
+
+def group_hours(minutes: int, attendees: int) -> float:
+    return minutes * attendees / 60

@@ -106,3 +106,19 @@ def test_minors_need_cleared_mentors_and_their_own_band():
     assert member_refusal(person(12, suspended=True), [mentor], band_of(False), **kwargs) == "suspended"
     assert member_refusal(person(13), [mentor], "18+", reported_a_lead=True, in_another_circle=False) == "reported"
     assert member_refusal(person(14), [mentor], "18+", reported_a_lead=False, in_another_circle=True) == "in_a_circle"
+
+
+def test_session_rules_room_reminders_and_time():
+    from datetime import UTC, datetime, timedelta
+
+    from bot.circles.rules import group_hours, reminded, room_for, session_time_refusal
+
+    assert room_for("14-17", "https://meet.example/aigul", "https://gen") == "https://gen"
+    assert room_for("18+", "https://meet.example/aigul", "https://gen") == "https://meet.example/aigul"
+    assert room_for("18+", None, "https://gen") == "https://gen"
+    assert reminded(None) and reminded("yes") and not reminded("no")
+    now = datetime(2025, 3, 1, tzinfo=UTC)
+    assert session_time_refusal(now + timedelta(minutes=30), now) == "too_soon"
+    assert session_time_refusal(now + timedelta(days=100), now) == "too_far"
+    assert session_time_refusal(now + timedelta(days=2), now) is None
+    assert group_hours(90, 4) == 6

@@ -1,0 +1,201 @@
+"""Circle sessions on Telegram: the lead schedules (one of her free times or a typed one, then a
+topic), members answer, the job reminds and asks who came, members rate."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.circles import meetings
+from bot.circles.flow import CircleRefused
+from bot.context import Context
+from bot.i18n import N_
+from bot.notices import Button, Msg, When
+from bot.sessions.rules import parse_slot_code, slot_code
+from bot.sessions.store.slots import free_slots_in
+from bot.video_room import new_room_link
+from handlers import common, inputs
+from handlers.circles import refuse, store_of
+
+TYPED_FORMAT = "%Y-%m-%d %H:%M"
+REFUSALS = {
+    "too_soon": N_("That is too soon: choose a time at least an hour from now."),
+    "too_far": N_("That is too far ahead: choose a time within the next three months."),
+    "session_over": N_("This session has already begun or is over."),
+    "not_yet": N_("This session has not happened yet."),
+}
+
+
+async def circle_sessions_tick(app: Application) -> None:
+    """Due reminders (once each), then who-came questions for sessions that have ended."""
+    services = app.bot_data.services
+    store, now = store_of(app), services.clock.now()
+    await services.sender.send(await meetings.due_reminders(store, now))
+    await services.sender.send(await meetings.ask_attendance(store, now))
+
+
+async def on_new(update: Update, context: Context, circle_id: int) -> None:
+    """Her free times for the next two weeks as buttons, and a typed time."""
+    services, user_id = context.services, update.effective_user.id
+    await meetings.check_lead(store_of(context), circle_id, user_id)
+    await update.callback_query.answer()
+    async with services.db.reading() as s:
+        free = await free_slots_in(s, user_id, services.clock.now(), days=14, moving=None)
+    rows = [
+        (Button(Msg("{when}", when=When(slot.start_utc)), cb("circs", "at", circle_id, slot_code(slot.start_utc))),)
+        for slot in free[:8]
+    ]
+    rows.append((Button(Msg(N_("Another time")), cb("circs", "ot", circle_id)),))
+    await update.callback_query.message.reply_text(
+        context.t("When is the circle session? Your free times, or type another one."),
+        reply_markup=common.buttons(context, tuple(rows)),
+    )
+
+
+async def _ask_topic(update: Update, context: Context, circle_id: int, start: datetime) -> None:
+    await inputs.expect(context, update.effective_user.id, "circle_topic", f"{circle_id}.{slot_code(start)}")
+    await update.effective_message.reply_text(context.t("What is the session about? Type a short topic."))
+
+
+async def on_at(update: Update, context: Context, circle_id: int, code: str = "") -> None:
+    start = parse_slot_code(code)
+    if start is None:
+        raise CircleRefused("not_a_member")
+    await meetings.check_lead(store_of(context), circle_id, update.effective_user.id)
+    await update.callback_query.answer()
+    await _ask_topic(update, context, circle_id, start)
+
+
+async def on_other_time(update: Update, context: Context, circle_id: int) -> None:
+    await meetings.check_lead(store_of(context), circle_id, update.effective_user.id)
+    await update.callback_query.answer()
+    _, zone = await context.services.sender.reader(update.effective_user.id)
+    await inputs.expect(context, update.effective_user.id, "circle_when", circle_id)
+    await update.effective_message.reply_text(
+        context.t("Type the date and time in your zone ({zone}), like 2025-03-14 18:00.").format(
+            zone=html.escape(zone.key)
+        )
+    )
+
+
+@inputs.reader("circle_when")
+async def read_when(update: Update, context: Context, ref: str, text: str | None) -> None:
+    _, zone = await context.services.sender.reader(update.effective_user.id)
+    try:
+        start = datetime.strptime((text or "").strip(), TYPED_FORMAT).replace(tzinfo=zone)
+    except ValueError:
+        await inputs.expect(context, update.effective_user.id, "circle_when", ref)
+        again = context.t("I could not read that. Please type it like 2025-03-14 18:00.")
+        await update.effective_message.reply_text(again)
+        return
+    await _ask_topic(update, context, int(ref), start)
+
+
+@inputs.reader("circle_topic")
+async def read_topic(update: Update, context: Context, ref: str, text: str | None) -> None:
+    services, user_id = context.services, update.effective_user.id
+    circle_id, _, code = ref.partition(".")
+    if not text or not text.strip():
+        await inputs.expect(context, user_id, "circle_topic", ref)
+        await update.effective_message.reply_text(context.t("What is the session about? Type a short topic."))
+        return
+    try:
+        notices = await meetings.schedule(
+            store_of(context),
+            int(circle_id),
+            user_id,
+            parse_slot_code(code),
+            text,
+            services.clock.now(),
+            services.settings.reminder_offsets,
+            new_room_link,
+        )
+    except CircleRefused as refused:
+        await _refuse(update, context, refused.code)
+        return
+    await update.effective_message.reply_text(context.t("The session is scheduled: every member has the card."))
+    await services.sender.send(notices)
+
+
+async def _refuse(update: Update, context: Context, code: str) -> None:
+    if code in REFUSALS:
+        text = context.t(REFUSALS[code])
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            await update.effective_message.reply_text(text)
+    else:
+        await refuse(update, context, code)
+
+
+async def on_answer(update: Update, context: Context, session_id: int, coming: bool) -> None:
+    await meetings.answer(store_of(context), session_id, update.effective_user.id, coming, context.services.clock.now())
+    await update.callback_query.answer(
+        context.t("Noted: you'll be there ✓") if coming else context.t("Noted: you can't come. Thank you for saying!")
+    )
+
+
+async def on_yes(update: Update, context: Context, session_id: int) -> None:
+    await on_answer(update, context, session_id, True)
+
+
+async def on_no(update: Update, context: Context, session_id: int) -> None:
+    await on_answer(update, context, session_id, False)
+
+
+async def on_attended(update: Update, context: Context, session_id: int, member: str = "") -> None:
+    store, now = store_of(context), context.services.clock.now()
+    await meetings.toggle(store, session_id, update.effective_user.id, int(member), now)
+    await update.callback_query.answer()
+    lines, rows = await meetings.attendance_view(store, session_id)
+    await common.edit(update.callback_query, common.text(context, *lines), common.buttons(context, rows))
+
+
+async def on_save(update: Update, context: Context, session_id: int) -> None:
+    services = context.services
+    user_id, now = update.effective_user.id, services.clock.now()
+    notices = await meetings.save_attendance(store_of(context), session_id, user_id, now)
+    await update.callback_query.answer()
+    await common.drop_buttons(update.callback_query)
+    await update.callback_query.message.reply_text(context.t("Saved. Thank you! 🌱"))
+    await services.sender.send(notices)
+
+
+async def on_rate(update: Update, context: Context, session_id: int, stars: str = "") -> None:
+    await meetings.rate(store_of(context), session_id, update.effective_user.id, int(stars))
+    await update.callback_query.answer()
+    await common.drop_buttons(update.callback_query)
+    await update.callback_query.message.reply_text(context.t("Thank you for rating it! 🌸"))
+
+
+ACTIONS = {
+    "new": on_new,
+    "at": on_at,
+    "ot": on_other_time,
+    "y": on_yes,
+    "n": on_no,
+    "ma": on_attended,
+    "sv": on_save,
+    "rt": on_rate,
+}
+
+
+async def on_button(update: Update, context: Context) -> None:
+    data = parse_callback(update.callback_query.data)
+    action = ACTIONS.get(data.action) if data else None
+    first = data.int_arg(0) if data else None
+    if action is None or first is None:
+        await common.stale_button(update, context)
+        return
+    try:
+        await action(update, context, first, *data.args[1:])
+    except (CircleRefused, TypeError, ValueError) as refused:
+        await _refuse(update, context, getattr(refused, "code", "not_a_member"))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("circs")))

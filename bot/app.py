@@ -44,6 +44,7 @@ from handlers import (
     menu,
     nominations,
     onboarding,
+    opportunity_recommend,
     outcomes,
     profile,
     reminders,
@@ -153,6 +154,7 @@ def build_application(
     admin_cards.register(app)
     card_upload.register(app)
     opportunities_handlers.register(app)
+    opportunity_recommend.register(app)
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles

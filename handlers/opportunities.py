@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.notices import Notice, Priority, render_msg, render_text
-from bot.opportunities import digest, flow, results
+from bot.opportunities import digest, flow, recommend, results
 from bot.telegram.send import keyboard
 from handlers import common
 from handlers.common import refuse_non_admin
@@ -25,9 +25,10 @@ async def _show(update: Update, context: Context, notice: Notice, *, edit: bool)
 
 
 async def opportunities(update: Update, context: Context) -> None:
-    services = context.services
-    notice = await flow.browse(
-        services.db, update.effective_user.id, services.clock.now(), bot_name=context.bot.username
+    services, user_id, now = context.services, update.effective_user.id, context.services.clock.now()
+    # A mentor with a current mentee sees what fits her mentees, to recommend.
+    notice = await recommend.browse(services.db, user_id, now) or await flow.browse(
+        services.db, user_id, now, bot_name=context.bot.username
     )
     await _show(update, context, notice, edit=False)
 

@@ -13,28 +13,34 @@ from bot.i18n import N_
 from bot.notices import Button, Html, Line, Msg, Notice, When
 from bot.opportunities import digest_store, store
 from bot.opportunities.digest_store import Setting
-from bot.opportunities.rules import DIGEST_HOUR, DIGEST_WEEKDAY, Seeker, digest, fitting, next_slot, week_of
+from bot.opportunities.fit_index import FitIndex
+from bot.opportunities.rules import DIGEST_HOUR, DIGEST_WEEKDAY, next_slot, week_of
 
 AREA = "opp"
 SHOWN = 5  # at most this many in one digest; /opportunities has the rest
 BATCH = 2000
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 HOURS = (8, 10, 12, 15, 18, 20)
+OFF = Button(Msg(N_("Turn off the weekly digest")), cb(AREA, "dg", "off"), emoji="🔕")
 
 
-def digest_notice(user_id: int, found: list) -> Notice:
+def digest_notice(user_id: int, found: list, total: int, items: dict | None = None) -> Notice:
+    """`items` keeps each opportunity's lines by language: thousands of digests share them."""
+    items = {} if items is None else items
     lines: list[Line] = [Msg(N_("📬 New opportunities for you this week:")), ""]
     for opportunity, language in found[:SHOWN]:
-        lines += [
-            Html(f"• <b>{html.escape(opportunity.titles[language])}</b>"),
-            Msg(N_("Deadline: {when}"), when=When(opportunity.deadline_at, "date")),
-            opportunity.link,
-        ]
-    if len(found) > SHOWN:
-        lines += ["", Msg(N_("…and {n} more."), n=len(found) - SHOWN)]
+        key = (opportunity.id, language)
+        if key not in items:
+            items[key] = [
+                Html(f"• <b>{html.escape(opportunity.titles[language])}</b>"),
+                Msg(N_("Deadline: {when}"), when=When(opportunity.deadline_at, "date")),
+                opportunity.link,
+            ]
+        lines += items[key]
+    if total > len(found):
+        lines += ["", Msg(N_("…and {n} more."), n=total - len(found))]
     lines += ["", Msg(N_("/opportunities shows them one by one, with Save."))]
-    buttons = ((Button(Msg(N_("Turn off the weekly digest")), cb(AREA, "dg", "off"), emoji="🔕"),),)
-    return Notice(user_id, tuple(lines), buttons)
+    return Notice(user_id, tuple(lines), ((OFF,),))
 
 
 async def due_digests(db: Database, now: datetime, limit: int = BATCH) -> list[Notice]:
@@ -52,27 +58,27 @@ async def due_digests(db: Database, now: datetime, limit: int = BATCH) -> list[N
         due = await digest_store.due(tx, now, limit)
         if not due:
             return []
-        opportunities = await store.open_ones(tx, now)
+        index = FitIndex(await store.open_ones(tx, now), now)
         dismissed = await digest_store.dismissed(tx, [d.user_id for d in due])
-        # Many girls share a profile: the same profile gives the same list.
-        cache: dict[Seeker, list] = {}
         weeks = [(d.user_id, week_of(d.slot, ZoneInfo(d.zone))) for d in due]
         sent = await digest_store.already_sent(tx, weeks)
         claims, moves, shown = [], [], []
+        items: dict = {}
         for d, (_, week) in zip(due, weeks, strict=True):
             following = next_slot(d.weekday, d.hour, ZoneInfo(d.zone), max(now, d.slot))
             if (d.user_id, week) in sent:
                 moves.append((d.user_id, following))
                 continue
-            found: list = []
+            count = 0
             if d.reachable:
-                if d.seeker not in cache:
-                    cache[d.seeker] = fitting(d.seeker, opportunities, now)
-                found = digest(cache[d.seeker], d.since, dismissed[d.user_id])
-            claims.append((d.user_id, week, len(found), following))
-            if found:
-                shown += [(opportunity.id, d.user_id) for opportunity, _ in found[:SHOWN]]
-                notices.append(digest_notice(d.user_id, found))
+                # The same as rules.digest(rules.fitting(...)), one AND per attribute (see fit_index).
+                new = index.mask(d.seeker) & index.added_after(d.since) & index.without(dismissed[d.user_id])
+                count = new.bit_count()
+            claims.append((d.user_id, week, count, following))
+            if count:
+                found = index.pick(d.seeker, new, SHOWN)
+                shown += [(opportunity.id, d.user_id) for opportunity, _ in found]
+                notices.append(digest_notice(d.user_id, found, count, items))
         await digest_store.claim_all(tx, claims, now)
         await digest_store.move_slots(tx, moves)
         await digest_store.mark_shown_all(tx, shown, now)
@@ -109,7 +115,7 @@ def settings_notice(user_id: int, setting: Setting) -> Notice:
             day=Msg(WEEKDAYS[setting.weekday]),
             hour=f"{setting.hour:02d}",
         )
-        toggle = Button(Msg(N_("Turn off the weekly digest")), cb(AREA, "dg", "off"), emoji="🔕")
+        toggle = OFF
     else:
         state = Msg(N_("Your weekly digest of new opportunities is off."))
         toggle = Button(Msg(N_("Turn on the weekly digest")), cb(AREA, "dg", "on"), emoji="🔔")

@@ -69,7 +69,9 @@ def card(
         lines.append(Msg(N_("For girls and women")))
     if opportunity.verified:
         lines.append(Msg(N_("✅ Checked by the programme")))
-    lines += [opportunity.link, "", Msg(N_("{n} of {total}"), n=position, total=total)]
+    lines.append(opportunity.link)
+    if total:
+        lines += ["", Msg(N_("{n} of {total}"), n=position, total=total)]
     save = Button(Msg(N_("Saved")), cb(AREA, "save", opportunity.id), emoji="✓") if saved else None
     save = save or Button(Msg(N_("Save")), cb(AREA, "save", opportunity.id), emoji="⭐")
     buttons = (

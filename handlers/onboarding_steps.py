@@ -65,6 +65,8 @@ async def advance(context: Context, profile: Profile, **answers) -> Profile:
     role = answers.pop("role", None)
     if profile.editing:
         saved = await services.profiles.save(profile.user_id, now, step=profile.step, role=role, **answers)
+        if saved.change_rev != profile.change_rev and saved.change_pending:
+            await vetting.notify_change(context, saved)
         target = Step.DONE if saved.completed_at else Step.SUMMARY
         return await services.profiles.save(profile.user_id, now, step=target.value, editing=False)
     return await services.profiles.save(

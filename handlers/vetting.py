@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Update
@@ -11,7 +12,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
-from bot.onboarding.store import Profile
+from bot.onboarding.store import VETTED, Profile
 from handlers import common
 from handlers.cards import profile_card
 
@@ -56,6 +57,75 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
     await context.services.sender.send(notices)
 
 
+FIELD_CAPTIONS = {
+    "job_title": N_("Job title"),
+    "organisation": N_("Organisation"),
+    "bio": N_("About me"),
+    "meeting_link": N_("Meeting link"),
+}
+
+
+async def notify_change(context: Context, profile: Profile) -> None:
+    """An approved mentor changed what admins vetted: adults see it now, minors once an admin approves."""
+    services = context.services
+    notices = []
+    for admin_id in sorted(services.settings.admin_ids):
+        t, _ = await services.sender.reader(admin_id)
+        lines = [
+            "<b>" + t("A mentor changed her profile after approval") + "</b>",
+            html.escape(profile.answers.display_name or "—") + f" <i>id {profile.user_id}</i>",
+            t("Minors see the approved version until you approve the change."),
+        ]
+        for column in VETTED:
+            before, after = profile.vetted.get(column), profile.current(column)
+            if before != after:
+                lines += ["", f"<b>{t(FIELD_CAPTIONS[column])}:</b>", f"<s>{html.escape(before or '—')}</s>"]
+                lines.append(f"→ {html.escape(after or '—')}")
+        ids = (profile.user_id, profile.change_rev)
+        buttons = (
+            (Button(Msg(N_("Approve the change")), cb("vet", "chok", *ids), emoji="✅"),),
+            (Button(Msg(N_("Reject the change")), cb("vet", "chno", *ids), emoji="✖️"),),
+        )
+        notices.append(Notice(admin_id, (Html("\n".join(lines)),), buttons))
+    await services.sender.send(notices)
+    await services.sender.send(
+        [
+            Notice(
+                profile.user_id,
+                (
+                    Msg(
+                        N_(
+                            "Saved ✓ The programme team will look at your change; until then, mentees "
+                            "under 18 see your card as it was approved."
+                        )
+                    ),
+                ),
+            )
+        ]
+    )
+
+
+async def decide_change(update: Update, context: Context, mentor_id: int, rev: int | None, approve: bool) -> None:
+    query = update.callback_query
+    services, t = context.services, context.t
+    profile = None if rev is None else await services.profiles.decide_change(mentor_id, rev, approve=approve)
+    if profile is None:
+        await query.answer(t("This change was already decided or changed again."), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer(t("Saved ✓"))
+    now = services.clock.now()
+    await services.admin.record(query.from_user.id, "mentor_change_" + ("ok" if approve else "no"), now, mentor_id)
+    if not approve:
+        text = N_(
+            "The programme team could not approve your latest profile change, so your card is back to "
+            "its approved version. If you have a question, please write to the programme organisers."
+        )
+        await services.sender.send([Notice(mentor_id, (Msg(text),))])
+    verdict = t("Change approved ✓") if approve else t("Change rejected: her card is back to the approved version")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict}</b>")
+
+
 async def decide(update: Update, context: Context) -> None:
     if await common.refuse_non_admin(update, context):
         return
@@ -64,6 +134,9 @@ async def decide(update: Update, context: Context) -> None:
     services = context.services
     data = parse_callback(query.data)
     mentor_id = data.int_arg(0) if data else None
+    if data is not None and mentor_id is not None and data.action in ("chok", "chno"):
+        await decide_change(update, context, mentor_id, data.int_arg(1), data.action == "chok")
+        return
     if data is None or mentor_id is None or data.action not in ("approve", "minors", "reject"):
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return

@@ -28,7 +28,7 @@ from bot.mentorship import (
 )
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from handlers import common, inputs
+from handlers import common, contact_guard, inputs
 from handlers.introduction import introduce
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
@@ -172,6 +172,11 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
     if question is None:
         return
     services, t = context.services, context.t
+    asked = await services.mentorships.get_request(int(ref))
+    if asked is not None and not await contact_guard.let_through(
+        update, context, source="question", recipient_id=asked.mentee_id, text=question, kind="req_question", ref=ref
+    ):
+        return
     try:
         request = await services.mentorships.ask(int(ref), update.effective_user.id, question, services.clock.now())
     except Refused as refused:
@@ -198,6 +203,11 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     if answer is None:
         return
     services, t = context.services, context.t
+    asked = await services.mentorships.get_request(int(ref))
+    if asked is not None and not await contact_guard.let_through(
+        update, context, source="answer", recipient_id=asked.mentor_id, text=answer, kind="req_answer", ref=ref
+    ):
+        return
     try:
         request = await services.mentorships.answer(int(ref), update.effective_user.id, answer, services.clock.now())
     except Refused as refused:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from handlers import (
+    admin_reports,
     feedback,
     onboarding,
     opportunities,
@@ -42,6 +43,8 @@ AT_START: tuple[tuple[str, Job], ...] = (
 
 # Every EVERY_SECONDS, in this order.
 JOBS: tuple[tuple[str, Job], ...] = (
+    # First: a report about a minor left waiting is the most urgent thing the bot can say.
+    ("safety report re-alerts", admin_reports.realert_overdue),
     ("onboarding nudges", onboarding.nudge_unfinished),
     # Expiry before nudges: a request both due for a nudge and past its week is closed, not nudged.
     ("request expiry", request_expiry.expire_requests),

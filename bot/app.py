@@ -32,6 +32,7 @@ from handlers import (
     card_upload,
     cohort,
     common,
+    conduct,
     delivery,
     feedback,
     matching,
@@ -122,6 +123,7 @@ def build_application(
     start.register(app)
     profile.register(app)
     vetting.register(app)
+    conduct.register(app)
     # Finding a mentor, the mentor's answer, the mentorship itself, and admins' cohort matching.
     # (The timed jobs, request expiry among them, are one ordered list in bot.jobs.)
     matching.register(app)

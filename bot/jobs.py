@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 
 from handlers import (
     admin_reports,
+    conduct,
     feedback,
     onboarding,
     opportunities,
@@ -39,6 +40,9 @@ AT_START: tuple[tuple[str, Job], ...] = (
     # Mentorships that began before rhythms existed, or whose start was cut short by a crash
     # between the acceptance and the agreement. New ones get theirs when they begin.
     ("missing rhythms", rhythm.add_missing),
+    # A new version of the code of conduct ships with a deploy: mentors are asked at the start,
+    # and un-cleared for minors until they accept.
+    ("code of conduct", conduct.ask_outdated),
 )
 
 # Every EVERY_SECONDS, in this order.

@@ -108,9 +108,7 @@ def stats_text(t: Translator, s: Stats) -> str:
         )
     if s.median_report_action_hours is not None:
         lines.append(
-            t("Median time to first action on a report: {hours} h").format(
-                hours=t.number(s.median_report_action_hours)
-            )
+            t("Median time to first action on a report: {hours} h").format(hours=t.number(s.median_report_action_hours))
         )
     lines += [
         "",

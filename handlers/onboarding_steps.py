@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.domain import AgeBand, Role, Stage
 from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
 from bot.onboarding.store import Profile
-from handlers import common, stories, vetting
+from handlers import common, conduct, stories, vetting
 from handlers.cards import show_profile_card
 from handlers.onboarding_view import keyboard, question
 
@@ -169,6 +169,7 @@ async def on_summary(update: Update, context: Context, profile: Profile, action:
                 "I will write to you as soon as you are approved, usually within two days."
             )
         )
+        await conduct.put_to(context, profile.user_id)
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
         await stories.subscribe(context, profile.user_id, stories.DEFAULT_FREQUENCY, stories.DEFAULT_TIME)

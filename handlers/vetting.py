@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
+from bot.conduct.rules import accepted_current
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
@@ -40,6 +41,12 @@ def history_lines(t, record) -> str:
     return "\n".join(lines)
 
 
+def code_line(t, profile: Profile) -> str:
+    if accepted_current(profile.conduct_version):
+        return "📜 " + t("Code of conduct: accepted (version {version})").format(version=profile.conduct_version)
+    return "📜 " + t("Code of conduct: not accepted yet")
+
+
 async def notify_admins(context: Context, profile: Profile | None) -> None:
     """Send every admin the new mentor's card with the decision buttons, each in her language.
 
@@ -51,6 +58,7 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
     for admin_id in sorted(context.services.settings.admin_ids):
         t, _ = await context.services.sender.reader(admin_id)
         card = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
+        card += "\n" + code_line(t, profile)
         if record is not None:
             card += "\n\n" + history_lines(t, record)
         notices.append(Notice(admin_id, (Html(card),), vetting_buttons(profile.user_id)))
@@ -141,6 +149,13 @@ async def decide(update: Update, context: Context) -> None:
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     status = "rejected" if data.action == "reject" else "approved"
+    waiting = await services.profiles.get(mentor_id)
+    if status == "approved" and waiting and waiting.mentor_status == "pending":
+        if not accepted_current(waiting.conduct_version):
+            await query.answer(
+                t("She has not accepted the code of conduct yet. Approve her once she has."), show_alert=True
+            )
+            return
     decided = await services.profiles.decide_mentor(
         mentor_id,
         status,

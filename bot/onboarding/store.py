@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import accountability
 from bot.db._rows import iso
 from bot.db.accountability import DEV_KEY, Record
@@ -63,6 +64,7 @@ class Profile:
     vetted: dict[str, str | None] = field(default_factory=dict)
     change_pending: bool = False
     change_rev: int = 0
+    conduct_version: int | None = None  # the code of conduct she accepted
 
     @property
     def done(self) -> bool:
@@ -115,6 +117,7 @@ class Profile:
             vetted={column: row[f"vetted_{column}"] for column in VETTED},
             change_pending=row["change_pending_at"] is not None,
             change_rev=row["change_rev"],
+            conduct_version=row["conduct_version"],
         )
 
 
@@ -222,12 +225,14 @@ class ProfileRepository:
     ) -> bool:
         """Approve or reject a pending mentor; False if someone already decided.
 
-        Approval vets her card as it is now: minors see these values until an admin approves a change.
+        Approval vets her card as it is now: minors see these values until an admin approves a change;
+        it needs the current code of conduct accepted (the handler says so first).
         """
         return 1 == await self._db.execute(
             "UPDATE profiles SET mentor_status = ?, cleared_for_minors = ?, mentor_decided_by = ?,"
-            f" mentor_decided_at = ?, {_VET_NOW} WHERE user_id = ? AND mentor_status = 'pending'",
-            (status, int(cleared_for_minors), admin_id, iso(now), user_id),
+            f" mentor_decided_at = ?, {_VET_NOW} WHERE user_id = ? AND mentor_status = 'pending'"
+            " AND (? = 'rejected' OR COALESCE(conduct_version, 0) >= ?)",
+            (status, int(cleared_for_minors), admin_id, iso(now), user_id, status, CONDUCT_VERSION),
         )
 
     async def decide_change(self, user_id: int, rev: int, *, approve: bool) -> Profile | None:

@@ -37,3 +37,4 @@ CREATE INDEX contact_flags_by_time ON contact_flags (created_at);
 ALTER TABLE profiles ADD COLUMN conduct_version INTEGER;
 ALTER TABLE profiles ADD COLUMN conduct_accepted_at TEXT;
 ALTER TABLE profiles ADD COLUMN minors_hold INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE profiles ADD COLUMN conduct_asked INTEGER;  -- the version last put to her

@@ -35,6 +35,7 @@ from handlers import (
     conduct,
     delivery,
     feedback,
+    flood,
     matching,
     mentorship,
     menu,
@@ -114,6 +115,8 @@ def build_application(
         .concurrent_updates(update_processor or PerUserOrder())
         .build()
     )
+    if isinstance(app.update_processor, PerUserOrder):
+        app.update_processor.on_overflow = partial(flood.slow_down, app)  # F7
 
     # Who she is, before any journey sees the update.
     common.register_loader(app)

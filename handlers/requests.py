@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
+from bot.limits.rules import SLOW_DOWN
 from bot.mentorship import (
     DECLINE_LABELS,
     DECLINE_TOLD,
@@ -203,6 +204,9 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     if answer is None:
         return
     services, t = context.services, context.t
+    if not services.limits.allow("answer", update.effective_user.id, services.clock.now()):
+        await update.effective_message.reply_text(t(SLOW_DOWN))
+        return
     asked = await services.mentorships.get_request(int(ref))
     if asked is not None and not await contact_guard.let_through(
         update, context, source="answer", recipient_id=asked.mentor_id, text=answer, kind="req_answer", ref=ref
@@ -288,6 +292,8 @@ async def on_report_reason(update: Update, context: Context, request_id: int, co
     report = await services.mentorships.report_request(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
     await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
+    if not services.limits.allow("report_alert", query.from_user.id, services.clock.now()):
+        return  # stored; the safety queue's re-alerts bring it to admins (F13)
     messages = await services.mentorships.request_messages(request_id)
     for admin_id in sorted(services.settings.admin_ids):
         admin_t, _ = await reader_of(services, admin_id)

@@ -42,6 +42,7 @@ from handlers import (
     nominations,
     onboarding,
     outcomes,
+    private_only,
     profile,
     reminders,
     requests,
@@ -120,6 +121,7 @@ def build_application(
 
     # Who she is, before any journey sees the update.
     common.register_loader(app)
+    private_only.register(app)  # F11
     # Journeys, in group 0: the first matching handler wins. Onboarding first, so
     # that her typed answers reach it before anything else looks at text.
     onboarding.register(app)

@@ -278,18 +278,6 @@ class ProfileRepository:
             (number, user_id, number - 1),
         )
 
-    async def export(self, user_id: int) -> dict[str, Any]:
-        """Every row about her, as plain data (for /mydata)."""
-        data: dict[str, Any] = {}
-        async with self._db.reading() as s:
-            for table, column in (("users", "id"), ("profiles", "user_id"), ("story_nominations", "user_id")):
-                rows = await s.fetchall(f"SELECT * FROM {table} WHERE {column} = ?", (user_id,))
-                data[table] = [dict(row) for row in rows]
-        for row in data["profiles"]:
-            for name in JSON_COLUMNS:
-                row[name] = json.loads(row[name])
-        return data
-
     async def erase(self, user_id: int, now: datetime) -> bool:
         """Erase everything about her; keep one anonymous row for the programme's counts."""
         async with self._db.transaction() as tx:

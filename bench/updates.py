@@ -22,7 +22,11 @@ and noisy); each bot's best round counts, and every round's figure is printed to
 
 The bot runs with its send budget's limits (Telegram's 30 messages a second) lifted: with them
 both bots would measure Telegram's cap, not their own cost. The emulator answers every call after
-`--latency` seconds (60 ms by default: a round trip from Central Asia), for both bots alike."""
+`--latency` seconds (60 ms by default: a round trip from Central Asia), for both bots alike.
+
+`--flood`: instead, the flood case (issue 14, F7): one user sends 2,000 updates at once while 50
+others use the bot as usual (paced, as in the latency phase); the others' p99 reply latency, with
+the flood and without it, from the same emulator record."""
 
 from __future__ import annotations
 
@@ -226,6 +230,44 @@ async def run(kind: str, emu: Emulator, folder: Path, users: int, messages: int,
         await bot.stop()
 
 
+async def flood_case(others: int, flood: int, messages: int, rate: float) -> dict:
+    """The others' reply latency while one user floods the bot, and without the flood."""
+    figures: dict = {"benchmark": "updates_flood", "others": others, "flood_updates": flood, "rate_per_s": rate}
+    with tempfile.TemporaryDirectory() as folder:
+        for flooding in (False, True):
+            async with Emulator() as emu:
+                rng = random.Random(SEED)
+                ids = [
+                    emu.add_user(first_name=f"U{i}", language_code=rng.choice(["ky", "ru", "en"]))
+                    for i in range(others)
+                ]
+                flooder = emu.add_user(first_name="Flood", language_code="ru")
+
+                def move(user_id: int, i: int, emu: Emulator = emu, rng: random.Random = rng) -> None:
+                    if i % 2:
+                        emu.send_text(user_id, "/help")
+                    else:
+                        onboarding_step(emu, rng, user_id, i // 2)
+
+                bot = await BotProcess.start("bot", emu, Path(folder) / f"flood{int(flooding)}")
+                try:
+                    if flooding:
+                        emu.send_text(flooder, "/start")
+                        for n in range(flood - 1):
+                            emu.send_text(flooder, "/help" if n % 2 else f"spam {n}")
+                    _, sent = await drive(emu, bot, ids, messages, move, rate=rate)
+                    lags = latencies(emu, sent)
+                finally:
+                    await bot.stop()
+                key = "with_flood" if flooding else "without_flood"
+                figures[f"others_p50_reply_ms_{key}"] = percentile_ms(lags, 50)
+                figures[f"others_p99_reply_ms_{key}"] = percentile_ms(lags, 99)
+                if flooding:
+                    figures["flooder_replies"] = len(emu.bot_messages(flooder))
+    figures["aim"] = {"others_p99_reply_ms_with_flood": "< 250"}
+    return figures
+
+
 async def main(users: int, messages: int, rates: list[float], rounds: int, latency: float = 0.06) -> dict:
     logging.basicConfig(level=logging.WARNING)
     started = time.perf_counter()
@@ -271,7 +313,12 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rounds", type=int, default=3, help="runs of each bot, alternating; the best counts")
     parser.add_argument("--latency", type=float, default=0.06, help="seconds the emulator takes for every call")
+    parser.add_argument("--flood", action="store_true", help="the flood case instead (see above)")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
-    result = asyncio.run(main(args.users, args.messages, rates, args.rounds, args.latency))
-    print(json.dumps(result, ensure_ascii=False))
+    if args.flood:
+        print(json.dumps(asyncio.run(flood_case(50, 2000, 8, 25.0)), ensure_ascii=False))
+        sys.exit(0)
+    print(
+        json.dumps(asyncio.run(main(args.users, args.messages, rates, args.rounds, args.latency)), ensure_ascii=False)
+    )

@@ -36,9 +36,11 @@ from handlers import (
     circles,
     cohort,
     common,
+    conduct,
     delivery,
     experiments,
     feedback,
+    flood,
     matching,
     mentorship,
     menu,
@@ -46,6 +48,7 @@ from handlers import (
     onboarding,
     opportunity_recommend,
     outcomes,
+    private_only,
     profile,
     reminders,
     requests,
@@ -119,15 +122,19 @@ def build_application(
         .concurrent_updates(update_processor or PerUserOrder())
         .build()
     )
+    if isinstance(app.update_processor, PerUserOrder):
+        app.update_processor.on_overflow = partial(flood.slow_down, app)  # F7
 
     # Who she is, before any journey sees the update.
     common.register_loader(app)
+    private_only.register(app)  # F11
     # Journeys, in group 0: the first matching handler wins. Onboarding first, so
     # that her typed answers reach it before anything else looks at text.
     onboarding.register(app)
     start.register(app)
     profile.register(app)
     vetting.register(app)
+    conduct.register(app)
     # Finding a mentor, the mentor's answer, the mentorship itself, and admins' cohort matching.
     # (The timed jobs, request expiry among them, are one ordered list in bot.jobs.)
     matching.register(app)

@@ -13,8 +13,10 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from handlers import (
+    admin_reports,
     circle_sessions,
     circles,
+    conduct,
     feedback,
     onboarding,
     opportunities,
@@ -40,10 +42,15 @@ AT_START: tuple[tuple[str, Job], ...] = (
     # Mentorships that began before rhythms existed, or whose start was cut short by a crash
     # between the acceptance and the agreement. New ones get theirs when they begin.
     ("missing rhythms", rhythm.add_missing),
+    # A new version of the code of conduct ships with a deploy: mentors are asked at the start,
+    # and un-cleared for minors until they accept.
+    ("code of conduct", conduct.ask_outdated),
 )
 
 # Every EVERY_SECONDS, in this order.
 JOBS: tuple[tuple[str, Job], ...] = (
+    # First: a report about a minor left waiting is the most urgent thing the bot can say.
+    ("safety report re-alerts", admin_reports.realert_overdue),
     ("onboarding nudges", onboarding.nudge_unfinished),
     # Expiry before nudges: a request both due for a nudge and past its week is closed, not nudged.
     ("request expiry", request_expiry.expire_requests),

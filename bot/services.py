@@ -15,6 +15,7 @@ from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.delivery.store import OutboxRepository
+from bot.limits.rules import Limits
 from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.bookings import BookingRepository
 from bot.sessions.store.feedback import FeedbackRepository
@@ -56,6 +57,7 @@ class Services:
     sender: Sender
     # Set once the bot is up (it needs the bot to send).
     delivery: DeliveryEngine | None = field(default=None)
+    limits: Limits = field(default_factory=Limits)  # per-user brakes (bot.limits)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock, db: Database, bot: Bot) -> Services:

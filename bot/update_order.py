@@ -11,7 +11,8 @@ and unique indexes, as it already was against the reminder and broadcast jobs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import inspect
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -24,6 +25,9 @@ MAX_CONCURRENT_UPDATES = 16
 # PTB's own limit counts updates still waiting for their user's turn too; it only bounds how many
 # wait in memory, so that one user's burst cannot take the places of everyone else.
 MAX_WAITING_UPDATES = 1024
+# One user's backlog: past this, her updates are dropped (with one "slow down" note per burst), so
+# that her flood never holds the places everyone else's updates wait in (F7).
+MAX_QUEUED_PER_USER = 32
 
 
 def lane_of(update: object) -> int | None:
@@ -53,6 +57,9 @@ class PerUserOrder(BaseUpdateProcessor):
         self._running = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._lanes: dict[int, asyncio.Lock] = {}
         self._queued: dict[int, int] = {}
+        self._noted: set[int] = set()  # told to slow down in this burst
+        # Set by bot.app once the Application exists: tells her to slow down, in her language.
+        self.on_overflow: Callable[[int], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         # What the bot sends to her chat while her update is handled is a reply: it goes first
@@ -62,6 +69,13 @@ class PerUserOrder(BaseUpdateProcessor):
         if lane is None:
             async with self._running:
                 await coroutine
+            return
+        if self._queued.get(lane, 0) >= MAX_QUEUED_PER_USER:
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # dropped unrun
+            if lane not in self._noted and self.on_overflow is not None:
+                self._noted.add(lane)
+                await self.on_overflow(lane)
             return
         lock = self._lanes.setdefault(lane, asyncio.Lock())
         self._queued[lane] = self._queued.get(lane, 0) + 1
@@ -74,6 +88,7 @@ class PerUserOrder(BaseUpdateProcessor):
             self._queued[lane] -= 1
             if not self._queued[lane]:
                 del self._queued[lane], self._lanes[lane]
+                self._noted.discard(lane)  # the burst is over
 
     async def initialize(self) -> None:
         pass

@@ -12,7 +12,10 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
 from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
+from bot.safety_queue import store as safety_queue
+from bot.safety_queue.rules import due_alert, is_critical
 from handlers import common
 from handlers.common import refuse_non_admin
 from handlers.mentoring_common import name_of
@@ -182,6 +185,26 @@ async def act(update: Update, context: Context) -> None:
     }[data.action]
     await query.answer(t("Saved ✓"))
     await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
+
+
+async def realert_overdue(app: Application) -> None:
+    """Reports waiting too long alert every admin again, once per threshold (the claim is durable)."""
+    services = app.bot_data.services
+    now = services.clock.now()
+    for report_id, reason, created_at, alerts_sent, reviewed in await safety_queue.open_past(services.db, now):
+        level = due_alert(reason, now - created_at, alerts_sent, reviewed=reviewed)
+        if level is None or not await safety_queue.claim(services.db, report_id, level):
+            continue
+        hours = int((now - created_at).total_seconds() // 3600)
+        lines = (
+            Msg(N_("⏰ Safety report #{id} is still open after {hours} h."), id=report_id, hours=hours),
+            Msg(
+                N_("🔴 Critical: {reason}") if is_critical(reason) else N_("🟡 Routine: {reason}"),
+                reason=Msg(REPORT_LABELS[ReportReason(reason)]),
+            ),
+            Msg(N_("Please look at it now: /reports")),
+        )
+        await services.sender.send([Notice(admin_id, lines) for admin_id in sorted(services.settings.admin_ids)])
 
 
 def register(app: Application) -> None:

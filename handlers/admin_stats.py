@@ -124,6 +124,17 @@ def stats_text(t: Translator, s: Stats) -> str:
         t("Stories: {subscribers} subscribers, {deliveries} delivered, {opt_outs} turned off").format(**s.stories)
     )
     lines += _circle_lines(t, s)
+    lines += ["", "<b>" + t("Safety") + "</b>"]
+    if s.contact_flags_per_1000 is not None:
+        lines.append(
+            t("Messages held back for contact details: {n} ({rate} per 1,000 relayed)").format(
+                n=s.contact_flags, rate=t.number(s.contact_flags_per_1000)
+            )
+        )
+    if s.median_report_action_hours is not None:
+        lines.append(
+            t("Median time to first action on a report: {hours} h").format(hours=t.number(s.median_report_action_hours))
+        )
     lines += [
         "",
         _row(

@@ -17,6 +17,8 @@ async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> Non
     """Both sides meet: who the other is and how to talk, each in her own language."""
     minor = await is_minor(services, mentorship.mentee_id)
     mentor_profile = await services.profiles.get(mentorship.mentor_id)
+    if minor and mentor_profile is not None:
+        mentor_profile = mentor_profile.for_minors()  # an edit since vetting waits for an admin (F4)
     mentee_profile = await services.profiles.get(mentorship.mentee_id)
     for user_id, other, other_profile in (
         (mentorship.mentee_id, mentorship.mentor_id, mentor_profile),

@@ -136,6 +136,8 @@ async def browse(
     match = matches[index]
     mentor = next(m for m in mentors if m.user_id == match.mentor_id)
     mentor_profile = await services.profiles.get(match.mentor_id)
+    if profile.answers.age_band != AgeBand.ADULT:
+        mentor_profile = mentor_profile.for_minors()  # an edit since vetting waits for an admin (F4)
     text = mentor_card(t, mentor_profile, mentor, match, now, zone, field)
     return View(
         text,

@@ -15,6 +15,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
+from bot.limits.rules import SLOW_DOWN
 from bot.mentorship import END_LABELS, EndReason, Refused, Status, parse_code
 from bot.services import Services
 from handlers import common
@@ -145,6 +146,10 @@ async def refresh(update: Update, context: Context, m: Mentorship) -> None:
 async def on_share(update: Update, context: Context, m: Mentorship, _: str) -> None:
     services, t = context.services, context.t
     user_id = update.callback_query.from_user.id
+    already = m.shares(user_id)  # a repeated or forged press tells the other side nothing new (F6)
+    if not already and not services.limits.allow("share", user_id, services.clock.now()):
+        await update.callback_query.answer(t(SLOW_DOWN), show_alert=True)
+        return
     m, both = await services.mentorships.share_contact(m.id, user_id, services.clock.now())
     other = m.other(user_id)
     if both:
@@ -156,6 +161,9 @@ async def on_share(update: Update, context: Context, m: Mentorship, _: str) -> N
         await update.callback_query.answer(
             t("Done: I'll share your contact as soon as {name} agrees too.").format(name=html.unescape(name))
         )
+        if already:
+            await refresh(update, context, m)
+            return
         their_t, _ = await reader_of(services, other)
         await deliver(
             context.bot,

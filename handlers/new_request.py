@@ -10,7 +10,7 @@ from bot.matching import eligible
 from bot.mentorship import MAX_PENDING_REQUESTS, NOTE_MAX, Refusal, Refused, clean_message
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from handlers import inputs
+from handlers import contact_guard, inputs
 from handlers.mentoring_common import name_of, refusal_text
 from handlers.request_card import mentee_keyboard, send_request_card
 
@@ -74,6 +74,10 @@ async def read_note(update: Update, context: Context, ref: str, text: str | None
             if error.code == "too_long"
             else t("Please type your note as text, or tap Send without a note.")
         )
+        return
+    if not await contact_guard.let_through(
+        update, context, source="note", recipient_id=int(ref), text=note, kind="req_note", ref=ref
+    ):
         return
     await send_request(message, context, user_id, int(ref), note)
 

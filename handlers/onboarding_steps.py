@@ -14,7 +14,7 @@ from bot.domain import AgeBand, Role, Stage
 from bot.experiments import flow as experiments
 from bot.onboarding.rules import EDITABLE, Step, next_step, parse_step, previous_step
 from bot.onboarding.store import Profile
-from handlers import common, stories, vetting
+from handlers import common, conduct, stories, vetting
 from handlers.cards import show_profile_card
 from handlers.onboarding_view import keyboard, question
 
@@ -66,6 +66,8 @@ async def advance(context: Context, profile: Profile, **answers) -> Profile:
     role = answers.pop("role", None)
     if profile.editing:
         saved = await services.profiles.save(profile.user_id, now, step=profile.step, role=role, **answers)
+        if saved.change_rev != profile.change_rev and saved.change_pending:
+            await vetting.notify_change(context, saved)
         target = Step.DONE if saved.completed_at else Step.SUMMARY
         return await services.profiles.save(profile.user_id, now, step=target.value, editing=False)
     return await services.profiles.save(
@@ -168,6 +170,7 @@ async def on_summary(update: Update, context: Context, profile: Profile, action:
                 "I will write to you as soon as you are approved, usually within two days."
             )
         )
+        await conduct.put_to(context, profile.user_id)
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
         # A running experiment on story frequency may give her another frequency than the default.

@@ -10,9 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.experiments import flow as experiments_flow
 from bot.onboarding.rules import EDITABLE, applies, parse_step
-from bot.outcomes import flow as outcomes_flow
+from bot.privacy.export import export as privacy_export
 from handlers import common, onboarding, requests
 from handlers.cards import show_profile_card
 
@@ -57,11 +56,7 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def mydata(update: Update, context: Context) -> None:
     user_id = update.effective_user.id
-    data = await context.services.profiles.export(user_id)
-    data |= await context.services.mentorships.export(user_id)
-    data |= await context.services.sessions.export(user_id)
-    data |= await outcomes_flow.export(context.services.db, user_id)
-    data |= await experiments_flow.export(context.services.db, user_id)
+    data = await privacy_export(context.services.db, user_id)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     await update.effective_message.reply_document(
         document,

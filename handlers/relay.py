@@ -10,9 +10,10 @@ from bot.callbacks import cb
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_
+from bot.limits.rules import SLOW_DOWN
 from bot.mentorship import RELAY_MAX, Refusal, Refused, Status, clean_message
 from bot.onboarding.rules import InvalidAnswer
-from handlers import inputs
+from handlers import contact_guard, inputs
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text
 
 
@@ -38,6 +39,15 @@ async def read_relay(update: Update, context: Context, ref: str, text: str | Non
         return
     try:
         text = clean_message(text, RELAY_MAX)
+        if not services.limits.allow("relay", user_id, services.clock.now()):
+            await inputs.expect(context, user_id, "relay", ref)
+            await message.reply_text(t(SLOW_DOWN))
+            return
+        other = (await services.mentorships.party_of(int(ref), user_id)).other(user_id)
+        if not await contact_guard.let_through(
+            update, context, source="relay", recipient_id=other, text=text, kind="relay", ref=ref
+        ):
+            return
         relayed = await services.mentorships.relay(int(ref), user_id, text, services.clock.now())
     except InvalidAnswer as error:
         await inputs.expect(context, user_id, "relay", ref)

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
+from bot.limits.rules import SLOW_DOWN
 from bot.mentorship import (
     DECLINE_LABELS,
     DECLINE_TOLD,
@@ -28,7 +29,7 @@ from bot.mentorship import (
 )
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from handlers import common, inputs
+from handlers import common, contact_guard, inputs
 from handlers.introduction import introduce
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
@@ -172,6 +173,11 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
     if question is None:
         return
     services, t = context.services, context.t
+    asked = await services.mentorships.get_request(int(ref))
+    if asked is not None and not await contact_guard.let_through(
+        update, context, source="question", recipient_id=asked.mentee_id, text=question, kind="req_question", ref=ref
+    ):
+        return
     try:
         request = await services.mentorships.ask(int(ref), update.effective_user.id, question, services.clock.now())
     except Refused as refused:
@@ -198,6 +204,14 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     if answer is None:
         return
     services, t = context.services, context.t
+    if not services.limits.allow("answer", update.effective_user.id, services.clock.now()):
+        await update.effective_message.reply_text(t(SLOW_DOWN))
+        return
+    asked = await services.mentorships.get_request(int(ref))
+    if asked is not None and not await contact_guard.let_through(
+        update, context, source="answer", recipient_id=asked.mentor_id, text=answer, kind="req_answer", ref=ref
+    ):
+        return
     try:
         request = await services.mentorships.answer(int(ref), update.effective_user.id, answer, services.clock.now())
     except Refused as refused:
@@ -278,6 +292,8 @@ async def on_report_reason(update: Update, context: Context, request_id: int, co
     report = await services.mentorships.report_request(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
     await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
+    if not services.limits.allow("report_alert", query.from_user.id, services.clock.now()):
+        return  # stored; the safety queue's re-alerts bring it to admins (F13)
     messages = await services.mentorships.request_messages(request_id)
     for admin_id in sorted(services.settings.admin_ids):
         admin_t, _ = await reader_of(services, admin_id)

@@ -61,7 +61,9 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
         ),
     )
     await inputs.expect(context, user_id, "report_more", report.id)
-    await alert_admins(context.bot, services, report.id, m.id, user_id, reason, counter_of=report.counter_of)
+    # Always stored; past the limit admins are not alerted one by one (the queue's re-alerts still come, F13).
+    if services.limits.allow("report_alert", user_id, services.clock.now()):
+        await alert_admins(context.bot, services, report.id, m.id, user_id, reason, counter_of=report.counter_of)
     if m.status != Status.ACTIVE:
         # Already paused, or over (she may report after ending or blocking): nothing changed for
         # the other person, and someone who blocked the reporter must not hear from her through us.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
+from bot.conduct.rules import accepted_current
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
-from bot.onboarding.store import Profile
+from bot.onboarding.store import VETTED, Profile
 from handlers import common
 from handlers.cards import profile_card
 
@@ -39,6 +41,12 @@ def history_lines(t, record) -> str:
     return "\n".join(lines)
 
 
+def code_line(t, profile: Profile) -> str:
+    if accepted_current(profile.conduct_version):
+        return "📜 " + t("Code of conduct: accepted (version {version})").format(version=profile.conduct_version)
+    return "📜 " + t("Code of conduct: not accepted yet")
+
+
 async def notify_admins(context: Context, profile: Profile | None) -> None:
     """Send every admin the new mentor's card with the decision buttons, each in her language.
 
@@ -50,10 +58,80 @@ async def notify_admins(context: Context, profile: Profile | None) -> None:
     for admin_id in sorted(context.services.settings.admin_ids):
         t, _ = await context.services.sender.reader(admin_id)
         card = profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>"
+        card += "\n" + code_line(t, profile)
         if record is not None:
             card += "\n\n" + history_lines(t, record)
         notices.append(Notice(admin_id, (Html(card),), vetting_buttons(profile.user_id)))
     await context.services.sender.send(notices)
+
+
+FIELD_CAPTIONS = {
+    "job_title": N_("Job title"),
+    "organisation": N_("Organisation"),
+    "bio": N_("About me"),
+    "meeting_link": N_("Meeting link"),
+}
+
+
+async def notify_change(context: Context, profile: Profile) -> None:
+    """An approved mentor changed what admins vetted: adults see it now, minors once an admin approves."""
+    services = context.services
+    notices = []
+    for admin_id in sorted(services.settings.admin_ids):
+        t, _ = await services.sender.reader(admin_id)
+        lines = [
+            "<b>" + t("A mentor changed her profile after approval") + "</b>",
+            html.escape(profile.answers.display_name or "—") + f" <i>id {profile.user_id}</i>",
+            t("Minors see the approved version until you approve the change."),
+        ]
+        for column in VETTED:
+            before, after = profile.vetted.get(column), profile.current(column)
+            if before != after:
+                lines += ["", f"<b>{t(FIELD_CAPTIONS[column])}:</b>", f"<s>{html.escape(before or '—')}</s>"]
+                lines.append(f"→ {html.escape(after or '—')}")
+        ids = (profile.user_id, profile.change_rev)
+        buttons = (
+            (Button(Msg(N_("Approve the change")), cb("vet", "chok", *ids), emoji="✅"),),
+            (Button(Msg(N_("Reject the change")), cb("vet", "chno", *ids), emoji="✖️"),),
+        )
+        notices.append(Notice(admin_id, (Html("\n".join(lines)),), buttons))
+    await services.sender.send(notices)
+    await services.sender.send(
+        [
+            Notice(
+                profile.user_id,
+                (
+                    Msg(
+                        N_(
+                            "Saved ✓ The programme team will look at your change; until then, mentees "
+                            "under 18 see your card as it was approved."
+                        )
+                    ),
+                ),
+            )
+        ]
+    )
+
+
+async def decide_change(update: Update, context: Context, mentor_id: int, rev: int | None, approve: bool) -> None:
+    query = update.callback_query
+    services, t = context.services, context.t
+    profile = None if rev is None else await services.profiles.decide_change(mentor_id, rev, approve=approve)
+    if profile is None:
+        await query.answer(t("This change was already decided or changed again."), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer(t("Saved ✓"))
+    now = services.clock.now()
+    await services.admin.record(query.from_user.id, "mentor_change_" + ("ok" if approve else "no"), now, mentor_id)
+    if not approve:
+        text = N_(
+            "The programme team could not approve your latest profile change, so your card is back to "
+            "its approved version. If you have a question, please write to the programme organisers."
+        )
+        await services.sender.send([Notice(mentor_id, (Msg(text),))])
+    verdict = t("Change approved ✓") if approve else t("Change rejected: her card is back to the approved version")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict}</b>")
 
 
 async def decide(update: Update, context: Context) -> None:
@@ -64,10 +142,20 @@ async def decide(update: Update, context: Context) -> None:
     services = context.services
     data = parse_callback(query.data)
     mentor_id = data.int_arg(0) if data else None
+    if data is not None and mentor_id is not None and data.action in ("chok", "chno"):
+        await decide_change(update, context, mentor_id, data.int_arg(1), data.action == "chok")
+        return
     if data is None or mentor_id is None or data.action not in ("approve", "minors", "reject"):
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     status = "rejected" if data.action == "reject" else "approved"
+    waiting = await services.profiles.get(mentor_id)
+    if status == "approved" and waiting and waiting.mentor_status == "pending":
+        if not accepted_current(waiting.conduct_version):
+            await query.answer(
+                t("She has not accepted the code of conduct yet. Approve her once she has."), show_alert=True
+            )
+            return
     decided = await services.profiles.decide_mentor(
         mentor_id,
         status,

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
 from bot.db._rows import iso
 
@@ -118,14 +119,15 @@ async def seed_mentors(db: Database, now: datetime, *, approved_by: int | None =
                 " region, stage, fields, goals, languages, availability, meeting_format, job_title,"
                 " organisation, bio, capacity, meeting_link, link_answered, mentor_status,"
                 " mentor_decided_by, mentor_decided_at, cleared_for_minors, started_at,"
-                " updated_at, completed_at)"
+                " updated_at, completed_at, conduct_version, conduct_asked, conduct_accepted_at)"
                 " VALUES (?, 'done', ?, '18+', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,"
-                " 'approved', ?, ?, ?, ?, ?, ?)",
+                " 'approved', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     m.user_id, stamp, m.display_name, m.region, m.stage, _json(m.fields),
                     _json(m.topics), _json(m.languages), _json(m.availability), m.meeting_format,
                     m.job_title, m.organisation, m.bio, m.capacity, m.meeting_link, approved_by,
                     stamp, int(m.cleared_for_minors), stamp, stamp, stamp,
+                    CONDUCT_VERSION, CONDUCT_VERSION, stamp,
                 ),
             )  # fmt: skip
             inserted += 1

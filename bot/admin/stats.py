@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.circles.stats import circle_stats
+from bot.contact_guard.rules import per_thousand
 from bot.db.database import Database
 
 # Mentees' way through the programme, in order.
@@ -48,6 +49,9 @@ class Stats:
     # Circles apart: group hours count each attendee's hour, so they are not added to one-to-one hours.
     circles: dict[str, float] = field(default_factory=dict)
     circles_by: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # dim -> value -> figures
+    contact_flags: int = 0  # relayed messages held back or refused for contact details
+    contact_flags_per_1000: float | None = None  # of relayed messages (sent or held)
+    median_report_action_hours: float | None = None  # a report's age at an admin's first action
 
 
 def _counts(rows) -> dict[str, int]:
@@ -106,6 +110,14 @@ async def programme_stats(db: Database, now: datetime, weeks: int = 12) -> Stats
             "opt_outs": await s.fetchval("SELECT COUNT(*) FROM story_subscriptions WHERE active = 0"),
         }
         stats.circles, stats.circles_by = await circle_stats(s)
+        flags = await s.fetchval("SELECT COUNT(*) FROM contact_flags WHERE source = 'relay'")
+        relayed = await s.fetchval("SELECT COUNT(*) FROM relay_messages")
+        stats.contact_flags, stats.contact_flags_per_1000 = flags, per_thousand(flags, relayed)
+        acted = await s.fetchall(
+            "SELECT (julianday(decided_at) - julianday(created_at)) * 24 FROM reports WHERE decided_at IS NOT NULL"
+        )
+        if acted:
+            stats.median_report_action_hours = round(statistics.median(r[0] for r in acted), 1)
         mentees = await s.fetchall(_FUNNEL_SQL)
         since = (now - timedelta(weeks=weeks)).astimezone(UTC).isoformat(timespec="seconds")
         weekly = await s.fetchall(

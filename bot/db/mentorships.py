@@ -188,15 +188,3 @@ class MentorshipRepository:
         column, value = ("mentorship_id", mentorship_id) if mentorship_id is not None else ("request_id", request_id)
         rows = await self._db.fetchall(f"SELECT * FROM mentorship_events WHERE {column} = ? ORDER BY id", (value,))
         return [dict(row) for row in rows]
-
-    async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row about her in the requests, mentorships, relay and report tables (/mydata)."""
-        queries = {
-            "requests": "SELECT * FROM requests WHERE mentee_id = ?1 OR mentor_id = ?1",
-            "mentorships": "SELECT * FROM mentorships WHERE mentee_id = ?1 OR mentor_id = ?1",
-            "relay_messages": "SELECT * FROM relay_messages WHERE sender_id = ?1 OR recipient_id = ?1",
-            "reports_made": "SELECT id, reported_id, mentorship_id, reason, text, status,"
-            " created_at FROM reports WHERE reporter_id = ?1",
-        }
-        async with self._db.reading() as s:
-            return {name: [dict(r) for r in await s.fetchall(sql, (user_id,))] for name, sql in queries.items()}

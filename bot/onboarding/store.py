@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import accountability
 from bot.db._rows import iso
 from bot.db.accountability import DEV_KEY, Record
@@ -39,6 +40,9 @@ ANSWER_COLUMNS = frozenset(
     }
 )
 JSON_COLUMNS = ("fields", "goals", "languages", "availability")
+# What an admin vets on a mentor's card: an approved mentor's edit of these waits for an admin
+# before minors see it (F4); adults see it at once.
+VETTED = ("job_title", "organisation", "bio", "meeting_link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +61,24 @@ class Profile:
     updated_at: datetime
     completed_at: datetime | None
     nudges_sent: int
+    vetted: dict[str, str | None] = field(default_factory=dict)
+    change_pending: bool = False
+    change_rev: int = 0
+    conduct_version: int | None = None  # the code of conduct she accepted
 
     @property
     def done(self) -> bool:
         return self.step == "done"
+
+    def current(self, column: str) -> str | None:
+        return self.meeting_link if column == "meeting_link" else getattr(self.answers, column)
+
+    def for_minors(self) -> Profile:
+        """Her card as a minor may see it: the values an admin last approved."""
+        if not self.change_pending:
+            return self
+        answers = replace(self.answers, **{c: self.vetted.get(c) for c in VETTED if c != "meeting_link"})
+        return replace(self, answers=answers, meeting_link=self.vetted.get("meeting_link"))
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Profile:
@@ -96,6 +114,10 @@ class Profile:
             updated_at=datetime.fromisoformat(row["updated_at"]),
             completed_at=datetime.fromisoformat(row["completed_at"]) if row["completed_at"] else None,
             nudges_sent=row["nudges_sent"],
+            vetted={column: row[f"vetted_{column}"] for column in VETTED},
+            change_pending=row["change_pending_at"] is not None,
+            change_rev=row["change_rev"],
+            conduct_version=row["conduct_version"],
         )
 
 
@@ -161,6 +183,8 @@ class ProfileRepository:
             )
             if role is not None:
                 await tx.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+            if set(VETTED) & set(answers):
+                await _mark_change(tx, user_id, now)
             row = await tx.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
             assert row is not None
             saved = Profile.from_row(row)
@@ -199,12 +223,32 @@ class ProfileRepository:
         *,
         cleared_for_minors: bool = False,
     ) -> bool:
-        """Approve or reject a pending mentor; False if someone already decided."""
+        """Approve or reject a pending mentor; False if someone already decided.
+
+        Approval vets her card as it is now: minors see these values until an admin approves a change;
+        it needs the current code of conduct accepted (the handler says so first).
+        """
         return 1 == await self._db.execute(
             "UPDATE profiles SET mentor_status = ?, cleared_for_minors = ?, mentor_decided_by = ?,"
-            " mentor_decided_at = ? WHERE user_id = ? AND mentor_status = 'pending'",
-            (status, int(cleared_for_minors), admin_id, iso(now), user_id),
+            f" mentor_decided_at = ?, {_VET_NOW} WHERE user_id = ? AND mentor_status = 'pending'"
+            " AND (? = 'rejected' OR COALESCE(conduct_version, 0) >= ?)",
+            (status, int(cleared_for_minors), admin_id, iso(now), user_id, status, CONDUCT_VERSION),
         )
+
+    async def decide_change(self, user_id: int, rev: int, *, approve: bool) -> Profile | None:
+        """An admin's decision on an approved mentor's edit; None if it is no longer the edit she saw.
+
+        Approve: minors see the new values. Reject: her card goes back to the approved values.
+        """
+        back = ", ".join(f"{c} = vetted_{c}" for c in VETTED)
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                f"UPDATE profiles SET {_VET_NOW if approve else back + ', change_pending_at = NULL'}"
+                " WHERE user_id = ? AND change_rev = ? AND change_pending_at IS NOT NULL",
+                (user_id, rev),
+            )
+            row = await tx.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
+        return Profile.from_row(row) if changed and row else None
 
     async def set_mentor_paused(self, user_id: int, paused: bool) -> None:
         await self._db.execute("UPDATE profiles SET mentor_paused = ? WHERE user_id = ?", (int(paused), user_id))
@@ -233,18 +277,6 @@ class ProfileRepository:
             "UPDATE profiles SET nudges_sent = ? WHERE user_id = ? AND nudges_sent = ? AND completed_at IS NULL",
             (number, user_id, number - 1),
         )
-
-    async def export(self, user_id: int) -> dict[str, Any]:
-        """Every row about her, as plain data (for /mydata)."""
-        data: dict[str, Any] = {}
-        async with self._db.reading() as s:
-            for table, column in (("users", "id"), ("profiles", "user_id"), ("story_nominations", "user_id")):
-                rows = await s.fetchall(f"SELECT * FROM {table} WHERE {column} = ?", (user_id,))
-                data[table] = [dict(row) for row in rows]
-        for row in data["profiles"]:
-            for name in JSON_COLUMNS:
-                row[name] = json.loads(row[name])
-        return data
 
     async def erase(self, user_id: int, now: datetime) -> bool:
         """Erase everything about her; keep one anonymous row for the programme's counts."""
@@ -279,6 +311,21 @@ async def _forget_in_audit(tx: Session, user_id: int) -> None:
         details = json.loads(row["details"])
         cleaned = {k: (None if v == user_id or v == str(user_id) else v) for k, v in details.items()}
         await tx.execute("UPDATE admin_audit SET details = ? WHERE id = ?", (json.dumps(cleaned), row["id"]))
+
+
+_VET_NOW = ", ".join(f"vetted_{c} = {c}" for c in VETTED) + ", change_pending_at = NULL"
+
+
+async def _mark_change(tx: Session, user_id: int, now: datetime) -> None:
+    """An approved mentor's edit of a vetted field waits for an admin (a new revision each time);
+    editing it back to the approved value withdraws the change."""
+    differs = " OR ".join(f"{c} IS NOT vetted_{c}" for c in VETTED)
+    await tx.execute(
+        f"UPDATE profiles SET change_pending_at = CASE WHEN {differs} THEN ? END,"
+        f" change_rev = change_rev + CASE WHEN {differs} THEN 1 ELSE 0 END"
+        " WHERE user_id = ? AND mentor_status = 'approved'",
+        (iso(now), user_id),
+    )
 
 
 async def _withdraw_pending(tx: Session, user_id: int, now: datetime) -> None:

@@ -27,6 +27,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
     await onboard_english_mentor(aigul)
     await aigul.press("✅ Confirm")
     card = await admin.sees("New mentor to check")
+    await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve", card.message_id)
     await aigul.sees("you are approved as a mentor")
 

@@ -125,6 +125,12 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
         db_row(runner, "SELECT mentor_status FROM profiles WHERE user_id = ?", aigul.id)["mentor_status"] == "pending"
     )
 
+    assert "Code of conduct: not accepted yet" in card.text
+    answer = await admin.press("✅ Approve", card.message_id)
+    assert answer == "She has not accepted the code of conduct yet. Approve her once she has."
+    code = await aigul.sees("Our safeguarding code for mentors", "never ask a mentee under 18 for her contacts")
+    await aigul.press("✅ I accept the code", code.message_id)
+    await aigul.sees("Accepted ✓")
     await admin.press("✅ Approve", card.message_id)
     await aigul.sees("you are approved as a mentor")
     row = db_row(
@@ -389,6 +395,7 @@ async def test_a_mentor_onboards_in_russian_and_an_admin_approves_her(bot, users
     await gulnara.press("Пропустить")
     await gulnara.press("✅ Подтвердить")
     card = await admin.sees("New mentor to check", "Гульнара")
+    await gulnara.press("✅ Я принимаю правила")
     await admin.press("✅ Approve", card.message_id)
     await gulnara.sees("вас одобрили как ментора")
     await runner.settled()
@@ -468,6 +475,7 @@ async def test_an_approved_mentor_pauses_and_resumes_taking_mentees(bot, users, 
     await onboard_english_mentor(aigul)
     await aigul.press("✅ Confirm")
     card = await admin.sees("New mentor to check")
+    await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve and clear for minors", card.message_id)
     await aigul.sees("approved as a mentor")
     await aigul.send("/profile")

@@ -116,6 +116,7 @@ async def test_f2_a_suspended_mentor_who_erases_and_reapplies_is_flagged_and_sta
     await aigul.press("✅ Confirm")
     flagged = await admin.sees("New mentor to check", "safety history")
     assert "the suspension still stands" in flagged.text and "reported" in flagged.text
+    await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve", flagged.message_id)
     await runner.settled()
     assert await runner.services.mentorships.mentor_profile(aigul.id) is None
@@ -147,6 +148,7 @@ async def test_f9_the_audit_log_forgets_an_erased_mentor(bot, users, runner, adm
     await onboard_english_mentor(aigul)
     await aigul.press("✅ Confirm")
     card = await admin.sees("New mentor to check")
+    await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve", card.message_id)
     await aigul.sees("you are approved as a mentor")
     await aigul.send("/deleteme")

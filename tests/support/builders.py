@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.conduct import store as conduct_store
+from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
 from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
@@ -95,6 +97,7 @@ async def add_mentor(
         link_answered=True,
     )
     assert await profiles.complete(user_id, now, mentor=True)
+    await conduct_store.accept(profiles._db, user_id, CONDUCT_VERSION, now)
     if approve:
         assert await profiles.decide_mentor(user_id, "approved", APPROVED_BY, now, cleared_for_minors=minors)
 

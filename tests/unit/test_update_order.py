@@ -89,3 +89,36 @@ async def test_one_users_burst_does_not_take_the_places_of_others():
     await asyncio.wait_for(processor.process_update(tap(99, 202), bermet()), timeout=5)
     aida_may_finish.set()
     await asyncio.wait_for(asyncio.gather(*burst), timeout=5)
+
+
+async def test_one_users_flood_is_capped_with_one_note_and_never_delays_another():
+    from bot.update_order import MAX_QUEUED_PER_USER
+
+    processor = PerUserOrder()
+    notes: list[int] = []
+
+    async def note(user_id: int) -> None:
+        notes.append(user_id)
+
+    processor.on_overflow = note
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def flood_one(n: int) -> None:
+        await release.wait()
+        ran.append(n)
+
+    flood = [asyncio.create_task(processor.process_update(tap(n, 101), flood_one(n))) for n in range(2000)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+    async def other() -> None:
+        ran.append(-1)
+
+    await asyncio.wait_for(processor.process_update(tap(5000, 202), other()), timeout=5)
+    assert ran == [-1] and notes == [101]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*flood), timeout=5)
+    assert ran[1:] == list(range(MAX_QUEUED_PER_USER))
+    # The burst is over: a new one gets its own note.
+    assert processor._noted == set()

@@ -70,8 +70,9 @@ class BookingRepository:
                 "SELECT auto_confirm, meeting_link FROM profiles WHERE user_id = ?", (mentor_id,)
             )
             auto = bool(mentor and mentor["auto_confirm"])
-            link = (mentor["meeting_link"] if mentor else None) or new_link()
-            minor = await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (mentee_id,))
+            minor = await tx.fetchval("SELECT age_band IS NOT '18+' FROM profiles WHERE user_id = ?", (mentee_id,))
+            # A minor's session always gets a generated room: never a mentor's own link (F4).
+            link = new_link() if minor or not mentor else (mentor["meeting_link"] or new_link())
             session_id = await self._insert_session(
                 tx,
                 mentorship_id=mentorship_id,

@@ -5,7 +5,6 @@ her data. Slots, bookings, reminders, feedback and rhythm have their own reposit
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database
@@ -98,14 +97,3 @@ class SessionRepository:
                 (iso(now), session_id),
             )
             return session, bool(first)
-
-    async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row about her in the slot, session, feedback and check-in tables (/mydata)."""
-        queries = {
-            "slots": "SELECT * FROM slots WHERE mentor_id = ?1",
-            "sessions": "SELECT * FROM sessions WHERE mentee_id = ?1 OR mentor_id = ?1",
-            "session_feedback": "SELECT * FROM session_feedback WHERE user_id = ?1",
-            "checkins": "SELECT * FROM checkins WHERE user_id = ?1",
-        }
-        async with self._db.reading() as s:
-            return {name: [dict(r) for r in await s.fetchall(sql, (user_id,))] for name, sql in queries.items()}

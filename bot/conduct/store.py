@@ -1,0 +1,44 @@
+"""Who accepted which version of the code, and the clearance for minors that waits for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.conduct.rules import VERSION
+from bot.db import Database
+from bot.db._rows import iso
+
+
+async def accept(db: Database, user_id: int, version: int, now: datetime) -> bool:
+    """She accepts `version`; a clearance for minors held for it comes back. False if not a mentor."""
+    return 1 == await db.execute(
+        "UPDATE profiles SET conduct_version = ?, conduct_accepted_at = ?,"
+        " conduct_asked = MAX(COALESCE(conduct_asked, 0), ?),"
+        " cleared_for_minors = CASE WHEN ? >= ? AND minors_hold = 1 THEN 1 ELSE cleared_for_minors END,"
+        " minors_hold = CASE WHEN ? >= ? THEN 0 ELSE minors_hold END"
+        " WHERE user_id = ? AND mentor_status IS NOT NULL",
+        (version, iso(now), version, version, VERSION, version, VERSION, user_id),
+    )
+
+
+async def mark_asked(db: Database, user_id: int) -> None:
+    await db.execute("UPDATE profiles SET conduct_asked = ? WHERE user_id = ?", (VERSION, user_id))
+
+
+async def claim_outdated(db: Database) -> list[int]:
+    """Mentors who have not accepted the current version and were not yet asked: asked now, and
+    un-cleared for minors until they accept (the clearance is kept in minors_hold)."""
+    async with db.transaction() as tx:
+        rows = await tx.fetchall(
+            "SELECT user_id FROM profiles WHERE mentor_status IN ('pending', 'approved')"
+            " AND COALESCE(conduct_version, 0) < ? AND COALESCE(conduct_asked, 0) < ?",
+            (VERSION, VERSION),
+        )
+        ids = [row[0] for row in rows]
+        for user_id in ids:
+            await tx.execute(
+                "UPDATE profiles SET conduct_asked = ?, minors_hold = MAX(minors_hold, cleared_for_minors),"
+                " cleared_for_minors = 0 WHERE user_id = ?",
+                (VERSION, user_id),
+            )
+    return ids

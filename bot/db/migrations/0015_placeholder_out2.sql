@@ -1,1 +1,0 @@
--- PLACEHOLDER on branch out2 only, so 0017 applies here: DROP this file at merge (the real 0015 comes from another branch).

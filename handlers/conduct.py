@@ -1,0 +1,56 @@
+"""The code of conduct put to a mentor: after her onboarding, and again when a new version comes."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.callbacks import cb, parse_callback, pattern
+from bot.conduct import store
+from bot.conduct.rules import POINTS, VERSION
+from bot.context import Context
+from bot.i18n import N_
+from bot.notices import Button, Msg, Notice
+from handlers import common
+
+
+def code_notice(user_id: int) -> Notice:
+    lines = [Msg(N_("<b>Our safeguarding code for mentors</b> (version {version})"), version=VERSION)]
+    lines += [Msg(N_("• {point}"), point=Msg(point)) for point in POINTS]
+    lines.append(Msg(N_("Mentees can be matched with you once you accept it.")))
+    return Notice(
+        user_id, tuple(lines), ((Button(Msg(N_("I accept the code")), cb("code", "ok", VERSION), emoji="✅"),),)
+    )
+
+
+async def put_to(context: Context, user_id: int) -> None:
+    await store.mark_asked(context.services.db, user_id)
+    await context.services.sender.send([code_notice(user_id)])
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query, services, t = update.callback_query, context.services, context.t
+    data = parse_callback(query.data)
+    version = data.int_arg(0) if data else None
+    if version != VERSION:
+        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await services.sender.send([code_notice(query.from_user.id)])  # the current version instead
+        return
+    if not await store.accept(services.db, query.from_user.id, version, services.clock.now()):
+        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        return
+    await query.answer(t("Thank you ✓"))
+    done = t("Accepted ✓ Thank you for keeping mentees safe.")
+    await common.edit(query, f"{query.message.text_html}\n\n<b>{done}</b>")
+
+
+async def ask_outdated(app: Application) -> None:
+    """Mentors who have not accepted the current version are asked (once) and, until they accept,
+    are not cleared for minors."""
+    services = app.bot_data.services
+    for user_id in await store.claim_outdated(services.db):
+        await services.sender.send([code_notice(user_id)])
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("code")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -12,15 +11,15 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import Translator
 from bot.stories import flow
-from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
+from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay
 from bot.telegram.story_card import send_card
 from handlers import common
 from handlers.matching import show_mentors
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FREQUENCY = Frequency.TWICE_WEEKLY
-DEFAULT_TIME = TimeOfDay.EVENING
+DEFAULT_FREQUENCY = flow.DEFAULT_FREQUENCY
+DEFAULT_TIME = flow.DEFAULT_TIME
 
 
 async def send_next_story(update: Update, context: Context) -> None:
@@ -92,15 +91,6 @@ def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_d
     return InlineKeyboardMarkup(rows)
 
 
-async def subscribe(context: Context, user_id: int, frequency: str, time_of_day: str) -> None:
-    services = context.services
-    record = await services.users.get(user_id)
-    zone = ZoneInfo(record.timezone if record else services.settings.default_timezone.key)
-    now = services.clock.now()
-    due = next_due(Frequency(frequency), TimeOfDay(time_of_day), zone, now)
-    await services.stories.subscribe(user_id, frequency, time_of_day, due, now)
-
-
 async def stories_settings(update: Update, context: Context) -> None:
     sub = await context.services.stories.subscription(update.effective_user.id)
     active = bool(sub and sub.active)
@@ -134,7 +124,7 @@ async def on_subscription_button(update: Update, context: Context) -> None:
         await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     if active:
-        await subscribe(context, user_id, frequency, time_of_day)
+        await flow.subscribe(services, user_id, services.clock.now(), frequency, time_of_day)
         await query.answer(context.t("Saved ✓"))
     else:
         await services.stories.unsubscribe(user_id, services.clock.now())

@@ -51,7 +51,3 @@ async def route(update: Update, context: Context) -> bool:
     await _READERS[pending.kind](update, context, pending.ref, text)
     return True
 
-
-async def forget(update: Update, context: Context) -> bool:
-    """`/cancel`: stop waiting for an answer; True if something was waiting."""
-    return await context.services.inputs.clear(update.effective_user.id)

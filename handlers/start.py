@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.telegram.story_card import DEEP_LINK_PREFIX
-from handlers import common, inputs, onboarding, stories
+from handlers import common, onboarding, stories
 from handlers.menu import help_text, set_chat_menu
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
@@ -137,7 +137,7 @@ async def privacy(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> None:
     """Outside onboarding: stop waiting for a typed answer, if we were."""
-    if await inputs.forget(update, context):
+    if await context.services.inputs.clear(update.effective_user.id):
         await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
     else:
         await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))

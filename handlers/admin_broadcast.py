@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.admin import flow
 from bot.admin.store import SEGMENT_COLUMNS
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
@@ -23,7 +24,6 @@ from bot.domain import (
     Language,
 )
 from bot.i18n import N_, SUPPORTED, Translator, translator
-from bot.stories.telegram_html import check_html
 from bot.telegram import conversations
 from bot.telegram.story_card import send_card
 from handlers import common
@@ -197,37 +197,25 @@ async def on_same(update: Update, context: Context) -> object:
     if await conversations.take(update, context, CONVERSATION) != language:
         await query.message.reply_text(context.t("This button is out of date. Tap /start to begin again."))
         return None
-    draft = await context.services.admin.draft(query.from_user.id)
-    index = SUPPORTED.index(language) if language in SUPPORTED else 0
-    previous = draft.payload.get("texts", {}).get(SUPPORTED[index - 1]) if draft and index > 0 else None
+    previous = await flow.previous_text(context.services, query.from_user.id, language)
     return await take_text(update, context, language, previous)
 
 
 async def take_text(update: Update, context: Context, language: str, text: str | None) -> object:
-    services = context.services
-    admin_id = update.effective_user.id
-    message = update.effective_message
-    t = context.t
-    draft = await services.admin.draft(admin_id)
-    if draft is None or draft.payload.get("type") != "text" or language not in SUPPORTED:
+    services, t = context.services, context.t
+    taken = await flow.add_text(services, update.effective_user.id, language, text, services.clock.now())
+    if taken is None:
         return conversations.END
-    texts = dict(draft.payload["texts"])
-    if not text or not text.strip():
-        await message.reply_text(t("I need text here (a photo broadcast is not supported yet)."))
-        return await ask_text(update, context, language)
-    problems = check_html(text)
-    if problems or len(text) > 4000:
-        detail = html.escape(problems[0].message) if problems else t("too long")
-        await message.reply_text(
+    if taken.problem == "empty":
+        await update.effective_message.reply_text(t("I need text here (a photo broadcast is not supported yet)."))
+    elif taken.problem is not None:
+        detail = t("too long") if taken.problem == "too_long" else html.escape(taken.problem)
+        await update.effective_message.reply_text(
             t("Telegram would refuse this text: {problem}. Please send it again.").format(problem=detail)
         )
-        return await ask_text(update, context, language)
-    texts[language] = text
-    await services.admin.save_draft(admin_id, services.clock.now(), payload={"type": "text", "texts": texts})
-    remaining = [lang for lang in SUPPORTED if lang not in texts]
-    if remaining:
-        return await ask_text(update, context, remaining[0])
-    await ask_audience(message, context)
+    if taken.problem is not None or taken.next is not None:
+        return await ask_text(update, context, taken.next or language)
+    await ask_audience(update.effective_message, context)
     return conversations.END
 
 
@@ -277,39 +265,14 @@ async def preview(message, context: Context) -> None:
 
 
 async def confirm(update: Update, context: Context) -> None:
-    services = context.services
-    query = update.callback_query
-    admin_id = query.from_user.id
-    t = context.t
-    draft = await services.admin.take_draft(admin_id)
-    if draft is None:
+    services, query, t = context.services, update.callback_query, context.t
+    queued = await flow.queue(services, query.from_user.id, query.message.chat.id, services.clock.now())
+    if queued is None:
         return  # a double tap: the first one sent it
-    recipients = await services.admin.audience(draft.audience)
-    now = services.clock.now()
-    item = draft.payload.get("slug", "")
-    batch_id = await services.outbox.create_batch(
-        "broadcast",
-        draft.payload,
-        [(uid, lang, item) for uid, lang in recipients],
-        now,
-        created_by=admin_id,
-        audience=draft.audience,
-        progress_chat_id=query.message.chat.id,
-    )
-    # Sending starts now, whatever happens to the messages to the admin below.
-    services.delivery.kick("broadcast")
-    await services.admin.record(
-        admin_id,
-        "broadcast",
-        now,
-        batch_id,
-        recipients=len(recipients),
-        audience=draft.audience,
-        kind=draft.payload["type"],
-    )
+    batch_id = queued.batch_id
     await query.edit_message_reply_markup(None)
     progress = await query.message.reply_text(
-        t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=len(recipients)),
+        t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=queued.recipients),
         reply_markup=_kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch_id))]),
     )
     await services.outbox.set_progress_message(batch_id, progress.message_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.admin import flow
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
@@ -89,8 +90,7 @@ async def on_button(update: Update, context: Context) -> None:
         for language in SUPPORTED:
             await send_card(context.bot, services, query.from_user.id, language, card, record=False)
     elif data.action in ("hide", "show"):
-        await services.stories.set_hidden(slug, data.action == "hide")
-        await services.admin.record(query.from_user.id, f"card_{data.action}", services.clock.now(), slug)
+        await flow.set_card_hidden(services, query.from_user.id, slug, data.action == "hide", services.clock.now())
         await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
         await query.edit_message_reply_markup(None)
     else:

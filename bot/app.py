@@ -24,12 +24,10 @@ from bot.update_order import PerUserOrder
 from handlers import (
     admin,
     admin_broadcast,
-    admin_cards,
     admin_export,
     admin_reports,
     admin_stats,
     booking,
-    card_upload,
     cohort,
     common,
     delivery,
@@ -48,7 +46,7 @@ from handlers import (
     slots,
     start,
     stories,
-    story_inline,
+    story_library,
     stray,
     timezone,
     vetting,
@@ -138,15 +136,13 @@ def build_application(
     reminders.register(app)
     rhythm.register(app)
     stories.register(app)
-    story_inline.register(app)
     nominations.register(app)
     admin.register(app)
     admin_broadcast.register(app)
     admin_stats.register(app)
     admin_export.register(app)
     admin_reports.register(app)
-    admin_cards.register(app)
-    card_upload.register(app)
+    story_library.register(app)  # before the journeys (group -1): an admin's card file
     opportunities_handlers.register(app)
     outcomes.register(app)  # outcome surveys and /outcomes
     # Last: whatever no journey took.

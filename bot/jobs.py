@@ -22,7 +22,6 @@ from handlers import (
     rhythm,
     sessions,
     stories,
-    story_channel,
 )
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("opportunity reminders", opportunities.opportunities_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.
     ("story pushes", stories.push_due_stories),
-    ("story channel posts", story_channel.post_due_cards),
+    ("story channel posts", stories.post_due_cards),
 )
 
 

@@ -50,4 +50,3 @@ async def route(update: Update, context: Context) -> bool:
         return True  # taken by a duplicate delivery of the same text
     await _READERS[pending.kind](update, context, pending.ref, text)
     return True
-

@@ -25,13 +25,11 @@ from bot.update_order import PerUserOrder
 from handlers import (
     admin,
     admin_broadcast,
-    admin_cards,
     admin_circles,
     admin_export,
     admin_reports,
     admin_stats,
     booking,
-    card_upload,
     circle_sessions,
     circles,
     cohort,
@@ -57,7 +55,7 @@ from handlers import (
     slots,
     start,
     stories,
-    story_inline,
+    story_library,
     stray,
     timezone,
     vetting,
@@ -151,15 +149,13 @@ def build_application(
     reminders.register(app)
     rhythm.register(app)
     stories.register(app)
-    story_inline.register(app)
     nominations.register(app)
     admin.register(app)
     admin_broadcast.register(app)
     admin_stats.register(app)
     admin_export.register(app)
     admin_reports.register(app)
-    admin_cards.register(app)
-    card_upload.register(app)
+    story_library.register(app)  # before the journeys (group -1): an admin's card file
     opportunities_handlers.register(app)
     opportunity_recommend.register(app)
     outcomes.register(app)  # outcome surveys and /outcomes

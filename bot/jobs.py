@@ -26,7 +26,6 @@ from handlers import (
     rhythm,
     sessions,
     stories,
-    story_channel,
 )
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("opportunity digests", opportunities.digest_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.
     ("story pushes", stories.push_due_stories),
-    ("story channel posts", story_channel.post_due_cards),
+    ("story channel posts", stories.post_due_cards),
 )
 
 

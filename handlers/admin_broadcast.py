@@ -9,8 +9,9 @@ import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.admin import flow
 from bot.admin.store import SEGMENT_COLUMNS
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
@@ -24,9 +25,9 @@ from bot.domain import (
     Language,
 )
 from bot.i18n import N_, SUPPORTED, Translator, translator
-from bot.stories.telegram_html import check_html
+from bot.telegram import conversations
 from bot.telegram.story_card import send_card
-from handlers import common, inputs
+from handlers import common
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ SEGMENT_NAMES = {
     "age": N_("Age"),
 }
 CARDS_PER_PAGE = 8
+# The composer waits for the message's text in each language in turn (what it is about: the language).
+CONVERSATION = "broadcast"
+TEXT = "broadcast:text"
 FORMATTING_EXAMPLE = '<b>bold</b> <i>italic</i> <a href="https://example.org">link</a>'
 
 
@@ -103,11 +107,6 @@ async def on_button(update: Update, context: Context) -> None:
     elif action == "card" and data.arg(0) in services.cards:
         await services.admin.save_draft(admin_id, now, payload={"type": "story", "slug": data.arg(0)})
         await ask_audience(query.message, context)
-    elif action == "compose":
-        await services.admin.save_draft(admin_id, now, payload={"type": "text", "texts": {}})
-        await ask_text(query.message, context, SUPPORTED[0])
-    elif action == "same":  # use the previous language's text for this one
-        await take_text(update, context, data.arg(0), None, same=True)
     elif action in ("to", "dim", "seg", "send") and "type" not in draft.payload:
         # A button of an earlier /broadcast, pressed after a new one began: nothing chosen yet.
         await query.message.reply_text(t("Choose what to send first: a story card or a message."))
@@ -142,14 +141,24 @@ async def on_button(update: Update, context: Context) -> None:
         await query.message.reply_text(t("This button is out of date. Tap /start to begin again."))
 
 
-async def ask_text(message, context: Context, language: str) -> None:
-    t = context.t
-    await inputs.expect(
-        context,
-        context.user_record.id if context.user_record else message.chat.id,
-        "bc_text",
-        language,
-    )
+async def on_compose(update: Update, context: Context) -> object:
+    """ "A message": the composer asks for its text, language by language."""
+    if await common.refuse_non_admin(update, context):
+        return None
+    query, services = update.callback_query, context.services
+    if await services.admin.draft(query.from_user.id) is None:
+        await query.answer(
+            context.t("This broadcast was already sent or dropped. Start again with /broadcast."), show_alert=True
+        )
+        return conversations.END
+    await query.answer()
+    await services.admin.save_draft(query.from_user.id, services.clock.now(), payload={"type": "text", "texts": {}})
+    return await ask_text(update, context, SUPPORTED[0])
+
+
+async def ask_text(update: Update, context: Context, language: str) -> str:
+    t, message = context.t, update.effective_message
+    await conversations.enter(update, context, CONVERSATION, TEXT, language)
     text = t("Send the message in {language}. Telegram formatting works, for example: {example}").format(
         language=LANGUAGE_BUTTONS[Language(language)], example=html.escape(FORMATTING_EXAMPLE)
     )
@@ -165,47 +174,50 @@ async def ask_text(message, context: Context, language: str) -> None:
             ]
         )
     await message.reply_text(text, reply_markup=markup)
+    return TEXT
 
 
-@inputs.reader("bc_text")
-async def read_text(update: Update, context: Context, language: str, text: str | None) -> None:
+async def read_text(update: Update, context: Context) -> object:
+    """The text for the language the composer asked for (or a photo, which it cannot send)."""
     if not context.services.settings.is_admin(update.effective_user.id):
-        return
-    await take_text(update, context, language, text)
+        return conversations.END
+    language = await conversations.take(update, context, CONVERSATION)
+    if language is None:
+        await common.hint(update, context)
+        return conversations.END
+    return await take_text(update, context, language, update.effective_message.text)
 
 
-async def take_text(update: Update, context: Context, language: str, text: str | None, *, same: bool = False) -> None:
-    services = context.services
-    admin_id = update.effective_user.id
-    message = update.effective_message
-    t = context.t
-    draft = await services.admin.draft(admin_id)
-    if draft is None or draft.payload.get("type") != "text" or language not in SUPPORTED:
-        return
-    texts = dict(draft.payload["texts"])
-    if same:
-        previous = SUPPORTED[SUPPORTED.index(language) - 1]
-        text = texts.get(previous)
-        await services.inputs.clear(admin_id)
-    if not text or not text.strip():
-        await message.reply_text(t("I need text here (a photo broadcast is not supported yet)."))
-        await ask_text(message, context, language)
-        return
-    problems = check_html(text)
-    if problems or len(text) > 4000:
-        detail = html.escape(problems[0].message) if problems else t("too long")
-        await message.reply_text(
+async def on_same(update: Update, context: Context) -> object:
+    """ "Same text as in …": the previous language's text for this one."""
+    if await common.refuse_non_admin(update, context):
+        return None
+    query = update.callback_query
+    await query.answer()
+    language = parse_callback(query.data).arg(0)
+    if await conversations.take(update, context, CONVERSATION) != language:
+        await query.message.reply_text(context.t("This button is out of date. Tap /start to begin again."))
+        return None
+    previous = await flow.previous_text(context.services, query.from_user.id, language)
+    return await take_text(update, context, language, previous)
+
+
+async def take_text(update: Update, context: Context, language: str, text: str | None) -> object:
+    services, t = context.services, context.t
+    taken = await flow.add_text(services, update.effective_user.id, language, text, services.clock.now())
+    if taken is None:
+        return conversations.END
+    if taken.problem == "empty":
+        await update.effective_message.reply_text(t("I need text here (a photo broadcast is not supported yet)."))
+    elif taken.problem is not None:
+        detail = t("too long") if taken.problem == "too_long" else html.escape(taken.problem)
+        await update.effective_message.reply_text(
             t("Telegram would refuse this text: {problem}. Please send it again.").format(problem=detail)
         )
-        await ask_text(message, context, language)
-        return
-    texts[language] = text
-    await services.admin.save_draft(admin_id, services.clock.now(), payload={"type": "text", "texts": texts})
-    remaining = [lang for lang in SUPPORTED if lang not in texts]
-    if remaining:
-        await ask_text(message, context, remaining[0])
-    else:
-        await ask_audience(message, context)
+    if taken.problem is not None or taken.next is not None:
+        return await ask_text(update, context, taken.next or language)
+    await ask_audience(update.effective_message, context)
+    return conversations.END
 
 
 async def ask_audience(message, context: Context) -> None:
@@ -254,39 +266,14 @@ async def preview(message, context: Context) -> None:
 
 
 async def confirm(update: Update, context: Context) -> None:
-    services = context.services
-    query = update.callback_query
-    admin_id = query.from_user.id
-    t = context.t
-    draft = await services.admin.take_draft(admin_id)
-    if draft is None:
+    services, query, t = context.services, update.callback_query, context.t
+    queued = await flow.queue(services, query.from_user.id, query.message.chat.id, services.clock.now())
+    if queued is None:
         return  # a double tap: the first one sent it
-    recipients = await services.admin.audience(draft.audience)
-    now = services.clock.now()
-    item = draft.payload.get("slug", "")
-    batch_id = await services.outbox.create_batch(
-        "broadcast",
-        draft.payload,
-        [(uid, lang, item) for uid, lang in recipients],
-        now,
-        created_by=admin_id,
-        audience=draft.audience,
-        progress_chat_id=query.message.chat.id,
-    )
-    # Sending starts now, whatever happens to the messages to the admin below.
-    services.delivery.kick("broadcast")
-    await services.admin.record(
-        admin_id,
-        "broadcast",
-        now,
-        batch_id,
-        recipients=len(recipients),
-        audience=draft.audience,
-        kind=draft.payload["type"],
-    )
+    batch_id = queued.batch_id
     await query.edit_message_reply_markup(None)
     progress = await query.message.reply_text(
-        t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=len(recipients)),
+        t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=queued.recipients),
         reply_markup=_kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch_id))]),
     )
     await services.outbox.set_progress_message(batch_id, progress.message_id)
@@ -363,4 +350,17 @@ async def report_progress(app: Application, progress: Progress) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("broadcast", broadcast))
+    app.add_handler(
+        conversations.Conversation(
+            CONVERSATION,
+            entry_points=[CallbackQueryHandler(on_compose, pattern=pattern("bc", "compose"))],
+            states={
+                TEXT: [
+                    MessageHandler(conversations.ANYTHING, read_text),
+                    CallbackQueryHandler(on_same, pattern=pattern("bc", "same")),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("bc")))

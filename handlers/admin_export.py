@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.admin.export import QUERIES, export_csv
+from bot.admin import flow
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
@@ -19,7 +17,6 @@ RANGES = {
     "365": N_("Last 12 months"),
     "all": N_("Everything"),
 }
-EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 async def export(update: Update, context: Context) -> None:
@@ -45,14 +42,9 @@ async def on_button(update: Update, context: Context) -> None:
         return
     await query.answer(context.t("Preparing the files…"))
     services = context.services
-    now = services.clock.now()
-    start = EPOCH if key == "all" else now - timedelta(days=int(key))
-    free_text = data.arg(1) == "1"
-    stamp = now.strftime("%Y-%m-%d")
-    for name in QUERIES:
-        content = await export_csv(services.db, name, start, now + timedelta(seconds=1), free_text=free_text)
-        await query.message.reply_document(content, filename=f"{name}-{stamp}.csv")
-    await services.admin.record(query.from_user.id, "export", now, key, free_text=free_text)
+    files = await flow.export(services, query.from_user.id, key, data.arg(1) == "1", services.clock.now())
+    for filename, content in files:
+        await query.message.reply_document(content, filename=filename)
 
 
 def register(app: Application) -> None:

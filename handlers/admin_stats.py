@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.admin import flow
 from bot.admin.charts import stats_chart
-from bot.admin.stats import BREAKDOWNS, FUNNEL, Stats, programme_stats
+from bot.admin.stats import BREAKDOWNS, FUNNEL, Stats
 from bot.context import Context
 from bot.domain import (
     AGE_LABELS,
@@ -160,7 +161,7 @@ async def stats(update: Update, context: Context) -> None:
         return
     t = context.t
     services = context.services
-    figures = await programme_stats(services.db, services.clock.now())
+    figures = await flow.stats(services, services.clock.now())
     await update.effective_message.reply_text(stats_text(t, figures))
     opportunities = await opportunity_report.stats_notice(services.db, update.effective_user.id)
     await update.effective_message.reply_text(render_text(opportunities, t, context.zone))

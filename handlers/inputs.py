@@ -50,8 +50,3 @@ async def route(update: Update, context: Context) -> bool:
         return True  # taken by a duplicate delivery of the same text
     await _READERS[pending.kind](update, context, pending.ref, text)
     return True
-
-
-async def forget(update: Update, context: Context) -> bool:
-    """`/cancel`: stop waiting for an answer; True if something was waiting."""
-    return await context.services.inputs.clear(update.effective_user.id)

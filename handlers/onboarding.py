@@ -1,221 +1,300 @@
-"""The onboarding journey: role, consent, age, profile questions and a summary, resumable.
+"""The onboarding journey as one ConversationHandler: a state per question ("onboarding:region").
 
-Every answer is written to the database at once and the database decides the
-current step, so a restart (even kill -9) resumes her where she was. The
-persistent ConversationHandler routes her typed answers; handlers.onboarding_steps
-says what each answer does.
+Each answer is written to the database, and her next state before its question goes out, so a
+kill -9 at any step resumes her at the question she was last shown. bot.onboarding.flow decides
+what an answer does; handlers.onboarding_view draws the questions.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.callbacks import parse_callback, pattern
+from bot.callbacks import VERSION, parse_callback, pattern
 from bot.context import Context
-from bot.i18n import N_
-from bot.notices import Msg, Notice
-from bot.onboarding.rules import (
-    KINDS,
-    OPTIONS,
-    InvalidAnswer,
-    Kind,
-    Step,
-    parse_step,
-    validate_bio,
-    validate_link,
-    validate_name,
-    validate_title,
-)
+from bot.experiments import flow as experiments
+from bot.onboarding import flow
+from bot.onboarding.rules import Step, parse_step
+from bot.onboarding.store import Profile
+from bot.stories import flow as stories_flow
 from bot.telegram import conversations
-from handlers import common
-from handlers.onboarding_steps import (
-    advance,
-    current_profile,
-    go_back,
-    on_choice,
-    on_consent,
-    on_summary,
-    show,
-)
-from handlers.onboarding_view import INVALID_TEXT, keyboard
+from handlers import common, conduct, vetting
+from handlers.cards import show_profile_card
+from handlers.onboarding_view import keyboard, question
+from handlers.stories import subscription_text
 
 CONVERSATION = "onboarding"
-TEXT_STEPS = {step for step, kind in KINDS.items() if kind is Kind.TEXT}
-MULTI_COLUMNS = {
-    Step.FIELDS: "fields",
-    Step.GOALS: "goals",
-    Step.LANGUAGES: "languages",
-    Step.AVAILABILITY: "availability",
+END = conversations.END
+
+
+def state(step: Step) -> str:
+    return f"{CONVERSATION}:{step.value}"
+
+
+async def _current(context: Context, user_id: int) -> Profile:
+    return await flow.current(context.services.profiles, user_id, context.services.clock.now())
+
+
+async def resume(update: Update, context: Context) -> None:
+    """`/start` (or `/profile`) before she has finished: her first unanswered question."""
+    profile = await _current(context, update.effective_user.id)
+    if profile.answers.role is not None:
+        await update.effective_message.reply_text(context.t("Welcome back! Let's continue where you stopped."))
+    await show(update.effective_message, context, profile)
+
+
+async def show(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> str | int:
+    """Enter her current question's state, then ask it (editing the message with the buttons when we can)."""
+    step = Step(profile.step)
+    here = await conversations.enter_chat(
+        context, message.chat_id, profile.user_id, CONVERSATION, END if step is Step.DONE else state(step)
+    )
+    if step is Step.DONE:
+        # An edit from /profile is finished: back to her profile card.
+        await show_profile_card(message, context, profile, edit=edit)
+        return END
+    text, markup = question(context.t, step, profile), keyboard(context.t, step, profile)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return here
+        except BadRequest as error:
+            if "not modified" in str(error):
+                return here
+    await message.reply_text(text, reply_markup=markup)
+    return here
+
+
+async def _after(message: Message, context: Context, answered: flow.Answered, *, again: bool = True) -> str | int:
+    """What she is told, then the next question (edited in place), or the same one once more."""
+    await context.services.sender.send(answered.notices)
+    if answered.moved:
+        return await show(message, context, answered.profile, edit=True)
+    return await show(message, context, answered.profile) if again else state(Step(answered.profile.step))
+
+
+# --- one callback per kind of answer, each called with her profile at the step it answers ---
+
+
+async def on_pick(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    value = parse_callback(update.callback_query.data).arg(1)
+    answered = await flow.choose(context.services.profiles, profile, step, value, context.services.clock.now())
+    return await _after(update.callback_query.message, context, answered)
+
+
+async def on_toggle(update: Update, context: Context, profile: Profile, step: Step) -> str:
+    query = update.callback_query
+    value = parse_callback(query.data).arg(1)
+    profile = await flow.toggle(context.services.profiles, profile, step, value, context.services.clock.now())
+    await query.edit_message_reply_markup(keyboard(context.t, step, profile))
+    return state(step)
+
+
+async def on_done(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    answered = await flow.done_choosing(context.services.profiles, profile, step, context.services.clock.now())
+    return await _after(update.callback_query.message, context, answered, again=False)
+
+
+async def on_consent(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    agreed = parse_callback(update.callback_query.data).arg(0) == "yes"
+    answered = await flow.consent(context.services.profiles, profile, step, agreed, context.services.clock.now())
+    return await _after(update.callback_query.message, context, answered, again=False)
+
+
+async def on_typed(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    message, services = update.effective_message, context.services
+    answered = await flow.type_answer(services.profiles, profile, step, message.text, services.clock.now())
+    await _review_change(context, profile, answered.profile)
+    if not answered.moved:
+        await services.sender.send(answered.notices)
+    return await show(message, context, answered.profile)
+
+
+async def on_skip(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    answered = await flow.skip_link(context.services.profiles, profile, context.services.clock.now())
+    await _review_change(context, profile, answered.profile)
+    return await _after(update.callback_query.message, context, answered)
+
+
+async def _review_change(context: Context, before: Profile, after: Profile) -> None:
+    """An approved mentor's edit of what minors see goes to the admins first (F4)."""
+    if after.change_pending and after.change_rev != before.change_rev:
+        await vetting.notify_change(context, after)
+
+
+async def on_back(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    message = update.callback_query.message
+    previous = await flow.back(context.services.profiles, profile, context.services.clock.now())
+    if previous is None:
+        # Before the first question comes the language; the role question's state stays.
+        language = context.telegram_language
+        await message.edit_text(common.language_question(language), reply_markup=common.language_keyboard(language))
+        return state(step)
+    return await show(message, context, previous, edit=True)
+
+
+async def on_change(update: Update, context: Context, profile: Profile, step: Step) -> str | int:
+    chosen = parse_step(parse_callback(update.callback_query.data).arg(1))
+    edited = await flow.edit(context.services.profiles, profile, chosen, context.services.clock.now())
+    return await show(update.callback_query.message, context, edited or profile, edit=edited is not None)
+
+
+async def on_confirm(update: Update, context: Context, profile: Profile, step: Step) -> int:
+    message, services, t = update.callback_query.message, context.services, context.t
+    now = services.clock.now()
+    if not await flow.finish(services.profiles, profile, now):
+        return END  # a double tap: the first one finished it
+    await message.edit_reply_markup(None)
+    if profile.role == "mentor":
+        await message.reply_text(
+            t(
+                "Thank you! 🌷 Your profile is with the programme team for a check. "
+                "I will write to you as soon as you are approved, usually within two days."
+            )
+        )
+        await conduct.put_to(context, profile.user_id)
+        await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
+    elif profile.answers.stories_only:
+        # A running experiment on story frequency may give her another frequency than the default.
+        frequency = (
+            await experiments.arm_setting(services.db, profile.user_id, "story_frequency", now)
+            or stories_flow.DEFAULT_FREQUENCY
+        )
+        await stories_flow.subscribe(services, profile.user_id, now, frequency)
+        if frequency == stories_flow.DEFAULT_FREQUENCY:
+            text = t(
+                "All set! 🎉 I will send you a story of a woman in STEM twice a week, in the evening. "
+                "/story sends one now, and /stories changes how often."
+            )
+        else:
+            text = t("All set! 🎉 /story sends a story now, and /stories changes how often.")
+            text += "\n" + subscription_text(t, True, frequency, stories_flow.DEFAULT_TIME)
+        await message.reply_text(text)
+    else:
+        await message.reply_text(t("Your profile is ready! 🎉 Tap /mentors to see the mentors who suit you best."))
+    return END
+
+
+def _at(step: Step, callback):
+    """Run `callback` only while the database has her at `step`; else she is out of step."""
+
+    async def answer(update: Update, context: Context) -> str | int:
+        profile = await _current(context, update.effective_user.id)
+        if profile.step != step.value:
+            return await out_of_step(update, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        return await callback(update, context, profile, step)
+
+    return answer
+
+
+def button(step: Step, action: str, callback) -> CallbackQueryHandler:
+    return CallbackQueryHandler(_at(step, callback), pattern=f"^{VERSION}:onb:{step.value}:({action})(:|$)")
+
+
+def typed(step: Step) -> MessageHandler:
+    return MessageHandler(conversations.TEXT, _at(step, on_typed))
+
+
+def pick(step: Step) -> list[BaseHandler]:
+    return [button(step, "pick", on_pick), button(step, "back", on_back)]
+
+
+def choose_some(step: Step) -> list[BaseHandler]:
+    return [button(step, "tog", on_toggle), button(step, "done", on_done), button(step, "back", on_back)]
+
+
+def agree(step: Step) -> list[BaseHandler]:
+    return [button(step, "yes|no", on_consent), button(step, "back", on_back)]
+
+
+def type_in(step: Step) -> list[BaseHandler]:
+    return [typed(step), button(step, "back", on_back)]
+
+
+# The transition table: which answers each question takes. Where each answer leads is her
+# answers' next unanswered step (bot.onboarding.rules.next_step), or her summary after an edit.
+STATES: dict[str, list[BaseHandler]] = {
+    state(Step.ROLE): pick(Step.ROLE),
+    state(Step.CONSENT): agree(Step.CONSENT),
+    state(Step.AGE): pick(Step.AGE),
+    state(Step.GUARDIAN): agree(Step.GUARDIAN),
+    state(Step.NAME): type_in(Step.NAME),
+    state(Step.REGION): pick(Step.REGION),
+    state(Step.STAGE): pick(Step.STAGE),
+    state(Step.FIELDS): choose_some(Step.FIELDS),
+    state(Step.GOALS): choose_some(Step.GOALS),
+    state(Step.LANGUAGES): choose_some(Step.LANGUAGES),
+    state(Step.AVAILABILITY): choose_some(Step.AVAILABILITY),
+    state(Step.FORMAT): pick(Step.FORMAT),
+    state(Step.JOB_TITLE): type_in(Step.JOB_TITLE),
+    state(Step.ORGANISATION): type_in(Step.ORGANISATION),
+    state(Step.BIO): type_in(Step.BIO),
+    state(Step.CAPACITY): pick(Step.CAPACITY),
+    state(Step.LINK): [*type_in(Step.LINK), button(Step.LINK, "skip", on_skip)],
+    state(Step.SUMMARY): [
+        button(Step.SUMMARY, "edit", on_change),
+        button(Step.SUMMARY, "ok", on_confirm),
+        button(Step.SUMMARY, "back", on_back),
+    ],
 }
 
 
-async def resume(update: Update, context: Context) -> str:
-    """`/start` for someone who has not finished: continue at the first unanswered step."""
-    profile = await current_profile(context, update.effective_user.id)
-    if profile.answers.role is not None:
-        await update.effective_message.reply_text(context.t("Welcome back! Let's continue where you stopped."))
-    return await show(update.effective_message, context, profile)
-
-
-async def on_button(update: Update, context: Context) -> str | int:
-    query = update.callback_query
-    data = parse_callback(query.data)
-    profile = await current_profile(context, query.from_user.id)
-    step, action, value = parse_step(data.action), data.arg(0), data.arg(1)
+async def out_of_step(update: Update, context: Context) -> str | int:
+    """Anything but an answer to the question she is at: an older question's button, a typed word
+    where buttons are asked, a sticker where text is. Also her answer when the state she is in is
+    not the database's (another wait ended this one, or an older version wrote it)."""
+    profile = await _current(context, update.effective_user.id)
+    query, t = update.callback_query, context.t
     if profile.step == Step.DONE.value:
-        if step is Step.SUMMARY and action == "ok":
-            await query.answer(context.t("Already saved ✓"))  # a double tap on Confirm
+        if query is None:
+            await common.hint(update, context)
+        elif query.data.endswith(":summary:ok"):
+            await query.answer(t("Already saved ✓"))  # a double tap on Confirm
         else:
-            await query.answer(context.t("Your profile is already saved. /profile shows it."), show_alert=True)
-        return ConversationHandler.END
-    if step is None or step.value != profile.step:
-        await query.answer(context.t("That question is already behind us. Here is the current one."))
-        return await show(query.message, context, profile)
-    await query.answer()
-    if action == "back":
-        return await go_back(query.message, context, profile)
-    if step is Step.SUMMARY:
-        return await on_summary(update, context, profile, action, value)
-    kind = KINDS[step]
-    if kind is Kind.CONSENT:
-        return await on_consent(query.message, context, profile, step, agreed=action == "yes")
-    if kind is Kind.MULTI and action == "tog" and value in OPTIONS[step]:
-        chosen = set(getattr(profile.answers, MULTI_COLUMNS[step]))
-        chosen ^= {value}
-        profile = await context.services.profiles.save(
-            profile.user_id,
-            context.services.clock.now(),
-            step=step.value,
-            **{MULTI_COLUMNS[step]: chosen},
-        )
-        await query.edit_message_reply_markup(keyboard(context.t, step, profile))
-        return step.value
-    if kind is Kind.MULTI and action == "done":
-        if not getattr(profile.answers, MULTI_COLUMNS[step]):
-            await query.message.reply_text(context.t("Please choose at least one, then tap Done."))
-            return step.value
-        return await show(query.message, context, await advance(context, profile), edit=True)
-    if step is Step.LINK and action == "skip":
-        profile = await advance(context, profile, meeting_link=None, link_answered=True)
-        return await show(query.message, context, profile, edit=True)
-    if kind is Kind.CHOICE and action == "pick" and value in OPTIONS[step]:
-        return await on_choice(query.message, context, profile, step, value)
-    return await show(query.message, context, profile)
-
-
-async def on_text(update: Update, context: Context) -> str | int:
-    message = update.effective_message
-    profile = await current_profile(context, update.effective_user.id)
-    if profile.step == Step.DONE.value:
-        await common.hint(update, context)
-        return ConversationHandler.END
+            await query.answer(t("Your profile is already saved. /profile shows it."), show_alert=True)
+        return END
     step = Step(profile.step)
-    if step not in TEXT_STEPS:
-        await message.reply_text(context.t("Please answer with the buttons below the question."))
-        return await show(message, context, profile)
-    validate = {
-        Step.NAME: validate_name,
-        Step.JOB_TITLE: validate_title,
-        Step.ORGANISATION: validate_title,
-        Step.BIO: validate_bio,
-        Step.LINK: validate_link,
-    }[step]
-    column = {
-        Step.NAME: "display_name",
-        Step.JOB_TITLE: "job_title",
-        Step.ORGANISATION: "organisation",
-        Step.BIO: "bio",
-        Step.LINK: "meeting_link",
-    }[step]
-    try:
-        value = validate(message.text or "")
-    except InvalidAnswer as error:
-        await message.reply_text(context.t(INVALID_TEXT[error.code]))
-        return await show(message, context, profile)
-    extra = {"link_answered": True} if step is Step.LINK else {}
-    profile = await advance(context, profile, **{column: value}, **extra)
-    return await show(message, context, profile)
-
-
-async def on_other(update: Update, context: Context) -> str | int:
-    """A sticker, photo or voice where we wait for an answer."""
-    profile = await current_profile(context, update.effective_user.id)
-    if profile.step == Step.DONE.value:
-        await common.hint(update, context)
-        return ConversationHandler.END
-    step = Step(profile.step)
-    if step in TEXT_STEPS:
-        await update.effective_message.reply_text(context.t("I can only read text here: please type your answer."))
+    for handler in STATES[state(step)]:
+        if handler.check_update(update):
+            return await handler.callback(update, context)
+    if query is not None:
+        await query.answer(t("That question is already behind us. Here is the current one."))
+    elif flow.is_text_step(step):
+        await update.effective_message.reply_text(t("I can only read text here: please type your answer."))
     else:
-        await update.effective_message.reply_text(context.t("Please answer with the buttons below the question."))
-    return await show(update.effective_message, context, profile)
+        await update.effective_message.reply_text(t("Please answer with the buttons below the question."))
+    return await show(query.message if query else update.effective_message, context, profile)
 
 
 async def cancel(update: Update, context: Context) -> int:
-    await context.services.profiles.pause(update.effective_user.id)
+    await flow.pause(context.services.profiles, update.effective_user.id)
     await update.effective_message.reply_text(
         context.t("Paused. Your answers are saved: send /start whenever you want to continue.")
     )
-    return ConversationHandler.END
-
-
-async def take_orphan(update: Update, context: Context) -> bool:
-    """Text outside the conversation that answers her onboarding question.
-
-    Its state was lost in a crash.
-    """
-    message = update.effective_message
-    if message is None or message.text is None or message.text.startswith("/"):
-        return False
-    profile = await context.services.profiles.get(update.effective_user.id)
-    if profile and not profile.paused and profile.step in {s.value for s in TEXT_STEPS}:
-        await on_text(update, context)
-        return True
-    return False
+    return END
 
 
 def conversation() -> conversations.Conversation:
-    step_handlers = [
-        CallbackQueryHandler(on_button, pattern=pattern("onb")),
-        MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text),
-        MessageHandler(
-            ~filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
-            on_other,
-        ),
-    ]
     return conversations.Conversation(
         CONVERSATION,
-        entry_points=[CallbackQueryHandler(on_button, pattern=pattern("onb"))],
-        # Every step takes the same handlers: the database says which step she is on.
-        states={step.value: step_handlers for step in Step if step is not Step.DONE},
-        fallbacks=[CommandHandler("cancel", cancel)],
+        # A question's button after another wait ended this one.
+        entry_points=[CallbackQueryHandler(out_of_step, pattern=pattern("onb"))],
+        states=STATES,
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(out_of_step, pattern=pattern("onb")),
+            MessageHandler(conversations.ANYTHING, out_of_step),
+        ],
     )
-
-
-NUDGE_AFTER = [timedelta(hours=24), timedelta(days=7)]
 
 
 async def nudge_unfinished(app: Application) -> None:
     """One friendly reminder a day after she stopped, one a week after; then silence."""
     services = app.bot_data.services
-    for user_id, number in await services.profiles.due_for_nudge(services.clock.now(), NUDGE_AFTER):
-        if not await services.profiles.claim_nudge(user_id, number):
-            continue  # another run took it
-        first = N_("Hi! 🌸 Your profile is almost ready: just a few questions left. Send /start to continue.")
-        second = N_(
-            "We still keep your place in the programme. Whenever you are ready, send /start: it takes a few minutes."
-        )
-        await services.sender.send([Notice(user_id, (Msg(first if number == 1 else second),))])
+    await services.sender.send(await flow.nudges(services.profiles, services.clock.now()))
 
 
 def register(app: Application) -> None:

@@ -16,7 +16,7 @@ from bot.domain import (
     ROLE_LABELS,
     STAGE_LABELS,
 )
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
 from bot.onboarding.store import Profile
 from handlers.cards import EDIT_LABELS, profile_card
@@ -163,13 +163,3 @@ def _chosen(step: Step, profile: Profile) -> frozenset[str]:
         Step.LANGUAGES: a.languages,
         Step.AVAILABILITY: a.availability,
     }[step]
-
-
-INVALID_TEXT = {
-    "name_empty": N_("Please type your name in letters: it can't be empty."),
-    "name_too_long": N_("That's a bit long: please keep your name to 64 characters."),
-    "text_empty": N_("Please type a few words."),
-    "title_too_long": N_("Please keep it under 100 characters."),
-    "bio_too_long": N_("That's longer than 500 characters: please shorten it a little."),
-    "link_invalid": N_("That doesn't look like a link. Please send one starting with https://, or tap Skip."),
-}

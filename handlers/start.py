@@ -13,7 +13,7 @@ from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.opportunities.flow import LINK_PREFIX as OPPORTUNITY_PREFIX
 from bot.telegram.story_card import DEEP_LINK_PREFIX
-from handlers import common, inputs, onboarding, opportunities, stories
+from handlers import common, onboarding, opportunities, stories
 from handlers.menu import help_text, set_chat_menu
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
@@ -164,7 +164,7 @@ async def privacy(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> None:
     """Outside onboarding: stop waiting for a typed answer, if we were."""
-    if await inputs.forget(update, context):
+    if await context.services.inputs.clear(update.effective_user.id):
         await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
     else:
         await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))

@@ -1,26 +1,38 @@
-"""Stories: `/story` now, `/stories` on her schedule, and the road from a story to a mentor."""
+"""Stories: `/story` now, `/stories` on her schedule, a shared card's link, the cards in inline
+mode (`@bot` in any chat), the timed posts to the story channels, and the road from a story to a mentor."""
 
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.i18n import Translator
+from bot.domain import FIELD_LABELS
+from bot.i18n import SUPPORTED, Translator, translator
 from bot.stories import flow
-from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, next_due
-from bot.telegram.story_card import send_card
+from bot.stories.models import StoryCard
+from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay
+from bot.story_channel import flow as channel_flow
+from bot.story_channel import store as channel_store
+from bot.telegram.story_card import deep_link, send_card
 from handlers import common
 from handlers.matching import show_mentors
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FREQUENCY = Frequency.TWICE_WEEKLY
-DEFAULT_TIME = TimeOfDay.EVENING
+DEFAULT_FREQUENCY = flow.DEFAULT_FREQUENCY
+DEFAULT_TIME = flow.DEFAULT_TIME
 
 
 async def send_next_story(update: Update, context: Context) -> None:
@@ -92,15 +104,6 @@ def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_d
     return InlineKeyboardMarkup(rows)
 
 
-async def subscribe(context: Context, user_id: int, frequency: str, time_of_day: str) -> None:
-    services = context.services
-    record = await services.users.get(user_id)
-    zone = ZoneInfo(record.timezone if record else services.settings.default_timezone.key)
-    now = services.clock.now()
-    due = next_due(Frequency(frequency), TimeOfDay(time_of_day), zone, now)
-    await services.stories.subscribe(user_id, frequency, time_of_day, due, now)
-
-
 async def stories_settings(update: Update, context: Context) -> None:
     sub = await context.services.stories.subscription(update.effective_user.id)
     active = bool(sub and sub.active)
@@ -134,7 +137,7 @@ async def on_subscription_button(update: Update, context: Context) -> None:
         await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     if active:
-        await subscribe(context, user_id, frequency, time_of_day)
+        await flow.subscribe(services, user_id, services.clock.now(), frequency, time_of_day)
         await query.answer(context.t("Saved ✓"))
     else:
         await services.stories.unsubscribe(user_id, services.clock.now())
@@ -152,8 +155,98 @@ async def push_due_stories(app: Application) -> None:
         services.delivery.kick("stories")
 
 
+PAGE = 50  # Telegram's limit of results per answer
+
+
+def searchable(card: StoryCard) -> str:
+    """Her name, the title and the field in every language, folded for a case-blind search."""
+    parts = [card.slug]
+    for language in SUPPORTED:
+        text = card.text(language)
+        parts += [text.name, text.title, translator(language)(FIELD_LABELS[card.field])]
+    return " ".join(parts).casefold()
+
+
+def matches(card: StoryCard, query: str) -> bool:
+    haystack = searchable(card)
+    return all(word in haystack for word in query.casefold().split())
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    services = context.services
+    language = context.language or "ru"
+    t = translator(language)
+    visible = [slug for slug in await services.stories.visible_slugs() if slug in services.cards]
+    found = [services.cards[slug] for slug in visible if matches(services.cards[slug], query.query)]
+    start = int(query.offset) if query.offset.isdigit() else 0
+    page = found[start : start + PAGE]
+    results = []
+    for card in page:
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("📖 " + t("Open in the bot"), url=deep_link(context.bot.username, card.slug))]]
+        )
+        text = card.text(language)
+        file_id = await services.stories.picture_file_id(card.slug, language)
+        if file_id is not None:
+            results.append(
+                InlineQueryResultCachedPhoto(
+                    id=card.slug,
+                    photo_file_id=file_id,
+                    title=text.name,
+                    description=text.title,
+                    caption=card.caption(language),
+                    reply_markup=markup,
+                )
+            )
+        else:
+            results.append(
+                InlineQueryResultArticle(
+                    id=card.slug,
+                    title=text.name,
+                    description=text.title,
+                    input_message_content=InputTextMessageContent(card.caption(language)),
+                    reply_markup=markup,
+                )
+            )
+    next_offset = str(start + PAGE) if start + PAGE < len(found) else ""
+    await query.answer(results, cache_time=60, is_personal=True, next_offset=next_offset)
+
+
+async def post_due_cards(app: Application) -> None:
+    services = app.bot_data.services
+    settings = services.settings
+    if not settings.story_channels:
+        return
+    visible = [slug for slug in await services.stories.visible_slugs() if slug in services.cards]
+    for language, chat_id in settings.story_channels:
+        claimed = await channel_flow.claim_next(
+            services.db, chat_id, visible, settings.story_channel_every, services.clock.now()
+        )
+        if claimed is None:
+            continue
+        post_id, slug = claimed
+        card = services.cards[slug]
+        t = translator(language)
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("📖 " + t("Open in the bot"), url=deep_link(app.bot.username, slug))]]
+        )
+        picture = await services.stories.picture_file_id(slug, language)
+        if picture is None:
+            picture = await services.pictures.fetch(card, language, t(FIELD_LABELS[card.field]))
+        try:
+            message = await app.bot.send_photo(chat_id, picture, caption=card.caption(language), reply_markup=markup)
+        except TelegramError:
+            # The row stays: the card counts as posted rather than risk posting it twice.
+            log.exception("story card %s could not be posted to channel %s", slug, chat_id)
+            continue
+        await channel_store.mark_sent(services.db, post_id, message.message_id)
+        log.info("story card %s posted to channel %s", slug, chat_id)
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("story", story))
     app.add_handler(CommandHandler("stories", stories_settings))
     app.add_handler(CallbackQueryHandler(on_story_button, pattern=pattern("st")))
     app.add_handler(CallbackQueryHandler(on_subscription_button, pattern=pattern("sub")))
+    app.add_handler(InlineQueryHandler(on_inline_query))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from handlers import common, inputs, onboarding
+from handlers import common, inputs
 
 
 async def stray_message(update: Update, context: Context) -> None:
     if await inputs.route(update, context):
-        return
-    if await onboarding.take_orphan(update, context):
         return
     await common.hint(update, context)

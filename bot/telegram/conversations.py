@@ -74,8 +74,14 @@ async def enter(update: Update, context: Context, name: str, state: str, about: 
 
     Call it before the question is sent; returns `state` for the callback to return.
     """
-    user_id = update.effective_user.id
-    key = _key(update.effective_chat.id, user_id)
+    return await enter_chat(context, update.effective_chat.id, update.effective_user.id, name, state, about)
+
+
+async def enter_chat(
+    context: Context, chat_id: int, user_id: int, name: str, state: str, about: str | int | None = None
+) -> str:
+    """`enter`, for a step shown from a message rather than from her update (an edit of /profile)."""
+    key = _key(chat_id, user_id)
     for conversation in _all(context.application):
         if conversation.name == name:
             await conversation.move(context.application, key, state)

@@ -1,5 +1,6 @@
 """Admin broadcasts end to end: composing, segments, previews, pacing, blocking, 429s, cancel."""
 
+import json
 import sqlite3
 
 from bot.callbacks import cb
@@ -182,3 +183,25 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
         ("broadcast", "done"),
         ("stories", "done"),
     ]
+
+
+async def test_the_composer_waits_for_each_language_across_a_restart_and_reuses_the_last_text(
+    bot, users, runner, admin
+):
+    await admin.start_in("English")
+    await admin.send("/broadcast")
+    await admin.press("✍️ A message")
+    await admin.sees("Send the message in Кыргызча")
+    await runner.restart()
+    await admin.send("Салам!")  # the text asked for before the restart
+    await admin.sees("Send the message in Русский")
+    await admin.press("Same text as in Кыргызча")
+    await admin.sees("Send the message in English")
+    await admin.send_sticker()
+    await admin.sees("I need text here")
+    await admin.send("Hello!")
+    await admin.sees("Who should receive it?")
+    payload = db_rows(runner, "SELECT payload FROM broadcast_drafts WHERE admin_id = ?", admin.id)[0][0]
+    assert json.loads(payload)["texts"] == {"ky": "Салам!", "ru": "Салам!", "en": "Hello!"}
+    await admin.send("Hi again")  # the composer waits no more
+    await admin.sees("I answer to buttons and commands")

@@ -1,20 +1,116 @@
-"""Cards without a deploy: an admin sends a card file (`<slug>.toml`) as a document; the bot checks it
-with the validator of stories/, previews its picture card in each language, and publishes it on Publish."""
+"""The admin's story library: `/cards` (list, preview in each language, hide or show a card) and
+cards without a deploy (a card file sent as a document is checked, previewed and published)."""
 
 from __future__ import annotations
 
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot.admin import flow as admin_flow
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, translator
 from bot.opportunities import flow as opportunities
 from bot.story_library import flow
+from bot.telegram.story_card import send_card
+from handlers import common
 from handlers.common import refuse_non_admin, stale_button
+
+PER_PAGE = 8
+
+
+async def library_markup(context: Context, page: int) -> InlineKeyboardMarkup:
+    services = context.services
+    t = context.t
+    hidden = await services.stories.hidden_slugs()
+    slugs = sorted(services.cards)
+    rows = []
+    for slug in slugs[page * PER_PAGE : (page + 1) * PER_PAGE]:
+        card = services.cards[slug]
+        mark = "🙈 " if slug in hidden else ""
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{mark}{card.text(t.language).name} · {t(FIELD_LABELS[card.field])}",
+                    callback_data=cb("cards", "open", slug),
+                )
+            ]
+        )
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀️", callback_data=cb("cards", "page", page - 1)))
+    if (page + 1) * PER_PAGE < len(slugs):
+        nav.append(InlineKeyboardButton("▶️", callback_data=cb("cards", "page", page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+async def cards(update: Update, context: Context) -> None:
+    if await common.refuse_non_admin(update, context):
+        return
+    t = context.t
+    hidden = await context.services.stories.hidden_slugs()
+    total = len(context.services.cards)
+    await update.effective_message.reply_text(
+        t("<b>Story library</b>: {total} cards, {hidden} hidden. Tap one to preview or hide it.").format(
+            total=total, hidden=len(hidden)
+        ),
+        reply_markup=await library_markup(context, 0),
+    )
+
+
+async def on_library_button(update: Update, context: Context) -> None:
+    if await common.refuse_non_admin(update, context):
+        return
+    query = update.callback_query
+    data = parse_callback(query.data)
+    services = context.services
+    t = context.t
+    if data.action == "page":
+        await query.answer()
+        await query.edit_message_reply_markup(await library_markup(context, data.int_arg(0) or 0))
+        return
+    slug = data.arg(0)
+    card = services.cards.get(slug)
+    if card is None:
+        await common.stale_button(update, context)
+        return
+    hidden = slug in await services.stories.hidden_slugs()
+    if data.action == "open":
+        await query.answer()
+        toggle = (
+            InlineKeyboardButton("👁 " + t("Show it again"), callback_data=cb("cards", "show", slug))
+            if hidden
+            else InlineKeyboardButton("🙈 " + t("Hide it"), callback_data=cb("cards", "hide", slug))
+        )
+        await query.message.reply_text(
+            t("<b>{name}</b>: preview in each language below. Source: {source}").format(
+                name=card.text(t.language).name, source=card.source
+            ),
+            reply_markup=InlineKeyboardMarkup([[toggle]]),
+        )
+        for language in SUPPORTED:
+            await send_card(context.bot, services, query.from_user.id, language, card, record=False)
+    elif data.action in ("hide", "show"):
+        await admin_flow.set_card_hidden(
+            services, query.from_user.id, slug, data.action == "hide", services.clock.now()
+        )
+        await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
+        await query.edit_message_reply_markup(None)
+    else:
+        await common.stale_button(update, context)
+
 
 # Before the journeys: an admin's card file is taken here, anyone else's document goes on as before.
 UPLOAD_GROUP = -1
@@ -70,7 +166,7 @@ async def on_document(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_upload_button(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
     query = update.callback_query
@@ -102,8 +198,10 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:
+    app.add_handler(CommandHandler("cards", cards))
+    app.add_handler(CallbackQueryHandler(on_library_button, pattern=pattern("cards")))
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & ~filters.UpdateType.EDITED, on_document),
         group=UPLOAD_GROUP,
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("lib")))
+    app.add_handler(CallbackQueryHandler(on_upload_button, pattern=pattern("lib")))

@@ -38,6 +38,14 @@ def parse_definition(text: str) -> dict:
         raise ValueError(f"missing {error.args[0]}") from None
 
 
+def started_text(t, experiment_id: int, enrolled: int) -> str:
+    return (
+        t("Experiment #{id} is running. New people in its segment join it as they come.").format(id=experiment_id)
+        + " "
+        + t("Joined at once from its segment: {n}.").format(n=enrolled)
+    )
+
+
 USAGE = (
     "/experiments — list\n/experiments report ID\n/experiments stop ID\n/experiments new, then on the next lines:\n"
     'name = "stories weekly"\nsetting = "story_frequency"\narms = ["twice_weekly", "weekly"]\n'
@@ -55,7 +63,7 @@ async def experiments(update: Update, context: Context) -> None:
     if action == "new":
         try:
             definition = parse_definition(words[2] if len(words) > 2 else "")
-            experiment_id = await flow.define(services.db, now=now, **definition)
+            experiment_id, enrolled = await flow.start(services.db, now=now, **definition)
         except ValueError as error:
             await message.reply_text(
                 t("That definition does not work: {error}").format(error=html.escape(str(error)))
@@ -64,9 +72,7 @@ async def experiments(update: Update, context: Context) -> None:
                 + "</pre>"
             )
             return
-        await message.reply_text(
-            t("Experiment #{id} is running. New people in its segment join it as they come.").format(id=experiment_id)
-        )
+        await message.reply_text(started_text(t, experiment_id, enrolled))
         return
     if action in ("stop", "report"):
         experiment_id = int(words[2]) if len(words) > 2 and words[2].strip().isdigit() else None

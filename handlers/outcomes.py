@@ -104,7 +104,8 @@ async def outcomes(update: Update, context: Context) -> None:
         await message.reply_text(html.escape(surveys().text("report_usage", language)))
         return
     reports, cohort = await flow.indicators(services.db, *window)
-    text = summary_text(reports, cohort, language)
+    mentors = await flow.mentor_survey(services.db, *window)
+    text = summary_text(reports, cohort, language, mentors)
     if context.args:
         shown = surveys().text("report_period", language).format(since=context.args[0], until=context.args[1])
         text = f"{shown}\n\n{text}"
@@ -113,7 +114,8 @@ async def outcomes(update: Update, context: Context) -> None:
         await message.reply_photo(
             chart_png(reports, language), caption=html.escape(surveys().text("report_title", language))
         )
-        await message.reply_document(xlsx_bytes(reports), filename="outcomes.xlsx")
+    if cohort or any(item.n for item in mentors):
+        await message.reply_document(xlsx_bytes(reports, mentors), filename="outcomes.xlsx")
 
 
 def register(app: Application) -> None:

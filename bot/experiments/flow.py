@@ -21,12 +21,36 @@ async def define(
     joined_after: datetime | None = None,
     setting: str = "none",
 ) -> int:
-    check_definition(arms, outcome, planned_size, setting)
+    """Define it without enrolling anyone yet: people join as the setting is next used for them."""
     async with db.transaction() as tx:
-        if await tx.fetchval("SELECT 1 FROM experiments WHERE name = ?", (name,)):
-            raise ValueError("an experiment with this name exists")
-        after = joined_after.isoformat() if joined_after else None
-        return await store.add(tx, name, arms, outcome, role, after, planned_size, now, setting)
+        return await _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting)
+
+
+async def start(
+    db: Database,
+    name: str,
+    arms: tuple[str, ...],
+    outcome: str,
+    planned_size: int,
+    now: datetime,
+    *,
+    role: str | None = None,
+    joined_after: datetime | None = None,
+    setting: str = "none",
+) -> tuple[int, int]:
+    """Define it and enrol the segment's present members at once (stratified), in one transaction:
+    (its id, how many joined). Later members join as the setting is next used for them."""
+    async with db.transaction() as tx:
+        experiment_id = await _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting)
+        return experiment_id, await _enrol(tx, experiment_id, now)
+
+
+async def _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting) -> int:
+    check_definition(arms, outcome, planned_size, setting)
+    if await tx.fetchval("SELECT 1 FROM experiments WHERE name = ?", (name,)):
+        raise ValueError("an experiment with this name exists")
+    after = joined_after.isoformat() if joined_after else None
+    return await store.add(tx, name, arms, outcome, role, after, planned_size, now, setting)
 
 
 async def arm_setting(db: Database, user_id: int, setting: str, now: datetime) -> str | None:
@@ -80,16 +104,22 @@ async def _assign(tx, experiment_id, user_id, region, age_band, now) -> str | No
 async def enrol_segment(db: Database, experiment_id: int, now: datetime) -> int:
     """Everyone in the segment not yet in a running experiment, up to the planned size."""
     async with db.transaction() as tx:
-        e = await store.get(tx, experiment_id)
-        if e is None or e.stopped_at is not None:
-            return 0
-        enrolled = 0
-        for user_id, region, age_band in await store.segment(tx, e):
-            if enrolled >= e.planned_size:
-                break
-            if await _assign(tx, e.id, user_id, region, age_band, now):
-                enrolled += 1
-        return enrolled
+        return await _enrol(tx, experiment_id, now)
+
+
+async def _enrol(tx, experiment_id: int, now: datetime) -> int:
+    """Enrol the segment until the experiment holds its planned size; how many joined now."""
+    e = await store.get(tx, experiment_id)
+    if e is None or e.stopped_at is not None:
+        return 0
+    room = e.planned_size - await store.size(tx, e.id)
+    enrolled = 0
+    for user_id, region, age_band in await store.segment(tx, e):
+        if enrolled >= room:
+            break
+        if await _assign(tx, e.id, user_id, region, age_band, now):
+            enrolled += 1
+    return enrolled
 
 
 async def stop(db: Database, experiment_id: int, now: datetime) -> None:
@@ -103,7 +133,8 @@ async def result(db: Database, experiment_id: int, now: datetime) -> ExperimentR
         if e is None:
             return None
         counts = await store.outcome_counts(tx, e, now)
-    return compare(e.arms, counts, e.planned_size, e.stopped_at is not None)
+        enrolled = await store.size(tx, e.id)
+    return compare(e.arms, counts, e.planned_size, e.stopped_at is not None, enrolled)
 
 
 async def export(db: Database, user_id: int) -> dict[str, list[dict]]:

@@ -34,8 +34,10 @@ def report_text(t: Translator, name: str, result: ExperimentResult) -> str:
             t("Planned size reached: {total} of {planned}.")
             if result.reached_plan
             else t("Planned size not reached yet: {total} of {planned}.")
-        ).format(total=result.total, planned=result.planned_size)
+        ).format(total=result.enrolled, planned=result.planned_size)
     )
+    if result.total < result.enrolled:
+        lines.append(t("Outcomes counted so far: {n} (those whose 30 days are over).").format(n=result.total))
     if result.stopped_early:
         lines.append(t("⚠️ Stopped early, before the planned size: read these figures with care."))
     return "\n".join(lines)

@@ -87,16 +87,22 @@ class ArmResult:
 class ExperimentResult:
     arms: tuple[ArmResult, ...]
     planned_size: int
-    total: int
+    total: int  # whose outcome window is over (the arms' n)
     reached_plan: bool
     stopped_early: bool
+    enrolled: int = 0  # everyone assigned: what the planned size counts
 
 
 def compare(
-    arms: tuple[str, ...], counts: dict[str, tuple[int, int]], planned_size: int, stopped: bool
+    arms: tuple[str, ...],
+    counts: dict[str, tuple[int, int]],
+    planned_size: int,
+    stopped: bool,
+    enrolled: int | None = None,
 ) -> ExperimentResult:
-    """`counts`: arm -> (successes, n). Wilson intervals per arm; the difference from control (the
-    first arm) with a Newcombe interval and a score test's p-value."""
+    """`counts`: arm -> (successes, n) of those whose outcome window is over. Wilson intervals per arm;
+    the difference from control (the first arm) with a Newcombe interval and a score test's p-value.
+    The planned size counts everyone enrolled (`enrolled`; by default the counted)."""
     control = arms[0]
     c_k, c_n = counts.get(control, (0, 0))
     results = []
@@ -114,6 +120,7 @@ def compare(
             d_low, d_high, p = float(d_low), float(d_high), float(p)
         results.append(ArmResult(arm, n, k, k / n, float(low), float(high), diff, d_low, d_high, p))
     total = sum(n for _, n in counts.values())
+    enrolled = total if enrolled is None else enrolled
     return ExperimentResult(
-        tuple(results), planned_size, total, total >= planned_size, stopped and total < planned_size
+        tuple(results), planned_size, total, enrolled >= planned_size, stopped and enrolled < planned_size, enrolled
     )

@@ -108,12 +108,14 @@ async def assign(tx: Session, experiment_id: int, user_id: int, stratum: str, ar
 
 
 async def segment(tx: Session, e: Experiment) -> list[tuple[int, str | None, str | None]]:
-    """(user, region, age band) of everyone in the segment not yet in a running experiment, by id."""
+    """(user, region, age band) of everyone in the segment not yet in a running experiment, by id;
+    only people who chose a role (someone who never got past the language has no settings to vary)."""
     return [
         tuple(row)
         for row in await tx.fetchall(
             "SELECT u.id, p.region, p.age_band FROM users u LEFT JOIN profiles p ON p.user_id = u.id"
-            " WHERE (? IS NULL OR u.role = ?) AND (? IS NULL OR u.created_at > ?) AND u.blocked_bot = 0"
+            " WHERE u.role IS NOT NULL AND (? IS NULL OR u.role = ?) AND (? IS NULL OR u.created_at > ?)"
+            " AND u.blocked_bot = 0"
             " AND NOT EXISTS (SELECT 1 FROM experiment_assignments a JOIN experiments x ON x.id = a.experiment_id"
             "                 WHERE a.user_id = u.id AND x.stopped_at IS NULL)"
             " ORDER BY u.id",

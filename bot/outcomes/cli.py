@@ -20,12 +20,12 @@ def report(settings: Settings, args: argparse.Namespace) -> int:
         db = Database(settings.database_path)
         await db.open()
         try:
-            return await flow.indicators(db, since, until)
+            return await flow.indicators(db, since, until), await flow.mentor_survey(db, since, until)
         finally:
             await db.close()
 
-    reports, cohort = asyncio.run(run())
-    write_xlsx(reports, args.xlsx)
-    print(summary_text(reports, cohort, "en"))
+    (reports, cohort), mentors = asyncio.run(run())
+    write_xlsx(reports, args.xlsx, mentors)
+    print(summary_text(reports, cohort, "en", mentors))
     print(f"written to {args.xlsx}")
     return 0

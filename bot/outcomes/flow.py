@@ -37,6 +37,8 @@ async def run_schedule(db: Database, now: datetime) -> list[Notice]:
             dates = MentorshipDates(mentee, _parse(started), _parse(ended))
             for wave, at in due_waves(dates, now).items():
                 await store.add_invitation(tx, mentee, wave, mentorship, at)
+        for mentor, mentorship, ended in await store.mentors_first_ends(tx):
+            await store.add_invitation(tx, mentor, "mentor_end", mentorship, _parse(ended))
         await store.close_stale(tx, now - CLOSE_AFTER)
         reminders = await store.claim_reminders(tx, now - REMIND_AFTER, now)
         invited = await store.claim_due(tx, now)
@@ -121,6 +123,15 @@ async def indicators(db: Database, since: datetime, until: datetime) -> tuple[li
     for user_id, person in people.items():
         person["disability"] = disabled(wg.get(user_id, {}))
     return indicator_report(people, answers), len(people)
+
+
+async def mentor_survey(db: Database, since: datetime, until: datetime) -> list:
+    """The mentors' end survey for invitations due in [since, until): each question's mean and n."""
+    from bot.outcomes.report import mentor_summary
+
+    async with db.reading() as tx:
+        rows = await store.mentor_answers(tx, since.isoformat(), until.isoformat())
+    return mentor_summary(rows)
 
 
 async def export(db: Database, user_id: int) -> dict[str, list[dict]]:

@@ -145,3 +145,27 @@ def indicator_report(
             cells += _cells(dimension, labels, codes, base, end)
         reports.append(IndicatorReport(question, tuple(cells)))
     return reports
+
+
+@dataclass(frozen=True)
+class MentorItem:
+    """One question of the mentors' end survey: how many answered, and the mean score (None under 5)."""
+
+    question: str
+    n: int
+    mean: float | None
+
+
+def mentor_summary(rows: Iterable[tuple[str, str | None]]) -> list[MentorItem]:
+    """`rows`: (question, option code) of the mentors' end survey; skips count in no n."""
+    questions = surveys().waves["mentor_end"]
+    scores: dict[str, list[float]] = {q.code: [] for q in questions}
+    by_code = {q.code: q for q in questions}
+    for question, value in rows:
+        score = by_code[question].score(value) if question in by_code else None
+        if score is not None:
+            scores[question].append(score)
+    return [
+        MentorItem(code, len(values), float(np.mean(values)) if len(values) >= MIN_CELL else None)
+        for code, values in scores.items()
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 LANGUAGES = ("ky", "ru", "en")
 SURVEYS_FILE = Path(__file__).with_name("surveys.toml")
-WAVES = ("baseline", "about", "midline", "endline", "follow6", "follow12")
+WAVES = ("baseline", "about", "midline", "endline", "follow6", "follow12", "mentor_end")
 MIDLINE_AFTER = timedelta(days=91)
 FOLLOW_UPS = {"follow6": timedelta(days=182), "follow12": timedelta(days=365)}
 REMIND_AFTER = timedelta(days=3)

@@ -37,6 +37,20 @@ async def first_mentorships(tx: Session) -> list[tuple[int, int, str, str | None
     return [tuple(row) for row in rows]
 
 
+async def mentors_first_ends(tx: Session) -> list[tuple[int, int, str]]:
+    """(mentor, mentorship, ended) of each mentor's first mentorship to end, completed or ended by
+    either side, unless she said no thanks or was already invited to the mentors' end survey."""
+    ended = "f.status IN ('completed', 'cancelled') AND f.ended_at IS NOT NULL"
+    rows = await tx.fetchall(
+        "SELECT m.mentor_id, m.id, m.ended_at FROM mentorships m"
+        f" WHERE m.id = (SELECT f.id FROM mentorships f WHERE f.mentor_id = m.mentor_id AND {ended}"
+        "               ORDER BY f.ended_at, f.id LIMIT 1)"
+        " AND NOT EXISTS (SELECT 1 FROM survey_opt_outs o WHERE o.user_id = m.mentor_id)"
+        " AND NOT EXISTS (SELECT 1 FROM survey_invitations i WHERE i.user_id = m.mentor_id AND i.wave = 'mentor_end')"
+    )
+    return [tuple(row) for row in rows]
+
+
 async def add_invitation(tx: Session, user_id: int, wave: str, mentorship_id: int, due_at: datetime) -> None:
     await tx.execute(
         "INSERT OR IGNORE INTO survey_invitations (user_id, wave, mentorship_id, due_at) VALUES (?, ?, ?, ?)",
@@ -144,6 +158,16 @@ async def report_rows(tx: Session, since: str, until: str):
         else:
             answers.append((user_id, wave, question, value))
     return people, answers, wg
+
+
+async def mentor_answers(tx: Session, since: str, until: str) -> list[tuple[str, str | None]]:
+    """(question, value) of the mentors' end survey, for invitations due in [since, until)."""
+    rows = await tx.fetchall(
+        "SELECT a.question, a.value FROM survey_answers a JOIN survey_invitations i ON i.id = a.invitation_id"
+        " WHERE i.wave = 'mentor_end' AND i.due_at >= ? AND i.due_at < ?",
+        (since, until),
+    )
+    return [tuple(row) for row in rows]
 
 
 async def export(tx: Session, user_id: int) -> dict[str, list[dict]]:

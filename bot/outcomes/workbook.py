@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 
 from bot.admin.charts import outcomes_chart
-from bot.outcomes.report import MIN_CELL, RESPONSE_AIM, IndicatorReport
+from bot.outcomes.report import MIN_CELL, RESPONSE_AIM, IndicatorReport, MentorItem
 from bot.outcomes.rules import surveys
 
 HEADER = (
@@ -39,12 +39,21 @@ DEFINITIONS = (
         f"Groups with fewer than {MIN_CELL} people, and figures from fewer than {MIN_CELL} answers, are not shown.",
     ),
     ("Disability", "Washington Group short set: 'a lot of difficulty' or 'cannot do it at all' in any domain."),
+    (
+        "Mentors' end survey",
+        "Mentors whose first mentorship ended in the period: each question's n (skips excluded) and mean score;"
+        " hours are band middles (3, 7.5, 15, 25). No paired change: it is asked once.",
+    ),
     ("Questionnaire", f"bot/outcomes/surveys.toml, version {surveys().version}."),
 )
 
 
-def write_xlsx(reports: list[IndicatorReport], target) -> None:
-    """One sheet per indicator and one of definitions; `target` is a path or a binary file."""
+MENTOR_SHEET = "Mentors end survey"
+
+
+def write_xlsx(reports: list[IndicatorReport], target, mentors: list[MentorItem] = ()) -> None:
+    """One sheet per indicator, one of the mentors' end survey and one of definitions; `target` is a
+    path or a binary file."""
     book = Workbook(write_only=True)
     for report in reports:
         sheet = book.create_sheet(report.indicator[:31])
@@ -69,6 +78,12 @@ def write_xlsx(reports: list[IndicatorReport], target) -> None:
                 + [SUPPRESSED if x is None else x for x in figures]
                 + [c.response_rate, RESPONSE_AIM]
             )
+    if mentors:
+        sheet = book.create_sheet(MENTOR_SHEET)
+        sheet.append(["Question", "Wording", "n", "Mean"])
+        for item in mentors:
+            wording = surveys().questions[item.question].text["en"]
+            sheet.append([item.question, wording, item.n, SUPPRESSED if item.mean is None else item.mean])
     definitions = book.create_sheet("Definitions")
     definitions.append(["Term", "Definition"])
     for row in DEFINITIONS:
@@ -76,9 +91,9 @@ def write_xlsx(reports: list[IndicatorReport], target) -> None:
     book.save(target)
 
 
-def xlsx_bytes(reports: list[IndicatorReport]) -> bytes:
+def xlsx_bytes(reports: list[IndicatorReport], mentors: list[MentorItem] = ()) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx(reports, buffer)
+    write_xlsx(reports, buffer, mentors)
     return buffer.getvalue()
 
 
@@ -86,10 +101,12 @@ def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-def summary_text(reports: list[IndicatorReport], cohort: int, language: str | None) -> str:
+def summary_text(
+    reports: list[IndicatorReport], cohort: int, language: str | None, mentors: list[MentorItem] = ()
+) -> str:
     s = surveys()
     if not reports or cohort == 0:
-        return s.text("report_empty", language)
+        return "\n\n".join([s.text("report_empty", language), *_mentor_lines(mentors, language)])
     lines = [s.text("report_title", language), ""]
     for report in reports:
         c = report.overall
@@ -111,7 +128,20 @@ def summary_text(reports: list[IndicatorReport], cohort: int, language: str | No
         "",
         s.text("report_response", language).format(rate="—" if rate is None else f"{rate:.0%}", cohort=cohort),
     ]
-    return "\n".join(lines)
+    return "\n\n".join(["\n".join(lines), *_mentor_lines(mentors, language)])
+
+
+def _mentor_lines(mentors: list[MentorItem], language: str | None) -> list[str]:
+    """The mentors' end survey as one block (empty when no mentor answered)."""
+    if not any(item.n for item in mentors):
+        return []
+    s = surveys()
+    lines = [s.text("report_mentors", language)]
+    for item in mentors:
+        question = s.questions[item.question].text
+        wording = question.get(language or "", question["en"])
+        lines.append(s.text("report_mentor_line", language).format(question=wording, mean=_fmt(item.mean), n=item.n))
+    return ["\n".join(lines)]
 
 
 def chart_png(reports: list[IndicatorReport], language: str | None) -> bytes:

@@ -141,7 +141,8 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
     await db.close()
     clock.advance(timedelta(days=400))
     await run_jobs(app)
-    assert rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
+    hers = "SELECT wave, status FROM survey_invitations WHERE user_id = ? ORDER BY id"
+    assert rows(database_path, hers, bermet.id) == [
         ("baseline", "closed"),
         ("about", "declined"),
     ]

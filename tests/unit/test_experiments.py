@@ -114,3 +114,33 @@ def test_a_stopped_experiment_short_of_its_size_says_so():
     assert result.stopped_early and not result.reached_plan and result.total == 20
     assert result.arms[0].difference is None and result.arms[1].difference == pytest.approx(0.2)
     assert 0 < result.arms[1].p_value < 1
+
+
+async def test_starting_enrols_the_segments_present_members_and_the_plan_counts_them(db):
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    await add_users(db, 40, start)
+    async with db.transaction() as tx:  # 10 of them are mentors, one never chose a role
+        await tx.execute("UPDATE users SET role = 'mentor' WHERE id > 30")
+        await tx.execute("UPDATE users SET role = NULL WHERE id = 30")
+    busy = await flow.define(db, "busy", ("a", "b"), "request_30d", 10, start)
+    assert await flow.assign(db, busy, 1, None, "18+", start) is not None  # already in a running one
+
+    full, joined = await flow.start(db, "full", ("a", "b"), "request_30d", 20, start, role="mentee")
+    assert joined == 20
+    arms = [r[0] for r in await db.fetchall("SELECT arm FROM experiment_assignments WHERE experiment_id = ?", (full,))]
+    assert sorted(arms) == ["a"] * 10 + ["b"] * 10  # one stratum: a permuted block per pair
+    assert (
+        await db.fetchval("SELECT 1 FROM experiment_assignments WHERE experiment_id = ? AND user_id = 1", (full,))
+        is None
+    )
+    reached = await flow.result(db, full, start + timedelta(days=1))
+    assert (reached.enrolled, reached.total, reached.reached_plan) == (20, 0, True)
+    await flow.stop(db, full, start + timedelta(days=1))
+    assert not (await flow.result(db, full, start + timedelta(days=1))).stopped_early
+
+    short, joined = await flow.start(db, "short", ("a", "b"), "request_30d", 50, start, role="mentee")
+    assert joined == 28  # mentees 2..29: the stopped experiment's members are free again
+    result = await flow.result(db, short, start + timedelta(days=31))
+    assert (result.enrolled, result.total, result.reached_plan) == (joined, joined, False)
+    await flow.stop(db, short, start)
+    assert (await flow.result(db, short, start)).stopped_early

@@ -1,1 +1,0 @@
--- PLACEHOLDER on branch out3 only, so 0020 applies here: DROP this file at merge (the real 0018 comes from another branch).

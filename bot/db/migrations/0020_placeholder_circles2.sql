@@ -1,1 +1,0 @@
--- PLACEHOLDER on branch circles2 only, so 0021 applies here: DROP this file at merge (the real 0020 comes from another branch).

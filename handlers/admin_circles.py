@@ -11,7 +11,7 @@ from bot.circles import flow
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
-from handlers import common
+from handlers import circle_join, common
 from handlers.circles import REFUSALS, store_of
 
 
@@ -30,7 +30,8 @@ async def overview(update: Update, context: Context) -> None:
                 Msg(
                     N_(
                         "• {circle} ({status}, {band}, {language}): {size} members, "
-                        "{messages} messages in 30 days, {reports} open reports"
+                        "{messages} messages and {sessions} sessions in 30 days, attendance {attendance}, "
+                        "{reports} open reports"
                     ),
                     circle=row["name"],
                     status=row["status"],
@@ -38,12 +39,18 @@ async def overview(update: Update, context: Context) -> None:
                     language=row["language"],
                     size=row["size"],
                     messages=row["messages"],
+                    sessions=row["sessions"],
+                    attendance=f"{row['came']}/{row['expected']}" if row["expected"] else "—",
                     reports=row["reports"],
                 ),
             )
         )
-    form = ((Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),),)
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, form))
+    buttons = [(Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),)]
+    for row in rows:
+        if row["status"] == "forming":
+            continue
+        buttons.append((circle_join.open_button(row["id"], row["name"], bool(row["open_to_join"])),))
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, tuple(buttons)))
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -403,7 +403,7 @@ async def remove(
 
 async def quiet_nudges(store: CircleStore, now: datetime) -> list[Notice]:
     notices = []
-    for circle_id, mentor_id, last, nudged in await store.quiet():
+    for circle_id, mentor_id, last, nudged in await store.quiet(now):
         if rules.is_quiet(last, nudged, now):
             await store.mark_nudged(circle_id, now)
             circle = await store.get(circle_id)

@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.circles import flow
+from bot.circles import flow, moderation
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
@@ -82,6 +82,9 @@ async def on_button(update: Update, context: Context) -> None:
         )
         await query.message.reply_text("\n".join(lines), reply_markup=common.buttons(context, rows))
         return
+    if data.action in REPORT_ACTIONS:
+        await on_report_action(update, context, REPORT_ACTIONS[data.action], data.int_arg(0))
+        return
     batch = data.int_arg(0)
     if batch is None or data.action not in ("go", "drop"):
         await common.stale_button(update, context)
@@ -99,6 +102,34 @@ async def on_button(update: Update, context: Context) -> None:
     await common.drop_buttons(query)
     await services.sender.send(notices)
     await query.message.reply_text(t("Done: the circles have begun."))
+
+
+REPORT_ACTIONS = {"rs": "resume", "rx": "remove", "rc": "close"}
+REPORT_DONE = {
+    "resume": N_("Resumed: she can write to the circle again."),
+    "remove": N_("Removed from the circle."),
+    "close": N_("Report closed."),
+}
+REPORT_REFUSED = {
+    "done": N_("This report was already decided."),
+    "other_reports": N_("Another report about her is still open: decide that one first."),
+}
+
+
+async def on_report_action(update: Update, context: Context, action: str, report_id: int | None) -> None:
+    query, services = update.callback_query, context.services
+    try:
+        if report_id is None:
+            raise flow.CircleRefused("done")
+        notices = await moderation.decide(
+            store_of(context), report_id, query.from_user.id, action, services.clock.now()
+        )
+    except flow.CircleRefused as refused:
+        await query.answer(context.t(REPORT_REFUSED.get(refused.code, REPORT_REFUSED["done"])), show_alert=True)
+        return
+    await query.answer(context.t(REPORT_DONE[action]))
+    await common.drop_buttons(query)
+    await services.sender.send(notices)
 
 
 def register(app: Application) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.admin.export import QUERIES, export_csv
+from bot.admin.export import QUERIES, export_csv, rows_csv
 from bot.callbacks import cb, parse_callback, pattern
+from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_
 from handlers import common
@@ -52,6 +53,8 @@ async def on_button(update: Update, context: Context) -> None:
     for name in QUERIES:
         content = await export_csv(services.db, name, start, now + timedelta(seconds=1), free_text=free_text)
         await query.message.reply_document(content, filename=f"{name}-{stamp}.csv")
+    circles = rows_csv(list(CircleStore.EXPORT_COLUMNS), await CircleStore(services.db).export_rows())
+    await query.message.reply_document(circles, filename=f"circles-{stamp}.csv")
     await services.admin.record(query.from_user.id, "export", now, key, free_text=free_text)
 
 

@@ -106,6 +106,8 @@ async def person(s: Session | Database, user_id: int) -> Person | None:
 
 
 class CircleStore:
+    EXPORT_COLUMNS = tuple("id name status field language age_band starts_on ends_on members messages reports".split())
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -238,7 +240,7 @@ class CircleStore:
 
     async def export_rows(self) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT c.id, c.status, c.field, c.language, c.age_band, c.starts_on, c.ends_on,"
+            "SELECT c.id, c.name, c.status, c.field, c.language, c.age_band, c.starts_on, c.ends_on,"
             " (SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.status IN ('active', 'paused'))"
             " AS members, (SELECT COUNT(*) FROM circle_messages m WHERE m.circle_id = c.id) AS messages,"
             " (SELECT COUNT(*) FROM circle_reports r WHERE r.circle_id = c.id) AS reports FROM circles c ORDER BY c.id"

@@ -30,6 +30,7 @@ from handlers import (
     admin_reports,
     admin_stats,
     booking,
+    circle_join,
     circle_sessions,
     circles,
     cohort,
@@ -163,6 +164,7 @@ def build_application(
     circles.register(app)  # /circle: her circles
     circle_sessions.register(app)  # circle sessions: schedule, RSVP, attendance, ratings
     admin_circles.register(app)  # /circles for admins
+    circle_join.register(app)  # asking to join an open circle, and opening one
     # Last: whatever no journey took.
     common.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)

@@ -7,11 +7,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.circles import flow
+from bot.circles import flow, moderation
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
-from handlers import common
+from handlers import circle_join, common
 from handlers.circles import REFUSALS, store_of
 
 
@@ -30,7 +30,8 @@ async def overview(update: Update, context: Context) -> None:
                 Msg(
                     N_(
                         "• {circle} ({status}, {band}, {language}): {size} members, "
-                        "{messages} messages in 30 days, {reports} open reports"
+                        "{messages} messages and {sessions} sessions in 30 days, attendance {attendance}, "
+                        "{reports} open reports"
                     ),
                     circle=row["name"],
                     status=row["status"],
@@ -38,12 +39,18 @@ async def overview(update: Update, context: Context) -> None:
                     language=row["language"],
                     size=row["size"],
                     messages=row["messages"],
+                    sessions=row["sessions"],
+                    attendance=f"{row['came']}/{row['expected']}" if row["expected"] else "—",
                     reports=row["reports"],
                 ),
             )
         )
-    form = ((Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),),)
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, form))
+    buttons = [(Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),)]
+    for row in rows:
+        if row["status"] == "forming":
+            continue
+        buttons.append((circle_join.open_button(row["id"], row["name"], bool(row["open_to_join"])),))
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, tuple(buttons)))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -75,6 +82,9 @@ async def on_button(update: Update, context: Context) -> None:
         )
         await query.message.reply_text("\n".join(lines), reply_markup=common.buttons(context, rows))
         return
+    if data.action in REPORT_ACTIONS:
+        await on_report_action(update, context, REPORT_ACTIONS[data.action], data.int_arg(0))
+        return
     batch = data.int_arg(0)
     if batch is None or data.action not in ("go", "drop"):
         await common.stale_button(update, context)
@@ -92,6 +102,34 @@ async def on_button(update: Update, context: Context) -> None:
     await common.drop_buttons(query)
     await services.sender.send(notices)
     await query.message.reply_text(t("Done: the circles have begun."))
+
+
+REPORT_ACTIONS = {"rs": "resume", "rx": "remove", "rc": "close"}
+REPORT_DONE = {
+    "resume": N_("Resumed: she can write to the circle again."),
+    "remove": N_("Removed from the circle."),
+    "close": N_("Report closed."),
+}
+REPORT_REFUSED = {
+    "done": N_("This report was already decided."),
+    "other_reports": N_("Another report about her is still open: decide that one first."),
+}
+
+
+async def on_report_action(update: Update, context: Context, action: str, report_id: int | None) -> None:
+    query, services = update.callback_query, context.services
+    try:
+        if report_id is None:
+            raise flow.CircleRefused("done")
+        notices = await moderation.decide(
+            store_of(context), report_id, query.from_user.id, action, services.clock.now()
+        )
+    except flow.CircleRefused as refused:
+        await query.answer(context.t(REPORT_REFUSED.get(refused.code, REPORT_REFUSED["done"])), show_alert=True)
+        return
+    await query.answer(context.t(REPORT_DONE[action]))
+    await common.drop_buttons(query)
+    await services.sender.send(notices)
 
 
 def register(app: Application) -> None:

@@ -11,13 +11,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.circles import flow
+from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX
 from bot.circles.store import CircleStore, members
 from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
-from handlers import common, inputs
+from handlers import circle_join, common, inputs
 
 REFUSALS = {
     "not_a_member": N_("This circle is not yours, or you are no longer in it."),
@@ -81,12 +82,14 @@ async def my_circles(update: Update, context: Context) -> None:
     circles = await store_of(context).of_member(user_id)
     if not circles:
         await update.effective_message.reply_text(context.t("You are not in a circle yet."))
+        await circle_join.show_open(update, context)
         return
     for circle in circles:
         rows = [(Button(Msg(N_("Write to the circle")), cb("circ", "w", circle.id), emoji="✍️"),)]
         if user_id in circle.leads:
             rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
+            rows.append((circle_join.open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
         line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)

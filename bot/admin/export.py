@@ -77,3 +77,13 @@ async def export_csv(db: Database, name: str, start: datetime, end: datetime, *,
     for row in rows:
         writer.writerow([cell(row[c]) for c in keep])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def rows_csv(columns: list[str], rows: list[dict]) -> bytes:
+    """Rows already chosen by a feature's store as CSV bytes, formula cells neutralised as above."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row[c]) for c in columns])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

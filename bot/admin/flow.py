@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.admin.export import QUERIES, export_csv
+from bot.admin.export import QUERIES, export_csv, rows_csv
 from bot.admin.stats import Stats, programme_stats
+from bot.circles.store import CircleStore
 from bot.i18n import SUPPORTED
 from bot.stories.telegram_html import check_html
 
@@ -39,6 +40,8 @@ async def export(
         )
         for name in QUERIES
     ]
+    circles = rows_csv(list(CircleStore.EXPORT_COLUMNS), await CircleStore(services.db).export_rows())
+    files.append((f"circles-{stamp}.csv", circles))
     await services.admin.record(admin_id, "export", now, period, free_text=free_text)
     return files
 

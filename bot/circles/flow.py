@@ -276,7 +276,7 @@ async def report(
             raise CircleRefused("not_a_member")
         circle_id, sender_id, text = row
         circle = await circle_in(tx, circle_id)
-        await tx.insert(
+        report_id = await tx.insert(
             "INSERT INTO circle_reports (circle_id, message_id, reporter_id, reported_id, reason, text, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (circle_id, message_id, reporter_id, sender_id, reason.value, text, iso(now)),
@@ -302,7 +302,12 @@ async def report(
         Quote(text),
         Msg(N_("{name} cannot write to the circle until an admin looks at it."), name=sender_name),
     )
-    return [Notice(a, alert) for a in admins] + [
+    actions = [Button(Msg(N_("Resume the sender")), cb("circa", "rs", report_id))]
+    if sender_id not in circle.leads:
+        actions.append(Button(Msg(N_("Remove her from the circle")), cb("circa", "rx", report_id)))
+    actions.append(Button(Msg(N_("Close")), cb("circa", "rc", report_id)))
+    buttons = tuple((b,) for b in actions)
+    return [Notice(a, alert, buttons) for a in admins] + [
         Notice(
             reporter_id,
             (
@@ -403,7 +408,7 @@ async def remove(
 
 async def quiet_nudges(store: CircleStore, now: datetime) -> list[Notice]:
     notices = []
-    for circle_id, mentor_id, last, nudged in await store.quiet():
+    for circle_id, mentor_id, last, nudged in await store.quiet(now):
         if rules.is_quiet(last, nudged, now):
             await store.mark_nudged(circle_id, now)
             circle = await store.get(circle_id)

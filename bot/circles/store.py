@@ -106,6 +106,8 @@ async def person(s: Session | Database, user_id: int) -> Person | None:
 
 
 class CircleStore:
+    EXPORT_COLUMNS = tuple("id name status field language age_band starts_on ends_on members messages reports".split())
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -195,25 +197,36 @@ class CircleStore:
         return [row[0] for row in rows]
 
     async def overview(self, now: datetime) -> list[dict]:
-        """Each current circle with its size, its last 30 days' messages and its open reports."""
-        since = iso(now - timedelta(days=30))
+        """Each current circle with its size, its last 30 days' messages, sessions and attendance (who
+        came of those expected at the sessions held), and its open reports."""
+        since, until = iso(now - timedelta(days=30)), iso(now)
+        recent = "s.circle_id = c.id AND s.status <> 'cancelled' AND s.starts_at >= ? AND s.starts_at <= ?"
         rows = await self.db.fetchall(
-            "SELECT c.id, c.name, c.status, c.age_band, c.language,"
+            "SELECT c.id, c.name, c.status, c.age_band, c.language, c.open_to_join, c.co_mentor_id,"
             " (SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.status IN ('active', 'paused'))"
             " AS size,"
             " (SELECT COUNT(*) FROM circle_messages m WHERE m.circle_id = c.id AND m.sent_at >= ?) AS messages,"
+            f" (SELECT COUNT(*) FROM circle_sessions s WHERE {recent}) AS sessions,"
+            " (SELECT COALESCE(SUM(a.attended), 0) FROM circle_attendance a JOIN circle_sessions s"
+            f" ON s.id = a.session_id WHERE {recent} AND s.status = 'held') AS came,"
+            " (SELECT COUNT(*) FROM circle_attendance a JOIN circle_sessions s"
+            f" ON s.id = a.session_id WHERE {recent} AND s.status = 'held') AS expected,"
             " (SELECT COUNT(*) FROM circle_reports r WHERE r.circle_id = c.id AND r.status = 'open') AS reports"
             f" FROM circles c WHERE c.status IN {CURRENT_SQL} ORDER BY c.id",
-            (since,),
+            (since, since, until, since, until, since, until),
         )
         return [dict(row) for row in rows]
 
-    async def quiet(self) -> list[tuple[int, int, datetime, datetime | None]]:
-        """Active circles: (id, mentor, last activity, nudged at)."""
+    async def quiet(self, now: datetime) -> list[tuple[int, int, datetime, datetime | None]]:
+        """Active circles: (id, mentor, last activity, nudged at). A message, a session scheduled or a
+        session that has begun each count as activity."""
         rows = await self.db.fetchall(
-            "SELECT c.id, c.mentor_id, COALESCE((SELECT MAX(m.sent_at) FROM circle_messages m"
-            " WHERE m.circle_id = c.id), c.created_at) AS last, c.nudged_at"
-            " FROM circles c WHERE c.status = 'active' AND c.mentor_id IS NOT NULL"
+            "SELECT c.id, c.mentor_id, MAX(c.created_at,"
+            " COALESCE((SELECT MAX(m.sent_at) FROM circle_messages m WHERE m.circle_id = c.id), ''),"
+            " COALESCE((SELECT MAX(MAX(s.created_at, CASE WHEN s.starts_at <= ? THEN s.starts_at ELSE '' END))"
+            " FROM circle_sessions s WHERE s.circle_id = c.id AND s.status <> 'cancelled'), '')) AS last, c.nudged_at"
+            " FROM circles c WHERE c.status = 'active' AND c.mentor_id IS NOT NULL",
+            (iso(now),),
         )
         return [
             (row[0], row[1], datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]) if row[3] else None)
@@ -227,7 +240,7 @@ class CircleStore:
 
     async def export_rows(self) -> list[dict]:
         rows = await self.db.fetchall(
-            "SELECT c.id, c.status, c.field, c.language, c.age_band, c.starts_on, c.ends_on,"
+            "SELECT c.id, c.name, c.status, c.field, c.language, c.age_band, c.starts_on, c.ends_on,"
             " (SELECT COUNT(*) FROM circle_members cm WHERE cm.circle_id = c.id AND cm.status IN ('active', 'paused'))"
             " AS members, (SELECT COUNT(*) FROM circle_messages m WHERE m.circle_id = c.id) AS messages,"
             " (SELECT COUNT(*) FROM circle_reports r WHERE r.circle_id = c.id) AS reports FROM circles c ORDER BY c.id"

@@ -46,11 +46,11 @@ async def test_export_sends_csv_files_with_a_bom_and_cyrillic_intact(bot, users,
 
     await admin.send("/export")
     await admin.press("Everything, with names and bios")
-    await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.document]) >= 5)
+    await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.document]) >= 6, timeout=10)
     files = {
         m.document.file_name.split("-")[0]: m.document.data for m in admin.emu.bot_messages(admin.id) if m.document
     }
-    assert set(files) == {"profiles", "mentorships", "sessions", "deliveries", "opportunities"}
+    assert set(files) == {"profiles", "mentorships", "sessions", "deliveries", "opportunities", "circles"}
     assert all(data.startswith(b"\xef\xbb\xbf") for data in files.values())
     profiles = list(csv.DictReader(io.StringIO(files["profiles"].decode("utf-8-sig"))))
     row = next(r for r in profiles if r["user_id"] == str(aizada.id))
@@ -65,7 +65,7 @@ async def test_export_leaves_out_free_text_unless_asked(bot, users, runner, admi
     await admin.start_in("English")
     await admin.send("/export")
     await admin.press("Last 30 days")
-    await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.document]) >= 5)
+    await admin.emu.wait_for(lambda: len([m for m in admin.emu.bot_messages(admin.id) if m.document]) >= 6, timeout=10)
     profiles = next(m for m in admin.emu.bot_messages(admin.id) if m.document and "profiles" in m.document.file_name)
     header = profiles.document.data.decode("utf-8-sig").splitlines()[0].split(",")
     assert "display_name" not in header and "bio" not in header and "region" in header

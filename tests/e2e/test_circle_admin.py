@@ -1,0 +1,85 @@
+"""Admins and circles end to end: a report on a circle message gets Resume / Remove / Close, each
+recorded and told to those concerned; /export has a circles CSV with formula cells neutralised."""
+
+import csv
+import io
+
+from bot.circles import flow
+from bot.circles.store import CircleStore
+from tests.support.builders import new_mentee, new_mentor
+from tests.support.db import db_rows
+from tests.support.personas import ADMIN_ID
+
+
+async def circle(runner, users):
+    mentor = await new_mentor(runner, users, name="=Aigul", languages=("ky",))
+    girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(4)]
+    store = CircleStore(runner.services.db)
+    formed = await flow.form(store, ADMIN_ID, runner.clock.now())
+    await flow.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    return mentor, girls
+
+
+async def write(persona, text):
+    await persona.send("/circle")
+    await persona.press("✍️ Write to the circle")
+    await persona.sees("Type your message for the circle")
+    await persona.send(text)
+    await persona.sees("Sent to the circle ✓")
+
+
+async def report(persona, text):
+    message = await persona.sees(text)
+    await persona.press("⚠️ Report", message.message_id)
+    await persona.press("Inappropriate messages")
+    await persona.sees("Thank you for telling us")
+
+
+async def test_an_admin_resumes_removes_or_closes_after_a_circle_report(bot, users, runner, admin):
+    await admin.start_in("English")
+    mentor, girls = await circle(runner, users)
+    status = "SELECT status FROM circle_members WHERE user_id = ?"
+
+    await write(girls[0], "First words")
+    await report(girls[1], "First words")
+    alert = await admin.sees("Report in circle")
+    assert db_rows(runner, status, girls[0].id) == [("paused",)]
+    assert await admin.press("Resume the sender", alert.message_id) == "Resumed: she can write to the circle again."
+    await girls[0].sees("you can write to =Aigul #1 again")
+    await girls[1].sees("has looked at your report about Girl0")
+    assert db_rows(runner, status, girls[0].id) == [("active",)]
+    # A second press on the same report is refused.
+    assert await admin.press_data(alert.message_id, "v1:circa:rs:1") == "This report was already decided."
+
+    await write(girls[2], "Rude words")
+    await report(girls[3], "Rude words")
+    alert = await admin.sees("Report in circle", "Rude words")
+    assert await admin.press("Remove her from the circle", alert.message_id) == "Removed from the circle."
+    await girls[2].sees("the programme team has taken you out of the circle")
+    await mentor.sees("After a report, Girl2 is no longer in the circle")
+    assert db_rows(runner, status, girls[2].id) == [("removed",)]
+
+    await write(girls[0], "Odd words")
+    await report(girls[3], "Odd words")
+    alert = await admin.sees("Report in circle", "Odd words")
+    assert await admin.press("Close", alert.message_id) == "Report closed."
+    await girls[3].sees("has looked at your report about Girl0")
+    assert db_rows(runner, status, girls[0].id) == [("paused",)]  # closing does not resume her
+    decided = "SELECT kind FROM circle_events WHERE kind IN ('report_resume', 'report_remove', 'report_close')"
+    kinds = [r[0] for r in db_rows(runner, decided + " ORDER BY id")]
+    assert kinds == ["report_resume", "report_remove", "report_close"]
+    # Not for mentees, even with a forged press.
+    reply = await girls[3].sees("has looked at your report")
+    assert await girls[3].press_data(reply.message_id, "v1:circa:rs:3") == "This is for programme admins only."
+
+    await admin.send("/export")
+    await admin.press("Everything")
+    await admin.emu.wait_for(
+        lambda: any(
+            m.document and m.document.file_name.startswith("circles-") for m in admin.emu.bot_messages(admin.id)
+        )
+    )
+    data = next(m.document.data for m in admin.emu.bot_messages(admin.id) if m.document and
+                m.document.file_name.startswith("circles-"))  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["name"], r["members"], r["messages"], r["reports"]) for r in rows] == [("'=Aigul #1", "3", "3", "3")]

@@ -1,0 +1,1 @@
+-- PLACEHOLDER on branch opps4 only, so 0024 applies here: DROP this file at merge (the real 0023 comes from another branch).

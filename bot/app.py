@@ -44,6 +44,7 @@ from handlers import (
     menu,
     nominations,
     onboarding,
+    opportunity_new,
     opportunity_recommend,
     outcomes,
     profile,
@@ -155,6 +156,7 @@ def build_application(
     card_upload.register(app)
     opportunities_handlers.register(app)
     opportunity_recommend.register(app)
+    opportunity_new.register(app)  # /opportunity_new (admins)
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles

@@ -244,3 +244,19 @@ async def keep_rows(tx: Session, admin_id: int, rows: list[dict], now: datetime)
 
 async def end_import(tx: Session, admin_id: int) -> None:
     await tx.execute("DELETE FROM opportunity_imports WHERE admin_id = ?", (admin_id,))
+
+
+async def draft(tx: Session, admin_id: int) -> dict | None:
+    row = await tx.fetchone("SELECT data FROM opportunity_drafts WHERE admin_id = ?", (admin_id,))
+    return json.loads(row[0]) if row else None
+
+
+async def keep_draft(tx: Session, admin_id: int, data: dict, now: datetime) -> None:
+    await tx.execute(
+        "INSERT OR REPLACE INTO opportunity_drafts (admin_id, data, updated_at) VALUES (?, ?, ?)",
+        (admin_id, json.dumps(data, ensure_ascii=False), now.isoformat()),
+    )
+
+
+async def drop_draft(tx: Session, admin_id: int) -> bool:
+    return bool(await tx.execute("DELETE FROM opportunity_drafts WHERE admin_id = ?", (admin_id,)))

@@ -44,6 +44,7 @@ from handlers import (
     menu,
     nominations,
     onboarding,
+    opportunities_admin,
     opportunity_new,
     opportunity_recommend,
     outcomes,
@@ -157,6 +158,7 @@ def build_application(
     opportunities_handlers.register(app)
     opportunity_recommend.register(app)
     opportunity_new.register(app)  # /opportunity_new (admins)
+    opportunities_admin.register(app)  # /opportunities_admin (admins)
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles

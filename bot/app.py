@@ -45,6 +45,8 @@ from handlers import (
     menu,
     nominations,
     onboarding,
+    opportunities_admin,
+    opportunity_new,
     opportunity_recommend,
     outcomes,
     private_only,
@@ -159,6 +161,8 @@ def build_application(
     story_library.register(app)  # before the journeys (group -1): an admin's card file
     opportunities_handlers.register(app)
     opportunity_recommend.register(app)
+    opportunity_new.register(app)  # /opportunity_new (admins)
+    opportunities_admin.register(app)  # /opportunities_admin (admins)
     outcomes.register(app)  # outcome surveys and /outcomes
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles

@@ -24,6 +24,8 @@ async def admin_menu(update: Update, context: Context) -> None:
         "/nominations — " + t("women users suggested for a card: accept, decline, CSV"),
         "/pending — " + t("mentors waiting for approval"),
         "/cohort — " + t("match all waiting mentees at once"),
+        "/opportunity_new — " + t("add an opportunity step by step, with a preview"),
+        "/opportunities_admin — " + t("opportunities: counts, edit, close early, verify"),
         "/stats — " + t("the programme in numbers"),
         "/outcomes — " + t("what changed for mentees: survey indicators, a chart and a workbook (optional dates)"),
         "/experiments — " + t("experiments: list, define, stop, report"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db.database import Session
@@ -244,3 +244,81 @@ async def keep_rows(tx: Session, admin_id: int, rows: list[dict], now: datetime)
 
 async def end_import(tx: Session, admin_id: int) -> None:
     await tx.execute("DELETE FROM opportunity_imports WHERE admin_id = ?", (admin_id,))
+
+
+async def draft(tx: Session, admin_id: int) -> dict | None:
+    row = await tx.fetchone("SELECT data FROM opportunity_drafts WHERE admin_id = ?", (admin_id,))
+    return json.loads(row[0]) if row else None
+
+
+async def keep_draft(tx: Session, admin_id: int, data: dict, now: datetime) -> None:
+    await tx.execute(
+        "INSERT OR REPLACE INTO opportunity_drafts (admin_id, data, updated_at) VALUES (?, ?, ?)",
+        (admin_id, json.dumps(data, ensure_ascii=False), now.isoformat()),
+    )
+
+
+async def drop_draft(tx: Session, admin_id: int) -> bool:
+    return bool(await tx.execute("DELETE FROM opportunity_drafts WHERE admin_id = ?", (admin_id,)))
+
+
+async def for_admins(tx: Session, since: datetime) -> list[Opportunity]:
+    """Open ones and those closed or past deadline after `since` (the admin's list)."""
+    rows = await tx.fetchall(
+        "SELECT * FROM opportunities WHERE COALESCE(closed_at, deadline_at) > ? ORDER BY deadline_at, id",
+        (since.isoformat(),),
+    )
+    return [_opportunity(row) for row in rows]
+
+
+async def close(tx: Session, opportunity_id: int, now: datetime) -> bool:
+    """Closed early: False when it already was. Its pending reminders are skipped with it."""
+    closed = await tx.execute(
+        "UPDATE opportunities SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (now.isoformat(), opportunity_id)
+    )
+    if closed:
+        await tx.execute(
+            "UPDATE opportunity_reminders SET status = 'skipped', done_at = ?"
+            " WHERE opportunity_id = ? AND status = 'pending'",
+            (now.isoformat(), opportunity_id),
+        )
+    return bool(closed)
+
+
+async def set_verified(tx: Session, opportunity_id: int, verified: bool) -> bool:
+    return bool(
+        await tx.execute(
+            "UPDATE opportunities SET verified = ? WHERE id = ? AND verified <> ?",
+            (int(verified), opportunity_id, int(verified)),
+        )
+    )
+
+
+async def replace(tx: Session, opportunity: Opportunity) -> None:
+    """Write an edited opportunity's editable columns; pending reminders follow a moved deadline."""
+    await tx.execute(
+        "UPDATE opportunities SET titles = ?, texts = ?, link = ?, organiser = ?, deadline_at = ?, result_on = ?,"
+        " age_bands = ?, regions = ?, fields = ?, stages = ?, women_only = ? WHERE id = ?",
+        (
+            json.dumps(opportunity.titles, ensure_ascii=False),
+            json.dumps(opportunity.texts, ensure_ascii=False),
+            opportunity.link,
+            opportunity.organiser,
+            opportunity.deadline_at.isoformat(),
+            opportunity.result_on,
+            *(json.dumps(sorted(getattr(opportunity, g))) for g in ("age_bands", "regions", "fields", "stages")),
+            int(opportunity.women_only),
+            opportunity.id,
+        ),
+    )
+    pending = await tx.fetchall(
+        "SELECT user_id, offset_days FROM opportunity_reminders WHERE opportunity_id = ? AND status = 'pending'",
+        (opportunity.id,),
+    )
+    await tx.executemany(
+        "UPDATE opportunity_reminders SET due_at = ? WHERE opportunity_id = ? AND user_id = ? AND offset_days = ?",
+        [
+            ((opportunity.deadline_at - timedelta(days=days)).isoformat(), opportunity.id, user_id, days)
+            for user_id, days in pending
+        ],
+    )

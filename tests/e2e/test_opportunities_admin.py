@@ -1,0 +1,115 @@
+"""/opportunities_admin as an admin uses it: five a page with counts, Next and Back; an edit typed
+(checked, previewed, saved) and one picked; verified; closed early, after which she no longer sees
+it, is not reminded of it and does not get it in the digest. Non-admins and forged presses refused."""
+
+import json
+from datetime import timedelta
+
+from bot.callbacks import cb
+from bot.jobs import run_jobs
+from bot.opportunities import store
+from tests.support.builders import new_mentee
+from tests.support.db import db_rows
+
+
+async def add(runner, title, days):
+    now = runner.clock.now()
+    row = {
+        "kind": "olympiad",
+        "titles": {"en": title},
+        "texts": {},
+        "link": "https://example.kg/x",
+        "organiser": "KSTU",
+        "deadline_at": (now + timedelta(days=days)).isoformat(),
+        "starts_on": None,
+        "ends_on": None,
+        "result_on": None,
+        "age_bands": ["14-17"],
+        "regions": [],
+        "fields": [],
+        "stages": [],
+        "women_only": False,
+        "verified": False,
+    }
+    async with runner.services.db.transaction() as tx:
+        return await store.add(tx, row, 1, now)
+
+
+async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clock, admin):
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    aida = await new_mentee(runner, users, minor=True, region="osh_city", languages=("en",))
+    await run_jobs(app)  # her weekly digest is on: what is added from now on is new to her
+    clock.advance(timedelta(minutes=1))
+    ids = [await add(runner, f"Olympiad {n}", 10 + n) for n in range(1, 8)]
+    outsider = users.new("Nurai", "en")
+    await outsider.send("/opportunities_admin")
+    await outsider.sees("This is for programme admins only.")
+    await admin.start_in("English")
+
+    await admin.send("/admin")
+    await admin.sees("/opportunities_admin")
+    await admin.send("/opportunities_admin")
+    page = await admin.sees("1. Olympiad 1", "not verified", "Reached 0 · saved 0 · applied 0 · accepted 0")
+    assert "Olympiad 6" not in page.text
+    for forged in (cb("oppa", "cly", ids[0]), cb("oppa", "vf", ids[0], 1, 0), cb("oppa", "sv")):
+        assert await outsider.press_data(outsider.last().message_id, forged) == "This is for programme admins only."
+    await admin.press("➡️ Next")
+    await admin.sees("6. Olympiad 6", "7. Olympiad 7")
+    await admin.press("⬅️ Back")
+    await admin.sees("1. Olympiad 1")
+
+    # A typed edit: checked, previewed, saved, audited.
+    await admin.press("✏️ Edit 1")
+    await admin.sees("What do you want to change in “Olympiad 1”?")
+    await admin.press("Link")
+    await admin.sees("Link now: https://example.kg/x")
+    await admin.send("olymp.kg")
+    await admin.sees("doesn't look like a web address")
+    await admin.send("https://olymp.kg/new")
+    await admin.sees("New Link: https://olymp.kg/new", "Olympiad 1", "https://olymp.kg/new")
+    await admin.press("✅ Save")
+    await admin.sees("Saved ✓")
+    assert db_rows(runner, "SELECT link FROM opportunities WHERE id = ?", ids[0]) == [("https://olymp.kg/new",)]
+    assert await admin.press_data(admin.last().message_id, cb("oppa", "sv")) is not None  # twice: stale
+
+    # A picked edit: regions.
+    await admin.send("/opportunities_admin")
+    await admin.press("✏️ Edit 2")
+    await admin.press("Regions")
+    await admin.press("Osh city")
+    await admin.press("Done")
+    await admin.sees("New Regions: Osh city")
+    await admin.press("✅ Save")
+    await admin.sees("Saved ✓")
+    assert json.loads(db_rows(runner, "SELECT regions FROM opportunities WHERE id = ?", ids[1])[0][0]) == ["osh_city"]
+
+    await admin.send("/opportunities_admin")
+    await admin.press("Verify 3")
+    await admin.sees("verified ✅")
+    assert db_rows(runner, "SELECT verified FROM opportunities WHERE id = ?", ids[2]) == [(1,)]
+
+    # She saves Olympiad 1; the admin closes it early.
+    await aida.send("/opportunities")
+    await aida.sees("Olympiad 1")
+    await aida.press("⭐ Save")
+    await admin.send("/opportunities_admin")
+    await admin.sees("Reached 1 · saved 1")
+    await admin.press("Close 1")
+    await admin.sees("Close “Olympiad 1” early?")
+    await admin.press("Yes, close it")
+    await admin.sees("Closed ✓")
+    assert db_rows(runner, "SELECT closed_at IS NOT NULL FROM opportunities WHERE id = ?", ids[0]) == [(1,)]
+    actions = [row[0] for row in db_rows(runner, "SELECT action FROM admin_audit ORDER BY id")]
+    assert actions == ["opportunity_edit", "opportunity_edit", "opportunity_verify", "opportunity_close"]
+
+    await aida.send("/opportunities")
+    assert "Olympiad 1" not in (await aida.reply()).text
+    # Past the 7-day reminder and a weekly digest slot: nothing of Olympiad 1.
+    for _ in range(8):
+        clock.advance(timedelta(days=1))
+        await run_jobs(app)
+    texts = [m.text or "" for m in emulator.bot_messages(aida.id)]
+    assert not [text for text in texts if text.startswith("⏰")]
+    digests = [text for text in texts if "New opportunities for you this week" in text]
+    assert digests and all("Olympiad 1" not in text for text in digests)

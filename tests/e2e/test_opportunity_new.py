@@ -1,0 +1,90 @@
+"""An admin adds an opportunity through /opportunity_new: every step checked, the girls' card previewed
+in each language, published; a restart in the middle keeps her step; non-admins and forged presses
+are refused; a 15-year-old sees it only because 14–17 was chosen."""
+
+import json
+
+from bot.callbacks import cb
+from tests.support.builders import new_mentee
+from tests.support.db import db_rows
+
+
+async def test_an_admin_composes_previews_and_publishes(emulator, users, runner, admin):
+    await runner.start()
+    outsider = users.new("Nurai", "en")
+    await outsider.send("/opportunity_new")
+    await outsider.sees("This is for programme admins only.")
+    await admin.start_in("English")
+
+    await admin.send("/opportunity_new")
+    await admin.sees("What kind is it?")
+    assert (
+        await outsider.press_data(outsider.last().message_id, cb("oppn", "pub")) == "This is for programme admins only."
+    )
+    await admin.press("Olympiad")
+    languages = await admin.sees("Which languages")
+    assert await admin.press("Done") == "Choose at least one language."
+    await admin.press("Русский", languages.message_id)
+    await admin.press("English")
+    await admin.press("Done")
+    await admin.sees("The title in Русский")
+    await admin.send("x" * 200)
+    await admin.sees("longer than 120 characters")
+    await admin.send("  Олимпиада\u200b по физике ")
+    await admin.sees("A short text in Русский")
+    await admin.send("Для школьниц 8–11 классов.")
+    await admin.sees("The title in English")
+    await admin.send("Physics olympiad")
+
+    # A restart in the middle: her step and what she typed are kept.
+    await runner.restart()
+    await admin.send("For girls in grades 8–11.")
+    await admin.sees("The link where she applies")
+    await admin.send("olymp.kg")
+    await admin.sees("doesn't look like a web address")
+    await admin.send("https://olymp.kg/Phys?x=1")
+    await admin.sees("Who organises it?")
+    await admin.send("KSTU")
+    await admin.sees("The deadline")
+    await admin.send("2020-01-01")
+    await admin.sees("already passed")
+    await admin.send("2099-03-31 18:00")
+    await admin.sees("When are the results announced?")
+    await admin.press("Skip")
+    await admin.sees("Which ages")
+    await admin.press("14–17")
+    await admin.press("Done")
+    await admin.sees("Which regions?")
+    await admin.press("Osh city")
+    await admin.press("Done")
+    await admin.press("Done")  # fields: all
+    await admin.sees("Which stages?")
+    await admin.press("Done")
+    await admin.sees("for girls and women only?")
+    await admin.press("Yes")
+    await admin.sees("checked it?")
+    await admin.press("No")
+    await admin.sees("Preview in Русский", "Олимпиада по физике", "Олимпиада · KSTU", "https://olymp.kg/Phys?x=1")
+    await admin.sees("Preview in English", "Physics olympiad", "For girls and women")
+    await admin.press("✅ Publish")
+    await admin.sees("Published ✓")
+    assert await admin.press_data(admin.last().message_id, cb("oppn", "pub")) is not None  # a second press: stale
+
+    row = db_rows(runner, "SELECT kind, titles, link, age_bands, regions, women_only, verified FROM opportunities")
+    assert len(row) == 1
+    kind, titles, link, ages, regions, women_only, verified = row[0]
+    assert (kind, link, json.loads(ages), json.loads(regions), women_only, verified) == (
+        "olympiad",
+        "https://olymp.kg/Phys?x=1",
+        ["14-17"],
+        ["osh_city"],
+        1,
+        0,
+    )
+    assert json.loads(titles) == {"ru": "Олимпиада по физике", "en": "Physics olympiad"}
+    assert db_rows(runner, "SELECT action FROM admin_audit WHERE action = 'opportunity_new'") == [("opportunity_new",)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM opportunity_drafts") == [(0,)]
+
+    aida = await new_mentee(runner, users, minor=True, region="osh_city", languages=("ru",), fields=("physics",))
+    await aida.send("/opportunities")
+    await aida.sees("Physics olympiad", "https://olymp.kg/Phys?x=1")

@@ -166,12 +166,15 @@ async def finish_reminder(tx: Session, due: Due, status: str, now: datetime) -> 
 
 
 async def unasked(tx: Session, now: datetime, limit: int = 200) -> list[tuple[int, int]]:
-    """(opportunity, user) for saved ones whose deadline has passed and whose question is not yet asked."""
+    """(opportunity, user) for saved ones whose deadline has passed and whose question is not yet asked.
+
+    One an admin closed before its deadline was called off: nobody is asked whether she applied."""
     rows = await tx.fetchall(
         "SELECT c.opportunity_id, c.user_id FROM opportunity_choices c"
         " JOIN opportunities o ON o.id = c.opportunity_id"
         " LEFT JOIN opportunity_outcomes q ON q.opportunity_id = c.opportunity_id AND q.user_id = c.user_id"
-        " WHERE c.choice = 'saved' AND o.deadline_at <= ? AND q.asked_at IS NULL LIMIT ?",
+        " WHERE c.choice = 'saved' AND o.deadline_at <= ? AND q.asked_at IS NULL"
+        " AND (o.closed_at IS NULL OR o.closed_at >= o.deadline_at) LIMIT ?",
         (now.isoformat(), limit),
     )
     return [(row[0], row[1]) for row in rows]

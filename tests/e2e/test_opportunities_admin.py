@@ -113,3 +113,7 @@ async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clo
     assert not [text for text in texts if text.startswith("⏰")]
     digests = [text for text in texts if "New opportunities for you this week" in text]
     assert digests and all("Olympiad 1" not in text for text in digests)
+    # Called off before its deadline: once the deadline is long past, she is not asked whether she applied.
+    clock.advance(timedelta(days=60))
+    await run_jobs(app)
+    assert not [m for m in emulator.bot_messages(aida.id) if "Did you apply?" in (m.text or "")]

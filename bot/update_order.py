@@ -21,6 +21,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram.budget import replying_to
 from bot.telegram_http import AiohttpRequest
@@ -37,6 +39,8 @@ MAX_QUEUED_PER_USER = 32
 # A burst ends when none of her updates has been dropped for this long: one note per burst, however
 # often her queue empties in between (the note asks her to wait a few minutes).
 BURST_QUIET_SECONDS = 120.0
+# Pages fetched at once after a full answer the screen mostly dropped (ScreenedGetUpdates).
+MAX_EXTRA_PAGES = 20
 
 
 def lane_of(update: object) -> int | None:
@@ -166,14 +170,30 @@ class PerUserOrder(BaseUpdateProcessor):
 
 
 class ScreenedGetUpdates(AiohttpRequest):
-    """The getUpdates client: hands PTB only the updates `order` will run (PerUserOrder.screen)."""
+    """The getUpdates client: hands PTB only the updates `order` will run (PerUserOrder.screen).
+
+    When an answer was full but the screen left little of it, the next page is fetched at once (no
+    long poll), until a page's worth is kept: PTB pauses POLL_INTERVAL between calls, and twenty
+    pauses behind a flood of 2,000 would hold everyone else's updates back again."""
 
     def __init__(self, order: PerUserOrder) -> None:
         super().__init__(connection_pool_size=1)
         self._order = order
 
-    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super().post(url, *args, **kwargs)
-        if url.endswith("/getUpdates") and isinstance(result, list) and result:
-            return self._order.screen(result)
-        return result
+    async def post(self, url: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super().post(url, request_data, *args, **kwargs)
+        if not (url.endswith("/getUpdates") and isinstance(result, list) and result):
+            return result
+        params = dict(request_data.json_parameters) if request_data is not None else {}
+        limit = int(params.get("limit") or 100)
+        kept = self._order.screen(result)
+        for _ in range(MAX_EXTRA_PAGES):
+            if len(result) < limit or len(kept) >= limit:
+                break
+            params.update(offset=str(result[-1]["update_id"] + 1), timeout="0")
+            page = RequestData([RequestParameter(name, value, None) for name, value in params.items()])
+            result = await super().post(url, page, *args, **kwargs)
+            if not result:
+                break
+            kept += self._order.screen(result)
+        return kept

@@ -77,9 +77,19 @@ class Refusal(StrEnum):
     MINOR = "minor"  # contacts are never shared with a minor
     SUSPENDED = "suspended"  # the programme team suspended her account
     TOO_MANY_QUESTIONS = "too_many_questions"  # bot.safety.MAX_QUESTIONS before answering a request
+    CLEARANCE_HELD = "clearance_held"  # bot.safety.minor_contact_held, said to the mentee
+    ACCEPT_CODE = "accept_code"  # the same, said to the mentor
 
 
 REFUSALS = {
+    Refusal.CLEARANCE_HELD: N_(
+        "Your mentor can't get messages just now: she has a step to finish with the programme team. "
+        "Please try again in a day or two."
+    ),
+    Refusal.ACCEPT_CODE: N_(
+        "Please accept the programme's new code of conduct first (I sent it to you with a button): "
+        "then you can have new sessions and messages with mentees under 18 again."
+    ),
     Refusal.SUSPENDED: N_(
         "Your account is paused by the programme team, so messages can't be sent. "
         "Please contact the programme organisers."

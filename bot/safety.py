@@ -69,6 +69,21 @@ def pair_refusal(mentee: Person, mentor: Person, *, reported_by_her: bool) -> st
     return None
 
 
+def minor_contact_held(mentee_minor: bool, mentor_cleared_for_minors: bool) -> bool:
+    """True while a mentorship with a minor goes on without her mentor's clearance for minors (held
+    while a new code of conduct waits for her acceptance): the mentorship and its booked sessions
+    stay, but no new session is booked or confirmed and no message passes either way until she
+    accepts. Clearance for minors needs the current code, on every path that brings them closer."""
+    return mentee_minor and not mentor_cleared_for_minors
+
+
+MINOR_CONTACT_HELD_SQL = (
+    "SELECT COALESCE((SELECT age_band IS NOT '18+' FROM profiles WHERE user_id = ?), 1),"
+    " COALESCE((SELECT cleared_for_minors FROM profiles WHERE user_id = ?), 0)"
+)
+"""(mentee minor, mentor cleared) for minor_contact_held; parameters: mentee id, mentor id."""
+
+
 def may_resume(open_reports_on_it: int) -> bool:
     """A paused mentorship goes on only once every report on it has been decided."""
     return open_reports_on_it == 0

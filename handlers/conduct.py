@@ -13,6 +13,12 @@ from bot.i18n import N_
 from bot.notices import Button, Msg, Notice
 from handlers import common
 
+HELD_FOR_ADMINS = N_(
+    "🛡 {name} (id {id}) has not yet accepted the new code of conduct, so her clearance for minors is "
+    "held. Her mentees under 18 right now: {n}. Until she accepts, they can't book new sessions with her "
+    "or exchange messages with her."
+)
+
 
 def code_notice(user_id: int) -> Notice:
     lines = [Msg(N_("<b>Our safeguarding code for mentors</b> (version {version})"), version=VERSION)]
@@ -48,8 +54,17 @@ async def ask_outdated(app: Application) -> None:
     """Mentors who have not accepted the current version are asked (once) and, until they accept,
     are not cleared for minors."""
     services = app.bot_data.services
-    for user_id in await store.claim_outdated(services.db):
+    held = await store.claim_outdated(services.db)
+    for user_id in held:
         await services.sender.send([code_notice(user_id)])
+    # Her mentorships with minors go on, held (bot.safety.minor_contact_held): admins may follow up.
+    await services.sender.send(
+        [
+            Notice(admin_id, (Msg(HELD_FOR_ADMINS, name=name, id=mentor_id, n=count),))
+            for mentor_id, name, count in await store.minor_mentees_of(services.db, held)
+            for admin_id in sorted(services.settings.admin_ids)
+        ]
+    )
 
 
 def register(app: Application) -> None:

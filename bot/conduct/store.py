@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.conduct.rules import VERSION
 from bot.db import Database
 from bot.db._rows import iso
+from bot.db.mentorship_rows import CURRENT_SQL
 
 
 async def accept(db: Database, user_id: int, version: int, now: datetime) -> bool:
@@ -19,6 +20,22 @@ async def accept(db: Database, user_id: int, version: int, now: datetime) -> boo
         " WHERE user_id = ? AND mentor_status IS NOT NULL",
         (version, iso(now), version, version, VERSION, version, VERSION, user_id),
     )
+
+
+async def minor_mentees_of(db: Database, mentor_ids: list[int]) -> list[tuple[int, str, int]]:
+    """(mentor id, her name, how many mentees under 18 she mentors now) for those who have any."""
+    if not mentor_ids:
+        return []
+    marks = ", ".join("?" for _ in mentor_ids)
+    rows = await db.fetchall(
+        "SELECT m.mentor_id, COALESCE(p.display_name, ''), COUNT(*) FROM mentorships m"
+        " JOIN profiles p ON p.user_id = m.mentor_id"
+        " LEFT JOIN profiles e ON e.user_id = m.mentee_id"
+        f" WHERE m.mentor_id IN ({marks}) AND m.status IN {CURRENT_SQL}"
+        " AND COALESCE(e.age_band, '') IS NOT '18+' GROUP BY m.mentor_id ORDER BY m.mentor_id",
+        tuple(mentor_ids),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def mark_asked(db: Database, user_id: int) -> None:

@@ -27,6 +27,7 @@ from bot.db.reports import ReportRepository
 from bot.db.request_expiry import RequestExpiryRepository
 from bot.db.requests import RequestRepository
 from bot.mentorship import Refusal, Refused, Status
+from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,10 @@ class MentorshipRepository:
                 raise Refused(Refusal.NOT_ACTIVE)
             if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
                 raise Refused(Refusal.SUSPENDED)
+            minor, cleared = await tx.fetchone(MINOR_CONTACT_HELD_SQL, (mentorship.mentee_id, mentorship.mentor_id))
+            if minor_contact_held(bool(minor), bool(cleared)):
+                held = Refusal.ACCEPT_CODE if sender_id == mentorship.mentor_id else Refusal.CLEARANCE_HELD
+                raise Refused(held)
             recipient = mentorship.other(sender_id)
             message_id = await tx.insert(
                 "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at)"

@@ -88,9 +88,19 @@ class Refusal(StrEnum):
     NOT_OVER = "not_over"  # feedback before the session has ended
     ANSWERED = "answered"  # feedback or survey given already
     AGREED = "agreed"  # the rhythm was agreed already
+    CLEARANCE_HELD = "clearance_held"  # bot.safety.minor_contact_held: her mentor must accept the new code
+    ACCEPT_CODE = "accept_code"  # the same, said to the mentor
 
 
 REFUSALS = {
+    Refusal.CLEARANCE_HELD: N_(
+        "New sessions can't be booked just now: your mentor has a step to finish with the programme team. "
+        "Please try again in a day or two."
+    ),
+    Refusal.ACCEPT_CODE: N_(
+        "Please accept the programme's new code of conduct first (I sent it to you with a button): "
+        "then you can have new sessions and messages with mentees under 18 again."
+    ),
     Refusal.NO_MENTORSHIP: N_(
         "You can book a session once you have an active mentorship. /mentors helps you find one."
     ),

@@ -47,6 +47,10 @@ class TrackingProcessor(PerUserOrder):
         self.emulator = emulator
         self.done = done
 
+    def skipped(self, update_id: int) -> None:
+        self.done.add(update_id)  # dropped before parsing: the bot is finished with it too
+        self.emulator.signal.notify()
+
     async def do_process_update(self, update, coroutine) -> None:
         try:
             await super().do_process_update(update, coroutine)

@@ -116,9 +116,124 @@ async def test_one_users_flood_is_capped_with_one_note_and_never_delays_another(
         ran.append(-1)
 
     await asyncio.wait_for(processor.process_update(tap(5000, 202), other()), timeout=5)
+    await asyncio.sleep(0)  # the note goes in its own task
     assert ran == [-1] and notes == [101]
     release.set()
     await asyncio.wait_for(asyncio.gather(*flood), timeout=5)
     assert ran[1:] == list(range(MAX_QUEUED_PER_USER))
-    # The burst is over: a new one gets its own note.
-    assert processor._noted == set()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def flood_in_waves(processor: PerUserOrder, clock: FakeClock, waves: int, gap: float) -> None:
+    """Waves of 40 taps from her, each wave handled to the end (her queue empties) before the next."""
+    from bot.update_order import MAX_QUEUED_PER_USER
+
+    async def fine() -> None:
+        pass
+
+    for wave in range(waves):
+        release = asyncio.Event()
+
+        async def held(release: asyncio.Event = release) -> None:
+            await release.wait()
+
+        first = wave * 100
+        batch = [asyncio.create_task(processor.process_update(tap(first, 101), held()))]
+        batch += [
+            asyncio.create_task(processor.process_update(tap(first + n, 101), fine()))
+            for n in range(1, MAX_QUEUED_PER_USER + 8)
+        ]
+        await asyncio.sleep(0)
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*batch), timeout=5)
+        assert processor._queued == {}  # her queue emptied between waves
+        clock.now += gap
+    await asyncio.sleep(0)
+
+
+async def test_one_note_per_burst_even_when_her_queue_empties_during_a_long_flood():
+    clock = FakeClock()
+    processor = PerUserOrder(clock=clock)
+    notes: list[int] = []
+
+    async def note(user_id: int) -> None:
+        notes.append(user_id)
+
+    processor.on_overflow = note
+    await flood_in_waves(processor, clock, waves=10, gap=5.0)  # a flood of 50 seconds
+    assert notes == [101]
+
+
+async def test_after_a_quiet_pause_a_new_burst_gets_its_own_note():
+    from bot.update_order import BURST_QUIET_SECONDS
+
+    clock = FakeClock()
+    processor = PerUserOrder(clock=clock)
+    notes: list[int] = []
+
+    async def note(user_id: int) -> None:
+        notes.append(user_id)
+
+    processor.on_overflow = note
+    await flood_in_waves(processor, clock, waves=2, gap=BURST_QUIET_SECONDS + 1)
+    assert notes == [101, 101]
+
+
+def raw_text(update_id: int, user_id: int) -> dict:
+    sender = {"id": user_id, "is_bot": False, "first_name": "U"}
+    chat = {"id": user_id, "type": "private"}
+    return {"update_id": update_id, "message": {"message_id": update_id, "date": 0, "chat": chat, "from": sender}}
+
+
+async def test_screening_keeps_her_cap_and_everyone_else_in_order_with_one_note():
+    from bot.update_order import MAX_QUEUED_PER_USER
+
+    processor = PerUserOrder()
+    notes: list[int] = []
+    skipped: list[int] = []
+
+    async def note(user_id: int) -> None:
+        notes.append(user_id)
+
+    processor.on_overflow = note
+    processor.skipped = skipped.append
+    flood = [raw_text(n, 101) for n in range(100)]
+    others = [raw_text(1000 + n, 200 + n % 3) for n in range(30)]
+    mixed = flood[:50] + others[:15] + flood[50:] + others[15:] + [raw_text(99_999, 101)]
+    kept = processor.screen(mixed)
+    await asyncio.sleep(0)
+    ids = [u["update_id"] for u in kept]
+    # Hers: the first ones up to her cap; the last of the answer stays for PTB's offset.
+    assert [i for i in ids if i < 1000] == list(range(MAX_QUEUED_PER_USER))
+    assert ids[-1] == 99_999
+    # Everyone else's: all of them, in the order they came.
+    assert [i for i in ids if 1000 <= i < 99_999] == [u["update_id"] for u in others]
+    assert ids == sorted(ids)
+    assert skipped == list(range(MAX_QUEUED_PER_USER, 100))
+    assert notes == [101]
+
+
+async def test_screened_updates_run_in_order_and_free_her_lane():
+    processor = PerUserOrder()
+    ran: list[int] = []
+    kept = processor.screen([raw_text(n, 101) for n in range(5)] + [raw_text(9, 202)])
+
+    async def handle(n: int) -> None:
+        await asyncio.sleep(0)
+        ran.append(n)
+
+    await asyncio.wait_for(
+        asyncio.gather(
+            *(processor.process_update(tap(u["update_id"], 101), handle(u["update_id"])) for u in kept[:-1])
+        ),
+        timeout=5,
+    )
+    assert ran == [0, 1, 2, 3, 4]
+    assert processor._queued == {} and processor._lanes == {} and processor._admitted == {}

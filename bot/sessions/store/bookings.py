@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database, Session
+from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
 from bot.sessions.rules import (
     BOOKING_DAYS,
     SESSION_MINUTES,
@@ -98,6 +99,7 @@ class BookingRepository:
     ) -> SessionRow:
         async with self._db.transaction() as tx:
             session = await self._mentors(tx, session_id, mentor_id)
+            await self._cleared(tx, mentor_id, session.mentee_id, by_mentor=True)
             if session.status == Status.REQUESTED and session.starts_at <= now:
                 raise Refused(Refusal.STARTED)
             if session.status != Status.REQUESTED:
@@ -227,6 +229,7 @@ class BookingRepository:
         )
         if suspended:
             raise Refused(Refusal.SUSPENDED)
+        await self._cleared(tx, mentor_id, mentee_id, by_mentor=False)
         free = await free_slots_in(tx, mentor_id, now, days=BOOKING_DAYS, moving=moving)
         if any(slot.start_utc == start for slot in free):
             return
@@ -249,6 +252,13 @@ class BookingRepository:
             if "sessions.mentor_id" in str(error) or "UNIQUE" in str(error):
                 raise Refused(Refusal.SLOT_TAKEN) from None
             raise
+
+    @staticmethod
+    async def _cleared(tx: Session, mentor_id: int, mentee_id: int, *, by_mentor: bool) -> None:
+        """Refused while her mentor's clearance for minors is held (bot.safety.minor_contact_held)."""
+        minor, cleared = await tx.fetchone(MINOR_CONTACT_HELD_SQL, (mentee_id, mentor_id))
+        if minor_contact_held(bool(minor), bool(cleared)):
+            raise Refused(Refusal.ACCEPT_CODE if by_mentor else Refusal.CLEARANCE_HELD)
 
     @staticmethod
     async def _mentors(s: Session, session_id: int, mentor_id: int) -> SessionRow:

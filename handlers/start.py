@@ -147,6 +147,16 @@ def privacy_text(t: Translator) -> str:
                 "Sometimes the programme tries two versions of something, such as how often stories come or "
                 "how a reminder is worded, to learn which helps more. /mydata shows which version you get."
             ),
+            t(
+                "A message through the bot that carries a phone number, a username, a messenger link or an "
+                "e-mail address is not passed on when a girl under 18 is on either side: it is kept for the "
+                "programme team to check, and the sender is told why. Between adults I suggest Share my "
+                "contact instead."
+            ),
+            t(
+                "Mentors accept the programme's safeguarding code before they are approved; I keep which "
+                "version each mentor accepted and when."
+            ),
             t("/mydata sends you everything I store about you. /deleteme erases it."),
             t(
                 "For everyone's safety, two things outlive /deleteme: a safety report, with the messages "

@@ -83,6 +83,11 @@ async def export(db: Database, user_id: int) -> dict[str, Any]:
                     if row.get(column) is not None and row[column] != user_id:
                         row[column] = None  # someone else: not in her copy (F15)
             data[table] = rows
+        # An experiment's name says more to her than its number.
+        if data.get("experiment_assignments"):
+            names = {r["id"]: r["name"] for r in await s.fetchall("SELECT id, name FROM experiments")}
+            for row in data["experiment_assignments"]:
+                row["experiment"] = names.get(row["experiment_id"])
     for row in data.get("profiles", []):
         for name in JSON_COLUMNS:
             row[name] = json.loads(row[name])

@@ -12,7 +12,9 @@ from telegram.ext import Application, CommandHandler
 from bot.context import Context
 from bot.experiments import flow
 from bot.experiments.report import report_text
+from handlers import experiments_new
 from handlers.common import refuse_non_admin
+from handlers.experiments_new import started_text
 
 
 def parse_definition(text: str) -> dict:
@@ -38,16 +40,9 @@ def parse_definition(text: str) -> dict:
         raise ValueError(f"missing {error.args[0]}") from None
 
 
-def started_text(t, experiment_id: int, enrolled: int) -> str:
-    return (
-        t("Experiment #{id} is running. New people in its segment join it as they come.").format(id=experiment_id)
-        + " "
-        + t("Joined at once from its segment: {n}.").format(n=enrolled)
-    )
-
-
 USAGE = (
-    "/experiments — list\n/experiments report ID\n/experiments stop ID\n/experiments new, then on the next lines:\n"
+    "/experiments — list\n/experiments report ID\n/experiments stop ID\n/experiments new — guided, with buttons\n"
+    "or /experiments new, then on the next lines:\n"
     'name = "stories weekly"\nsetting = "story_frequency"\narms = ["twice_weekly", "weekly"]\n'
     'outcome = "story_opened_30d"\nplanned_size = 200\nrole = "mentee"\njoined_after = 2026-01-01'
 )
@@ -60,6 +55,9 @@ async def experiments(update: Update, context: Context) -> None:
     now = services.clock.now()
     words = (message.text or "").split(maxsplit=2)
     action = words[1] if len(words) > 1 else "list"
+    if action == "new" and len(words) < 3:
+        await experiments_new.begin(update, context)
+        return
     if action == "new":
         try:
             definition = parse_definition(words[2] if len(words) > 2 else "")
@@ -101,4 +99,5 @@ async def experiments(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:
+    experiments_new.register(app)
     app.add_handler(CommandHandler("experiments", experiments))

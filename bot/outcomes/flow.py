@@ -115,14 +115,14 @@ async def decline(db: Database, user_id: int, invitation_id: int, now: datetime)
 
 async def indicators(db: Database, since: datetime, until: datetime) -> tuple[list, int]:
     """The indicator report for the cohort whose baseline fell due in [since, until), and its size."""
-    from bot.outcomes.report import indicator_report
+    from bot.outcomes.report import indicator_report_by_person
     from bot.outcomes.rules import disabled
 
     async with db.reading() as tx:
-        people, answers, wg = await store.report_rows(tx, since.isoformat(), until.isoformat())
+        people, waves, wg = await store.report_rows(tx, since.isoformat(), until.isoformat())
     for user_id, person in people.items():
         person["disability"] = disabled(wg.get(user_id, {}))
-    return indicator_report(people, answers), len(people)
+    return indicator_report_by_person(people, waves), len(people)
 
 
 async def mentor_survey(db: Database, since: datetime, until: datetime) -> list:

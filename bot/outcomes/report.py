@@ -131,7 +131,29 @@ def indicator_report(
     `answers`: (user, wave, question, option code) rows."""
     ids = list(people)
     index = {user_id: i for i, user_id in enumerate(ids)}
-    scores = _scores(answers, index, len(ids))
+    return _report(people, ids, _scores(answers, index, len(ids)))
+
+
+def indicator_report_by_person(
+    people: Mapping[int, Mapping[str, str]], waves: Mapping[int, tuple[Mapping[str, str], Mapping[str, str]]]
+) -> list[IndicatorReport]:
+    """The same report from each person's answers already grouped: `waves` maps her to her
+    ({question: option code} at baseline, the same at endline); she may be missing from it."""
+    ids = list(people)
+    core = surveys().waves["baseline"]
+    score = {(q.code, o.code): o.score for q in core for o in q.options}
+    columns = {q.code: ([math.nan] * len(ids), [math.nan] * len(ids)) for q in core}
+    for i, user_id in enumerate(ids):
+        for side, given in enumerate(waves.get(user_id, ({}, {}))):
+            for question, value in given.items():
+                s = score.get((question, value))
+                if s is not None:
+                    columns[question][side][i] = s
+    scores = {code: (np.array(base), np.array(end)) for code, (base, end) in columns.items()}
+    return _report(people, ids, scores)
+
+
+def _report(people: Mapping[int, Mapping[str, str]], ids: list[int], scores) -> list[IndicatorReport]:
     dimensions = []
     for dimension in BREAKDOWNS:
         values = [people[u].get(dimension) or "unknown" for u in ids]

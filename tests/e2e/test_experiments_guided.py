@@ -1,0 +1,55 @@
+"""`/experiments new` guided with buttons: setting, arms, outcome, segment, typed date and size, a
+preview, Start (the segment joins at once); non-admins and forged presses are refused."""
+
+from bot.callbacks import cb
+from tests.support.builders import new_mentee
+from tests.support.db import db_rows
+
+
+async def test_an_admin_defines_and_starts_an_experiment_with_buttons(bot, users, admin, runner):
+    await new_mentee(runner, users, "Aida")
+    await new_mentee(runner, users, "Bermet")
+    await admin.send("/start")
+    await admin.send("/experiments new")
+    await admin.sees("Which setting do its arms change?")
+    await admin.press("nudge_wording")
+    await admin.press("plain")
+    await admin.press("warm")
+    await admin.sees("Chosen: plain / warm")
+    await admin.press("Next")
+    await admin.press("request_30d")
+    await admin.press("mentee")
+    await admin.sees("Type it as YYYY-MM-DD")
+    await admin.send("last week")
+    await admin.sees("Please type a date as YYYY-MM-DD")
+    await admin.send("2020-01-31")
+    await admin.sees("planned size")
+    await admin.send("1")
+    await admin.sees("at least 4")
+    await admin.send("40")
+    await admin.sees(
+        "Preview", "Arms: plain / warm (the first is the control)", "Segment: mentee, joined after 2020-01-31"
+    )
+    await admin.press("▶️ Start")
+    await admin.sees("Experiment #1 is running", "Joined at once from its segment: 2.")
+    [(setting, arms, outcome, role, joined, size)] = db_rows(
+        runner, "SELECT setting, arms, outcome, segment_role, joined_after, planned_size FROM experiments"
+    )
+    assert (setting, arms, outcome, role, size) == ("nudge_wording", '["plain", "warm"]', "request_30d", "mentee", 40)
+    assert joined.startswith("2020-01-31")
+    assert len(db_rows(runner, "SELECT arm FROM experiment_assignments")) == 2
+
+
+async def test_a_non_admin_and_a_forged_press_are_refused(bot, users, admin, runner):
+    aida = users.new("Aida", "en")
+    await aida.start_in("English")
+    await aida.send("/experiments new")
+    await aida.sees("for programme admins only")
+    message = await aida.reply()
+    assert "admins only" in await aida.press_data(message.message_id, cb("exn", "set", 0))
+    await admin.send("/start")
+    await admin.send("/experiments new")
+    shown = await admin.sees("Which setting do its arms change?")
+    # A press for a later step than the one she is on: out of date, nothing saved.
+    assert "out of date" in await admin.press_data(shown.message_id, cb("exn", "start"))
+    assert db_rows(runner, "SELECT id FROM experiments") == []

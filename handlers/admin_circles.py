@@ -7,7 +7,8 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.circles import flow, moderation
+from bot.circles import forming, moderation
+from bot.circles.rules import CircleRefused
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
@@ -61,7 +62,7 @@ async def on_button(update: Update, context: Context) -> None:
     store, now, admin_id = store_of(context), services.clock.now(), query.from_user.id
     if data.action == "form":
         await query.answer()
-        formed = await flow.form(store, admin_id, now)
+        formed = await forming.form(store, admin_id, now)
         lines = ["<b>" + t("Circles preview") + "</b>"]
         for _, name, mentee_ids in formed.circles:
             names = ", ".join([await services.users.display_name(i) for i in mentee_ids])
@@ -90,12 +91,12 @@ async def on_button(update: Update, context: Context) -> None:
         await common.stale_button(update, context)
         return
     if data.action == "drop":
-        done = await flow.discard(store, batch, admin_id, now)
+        done = await forming.discard(store, batch, admin_id, now)
         await query.answer(t("Discarded") if done else t(REFUSALS["done"]), show_alert=not done)
         return
     try:
-        notices = await flow.confirm(store, batch, admin_id, now)
-    except flow.CircleRefused as refused:
+        notices = await forming.confirm(store, batch, admin_id, now)
+    except CircleRefused as refused:
         await query.answer(t(REFUSALS[refused.code]), show_alert=True)
         return
     await query.answer(t("Sending…"))
@@ -120,11 +121,11 @@ async def on_report_action(update: Update, context: Context, action: str, report
     query, services = update.callback_query, context.services
     try:
         if report_id is None:
-            raise flow.CircleRefused("done")
+            raise CircleRefused("done")
         notices = await moderation.decide(
             store_of(context), report_id, query.from_user.id, action, services.clock.now()
         )
-    except flow.CircleRefused as refused:
+    except CircleRefused as refused:
         await query.answer(context.t(REPORT_REFUSED.get(refused.code, REPORT_REFUSED["done"])), show_alert=True)
         return
     await query.answer(context.t(REPORT_DONE[action]))

@@ -30,6 +30,14 @@ MOVES: dict[str, frozenset[str]] = {
 CURRENT = ("forming", "active", "paused")
 
 
+class CircleRefused(Exception):
+    """A use case refuses; `code` says why (the handlers turn it into words)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def may_move(status: str, to: str) -> bool:
     return to in MOVES.get(status, frozenset())
 

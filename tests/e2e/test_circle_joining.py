@@ -4,7 +4,7 @@ are refused. And a session counts as activity for the quiet-circle nudge."""
 
 from datetime import timedelta
 
-from bot.circles import flow, meetings
+from bot.circles import forming, meetings
 from bot.circles.store import CircleStore
 from bot.db._rows import iso
 from bot.jobs import run_jobs
@@ -20,8 +20,8 @@ async def adults_circle(runner, users):
     mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(3)]
     store = CircleStore(runner.services.db)
-    formed = await flow.form(store, ADMIN_ID, runner.clock.now())
-    await flow.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
+    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
     return mentor, girls, db_rows(runner, "SELECT id, name FROM circles")[0]
 
 

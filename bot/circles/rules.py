@@ -94,6 +94,20 @@ def member_refusal(
     return None
 
 
+def co_mentor_refusal(candidate: Person | None, band: str, *, available: bool, speaks: bool) -> str | None:
+    """None if this mentor may co-lead a circle of this band and language, on her side; each member is
+    then checked against her with `member_refusal`, as at formation."""
+    if candidate is None or candidate.role != "mentor" or candidate.mentor_status != "approved":
+        return "mentor_unavailable"
+    if candidate.suspended or not available:
+        return "mentor_unavailable"
+    if not speaks:
+        return "language"
+    if band == MINOR_BAND and not candidate.cleared_for_minors:
+        return "not_cleared_for_minors"
+    return None
+
+
 def _size_for(pool: int) -> int:
     """As many as fit, but never leaving a remainder too small to be a circle of its own."""
     if pool <= MAX_SIZE:

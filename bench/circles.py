@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.circles import flow
+from bot.circles import chat
 from bot.circles.store import CircleStore
 from bot.clock import Clock
 from handlers.circles import pump
@@ -74,7 +74,7 @@ async def main(circles: int, size: int) -> dict:
         store = CircleStore(db)
         for circle_id, ids in members.items():
             for i, uid in enumerate(ids):
-                await flow.post(store, circle_id, uid, f"msg {i}", None, now, ())
+                await chat.post(store, circle_id, uid, f"msg {i}", None, now, ())
         expected = circles * size * (size - 1)
         start = time.monotonic()
         await asyncio.gather(*(pump(app, circle_id) for circle_id in members))

@@ -3,11 +3,14 @@ circles from waiting mentees (a preview first; Confirm tells everyone, exactly o
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.circles import flow, moderation
+from bot.circles import co_mentor, forming, moderation
+from bot.circles.rules import CircleRefused
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
@@ -50,6 +53,7 @@ async def overview(update: Update, context: Context) -> None:
         if row["status"] == "forming":
             continue
         buttons.append((circle_join.open_button(row["id"], row["name"], bool(row["open_to_join"])),))
+        buttons.append((Button(Msg(N_("Co-mentor for {circle}"), circle=row["name"]), cb("circa", "cm", row["id"])),))
     await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, tuple(buttons)))
 
 
@@ -61,7 +65,7 @@ async def on_button(update: Update, context: Context) -> None:
     store, now, admin_id = store_of(context), services.clock.now(), query.from_user.id
     if data.action == "form":
         await query.answer()
-        formed = await flow.form(store, admin_id, now)
+        formed = await forming.form(store, admin_id, now)
         lines = ["<b>" + t("Circles preview") + "</b>"]
         for _, name, mentee_ids in formed.circles:
             names = ", ".join([await services.users.display_name(i) for i in mentee_ids])
@@ -82,6 +86,9 @@ async def on_button(update: Update, context: Context) -> None:
         )
         await query.message.reply_text("\n".join(lines), reply_markup=common.buttons(context, rows))
         return
+    if data.action in CO_MENTOR_ACTIONS:
+        await on_co_mentor(update, context, data.action, data.int_arg(0), data.int_arg(1))
+        return
     if data.action in REPORT_ACTIONS:
         await on_report_action(update, context, REPORT_ACTIONS[data.action], data.int_arg(0))
         return
@@ -90,12 +97,12 @@ async def on_button(update: Update, context: Context) -> None:
         await common.stale_button(update, context)
         return
     if data.action == "drop":
-        done = await flow.discard(store, batch, admin_id, now)
+        done = await forming.discard(store, batch, admin_id, now)
         await query.answer(t("Discarded") if done else t(REFUSALS["done"]), show_alert=not done)
         return
     try:
-        notices = await flow.confirm(store, batch, admin_id, now)
-    except flow.CircleRefused as refused:
+        notices = await forming.confirm(store, batch, admin_id, now)
+    except CircleRefused as refused:
         await query.answer(t(REFUSALS[refused.code]), show_alert=True)
         return
     await query.answer(t("Sending…"))
@@ -120,14 +127,70 @@ async def on_report_action(update: Update, context: Context, action: str, report
     query, services = update.callback_query, context.services
     try:
         if report_id is None:
-            raise flow.CircleRefused("done")
+            raise CircleRefused("done")
         notices = await moderation.decide(
             store_of(context), report_id, query.from_user.id, action, services.clock.now()
         )
-    except flow.CircleRefused as refused:
+    except CircleRefused as refused:
         await query.answer(context.t(REPORT_REFUSED.get(refused.code, REPORT_REFUSED["done"])), show_alert=True)
         return
     await query.answer(context.t(REPORT_DONE[action]))
+    await common.drop_buttons(query)
+    await services.sender.send(notices)
+
+
+CO_MENTOR_ACTIONS = ("cm", "ca", "cr")
+CO_MENTOR_REFUSED = {
+    "mentor_unavailable": N_("She is not an approved mentor free to take part now."),
+    "language": N_("She does not speak the circle's language."),
+    "not_cleared_for_minors": N_(
+        "This circle has a girl under 18, and she is not cleared for minors (or has not accepted the current code "
+        "of conduct)."
+    ),
+    "excluded": N_("A member of this circle may not be with her (an exclusion, a report or a safety rule)."),
+    "co_lead": N_("She already leads this circle."),
+    "has_co_mentor": N_("This circle already has a co-mentor: remove her first."),
+    "done": N_("Already done."),
+    "not_a_member": N_("This circle has ended."),
+}
+
+
+async def on_co_mentor(
+    update: Update, context: Context, action: str, circle_id: int | None, mentor_id: int | None
+) -> None:
+    """Cm: her choices (and Remove); ca: add this one; cr: remove the co-mentor. Rules are checked again."""
+    query, services, t = update.callback_query, context.services, context.t
+    store, now = store_of(context), services.clock.now()
+    try:
+        if circle_id is None or (action == "ca" and mentor_id is None):
+            raise CircleRefused("done")
+        if action == "cm":
+            circle, name = await co_mentor.current(store, circle_id)
+            rows = (
+                [(Button(Msg(N_("Remove {name} as co-mentor"), name=name), cb("circa", "cr", circle_id), emoji="✖️"),)]
+                if name
+                else [
+                    (Button(who, cb("circa", "ca", circle_id, user_id)),)
+                    for user_id, who in await co_mentor.choices(store, circle_id)
+                ]
+            )
+            if not rows:
+                await query.answer(t("No approved mentor fits this circle now."), show_alert=True)
+                return
+            await query.answer()
+            text = t("Co-mentor for {circle}:").format(circle=html.escape(circle.name))
+            await query.message.reply_text(text, reply_markup=common.buttons(context, tuple(rows)))
+            return
+        if action == "ca":
+            notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now)
+            done = t("Added: she and the members have been told.")
+        else:
+            notices = await co_mentor.remove(store, circle_id, query.from_user.id, now)
+            done = t("Removed: she and the members have been told.")
+    except CircleRefused as refused:
+        await query.answer(t(CO_MENTOR_REFUSED.get(refused.code, CO_MENTOR_REFUSED["done"])), show_alert=True)
+        return
+    await query.answer(done)
     await common.drop_buttons(query)
     await services.sender.send(notices)
 

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.circles import joining
-from bot.circles.flow import CircleRefused
+from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_

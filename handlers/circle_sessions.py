@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.circles import meetings
-from bot.circles.flow import CircleRefused
+from bot.circles.rules import CircleRefused
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg, When

@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.circles import flow
+from bot.circles import chat, membership
 from bot.circles.joining import is_open
-from bot.circles.rules import MESSAGE_MAX
+from bot.circles.rules import MESSAGE_MAX, CircleRefused
 from bot.circles.store import CircleStore, members
 from bot.context import Context
 from bot.i18n import N_
@@ -41,7 +41,7 @@ async def pump(app: Application, circle_id: int) -> None:
     store = CircleStore(services.db)
     async with _locks[circle_id]:
         progress = True
-        while progress and (queued := await flow.queued_notices(store, circle_id)):
+        while progress and (queued := await chat.queued_notices(store, circle_id)):
             per_member: dict[int, list] = defaultdict(list)
             for item, notice in queued:
                 per_member[item.user_id].append((item, notice))
@@ -66,7 +66,7 @@ async def circles_tick(app: Application) -> None:
     store = store_of(app)
     for circle_id in await store.circles_with_queues():
         await pump(app, circle_id)
-    await app.bot_data.services.sender.send(await flow.quiet_nudges(store, app.bot_data.services.clock.now()))
+    await app.bot_data.services.sender.send(await chat.quiet_nudges(store, app.bot_data.services.clock.now()))
 
 
 async def refuse(update: Update, context: Context, code: str) -> None:
@@ -99,7 +99,7 @@ async def my_circles(update: Update, context: Context) -> None:
 
 
 async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> None:
-    await flow.check_member(store_of(context), circle_id, update.effective_user.id)
+    await chat.check_member(store_of(context), circle_id, update.effective_user.id)
     await update.callback_query.answer()
     ref = f"{circle_id}.{reply_to}" if reply_to else str(circle_id)
     await inputs.expect(context, update.effective_user.id, "circle", ref)
@@ -115,7 +115,7 @@ async def on_reply(update: Update, context: Context, message_id: int) -> None:
         (update.effective_user.id, message_id),
     )
     if circle_id is None:
-        raise flow.CircleRefused("not_a_member")
+        raise CircleRefused("not_a_member")
     await on_write(update, context, circle_id, message_id)
 
 
@@ -134,7 +134,7 @@ async def read_message(update: Update, context: Context, ref: str, text: str | N
         )
         return
     try:
-        held, flags = await flow.post(
+        held, flags = await chat.post(
             store_of(context),
             int(circle_id),
             user_id,
@@ -143,7 +143,7 @@ async def read_message(update: Update, context: Context, ref: str, text: str | N
             services.clock.now(),
             services.settings.admin_ids,
         )
-    except flow.CircleRefused as refused:
+    except CircleRefused as refused:
         await refuse(update, context, refused.code)
         return
     if held:
@@ -163,16 +163,16 @@ async def on_report_menu(update: Update, context: Context, message_id: int) -> N
     await update.callback_query.answer()
     await update.callback_query.message.reply_text(
         context.t("What is wrong with this message?"),
-        reply_markup=common.buttons(context, flow.report_buttons(message_id)),
+        reply_markup=common.buttons(context, chat.report_buttons(message_id)),
     )
 
 
 async def on_report(update: Update, context: Context, message_id: int, reason: str) -> None:
     code = parse_code(ReportReason, reason)
     if code is None:
-        raise flow.CircleRefused("not_a_member")
+        raise CircleRefused("not_a_member")
     services = context.services
-    notices = await flow.report(
+    notices = await chat.report(
         store_of(context), message_id, update.effective_user.id, code, services.clock.now(), services.settings.admin_ids
     )
     await update.callback_query.answer()
@@ -189,7 +189,9 @@ async def on_leave(update: Update, context: Context, circle_id: int, sure: str =
             reply_markup=common.buttons(context, rows),
         )
         return
-    notices = await flow.leave(store_of(context), circle_id, update.effective_user.id, context.services.clock.now())
+    notices = await membership.leave(
+        store_of(context), circle_id, update.effective_user.id, context.services.clock.now()
+    )
     await update.callback_query.answer()
     await common.drop_buttons(update.callback_query)
     await context.services.sender.send(notices, Priority.REPLY)
@@ -199,7 +201,7 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
     services, store, user_id = context.services, store_of(context), update.effective_user.id
     circle = await store.get(circle_id)
     if circle is None or user_id not in circle.leads:
-        raise flow.CircleRefused("not_a_member")
+        raise CircleRefused("not_a_member")
     await update.callback_query.answer()
     if not member:
         rows = tuple(
@@ -215,13 +217,13 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
     if not reason:
         rows = tuple(
             (Button(Msg(label), cb("circ", "rm", circle_id, member, key)),)
-            for key, label in flow.REMOVE_REASONS.items()
+            for key, label in membership.REMOVE_REASONS.items()
         )
         await update.callback_query.message.reply_text(
             context.t("Why? The programme team will be told."), reply_markup=common.buttons(context, rows)
         )
         return
-    notices = await flow.remove(
+    notices = await membership.remove(
         store, circle_id, user_id, int(member), reason, services.clock.now(), services.settings.admin_ids
     )
     await common.drop_buttons(update.callback_query)
@@ -241,7 +243,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     try:
         await action(update, context, first, *data.args[1:])
-    except (flow.CircleRefused, TypeError, ValueError) as refused:
+    except (CircleRefused, TypeError, ValueError) as refused:
         await refuse(update, context, getattr(refused, "code", "not_a_member"))
 
 

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from bot.callbacks import cb
 from bot.circles import rules
-from bot.circles.flow import CircleRefused, _name
+from bot.circles.rules import CircleRefused
 from bot.circles.store import (
     Circle,
     CircleStore,
     circle_in,
+    display_name,
     in_a_circle,
     member_status,
     members,
@@ -104,7 +105,7 @@ async def ask(store: CircleStore, circle_id: int, user_id: int, now: datetime) -
             (circle_id, user_id, iso(now)),
         )
         await record(tx, circle_id, now, "asked", user_id, user_id)
-        name = await _name(tx, user_id)
+        name = await display_name(tx, user_id)
     buttons = (
         (
             Button(Msg(N_("Accept")), cb("circj", "y", circle_id, user_id), emoji="✅"),
@@ -137,7 +138,7 @@ async def decide(
         else:
             await tx.execute("DELETE FROM circle_members WHERE circle_id = ? AND user_id = ?", (circle_id, member_id))
             await record(tx, circle_id, now, "declined", lead_id, member_id, refused)
-        name = await _name(tx, member_id)
+        name = await display_name(tx, member_id)
     if accept and not refused:
         welcome = (
             Msg(N_("🌱 Welcome to the circle {circle}!"), circle=circle.name),

@@ -11,8 +11,8 @@ from bot.calendar_file import session_ics
 from bot.callbacks import cb
 from bot.circles import meeting_store as ms
 from bot.circles import rules
-from bot.circles.flow import CircleRefused, _name
-from bot.circles.store import CircleStore, circle_in, members, record
+from bot.circles.rules import CircleRefused
+from bot.circles.store import CircleStore, circle_in, display_name, members, record
 from bot.i18n import N_, Translator
 from bot.notices import Button, Document, Line, Msg, Notice, When, ZoneName
 from bot.sessions.reminder_plan import catch_up_decision, plan_reminders
@@ -168,7 +168,9 @@ async def attendance_view(store: CircleStore, session_id: int) -> tuple[tuple[Li
     for user_id, rsvp, attended, _ in await ms.attendance(store.db, session_id):
         mark = "✅" if attended else "▫️"
         said = {"yes": " (✓)", "no": " (✖)"}.get(rsvp or "", "")
-        rows.append((Button(f"{mark} {await _name(store.db, user_id)}{said}", cb("circs", "ma", session_id, user_id)),))
+        rows.append(
+            (Button(f"{mark} {await display_name(store.db, user_id)}{said}", cb("circs", "ma", session_id, user_id)),)
+        )
     rows.append((Button(Msg(N_("Save attendance")), cb("circs", "sv", session_id), emoji="💾"),))
     lines = (
         Msg(N_("Who came to the circle session “{topic}”?"), topic=session.topic),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.circles.flow import CircleRefused, _name
-from bot.circles.store import CircleStore, circle_in, member_status, record
+from bot.circles.rules import CircleRefused
+from bot.circles.store import CircleStore, circle_in, display_name, member_status, record
 from bot.db._rows import iso
 from bot.i18n import N_
 from bot.notices import Msg, Notice
@@ -56,7 +56,7 @@ async def decide(store: CircleStore, report_id: int, admin_id: int, action: str,
                 (sender_id, circle_id),
             )
         await record(tx, circle_id, now, f"report_{action}", admin_id, sender_id, str(report_id))
-        name = await _name(tx, sender_id)
+        name = await display_name(tx, sender_id)
     told = {
         "resume": (
             Msg(

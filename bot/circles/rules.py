@@ -30,6 +30,14 @@ MOVES: dict[str, frozenset[str]] = {
 CURRENT = ("forming", "active", "paused")
 
 
+class CircleRefused(Exception):
+    """A use case refuses; `code` says why (the handlers turn it into words)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def may_move(status: str, to: str) -> bool:
     return to in MOVES.get(status, frozenset())
 
@@ -83,6 +91,20 @@ def member_refusal(
         return "wrong_age_band"
     if in_another_circle:
         return "in_a_circle"
+    return None
+
+
+def co_mentor_refusal(candidate: Person | None, band: str, *, available: bool, speaks: bool) -> str | None:
+    """None if this mentor may co-lead a circle of this band and language, on her side; each member is
+    then checked against her with `member_refusal`, as at formation."""
+    if candidate is None or candidate.role != "mentor" or candidate.mentor_status != "approved":
+        return "mentor_unavailable"
+    if candidate.suspended or not available:
+        return "mentor_unavailable"
+    if not speaks:
+        return "language"
+    if band == MINOR_BAND and not candidate.cleared_for_minors:
+        return "not_cleared_for_minors"
     return None
 
 

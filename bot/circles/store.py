@@ -105,6 +105,18 @@ async def person(s: Session | Database, user_id: int) -> Person | None:
     return await person_in(s, user_id)
 
 
+async def display_name(tx, user_id: int | None) -> str:
+    """Her display name (never an account or a username), or a dash."""
+    if user_id is None:
+        return "—"
+    value = await tx.fetchval(
+        "SELECT COALESCE(NULLIF(p.display_name, ''), NULLIF(u.first_name, ''))"
+        " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",
+        (user_id,),
+    )
+    return value or "—"
+
+
 class CircleStore:
     EXPORT_COLUMNS = tuple("id name status field language age_band starts_on ends_on members messages reports".split())
 

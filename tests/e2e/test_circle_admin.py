@@ -4,7 +4,7 @@ recorded and told to those concerned; /export has a circles CSV with formula cel
 import csv
 import io
 
-from bot.circles import flow
+from bot.circles import forming
 from bot.circles.store import CircleStore
 from tests.support.builders import new_mentee, new_mentor
 from tests.support.db import db_rows
@@ -15,8 +15,8 @@ async def circle(runner, users):
     mentor = await new_mentor(runner, users, name="=Aigul", languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(4)]
     store = CircleStore(runner.services.db)
-    formed = await flow.form(store, ADMIN_ID, runner.clock.now())
-    await flow.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
+    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
     return mentor, girls
 
 

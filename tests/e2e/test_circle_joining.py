@@ -4,7 +4,7 @@ are refused. And a session counts as activity for the quiet-circle nudge."""
 
 from datetime import timedelta
 
-from bot.circles import flow, meetings
+from bot.circles import forming, meetings
 from bot.circles.store import CircleStore
 from bot.db._rows import iso
 from bot.jobs import run_jobs
@@ -20,8 +20,8 @@ async def adults_circle(runner, users):
     mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(3)]
     store = CircleStore(runner.services.db)
-    formed = await flow.form(store, ADMIN_ID, runner.clock.now())
-    await flow.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
+    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
     return mentor, girls, db_rows(runner, "SELECT id, name FROM circles")[0]
 
 
@@ -113,3 +113,47 @@ async def test_a_session_keeps_a_circle_from_counting_as_quiet(bot, users, runne
     await run_jobs(runner.app)
     await mentor.sees("has been quiet for three weeks")
     assert db_rows(runner, "SELECT kind FROM circle_events WHERE kind = 'nudged'") == [("nudged",)]
+
+
+async def test_a_full_circle_refuses_a_further_ask_and_a_further_accept(bot, users, runner):
+    mentor = await new_mentor(runner, users, name="Aigul", languages=("ky",))
+    for i in range(7):
+        await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",))
+    store = CircleStore(runner.services.db)
+    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
+    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    circle_id = db_rows(runner, "SELECT id FROM circles")[0][0]
+    active = f"SELECT COUNT(*) FROM circle_members WHERE circle_id = {circle_id} AND status = 'active'"
+    assert db_rows(runner, active) == [(7,)]
+    await mentor.send("/circle")
+    await mentor.press("Open Aigul #1 to new members")
+
+    # Two ask while there is room for one; the first accepted makes it 8.
+    asks = {}
+    for name in ("Nura", "Aida"):
+        girl = await new_mentee(runner, users, name=name, languages=("ky",))
+        await girl.send("/circle")
+        await girl.press("Ask to join Aigul #1")
+        asks[name] = (girl, await mentor.sees(f"{name} asks to join your circle Aigul #1"))
+    nura, nura_ask = asks["Nura"]
+    await mentor.press("✅ Accept", nura_ask.message_id)
+    await nura.sees("Welcome to the circle Aigul #1")
+    assert db_rows(runner, active) == [(8,)]
+
+    # Accepting the second now does not take her in: she is told it cannot, and the circle stays at 8.
+    aida, aida_ask = asks["Aida"]
+    await mentor.press("✅ Accept", aida_ask.message_id)
+    await aida.sees("The circle Aigul #1 cannot take you now")
+    await mentor.sees("Aida is not joining Aigul #1")
+    assert db_rows(runner, active) == [(8,)]
+    assert db_rows(runner, f"SELECT COUNT(*) FROM circle_members WHERE user_id = {aida.id}") == [(0,)]
+    assert db_rows(runner, "SELECT detail FROM circle_events WHERE kind = 'declined'") == [("full",)]
+
+    # A further ask: the full circle is not offered, and a forged Ask is refused as full.
+    late = await new_mentee(runner, users, name="Late", languages=("ky",))
+    await late.send("/circle")
+    reply = await late.sees("You are not in a circle yet.")
+    assert await late.press_data(reply.message_id, f"v1:circj:a:{circle_id}") == "This circle is full."
+    assert not [m for m in late.emu.bot_messages(late.id) if "open to new members" in (m.text or "")]
+    assert db_rows(runner, active) == [(8,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM circle_members WHERE status = 'asked'") == [(0,)]

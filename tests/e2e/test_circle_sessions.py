@@ -4,7 +4,7 @@ who came and they rate it."""
 
 from datetime import UTC, datetime, timedelta
 
-from bot.circles import flow
+from bot.circles import forming
 from bot.circles.store import CircleStore
 from bot.jobs import run_jobs
 from tests.support.builders import new_mentee, new_mentor
@@ -22,8 +22,8 @@ async def a_circle(runner, users):
     for girl, zone in zip(girls, ZONES, strict=True):
         await runner.services.users.set_timezone(girl.id, zone)
     store = CircleStore(runner.services.db)
-    formed = await flow.form(store, ADMIN_ID, runner.clock.now())
-    await flow.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
+    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
     return mentor, girls, db_rows(runner, "SELECT id FROM circles")[0][0]
 
 

@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.circles import rules
 from bot.circles.rules import MAX_SIZE, MIN_SIZE, Lead, band_of, member_refusal, plan_breaks, plan_circles
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
 from bot.matching import MenteeProfile
@@ -122,3 +123,20 @@ def test_session_rules_room_reminders_and_time():
     assert session_time_refusal(now + timedelta(days=100), now) == "too_far"
     assert session_time_refusal(now + timedelta(days=2), now) is None
     assert group_hours(90, 4) == 6
+
+
+def test_a_co_mentor_is_an_approved_free_mentor_who_speaks_it_and_is_cleared_for_minors_when_it_has_one():
+    def mentor(**kw):
+        return Person(7, kw.pop("role", "mentor"), "18+", False, kw.pop("suspended", False), True,
+                      kw.pop("status", "approved"), kw.pop("cleared", True))  # fmt: skip
+
+    ok = dict(available=True, speaks=True)
+    assert rules.co_mentor_refusal(mentor(), rules.MINOR_BAND, **ok) is None
+    assert rules.co_mentor_refusal(None, rules.ADULT_BAND, **ok) == "mentor_unavailable"
+    assert rules.co_mentor_refusal(mentor(status="pending"), rules.ADULT_BAND, **ok) == "mentor_unavailable"
+    assert rules.co_mentor_refusal(mentor(role="mentee"), rules.ADULT_BAND, **ok) == "mentor_unavailable"
+    assert rules.co_mentor_refusal(mentor(suspended=True), rules.ADULT_BAND, **ok) == "mentor_unavailable"
+    assert rules.co_mentor_refusal(mentor(), rules.ADULT_BAND, available=False, speaks=True) == "mentor_unavailable"
+    assert rules.co_mentor_refusal(mentor(), rules.ADULT_BAND, available=True, speaks=False) == "language"
+    assert rules.co_mentor_refusal(mentor(cleared=False), rules.MINOR_BAND, **ok) == "not_cleared_for_minors"
+    assert rules.co_mentor_refusal(mentor(cleared=False), rules.ADULT_BAND, **ok) is None

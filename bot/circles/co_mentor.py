@@ -1,0 +1,120 @@
+"""A circle's co-mentor: an admin adds one (an approved mentor who speaks its language and passes the
+same safety checks as its mentor, against every member) or removes her; recorded and told to all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.callbacks import cb
+from bot.circles import rules
+from bot.circles.rules import CircleRefused
+from bot.circles.store import Circle, CircleStore, circle_in, display_name, members, person, record, reported
+from bot.db.candidates import mentor_in
+from bot.i18n import N_
+from bot.notices import Button, Msg, Notice
+
+
+async def _refusal(tx, circle: Circle, mentor_id: int) -> str | None:
+    """Why she may not co-lead this circle now, or None."""
+    if circle.status not in ("active", "paused"):
+        return "not_a_member"
+    if mentor_id in circle.leads:
+        return "co_lead"
+    lead, profile = await person(tx, mentor_id), await mentor_in(tx, mentor_id)
+    refused = rules.co_mentor_refusal(
+        lead,
+        circle.age_band,
+        available=profile is not None and not profile.paused,
+        speaks=profile is not None and circle.language in {language.value for language in profile.languages},
+    )
+    if refused:
+        return refused
+    for member_id in await members(tx, circle.id):
+        her = await person(tx, member_id)
+        if her is None or await tx.fetchval(
+            "SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (member_id, mentor_id)
+        ):
+            return "excluded"
+        if rules.member_refusal(
+            her,
+            [lead],
+            circle.age_band,
+            reported_a_lead=await reported(tx, member_id, (mentor_id,)),
+            in_another_circle=False,
+        ):
+            return "excluded"
+    return None
+
+
+async def choices(store: CircleStore, circle_id: int) -> list[tuple[int, str]]:
+    """(id, display name) of the approved mentors who could co-lead this circle now."""
+    async with store.db.reading() as s:
+        circle = await circle_in(s, circle_id)
+        if circle is None:
+            raise CircleRefused("not_a_member")
+        rows = await s.fetchall(
+            "SELECT p.user_id FROM profiles p JOIN users u ON u.id = p.user_id"
+            " WHERE u.role = 'mentor' AND p.mentor_status = 'approved' ORDER BY p.user_id"
+        )
+        return [
+            (mentor_id, await display_name(s, mentor_id))
+            for (mentor_id,) in rows
+            if await _refusal(s, circle, mentor_id) is None
+        ]
+
+
+async def current(store: CircleStore, circle_id: int) -> tuple[Circle, str | None]:
+    """The circle and its co-mentor's display name (None if it has none)."""
+    circle = await store.get(circle_id)
+    if circle is None:
+        raise CircleRefused("not_a_member")
+    if circle.co_mentor_id is None:
+        return circle, None
+    return circle, await display_name(store.db, circle.co_mentor_id)
+
+
+async def add(store: CircleStore, circle_id: int, admin_id: int, mentor_id: int, now: datetime) -> list[Notice]:
+    """She co-leads from now on: the chat from now (no history), sessions, scheduling."""
+    async with store.db.transaction() as tx:
+        circle = await circle_in(tx, circle_id)
+        if circle is None:
+            raise CircleRefused("not_a_member")
+        if circle.co_mentor_id is not None:
+            raise CircleRefused("co_lead" if circle.co_mentor_id == mentor_id else "has_co_mentor")
+        refused = await _refusal(tx, circle, mentor_id)
+        if refused:
+            raise CircleRefused(refused)
+        await tx.execute("UPDATE circles SET co_mentor_id = ? WHERE id = ?", (mentor_id, circle_id))
+        await record(tx, circle_id, now, "co_mentor_added", admin_id, mentor_id)
+        name, mentor = await display_name(tx, mentor_id), await display_name(tx, circle.mentor_id)
+        girls = await members(tx, circle_id)
+    write = ((Button(Msg(N_("Write to the circle")), cb("circ", "w", circle_id), emoji="✍️"),),)
+    hers = (
+        Msg(N_("🌱 You are now co-mentor of the circle {circle}, with {mentor}."), circle=circle.name, mentor=mentor),
+        Msg(N_("/circle opens it: you can write to it and schedule sessions. Nobody sees your account.")),
+    )
+    told = Msg(N_("{name} joins your circle {circle} as co-mentor."), name=name, circle=circle.name)
+    others = [*girls, *circle.leads]
+    return [Notice(mentor_id, hers, write)] + [Notice(to, (told,)) for to in others]
+
+
+async def remove(store: CircleStore, circle_id: int, admin_id: int, now: datetime) -> list[Notice]:
+    """`CircleRefused("done")` if it has no co-mentor (a second press)."""
+    async with store.db.transaction() as tx:
+        circle = await circle_in(tx, circle_id)
+        if circle is None or circle.co_mentor_id is None:
+            raise CircleRefused("done")
+        co_mentor = circle.co_mentor_id
+        await tx.execute("UPDATE circles SET co_mentor_id = NULL WHERE id = ?", (circle_id,))
+        await tx.execute(
+            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
+            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
+            (co_mentor, circle_id),
+        )
+        await record(tx, circle_id, now, "co_mentor_removed", admin_id, co_mentor)
+        name = await display_name(tx, co_mentor)
+        girls = await members(tx, circle_id)
+    hers = Msg(N_("You are no longer co-mentor of the circle {circle}. Thank you! 🌸"), circle=circle.name)
+    told = Msg(N_("{name} is no longer co-mentor of your circle {circle}."), name=name, circle=circle.name)
+    others = [*girls, *(lead for lead in circle.leads if lead != co_mentor)]
+    return [Notice(co_mentor, (hers,))] + [Notice(to, (told,)) for to in others]

@@ -1,0 +1,96 @@
+"""Who is in a circle after it began: a mentee leaves, a lead removes a member with a reason.
+Each in one transaction, recorded, and told to those concerned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.circles.rules import CircleRefused
+from bot.circles.store import CircleStore, circle_in, display_name, member_status, record
+from bot.db._rows import iso
+from bot.i18n import N_
+from bot.notices import Msg, Notice
+
+
+async def leave(store: CircleStore, circle_id: int, user_id: int, now: datetime) -> list[Notice]:
+    async with store.db.transaction() as tx:
+        circle = await circle_in(tx, circle_id)
+        if circle is None or await member_status(tx, circle_id, user_id) not in ("active", "paused"):
+            raise CircleRefused("not_a_member")
+        await tx.execute(
+            "UPDATE circle_members SET status = 'left', left_at = ? WHERE circle_id = ? AND user_id = ?",
+            (iso(now), circle_id, user_id),
+        )
+        await tx.execute(
+            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
+            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
+            (user_id, circle_id),
+        )
+        await record(tx, circle_id, now, "left", user_id, user_id)
+        name = await display_name(tx, user_id)
+    told = Msg(N_("{name} has left your circle {circle}."), name=name, circle=circle.name)
+    return [Notice(lead, (told,)) for lead in circle.leads] + [
+        Notice(user_id, (Msg(N_("You have left the circle {circle}. Take care! 🌸"), circle=circle.name),))
+    ]
+
+
+REMOVE_REASONS = {
+    "quiet": N_("Not taking part"),
+    "rules": N_("Broke the circle's rules"),
+    "other": N_("Another reason"),
+}
+
+
+async def remove(
+    store: CircleStore,
+    circle_id: int,
+    mentor_id: int,
+    member_id: int,
+    reason: str,
+    now: datetime,
+    admins: Iterable[int],
+) -> list[Notice]:
+    async with store.db.transaction() as tx:
+        circle = await circle_in(tx, circle_id)
+        if circle is None or mentor_id not in circle.leads or reason not in REMOVE_REASONS:
+            raise CircleRefused("not_a_member")
+        if await member_status(tx, circle_id, member_id) not in ("active", "paused"):
+            raise CircleRefused("not_a_member")
+        await tx.execute(
+            "UPDATE circle_members SET status = 'removed', left_at = ? WHERE circle_id = ? AND user_id = ?",
+            (iso(now), circle_id, member_id),
+        )
+        await tx.execute(
+            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
+            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
+            (member_id, circle_id),
+        )
+        await record(tx, circle_id, now, "removed", mentor_id, member_id, reason)
+        name, mentor = await display_name(tx, member_id), await display_name(tx, mentor_id)
+    why = Msg(REMOVE_REASONS[reason])
+    return [
+        Notice(
+            a,
+            (
+                Msg(
+                    N_("{mentor} removed {name} from the circle {circle}."),
+                    mentor=mentor,
+                    name=name,
+                    circle=circle.name,
+                ),
+                Msg(N_("Reason: {reason}"), reason=why),
+            ),
+        )
+        for a in admins
+    ] + [
+        Notice(
+            member_id,
+            (
+                Msg(
+                    N_("Your mentor has taken you out of the circle {circle}. The programme team can tell you more."),
+                    circle=circle.name,
+                ),
+            ),
+        )
+    ]

@@ -11,8 +11,13 @@ from bot.admin.store import AdminRepository
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.db.candidates import CandidateRepository
+from bot.db.cohort_runs import CohortRunRepository
 from bot.db.inputs import InputRepository
 from bot.db.mentorships import MentorshipRepository
+from bot.db.reports import ReportRepository
+from bot.db.request_expiry import RequestExpiryRepository
+from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.delivery.store import OutboxRepository
 from bot.limits.rules import Limits
@@ -43,6 +48,11 @@ class Services:
     profiles: ProfileRepository
     inputs: InputRepository
     mentorships: MentorshipRepository
+    candidates: CandidateRepository
+    requests: RequestRepository
+    request_expiry: RequestExpiryRepository
+    reports: ReportRepository
+    cohort_runs: CohortRunRepository
     stories: StoryRepository
     admin: AdminRepository
     outbox: OutboxRepository
@@ -80,7 +90,12 @@ class Services:
             sender=Sender(bot, users, clock, settings.default_timezone),
             profiles=ProfileRepository(db, settings.account_hash_key),
             inputs=InputRepository(db),
-            mentorships=MentorshipRepository(db, settings.account_hash_key),
+            mentorships=MentorshipRepository(db),
+            candidates=CandidateRepository(db),
+            requests=RequestRepository(db),
+            request_expiry=RequestExpiryRepository(db),
+            reports=ReportRepository(db, settings.account_hash_key),
+            cohort_runs=CohortRunRepository(db),
             stories=stories,
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),

@@ -96,7 +96,7 @@ async def browse(
         )
     if profile.answers.age_band == AgeBand.UNDER_14:
         return View(t("Mentoring starts at 14. Until then, /story brings you stories of amazing women in STEM. 🌱"))
-    mentee = await services.mentorships.mentee_profile(user_id)
+    mentee = await services.candidates.mentee_profile(user_id)
     if mentee is None:
         return View(
             t(
@@ -106,14 +106,14 @@ async def browse(
         )
     if await services.mentorships.current(user_id):
         return View(t("You already have a mentor: /mentorship shows her."))
-    mentors = await services.mentorships.mentor_profiles()
-    excluded = await services.mentorships.exclusions(user_id)
+    mentors = await services.candidates.mentor_profiles()
+    excluded = await services.candidates.exclusions(user_id)
     now = services.clock.now()
     matches = rank_mentors(mentee, mentors, excluded, now, limit=index + 1, field=Field(field) if field else None)
     all_fields = [InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))]
     if not matches:
         counts = why_no_match(mentee, mentors, excluded, field=Field(field) if field else None)
-        waiting = bool(await services.mentorships.pending_requests(mentee_id=user_id))
+        waiting = bool(await services.requests.pending_requests(mentee_id=user_id))
         return View(
             empty_text(t, counts, field, waiting),
             InlineKeyboardMarkup([all_fields]) if field else None,

@@ -86,7 +86,7 @@ async def show(update: Update, context: Context) -> None:
         )
     role = context.user_record.role if context.user_record else None
     if role == "mentee" and not current:
-        waiting = await services.mentorships.pending_requests(mentee_id=user_id)
+        waiting = await services.requests.pending_requests(mentee_id=user_id)
         lines = [t("You don't have a mentor yet.")]
         if waiting:
             names = [await name_of(services, r.mentor_id) for r in waiting]
@@ -94,7 +94,7 @@ async def show(update: Update, context: Context) -> None:
         lines.append(t("/mentors shows the mentors who suit you best."))
         await message.reply_text("\n".join(lines))
     elif role == "mentor":
-        waiting = await services.mentorships.pending_requests(mentor_id=user_id)
+        waiting = await services.requests.pending_requests(mentor_id=user_id)
         if not current:
             await message.reply_text(t("You have no mentees yet. When a mentee asks you, her request comes here."))
         if waiting:

@@ -17,19 +17,18 @@ from handlers.request_card import mentee_keyboard, send_request_card
 
 async def precheck(services: Services, mentee_id: int, mentor_id: int) -> Refusal | None:
     """The limits, checked before asking for a note (the request itself checks them again)."""
-    repo = services.mentorships
-    mentee = await repo.mentee_profile(mentee_id)
+    mentee = await services.candidates.mentee_profile(mentee_id)
     if mentee is None:
         return Refusal.NOT_A_MENTEE
-    if await repo.current(mentee_id):
+    if await services.mentorships.current(mentee_id):
         return Refusal.HAS_MENTOR
-    pending = await repo.pending_requests(mentee_id=mentee_id)
+    pending = await services.requests.pending_requests(mentee_id=mentee_id)
     if any(r.mentor_id == mentor_id for r in pending):
         return Refusal.ALREADY_ASKED
     if len(pending) >= MAX_PENDING_REQUESTS:
         return Refusal.TOO_MANY_PENDING
-    mentor = await repo.mentor_profile(mentor_id)
-    if mentor is None or eligible(mentee, mentor, await repo.exclusions(mentee_id)):
+    mentor = await services.candidates.mentor_profile(mentor_id)
+    if mentor is None or eligible(mentee, mentor, await services.candidates.exclusions(mentee_id)):
         return Refusal.MENTOR_UNAVAILABLE
     return None
 
@@ -85,7 +84,7 @@ async def read_note(update: Update, context: Context, ref: str, text: str | None
 async def send_request(message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None) -> None:
     services, t = context.services, context.t
     try:
-        request = await services.mentorships.create_request(mentee_id, mentor_id, services.clock.now(), note=note)
+        request = await services.requests.create_request(mentee_id, mentor_id, services.clock.now(), note=note)
     except Refused as refused:
         await message.reply_text(refusal_text(t, refused.code))
         return

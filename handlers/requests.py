@@ -61,7 +61,7 @@ async def on_button(update: Update, context: Context) -> None:
     except Refused as refused:
         await query.answer(refusal_text(context.t, refused.code), show_alert=True)
         if refused.code in SETTLED and query.message is not None:
-            request = await context.services.mentorships.get_request(request_id)
+            request = await context.services.requests.get_request(request_id)
             if request is not None and query.from_user.id == request.mentor_id:
                 try:
                     await query.edit_message_reply_markup(None)
@@ -71,7 +71,7 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def on_accept(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    accepted = await services.mentorships.accept(request_id, query.from_user.id, services.clock.now())
+    accepted = await services.requests.accept(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Accepted ✓"))
     await close_card(update, t("Accepted ✓"))
     await introduce(context.bot, services, accepted.mentorship)
@@ -90,7 +90,7 @@ async def on_accept(update: Update, context: Context, request_id: int, _: str) -
 
 async def on_decline(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Why can't you take her? She will be told kindly."))
     rows = [
         [InlineKeyboardButton(t(text), callback_data=cb("req", "why", request_id, code))]
@@ -102,7 +102,7 @@ async def on_decline(update: Update, context: Context, request_id: int, _: str) 
 
 async def on_back(update: Update, context: Context, request_id: int, _: str) -> None:
     services, query = context.services, update.callback_query
-    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await query.edit_message_reply_markup(request_keyboard(context.t, request_id))
 
@@ -113,7 +113,7 @@ async def on_decline_reason(update: Update, context: Context, request_id: int, c
     if reason is None:
         await stale(update, context)
         return
-    request = await services.mentorships.decline(request_id, query.from_user.id, reason, services.clock.now())
+    request = await services.requests.decline(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Declined"))
     await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
     their_t, _ = await reader_of(services, request.mentee_id)
@@ -125,7 +125,7 @@ async def on_decline_reason(update: Update, context: Context, request_id: int, c
 
 async def on_ask(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    request = await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    request = await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await inputs.expect(context, query.from_user.id, "req_question", request_id)
     await query.message.reply_text(
@@ -138,7 +138,7 @@ async def on_ask(update: Update, context: Context, request_id: int, _: str) -> N
 async def on_answer_button(update: Update, context: Context, request_id: int, _: str) -> None:
     """The mentee's Answer button under the mentor's question."""
     services, t, query = context.services, context.t, update.callback_query
-    request = await services.mentorships.get_request(request_id)
+    request = await services.requests.get_request(request_id)
     if request is None or request.mentee_id != query.from_user.id:
         raise Refused(Refusal.NOT_YOURS)
     if request.status != "pending":
@@ -173,13 +173,13 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
     if question is None:
         return
     services, t = context.services, context.t
-    asked = await services.mentorships.get_request(int(ref))
+    asked = await services.requests.get_request(int(ref))
     if asked is not None and not await contact_guard.let_through(
         update, context, source="question", recipient_id=asked.mentee_id, text=question, kind="req_question", ref=ref
     ):
         return
     try:
-        request = await services.mentorships.ask(int(ref), update.effective_user.id, question, services.clock.now())
+        request = await services.requests.ask(int(ref), update.effective_user.id, question, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return
@@ -207,13 +207,13 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     if not services.limits.allow("answer", update.effective_user.id, services.clock.now()):
         await update.effective_message.reply_text(t(SLOW_DOWN))
         return
-    asked = await services.mentorships.get_request(int(ref))
+    asked = await services.requests.get_request(int(ref))
     if asked is not None and not await contact_guard.let_through(
         update, context, source="answer", recipient_id=asked.mentor_id, text=answer, kind="req_answer", ref=ref
     ):
         return
     try:
-        request = await services.mentorships.answer(int(ref), update.effective_user.id, answer, services.clock.now())
+        request = await services.requests.answer(int(ref), update.effective_user.id, answer, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return
@@ -229,7 +229,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
     name = await name_of(services, user_id)
     for mentorship in await services.mentorships.current(user_id):
         await tell_ended(bot, services, mentorship.other(user_id), user_id, None)
-    for request in await services.mentorships.pending_requests(mentee_id=user_id):
+    for request in await services.requests.pending_requests(mentee_id=user_id):
         t, _ = await reader_of(services, request.mentor_id)
         await deliver(
             bot,
@@ -237,7 +237,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
             request.mentor_id,
             t("{name} has withdrawn her request.").format(name=name),
         )
-    for request in await services.mentorships.pending_requests(mentor_id=user_id):
+    for request in await services.requests.pending_requests(mentor_id=user_id):
         t, _ = await reader_of(services, request.mentee_id)
         told = t("{name} has left the programme, so I've closed your request to her. 💛")
         await offer_next(bot, services, request.mentee_id, told.format(name=name))
@@ -246,7 +246,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
 async def on_withdraw(update: Update, context: Context, request_id: int, action: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
     block = action == "block"
-    request = await services.mentorships.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
+    request = await services.requests.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
     name = await name_of(services, request.mentor_id)
     await query.answer(t("Blocked ✓") if block else t("Withdrawn ✓"))
     await common.edit(
@@ -268,7 +268,7 @@ async def on_block(update: Update, context: Context, request_id: int, _: str) ->
 
 async def on_report(update: Update, context: Context, request_id: int, _: str) -> None:
     t, query = context.t, update.callback_query
-    request = await context.services.mentorships.get_request(request_id)
+    request = await context.services.requests.get_request(request_id)
     if request is None or request.mentee_id != query.from_user.id:
         raise Refused(Refusal.NOT_YOURS)
     await query.answer()
@@ -289,12 +289,12 @@ async def on_report_reason(update: Update, context: Context, request_id: int, co
         await stale(update, context)
         return
     services, t, query = context.services, context.t, update.callback_query
-    report = await services.mentorships.report_request(request_id, query.from_user.id, reason, services.clock.now())
+    report = await services.reports.report_request(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
     await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
     if not services.limits.allow("report_alert", query.from_user.id, services.clock.now()):
         return  # stored; the safety queue's re-alerts bring it to admins (F13)
-    messages = await services.mentorships.request_messages(request_id)
+    messages = await services.requests.request_messages(request_id)
     for admin_id in sorted(services.settings.admin_ids):
         admin_t, _ = await reader_of(services, admin_id)
         lines = [

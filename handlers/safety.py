@@ -51,7 +51,7 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
         await stale(update, context)
         return
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
-    report = await services.mentorships.report(m.id, user_id, reason, services.clock.now())
+    report = await services.reports.report(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Reported ✓"))
     await common.edit(
         update.callback_query,
@@ -150,8 +150,8 @@ async def read_report_more(update: Update, context: Context, ref: str, text: str
         )
         await inputs.expect(context, user_id, "report_more", ref)
         return
-    if await services.mentorships.add_report_text(int(ref), user_id, text):
-        report = await services.mentorships.get_report(int(ref))
+    if await services.reports.add_report_text(int(ref), user_id, text):
+        report = await services.reports.get_report(int(ref))
         if report is not None and report.mentorship_id is not None:
             await alert_admins(
                 context.bot,

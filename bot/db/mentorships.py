@@ -1,6 +1,5 @@
-"""Mentorships themselves (contact consent, messages relayed through the bot, block and end,
-their events, her data), and the one door (`services.mentorships`) to everything about
-matching: candidates, requests and their expiry, reports and cohort runs.
+"""Mentorships themselves: contact consent, messages relayed through the bot, block and end,
+their events. Requests, candidates, reports and cohort runs have repositories of their own.
 """
 
 from __future__ import annotations
@@ -10,9 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
-from bot.db.accountability import DEV_KEY
-from bot.db.candidates import CandidateRepository
-from bot.db.cohort_runs import CohortRunRepository
 from bot.db.database import Database
 from bot.db.mentorship_rows import (
     CURRENT_SQL,
@@ -23,9 +19,6 @@ from bot.db.mentorship_rows import (
     move,
     record_event,
 )
-from bot.db.reports import ReportRepository
-from bot.db.request_expiry import RequestExpiryRepository
-from bot.db.requests import RequestRepository
 from bot.mentorship import Refusal, Refused, Status
 
 
@@ -40,48 +33,8 @@ class RelayMessage:
 
 
 class MentorshipRepository:
-    def __init__(self, db: Database, key: bytes = DEV_KEY) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        # The narrower repositories, reached through this one so callers need one name.
-        candidates = CandidateRepository(db)
-        self.mentee_profile = candidates.mentee_profile
-        self.mentor_profile = candidates.mentor_profile
-        self.mentor_profiles = candidates.mentor_profiles
-        self.waiting_mentees = candidates.waiting_mentees
-        self.exclusions = candidates.exclusions
-        requests = RequestRepository(db)
-        self.get_request = requests.get_request
-        self.pending_requests = requests.pending_requests
-        self.create_request = requests.create_request
-        self.accept = requests.accept
-        self.decline = requests.decline
-        self.check_answerable = requests.check_answerable
-        self.ask = requests.ask
-        self.answer = requests.answer
-        self.withdraw = requests.withdraw
-        self.request_messages = requests.request_messages
-        expiry = RequestExpiryRepository(db)
-        self.due_nudges = expiry.due_nudges
-        self.claim_nudge = expiry.claim_nudge
-        self.due_expiries = expiry.due_expiries
-        self.expire = expiry.expire
-        reports = ReportRepository(db, key)
-        self.report = reports.report
-        self.decide_report = reports.decide
-        self.report_request = reports.report_request
-        self.report_evidence = reports.evidence
-        self.get_report = reports.get_report
-        self.open_reports = reports.open_reports
-        self.close_report = reports.close_report
-        self.admin_move = reports.admin_move
-        self.suspend = reports.suspend
-        self.add_report_text = reports.add_report_text
-        cohort_runs = CohortRunRepository(db)
-        self.save_cohort_run = cohort_runs.save_cohort_run
-        self.claim_cohort_run = cohort_runs.claim_cohort_run
-        self.finish_cohort_run = cohort_runs.finish_cohort_run
-        self.discard_cohort_run = cohort_runs.discard_cohort_run
-        self.cohort_run_status = cohort_runs.cohort_run_status
 
     async def get(self, mentorship_id: int) -> Mentorship | None:
         row = await self._db.fetchone("SELECT * FROM mentorships WHERE id = ?", (mentorship_id,))

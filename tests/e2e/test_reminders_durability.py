@@ -8,7 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
+from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
 from bot.jobs import run_jobs
@@ -31,12 +31,12 @@ async def prepare(database_path, now, mentor, *mentees_and_starts):
     await db.open()
     try:
         users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
-        mentorships, slots = MentorshipRepository(db), SlotRepository(db)
+        requests, slots = RequestRepository(db), SlotRepository(db)
         await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
         for mentee, start in mentees_and_starts:
             await add_mentee(users, profiles, mentee.id, now, name=mentee.name)
-            request = await mentorships.create_request(mentee.id, mentor.id, now)
-            await mentorships.accept(request.id, mentor.id, now)
+            request = await requests.create_request(mentee.id, mentor.id, now)
+            await requests.accept(request.id, mentor.id, now)
             await slots.add_one_off(mentor.id, start, 60, "Asia/Bishkek", now)
     finally:
         await db.close()

@@ -11,16 +11,16 @@ from bot.admin.store import AdminRepository
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
-from bot.db.candidates import CandidateRepository
-from bot.db.cohort_runs import CohortRunRepository
 from bot.db.inputs import InputRepository
-from bot.db.mentorships import MentorshipRepository
-from bot.db.reports import ReportRepository
-from bot.db.request_expiry import RequestExpiryRepository
-from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.delivery.store import OutboxRepository
 from bot.limits.rules import Limits
+from bot.matching.store import CandidateRepository, CohortRunRepository
+from bot.mentorship.store.expiry import RequestExpiryRepository
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.relay import RelayRepository
+from bot.mentorship.store.reports import ReportRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.bookings import BookingRepository
 from bot.sessions.store.feedback import FeedbackRepository
@@ -48,6 +48,7 @@ class Services:
     profiles: ProfileRepository
     inputs: InputRepository
     mentorships: MentorshipRepository
+    relay: RelayRepository
     candidates: CandidateRepository
     requests: RequestRepository
     request_expiry: RequestExpiryRepository
@@ -91,6 +92,7 @@ class Services:
             profiles=ProfileRepository(db, settings.account_hash_key),
             inputs=InputRepository(db),
             mentorships=MentorshipRepository(db),
+            relay=RelayRepository(db),
             candidates=CandidateRepository(db),
             requests=RequestRepository(db),
             request_expiry=RequestExpiryRepository(db),

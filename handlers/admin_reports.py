@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
-from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
 from bot.safety_queue import store as safety_queue
@@ -58,7 +58,7 @@ async def reports(update: Update, context: Context) -> None:
         if added:
             lines.append(t("In her words: {text}").format(text=html.escape(added)))
         if report.mentorship_id:
-            for message in await services.mentorships.last_messages(report.mentorship_id, 5):
+            for message in await services.relay.last_messages(report.mentorship_id, 5):
                 sender = await name_of(services, message.sender_id)
                 lines.append(f"· {sender}: {html.escape(message.text[:300])}")
         for kind, sender, text, _at in (await services.reports.evidence(report.id))[-10:]:

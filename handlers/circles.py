@@ -15,7 +15,7 @@ from bot.circles.rules import MESSAGE_MAX
 from bot.circles.store import CircleStore, members
 from bot.context import Context
 from bot.i18n import N_
-from bot.mentorship import ReportReason, parse_code
+from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
 from handlers import common, inputs
 

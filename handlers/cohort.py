@@ -10,11 +10,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
 from bot.context import Context
 from bot.i18n import N_, Translator
-from bot.matching import Rejection
-from bot.mentorship import Refused
+from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
+from bot.matching.rules import Rejection
+from bot.mentorship.rules import Refused
 from handlers import common
 from handlers.common import refuse_non_admin
 from handlers.mentor_card import percent

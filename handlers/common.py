@@ -20,7 +20,7 @@ from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_, SUPPORTED, normalize_language, translator
-from bot.mentorship import clean_message
+from bot.mentorship.rules import clean_message
 from bot.notices import Button, Line, Notice, render_line
 from bot.onboarding.rules import InvalidAnswer
 from bot.telegram import conversations

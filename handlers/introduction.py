@@ -7,7 +7,7 @@ import html
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.db.mentorship_rows import Mentorship
+from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
 from handlers import rhythm
 from handlers.mentoring_common import deliver, is_minor, name_of, reader_of

@@ -14,7 +14,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS, AgeBand, Field
 from bot.i18n import Translator
-from bot.matching import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
+from bot.matching.rules import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
 from bot.services import Services
 from handlers import common
 from handlers.cards import label

@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context
 from bot.i18n import Translator, translator
-from bot.mentorship import MAX_PENDING_REQUESTS, REFUSALS, Refusal
+from bot.mentorship.rules import MAX_PENDING_REQUESTS, REFUSALS, Refusal
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship import END_LABELS, EndReason, Refused, Status, parse_code
+from bot.mentorship.rules import END_LABELS, EndReason, Refused, Status, parse_code
+from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
 from handlers import common
 from handlers.mentoring_common import (

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.db.requests import Request
 from bot.domain import (
     AGE_LABELS,
     FIELD_LABELS,
@@ -18,6 +17,7 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
+from bot.mentorship.store.requests import Request
 from bot.services import Services
 from handlers.cards import label, labels
 from handlers.mentor_card import percent

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.db.requests import Request
 from bot.experiments import flow as experiments
 from bot.i18n import N_
-from bot.mentorship import MISSED_TO_PAUSE, NUDGE_AFTER
+from bot.mentorship.rules import MISSED_TO_PAUSE, NUDGE_AFTER
+from bot.mentorship.store.requests import Request
 from handlers.matching import offer_next
 from handlers.mentoring_common import deliver, name_of, reader_of
 from handlers.request_card import send_request_card

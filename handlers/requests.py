@@ -15,7 +15,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship import (
+from bot.mentorship.rules import (
     DECLINE_LABELS,
     DECLINE_TOLD,
     NOTE_MAX,

@@ -8,9 +8,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
-from bot.mentorship import (
+from bot.mentorship.rules import (
     END_LABELS,
     RELAY_MAX,
     REPORT_CONTEXT_MESSAGES,
@@ -21,6 +20,7 @@ from bot.mentorship import (
     clean_message,
     parse_code,
 )
+from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, inputs
@@ -95,7 +95,7 @@ async def alert_admins(
     m = await services.mentorships.get(mentorship_id)
     if m is None:
         return
-    messages = await services.mentorships.last_messages(m.id, REPORT_CONTEXT_MESSAGES)
+    messages = await services.relay.last_messages(m.id, REPORT_CONTEXT_MESSAGES)
     for admin_id in sorted(services.settings.admin_ids):
         t, zone = await reader_of(services, admin_id)
 

@@ -22,7 +22,7 @@ from bot.circles.store import (
 )
 from bot.db._rows import iso
 from bot.i18n import N_
-from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Button, Msg, Notice, Quote
 from bot.safety import find_contact_details
 

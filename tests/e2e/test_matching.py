@@ -9,7 +9,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.jobs import run_jobs
-from bot.mentorship import EXPIRE_AFTER, NUDGE_AFTER
+from bot.mentorship.rules import EXPIRE_AFTER, NUDGE_AFTER
 from tests.support.builders import (
     add_mentor,
     new_mentee,

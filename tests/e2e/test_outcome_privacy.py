@@ -7,11 +7,11 @@ import sqlite3
 import pytest
 
 from bot.db import Database
-from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.experiments import flow as experiments
 from bot.i18n import translator
 from bot.jobs import run_jobs
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from handlers.start import privacy_text

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
-from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.jobs import run_jobs
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from tests.support.builders import add_mentee, add_mentor

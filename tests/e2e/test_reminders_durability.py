@@ -8,10 +8,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
-from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
 from bot.jobs import run_jobs
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.slots import SlotRepository
 from tests.support.builders import add_mentee, add_mentor, reminders_seen

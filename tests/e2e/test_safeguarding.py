@@ -12,7 +12,7 @@ async def minor_reports_her_mentor(runner, admin, users):
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
-    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Let's meet, just us two", runner.clock.now())
+    await runner.services.relay.relay(mentorship.id, aigul.id, "Let's meet, just us two", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")
     assert await dana.press("Asked for my contacts or to meet alone") == "Reported ✓"

@@ -11,7 +11,7 @@ async def reported_pair(runner, admin, users):
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
     now = runner.clock.now()
-    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
+    await runner.services.relay.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
     report = await runner.services.reports.report(mentorship.id, dana.id, "contact", now)
     return dana, aigul, mentorship, report
 

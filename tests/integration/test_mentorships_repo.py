@@ -8,7 +8,7 @@ import pytest
 
 from bot.db import Database
 from bot.db.users import UserRepository
-from bot.mentorship import EXPIRE_AFTER, MAX_PENDING_REQUESTS, NUDGE_AFTER, Refusal, Refused
+from bot.mentorship.rules import EXPIRE_AFTER, MAX_PENDING_REQUESTS, NUDGE_AFTER, Refusal, Refused
 from bot.onboarding.store import ProfileRepository
 from tests.support.builders import MatchingStores, add_mentee, add_mentor
 
@@ -231,12 +231,12 @@ async def test_report_pauses_block_cancels_end_completes_each_recorded(repos):
         (await repo.requests.accept((await repo.requests.create_request(m, 10, NOW)).id, 10, NOW)).mentorship
         for m in (1, 2, 3)
     ]
-    message = await repo.mentorships.relay(ships[0].id, 10, "Hello!", NOW)
+    message = await repo.relay.relay(ships[0].id, 10, "Hello!", NOW)
     assert message.recipient_id == 1
     report = await repo.reports.report(ships[0].id, 1, "inappropriate", NOW)
     assert report.reported_id == 10 and (await repo.mentorships.get(ships[0].id)).status == "paused"
     with pytest.raises(Refused) as error:
-        await repo.mentorships.relay(ships[0].id, 10, "Are you there?", NOW)
+        await repo.relay.relay(ships[0].id, 10, "Are you there?", NOW)
     assert refusal(error) == Refusal.NOT_ACTIVE
     assert (await repo.mentorships.block(ships[1].id, 2, NOW)).status == "cancelled"
     ended = await repo.mentorships.end(ships[2].id, 10, "goals", NOW)
@@ -253,7 +253,7 @@ async def test_report_pauses_block_cancels_end_completes_each_recorded(repos):
         "active",
         "cancelled",
     ]
-    assert [m.text for m in await repo.mentorships.last_messages(ships[0].id, 5)] == ["Hello!"]
+    assert [m.text for m in await repo.relay.last_messages(ships[0].id, 5)] == ["Hello!"]
 
 
 async def test_a_cohort_run_is_claimed_once(repos):
@@ -273,7 +273,7 @@ async def test_erasing_a_user_erases_her_rows_and_previews_naming_her(repos, tmp
     await add_mentee(users, profiles, 1, NOW)
     await add_mentor(users, profiles, 10, NOW)
     ship = (await repo.requests.accept((await repo.requests.create_request(1, 10, NOW)).id, 10, NOW)).mentorship
-    await repo.mentorships.relay(ship.id, 1, "Hi", NOW)
+    await repo.relay.relay(ship.id, 1, "Hi", NOW)
     await repo.reports.report(ship.id, 1, "other", NOW)
     await repo.cohort_runs.save_cohort_run(10, {"pairs": [], "unmatched": {"1": "full"}, "ids": [1]}, NOW)
     await profiles.erase(1, NOW)

@@ -12,8 +12,8 @@ import pytest
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db.requests import RequestRepository
 from bot.db.users import UserRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions import flow
 from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
@@ -279,7 +279,7 @@ async def test_the_rhythm_is_agreed_once_and_closes_the_mentorship_once(world):
 async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_with_it(tmp_path):
     """A report (paused), a block or an end: nothing of it is still booked or reminded of."""
     from bot.db import Database
-    from bot.db.reports import ReportRepository
+    from bot.mentorship.store.reports import ReportRepository
 
     db = Database(tmp_path / "bot.sqlite3")
     await db.open()

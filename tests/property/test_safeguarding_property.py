@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.db import Database
 from bot.db.users import UserRepository
-from bot.mentorship import Refused
+from bot.mentorship.rules import Refused
 from bot.onboarding.store import ProfileRepository
 from tests.support.builders import MatchingStores, add_mentee, add_mentor
 from tests.support.personas import ADMIN_ID as ADMIN

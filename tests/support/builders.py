@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from bot.conduct import store as conduct_store
 from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
-from bot.db.candidates import CandidateRepository
-from bot.db.cohort_runs import CohortRunRepository
-from bot.db.mentorships import MentorshipRepository
-from bot.db.reports import ReportRepository
-from bot.db.request_expiry import RequestExpiryRepository
-from bot.db.requests import RequestRepository
+from bot.matching.store import CandidateRepository, CohortRunRepository
+from bot.mentorship.store.expiry import RequestExpiryRepository
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.relay import RelayRepository
+from bot.mentorship.store.reports import ReportRepository
+from bot.mentorship.store.requests import RequestRepository
 from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
 
@@ -291,6 +291,7 @@ class MatchingStores:
     """The repositories of matching and mentorship on one database, for tests that drive them directly."""
 
     mentorships: MentorshipRepository
+    relay: RelayRepository
     candidates: CandidateRepository
     requests: RequestRepository
     expiry: RequestExpiryRepository
@@ -301,6 +302,7 @@ class MatchingStores:
     def on(cls, db: Database) -> MatchingStores:
         return cls(
             MentorshipRepository(db),
+            RelayRepository(db),
             CandidateRepository(db),
             RequestRepository(db),
             RequestExpiryRepository(db),

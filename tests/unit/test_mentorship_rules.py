@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import translator
-from bot.matching import Reason
-from bot.mentorship import (
+from bot.matching.rules import Reason
+from bot.mentorship.rules import (
     NOTE_MAX,
     REFUSALS,
     DeclineReason,

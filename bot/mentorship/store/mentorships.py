@@ -1,16 +1,16 @@
-"""Mentorships themselves: contact consent, messages relayed through the bot, block and end,
-their events. Requests, candidates, reports and cohort runs have repositories of their own.
+"""Mentorships themselves: contact consent, block and end, their events. Requests, relayed
+messages, reports and candidates have repositories of their own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
 from bot.db.database import Database
-from bot.db.mentorship_rows import (
+from bot.mentorship.rules import Refusal, Refused, Status
+from bot.mentorship.store.rows import (
     CURRENT_SQL,
     Mentorship,
     exclude_pair,
@@ -19,17 +19,6 @@ from bot.db.mentorship_rows import (
     move,
     record_event,
 )
-from bot.mentorship import Refusal, Refused, Status
-
-
-@dataclass(frozen=True, slots=True)
-class RelayMessage:
-    id: int
-    mentorship_id: int
-    sender_id: int
-    recipient_id: int
-    text: str
-    sent_at: datetime
 
 
 class MentorshipRepository:
@@ -86,42 +75,6 @@ class MentorshipRepository:
             if both:
                 await record_event(tx, now, "contacts_shared", None, mentorship_id=mentorship_id)
             return await load_mentorship(tx, mentorship_id), bool(both)
-
-    async def relay(self, mentorship_id: int, sender_id: int, text: str, now: datetime) -> RelayMessage:
-        """Store a message for the other side; only in an active mentorship."""
-        async with self._db.transaction() as tx:
-            mentorship = await load_party(tx, mentorship_id, sender_id)
-            if mentorship.status != Status.ACTIVE:
-                raise Refused(Refusal.NOT_ACTIVE)
-            if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
-                raise Refused(Refusal.SUSPENDED)
-            recipient = mentorship.other(sender_id)
-            message_id = await tx.insert(
-                "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (mentorship_id, sender_id, recipient, text, iso(now)),
-            )
-        return RelayMessage(message_id, mentorship_id, sender_id, recipient, text, now)
-
-    async def mark_delivered(self, message_id: int) -> None:
-        await self._db.execute("UPDATE relay_messages SET delivered = 1 WHERE id = ?", (message_id,))
-
-    async def last_messages(self, mentorship_id: int, limit: int) -> list[RelayMessage]:
-        rows = await self._db.fetchall(
-            "SELECT * FROM (SELECT * FROM relay_messages WHERE mentorship_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (mentorship_id, limit),
-        )
-        return [
-            RelayMessage(
-                r["id"],
-                r["mentorship_id"],
-                r["sender_id"],
-                r["recipient_id"],
-                r["text"],
-                datetime.fromisoformat(r["sent_at"]),
-            )
-            for r in rows
-        ]
 
     async def block(self, mentorship_id: int, user_id: int, now: datetime) -> Mentorship:
         """End the mentorship at once and never match the pair again."""

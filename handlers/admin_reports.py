@@ -17,8 +17,7 @@ from bot.safety import CRITICAL_REASONS
 from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
 from handlers import common
-from handlers.common import refuse_non_admin
-from handlers.mentoring_common import name_of
+from handlers.common import name_of, refuse_non_admin
 from handlers.request_expiry import close_withdrawn
 
 ACTIONS = ("warn", "suspend", "end", "dismiss")

@@ -16,9 +16,8 @@ from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
 from bot.matching.rules import Rejection
 from bot.mentorship.rules import Refused
 from handlers import common
-from handlers.common import refuse_non_admin
+from handlers.common import deliver, name_of, reader_of, refuse_non_admin, stale_button
 from handlers.mentor_card import percent
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.request_card import send_request_card
 
 SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
@@ -111,7 +110,7 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     run_id = data.int_arg(0) if data else None
     if run_id is None or data.action not in ("go", "drop"):
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t = context.services, context.t
     if data.action == "drop":

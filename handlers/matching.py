@@ -18,8 +18,8 @@ from bot.matching.rules import NOT_IN_FIELD, Rejection, rank_mentors, why_no_mat
 from bot.services import Services
 from handlers import common
 from handlers.cards import label
+from handlers.common import deliver, reader_of, stale_button
 from handlers.mentor_card import mentor_card
-from handlers.mentoring_common import deliver, reader_of, stale
 from handlers.new_request import ask_for_note, send_request
 
 ALL = "all"  # callback value for "no field filter"
@@ -185,7 +185,7 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     t = context.t
     if data is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     if data.action == "next" and data.int_arg(0) is not None:
         field = data.arg(1)
@@ -210,7 +210,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(None)
         await send_request(query.message, context, query.from_user.id, data.int_arg(0), None)
     else:
-        await stale(update, context)
+        await stale_button(update, context)
 
 
 def register(app: Application) -> None:

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.mentorship.rules import NOTE_MAX, Refused, clean_message
 from bot.onboarding.rules import InvalidAnswer
 from handlers import contact_guard, inputs
-from handlers.mentoring_common import name_of, refusal_text
+from handlers.common import name_of, refusal_text
 from handlers.request_card import mentee_keyboard, send_request_card
 
 

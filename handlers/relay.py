@@ -14,7 +14,7 @@ from bot.mentorship.rules import RELAY_MAX, Refusal, Refused, Status, clean_mess
 from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from handlers import contact_guard, inputs
-from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text
+from handlers.common import deliver, name_of, reader_of, refusal_text
 
 
 async def on_message(update: Update, context: Context, m: Mentorship, _: str) -> None:

@@ -20,8 +20,8 @@ from bot.i18n import N_, Translator
 from bot.mentorship.store.requests import Request
 from bot.services import Services
 from handlers.cards import label, labels
+from handlers.common import deliver, reader_of
 from handlers.mentor_card import percent
-from handlers.mentoring_common import deliver, reader_of
 
 HEADINGS = {
     "new": N_("📨 A new mentee would like you as her mentor"),

@@ -30,9 +30,9 @@ from bot.mentorship.rules import (
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, contact_guard, inputs
+from handlers.common import deliver, name_of, reader_of, refusal_text, stale_button
 from handlers.introduction import introduce
 from handlers.matching import offer_next
-from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
 from handlers.request_card import mentee_keyboard, request_keyboard, send_request_card
 from handlers.safety import tell_ended
 
@@ -45,7 +45,7 @@ SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 async def close_card(update: Update, verdict: str) -> None:
     """Mark the request card with what happened, and take its buttons away."""
     query = update.callback_query
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
+    await common.settle(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -54,7 +54,7 @@ async def on_button(update: Update, context: Context) -> None:
     request_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if request_id is None or action is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     try:
         await action(update, context, request_id, data.arg(1))
@@ -73,7 +73,6 @@ async def on_accept(update: Update, context: Context, request_id: int, _: str) -
     services, t, query = context.services, context.t, update.callback_query
     accepted = await services.requests.accept(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Accepted ✓"))
-    await close_card(update, t("Accepted ✓"))
     await introduce(context.bot, services, accepted.mentorship)
     mentee = await name_of(services, accepted.request.mentee_id)
     for withdrawn in accepted.withdrawn:
@@ -86,6 +85,7 @@ async def on_accept(update: Update, context: Context, request_id: int, _: str) -
                 N_("{name} has found a mentor, so her request to you is closed. Thank you for your time! 🌷")
             ).format(name=mentee),
         )
+    await close_card(update, t("Accepted ✓"))  # after the notices: a failed edit must not cost them
 
 
 async def on_decline(update: Update, context: Context, request_id: int, _: str) -> None:
@@ -111,16 +111,16 @@ async def on_decline_reason(update: Update, context: Context, request_id: int, c
     services, t, query = context.services, context.t, update.callback_query
     reason = parse_code(DeclineReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     request = await services.requests.decline(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Declined"))
-    await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
     their_t, _ = await reader_of(services, request.mentee_id)
     told = their_t(N_("{name} can't be your mentor this time: {reason}. It's not about you. 💛")).format(
         name=await name_of(services, request.mentor_id), reason=their_t(DECLINE_TOLD[reason])
     )
     await offer_next(context.bot, services, request.mentee_id, told)
+    await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
 
 
 async def on_ask(update: Update, context: Context, request_id: int, _: str) -> None:
@@ -286,7 +286,7 @@ async def on_report(update: Update, context: Context, request_id: int, _: str) -
 async def on_report_reason(update: Update, context: Context, request_id: int, code: str) -> None:
     reason = parse_code(ReportReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, query = context.services, context.t, update.callback_query
     report = await services.reports.report_request(request_id, query.from_user.id, reason, services.clock.now())

@@ -24,7 +24,7 @@ from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, inputs
-from handlers.mentoring_common import deliver, is_minor, name_of, reader_of, stale
+from handlers.common import deliver, is_minor, name_of, reader_of, stale_button
 
 
 def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> InlineKeyboardMarkup:
@@ -48,12 +48,12 @@ async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> 
 async def on_report_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
     reason = parse_code(ReportReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
     report = await services.reports.report(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Reported ✓"))
-    await common.edit(
+    await common.settle(  # never raises: the admins' alert below must go
         update.callback_query,
         t(
             "Thank you for telling us. 💛 The mentorship is paused, and the programme team "
@@ -189,13 +189,13 @@ async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _:
     await services.mentorships.block(m.id, user_id, services.clock.now())
     await update.callback_query.answer(t("Blocked ✓"))
     other = m.other(user_id)
-    await common.edit(
+    await tell_ended(context.bot, services, other, user_id, None)  # first: a failed edit must not cost it
+    await common.settle(
         update.callback_query,
         t("Blocked. Your mentorship with {name} has ended, and you won't be matched again.").format(
             name=await name_of(services, other)
         ),
     )
-    await tell_ended(context.bot, services, other, user_id, None)
 
 
 async def tell_ended(bot: Bot, services: Services, user_id: int, by: int, reason: EndReason | None) -> None:

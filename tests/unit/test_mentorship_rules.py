@@ -18,8 +18,8 @@ from bot.mentorship.rules import (
     parse_code,
 )
 from bot.onboarding.rules import InvalidAnswer
+from handlers.common import refusal_text
 from handlers.mentor_card import last_active, reason_text
-from handlers.mentoring_common import refusal_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 

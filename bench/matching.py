@@ -15,7 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.cohort import cohort_match, greedy_match
 from bot.domain import (
     Availability,
     Field,
@@ -25,7 +24,8 @@ from bot.domain import (
     Region,
     Stage,
 )
-from bot.matching import MenteeProfile, MentorProfile, rank_mentors
+from bot.matching.cohort import cohort_match, greedy_match
+from bot.matching.rules import MenteeProfile, MentorProfile, rank_mentors
 
 SEED = 20240601
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -12,10 +12,15 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db.inputs import InputRepository
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.delivery.store import OutboxRepository
 from bot.limits.rules import Limits
+from bot.matching.store import CandidateRepository, CohortRunRepository
+from bot.mentorship.store.expiry import RequestExpiryRepository
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.relay import RelayRepository
+from bot.mentorship.store.reports import ReportRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.bookings import BookingRepository
 from bot.sessions.store.feedback import FeedbackRepository
@@ -43,6 +48,12 @@ class Services:
     profiles: ProfileRepository
     inputs: InputRepository
     mentorships: MentorshipRepository
+    relay: RelayRepository
+    candidates: CandidateRepository
+    requests: RequestRepository
+    request_expiry: RequestExpiryRepository
+    reports: ReportRepository
+    cohort_runs: CohortRunRepository
     stories: StoryRepository
     admin: AdminRepository
     outbox: OutboxRepository
@@ -80,7 +91,13 @@ class Services:
             sender=Sender(bot, users, clock, settings.default_timezone),
             profiles=ProfileRepository(db, settings.account_hash_key),
             inputs=InputRepository(db),
-            mentorships=MentorshipRepository(db, settings.account_hash_key),
+            mentorships=MentorshipRepository(db),
+            relay=RelayRepository(db),
+            candidates=CandidateRepository(db),
+            requests=RequestRepository(db),
+            request_expiry=RequestExpiryRepository(db),
+            reports=ReportRepository(db, settings.account_hash_key),
+            cohort_runs=CohortRunRepository(db),
             stories=stories,
             admin=AdminRepository(db),
             outbox=OutboxRepository(db),

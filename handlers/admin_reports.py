@@ -11,14 +11,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
-from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
 from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
 from handlers import common
-from handlers.common import refuse_non_admin
-from handlers.mentoring_common import name_of
+from handlers.common import name_of, refuse_non_admin
 from handlers.request_expiry import close_withdrawn
 
 ACTIONS = ("warn", "suspend", "end", "dismiss")
@@ -29,7 +28,7 @@ async def reports(update: Update, context: Context) -> None:
         return
     t = context.t
     services = context.services
-    waiting = await services.mentorships.open_reports()
+    waiting = await services.reports.open_reports()
     if not waiting:
         await update.effective_message.reply_text(t("No open safety reports. 🌿"))
         return
@@ -58,10 +57,10 @@ async def reports(update: Update, context: Context) -> None:
         if added:
             lines.append(t("In her words: {text}").format(text=html.escape(added)))
         if report.mentorship_id:
-            for message in await services.mentorships.last_messages(report.mentorship_id, 5):
+            for message in await services.relay.last_messages(report.mentorship_id, 5):
                 sender = await name_of(services, message.sender_id)
                 lines.append(f"· {sender}: {html.escape(message.text[:300])}")
-        for kind, sender, text, _at in (await services.mentorships.report_evidence(report.id))[-10:]:
+        for kind, sender, text, _at in (await services.reports.evidence(report.id))[-10:]:
             who = t("mentee") if sender == "mentee" else t("mentor")
             mark = "?" if kind == "question" else "·"
             lines.append(f"{mark} {who}: {html.escape(text[:300])}")
@@ -127,7 +126,7 @@ async def suspend(context: Context, user_id: int, admin_id: int) -> None:
     """
     services = context.services
     now = services.clock.now()
-    ended, withdrawn = await services.mentorships.suspend(user_id, admin_id, now)
+    ended, withdrawn = await services.reports.suspend(user_id, admin_id, now)
     for mentorship in ended:
         await tell(context, mentorship.other(user_id), ENDED_OTHER)
     mentor = await name_of(services, user_id)
@@ -142,13 +141,13 @@ async def act(update: Update, context: Context) -> None:
     t = context.t
     services = context.services
     report_id = data.int_arg(0)
-    report = await services.mentorships.get_report(report_id) if report_id else None
+    report = await services.reports.get_report(report_id) if report_id else None
     if report is None or data.action not in ACTIONS:
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
     now = services.clock.now()
     admin_id = query.from_user.id
-    decided = await services.mentorships.decide_report(report.id, admin_id, data.action, now)
+    decided = await services.reports.decide(report.id, admin_id, data.action, now)
     if decided is None:
         await query.answer(t("Another admin has already dealt with this report."), show_alert=True)
         await query.edit_message_reply_markup(None)

@@ -12,8 +12,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
+from bot.mentorship.store.rows import Mentorship
 from bot.notices import Msg, Notice
 from bot.sessions import flow
 from bot.sessions.notices import refusal, slot_buttons

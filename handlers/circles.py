@@ -16,7 +16,7 @@ from bot.circles.rules import MESSAGE_MAX, CircleRefused
 from bot.circles.store import CircleStore, members
 from bot.context import Context
 from bot.i18n import N_
-from bot.mentorship import ReportReason, parse_code
+from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
 from handlers import circle_join, common, inputs
 

@@ -10,15 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
-from bot.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
 from bot.context import Context
 from bot.i18n import N_, Translator
-from bot.matching import Rejection
-from bot.mentorship import Refused
+from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
+from bot.matching.rules import Rejection
+from bot.mentorship.rules import Refused
 from handlers import common
-from handlers.common import refuse_non_admin
+from handlers.common import deliver, name_of, reader_of, refuse_non_admin, stale_button
 from handlers.mentor_card import percent
-from handlers.mentoring_common import deliver, name_of, reader_of, stale
 from handlers.request_card import send_request_card
 
 SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
@@ -39,16 +38,20 @@ async def preview(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
     services, t = context.services, context.t
-    repo = services.mentorships
-    mentees = await repo.waiting_mentees()
+    candidates = services.candidates
+    mentees = await candidates.waiting_mentees()
     if not mentees:
         await update.effective_message.reply_text(t("No mentees are waiting for a mentor right now."))
         return
-    mentors = [m for m in await repo.mentor_profiles() if m.approved and not m.paused and m.active_mentees < m.capacity]
+    mentors = [
+        m for m in await candidates.mentor_profiles() if m.approved and not m.paused and m.active_mentees < m.capacity
+    ]
     # Seconds of CPU (and scipy's first import) for a large cohort: off the loop, so users are still answered.
-    result = await asyncio.to_thread(cohort_match, mentees, mentors, await repo.exclusions(), services.clock.now())
+    result = await asyncio.to_thread(
+        cohort_match, mentees, mentors, await candidates.exclusions(), services.clock.now()
+    )
     ids = sorted({m.user_id for m in mentees} | {mentor for _, mentor, _ in result.assignments})
-    run_id = await repo.save_cohort_run(
+    run_id = await services.cohort_runs.save_cohort_run(
         update.effective_user.id,
         {
             "pairs": [list(pair) for pair in result.assignments],
@@ -79,7 +82,7 @@ async def preview(update: Update, context: Context) -> None:
             lines.append(f"• {await name_of(services, mentee)}: {why}")
         lines += more(t, len(result.unmatched))
     if not result.assignments:
-        await repo.discard_cohort_run(run_id)
+        await services.cohort_runs.discard_cohort_run(run_id)
         await update.effective_message.reply_text("\n".join(lines))
         return
     lines += ["", t("Nothing has been sent yet. Confirm sends each mentor her request.")]
@@ -107,17 +110,17 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     run_id = data.int_arg(0) if data else None
     if run_id is None or data.action not in ("go", "drop"):
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t = context.services, context.t
     if data.action == "drop":
-        if await services.mentorships.discard_cohort_run(run_id):
+        if await services.cohort_runs.discard_cohort_run(run_id):
             await query.answer(t("Discarded"))
             await common.edit(query, query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
         else:
             await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
         return
-    run = await services.mentorships.claim_cohort_run(run_id, services.clock.now())
+    run = await services.cohort_runs.claim_cohort_run(run_id, services.clock.now())
     if run is None:
         await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
         return
@@ -126,7 +129,7 @@ async def on_button(update: Update, context: Context) -> None:
     sent = skipped = 0
     for mentee, mentor, _ in run["pairs"]:
         try:
-            request = await services.mentorships.create_request(
+            request = await services.requests.create_request(
                 mentee, mentor, services.clock.now(), source="cohort", actor_id=query.from_user.id
             )
         except Refused:
@@ -146,7 +149,7 @@ async def on_button(update: Update, context: Context) -> None:
             ).format(name=await name_of(services, mentor)),
         )
         sent += 1
-    await services.mentorships.finish_cohort_run(run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent)
+    await services.cohort_runs.finish_cohort_run(run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent)
     summary = t.ngettext("Sent: {n} request.", "Sent: {n} requests.", sent).format(n=sent)
     if skipped:
         summary += " " + t("Skipped {n}: things changed since the preview.").format(n=skipped)

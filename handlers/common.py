@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import logging
+from zoneinfo import ZoneInfo
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Bot, ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -19,10 +21,11 @@ from telegram.ext import (
 from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
-from bot.i18n import N_, SUPPORTED, normalize_language, translator
-from bot.mentorship import clean_message
+from bot.i18n import N_, SUPPORTED, Translator, normalize_language, translator
+from bot.mentorship.rules import MAX_PENDING_REQUESTS, REFUSALS, Refusal, clean_message
 from bot.notices import Button, Line, Notice, render_line
 from bot.onboarding.rules import InvalidAnswer
+from bot.services import Services
 from bot.telegram import conversations
 from bot.telegram.send import keyboard
 
@@ -78,6 +81,15 @@ async def hint(update: Update, context: Context) -> None:
         await message.reply_text(
             t("I answer to buttons and commands. Tap /start for the main menu or /help for the list.")
         )
+
+
+async def settle(query, text: str | None, reply_markup=None) -> None:
+    """`edit` after a change is stored: a failed edit is logged, never raised, so the notices to
+    the other person (sent before it, and any after it) are not lost to it."""
+    try:
+        await edit(query, text, reply_markup)
+    except TelegramError as error:
+        log.warning("could not mark the pressed message: %s", error)
 
 
 async def edit(query, text: str | None, reply_markup=None) -> None:
@@ -204,3 +216,49 @@ async def stop_waiting(update: Update, context: Context) -> object:
     await context.services.inputs.clear(update.effective_user.id)
     await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
     return conversations.END
+
+
+# Writing to the other person of a mentoring journey (requests, mentorships, reports).
+
+
+def refusal_text(t: Translator, code: Refusal) -> str:
+    return t(REFUSALS[code]).format(n=MAX_PENDING_REQUESTS)
+
+
+async def reader_of(services: Services, user_id: int) -> tuple[Translator, ZoneInfo]:
+    """Her translator and time zone, for writing to someone other than who pressed."""
+    record = await services.users.get(user_id)
+    if record is None:
+        return translator(None), services.settings.default_timezone
+    return translator(record.language), ZoneInfo(record.timezone)
+
+
+async def name_of(services: Services, user_id: int) -> str:
+    """Her display name, escaped for HTML."""
+    profile = await services.profiles.get(user_id)
+    if profile is not None and profile.answers.display_name:
+        return html.escape(profile.answers.display_name)
+    record = await services.users.get(user_id)
+    return html.escape(record.first_name) if record and record.first_name else "—"
+
+
+async def deliver(
+    bot: Bot,
+    services: Services,
+    user_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send to someone who did not just write to us; None if she cannot be reached."""
+    try:
+        return await bot.send_message(user_id, text, reply_markup=markup)
+    except Forbidden:
+        await services.users.mark_blocked(user_id, services.clock.now())
+    except TelegramError as error:
+        log.warning("could not write to %s: %s", user_id, error)
+    return None
+
+
+async def is_minor(services: Services, user_id: int) -> bool:
+    profile = await services.profiles.get(user_id)
+    return bool(profile and profile.is_minor)

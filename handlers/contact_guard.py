@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Html, Msg, Notice, Quote
 from handlers import inputs
-from handlers.mentoring_common import name_of
+from handlers.common import name_of
 
 SOURCE_LABELS = {
     "relay": N_("a message"),

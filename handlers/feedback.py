@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, Translator
-from bot.mentorship import parse_code
+from bot.mentorship.rules import parse_code
 from bot.notices import Button, Msg, Notice, When
 from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused

@@ -7,10 +7,10 @@ import html
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.db.mentorship_rows import Mentorship
+from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
 from handlers import rhythm
-from handlers.mentoring_common import deliver, is_minor, name_of, reader_of
+from handlers.common import deliver, is_minor, name_of, reader_of
 
 
 async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> None:

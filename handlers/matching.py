@@ -14,12 +14,12 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS, AgeBand, Field
 from bot.i18n import Translator
-from bot.matching import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
+from bot.matching.rules import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
 from bot.services import Services
 from handlers import common
 from handlers.cards import label
+from handlers.common import deliver, reader_of, stale_button
 from handlers.mentor_card import mentor_card
-from handlers.mentoring_common import deliver, reader_of, stale
 from handlers.new_request import ask_for_note, send_request
 
 ALL = "all"  # callback value for "no field filter"
@@ -96,7 +96,7 @@ async def browse(
         )
     if profile.answers.age_band == AgeBand.UNDER_14:
         return View(t("Mentoring starts at 14. Until then, /story brings you stories of amazing women in STEM. 🌱"))
-    mentee = await services.mentorships.mentee_profile(user_id)
+    mentee = await services.candidates.mentee_profile(user_id)
     if mentee is None:
         return View(
             t(
@@ -106,14 +106,14 @@ async def browse(
         )
     if await services.mentorships.current(user_id):
         return View(t("You already have a mentor: /mentorship shows her."))
-    mentors = await services.mentorships.mentor_profiles()
-    excluded = await services.mentorships.exclusions(user_id)
+    mentors = await services.candidates.mentor_profiles()
+    excluded = await services.candidates.exclusions(user_id)
     now = services.clock.now()
     matches = rank_mentors(mentee, mentors, excluded, now, limit=index + 1, field=Field(field) if field else None)
     all_fields = [InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))]
     if not matches:
         counts = why_no_match(mentee, mentors, excluded, field=Field(field) if field else None)
-        waiting = bool(await services.mentorships.pending_requests(mentee_id=user_id))
+        waiting = bool(await services.requests.pending_requests(mentee_id=user_id))
         return View(
             empty_text(t, counts, field, waiting),
             InlineKeyboardMarkup([all_fields]) if field else None,
@@ -185,7 +185,7 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     t = context.t
     if data is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     if data.action == "next" and data.int_arg(0) is not None:
         field = data.arg(1)
@@ -210,7 +210,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(None)
         await send_request(query.message, context, query.from_user.id, data.int_arg(0), None)
     else:
-        await stale(update, context)
+        await stale_button(update, context)
 
 
 def register(app: Application) -> None:

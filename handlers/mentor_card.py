@@ -19,7 +19,7 @@ from bot.domain import (
     Availability,
 )
 from bot.i18n import N_, Translator
-from bot.matching import Match, MentorProfile, Reason
+from bot.matching.rules import Match, MentorProfile, Reason
 from bot.onboarding.store import Profile
 from handlers.cards import label, labels
 

@@ -13,20 +13,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship import END_LABELS, EndReason, Refused, Status, parse_code
+from bot.mentorship.rules import END_LABELS, EndReason, Refused, Status, parse_code
+from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
 from handlers import common
-from handlers.mentoring_common import (
-    deliver,
-    is_minor,
-    name_of,
-    reader_of,
-    refusal_text,
-    stale,
-)
+from handlers.common import deliver, is_minor, name_of, reader_of, refusal_text, stale_button
 from handlers.relay import on_message
 from handlers.safety import (
     on_block,
@@ -86,7 +79,7 @@ async def show(update: Update, context: Context) -> None:
         )
     role = context.user_record.role if context.user_record else None
     if role == "mentee" and not current:
-        waiting = await services.mentorships.pending_requests(mentee_id=user_id)
+        waiting = await services.requests.pending_requests(mentee_id=user_id)
         lines = [t("You don't have a mentor yet.")]
         if waiting:
             names = [await name_of(services, r.mentor_id) for r in waiting]
@@ -94,7 +87,7 @@ async def show(update: Update, context: Context) -> None:
         lines.append(t("/mentors shows the mentors who suit you best."))
         await message.reply_text("\n".join(lines))
     elif role == "mentor":
-        waiting = await services.mentorships.pending_requests(mentor_id=user_id)
+        waiting = await services.requests.pending_requests(mentor_id=user_id)
         if not current:
             await message.reply_text(t("You have no mentees yet. When a mentee asks you, her request comes here."))
         if waiting:
@@ -114,14 +107,14 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     mentorship_id = data.int_arg(0) if data else None
     if mentorship_id is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, user_id = context.services, context.t, query.from_user.id
     try:
         m = await services.mentorships.party_of(mentorship_id, user_id)
         handler = ACTIONS.get(data.action)
         if handler is None:
-            await stale(update, context)
+            await stale_button(update, context)
             return
         await handler(update, context, m, data.arg(1))
     except Refused as refused:
@@ -214,19 +207,19 @@ async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> Non
 async def on_end_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
     reason = parse_code(EndReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
     await services.mentorships.end(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Ended ✓"))
     other = m.other(user_id)
-    await common.edit(
+    await tell_ended(context.bot, services, other, user_id, reason)  # first: a failed edit must not cost it
+    await common.settle(
         update.callback_query,
         t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛").format(
             name=await name_of(services, other)
         ),
     )
-    await tell_ended(context.bot, services, other, user_id, reason)
 
 
 ACTIONS = {

@@ -1,4 +1,5 @@
-"""Her request to a mentor: the limits checked first, an optional intro note, then the request."""
+"""Her request to a mentor: the rules checked first (bot.mentorship.store.requests.requestable),
+an optional intro note, then the request."""
 
 from __future__ import annotations
 
@@ -6,39 +7,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.matching import eligible
-from bot.mentorship import MAX_PENDING_REQUESTS, NOTE_MAX, Refusal, Refused, clean_message
+from bot.mentorship.rules import NOTE_MAX, Refused, clean_message
 from bot.onboarding.rules import InvalidAnswer
-from bot.services import Services
 from handlers import contact_guard, inputs
-from handlers.mentoring_common import name_of, refusal_text
+from handlers.common import name_of, refusal_text
 from handlers.request_card import mentee_keyboard, send_request_card
-
-
-async def precheck(services: Services, mentee_id: int, mentor_id: int) -> Refusal | None:
-    """The limits, checked before asking for a note (the request itself checks them again)."""
-    repo = services.mentorships
-    mentee = await repo.mentee_profile(mentee_id)
-    if mentee is None:
-        return Refusal.NOT_A_MENTEE
-    if await repo.current(mentee_id):
-        return Refusal.HAS_MENTOR
-    pending = await repo.pending_requests(mentee_id=mentee_id)
-    if any(r.mentor_id == mentor_id for r in pending):
-        return Refusal.ALREADY_ASKED
-    if len(pending) >= MAX_PENDING_REQUESTS:
-        return Refusal.TOO_MANY_PENDING
-    mentor = await repo.mentor_profile(mentor_id)
-    if mentor is None or eligible(mentee, mentor, await repo.exclusions(mentee_id)):
-        return Refusal.MENTOR_UNAVAILABLE
-    return None
 
 
 async def ask_for_note(update: Update, context: Context, mentor_id: int) -> None:
     query, services, t = update.callback_query, context.services, context.t
-    refusal = await precheck(services, query.from_user.id, mentor_id)
-    if refusal is not None:
-        await query.answer(refusal_text(t, refusal), show_alert=True)
+    try:  # the same rules the request runs again when it is sent: refused now, she types no note in vain
+        await services.requests.check_requestable(query.from_user.id, mentor_id)
+    except Refused as refused:
+        await query.answer(refusal_text(t, refused.code), show_alert=True)
         return
     await query.answer()
     await inputs.expect(context, query.from_user.id, "req_note", mentor_id)
@@ -85,7 +66,7 @@ async def read_note(update: Update, context: Context, ref: str, text: str | None
 async def send_request(message: Message, context: Context, mentee_id: int, mentor_id: int, note: str | None) -> None:
     services, t = context.services, context.t
     try:
-        request = await services.mentorships.create_request(mentee_id, mentor_id, services.clock.now(), note=note)
+        request = await services.requests.create_request(mentee_id, mentor_id, services.clock.now(), note=note)
     except Refused as refused:
         await message.reply_text(refusal_text(t, refused.code))
         return

@@ -8,13 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship import RELAY_MAX, Refusal, Refused, Status, clean_message
+from bot.mentorship.rules import RELAY_MAX, Refusal, Refused, Status, clean_message
+from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from handlers import contact_guard, inputs
-from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text
+from handlers.common import deliver, name_of, reader_of, refusal_text
 
 
 async def on_message(update: Update, context: Context, m: Mentorship, _: str) -> None:
@@ -48,7 +48,7 @@ async def read_relay(update: Update, context: Context, ref: str, text: str | Non
             update, context, source="relay", recipient_id=other, text=text, kind="relay", ref=ref
         ):
             return
-        relayed = await services.mentorships.relay(int(ref), user_id, text, services.clock.now())
+        relayed = await services.relay.relay(int(ref), user_id, text, services.clock.now())
     except InvalidAnswer as error:
         await inputs.expect(context, user_id, "relay", ref)
         await message.reply_text(
@@ -78,5 +78,5 @@ async def read_relay(update: Update, context: Context, ref: str, text: str | Non
             )
         )
         return
-    await services.mentorships.mark_delivered(relayed.id)
+    await services.relay.mark_delivered(relayed.id)
     await message.reply_text(t("Sent ✓"))

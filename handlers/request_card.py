@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.db.requests import Request
 from bot.domain import (
     AGE_LABELS,
     FIELD_LABELS,
@@ -18,10 +17,11 @@ from bot.domain import (
     STAGE_LABELS,
 )
 from bot.i18n import N_, Translator
+from bot.mentorship.store.requests import Request
 from bot.services import Services
 from handlers.cards import label, labels
+from handlers.common import deliver, reader_of
 from handlers.mentor_card import percent
-from handlers.mentoring_common import deliver, reader_of
 
 HEADINGS = {
     "new": N_("📨 A new mentee would like you as her mentor"),

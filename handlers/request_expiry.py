@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.db.requests import Request
 from bot.experiments import flow as experiments
 from bot.i18n import N_
-from bot.mentorship import MISSED_TO_PAUSE, NUDGE_AFTER
+from bot.mentorship.rules import MISSED_TO_PAUSE, NUDGE_AFTER
+from bot.mentorship.store.requests import Request
+from handlers.common import deliver, name_of, reader_of
 from handlers.matching import offer_next
-from handlers.mentoring_common import deliver, name_of, reader_of
 from handlers.request_card import send_request_card
 
 
@@ -17,8 +17,8 @@ async def expire_requests(app: Application) -> None:
     """Requests a week old without an answer: closed, the mentee offered her next match at once."""
     services = app.bot_data.services
     now = services.clock.now()
-    for request_id in await services.mentorships.due_expiries(now):
-        expired = await services.mentorships.expire(request_id, now)
+    for request_id in await services.request_expiry.due_expiries(now):
+        expired = await services.request_expiry.expire(request_id, now)
         if expired is None:
             continue  # another run took it
         request = expired.request
@@ -71,8 +71,8 @@ async def nudge_requests(app: Application) -> None:
     """Two days without an answer: one reminder to the mentor, with the buttons again."""
     services = app.bot_data.services
     now = services.clock.now()
-    for request_id in await services.mentorships.due_nudges(now, NUDGE_AFTER):
-        request = await services.mentorships.claim_nudge(request_id, now)
+    for request_id in await services.request_expiry.due_nudges(now, NUDGE_AFTER):
+        request = await services.request_expiry.claim_nudge(request_id, now)
         if request is not None:
             arm = await experiments.arm_setting(services.db, request.mentor_id, "nudge_wording", now)
             await send_request_card(app.bot, services, request, "reminder_warm" if arm == "warm" else "reminder")

@@ -15,7 +15,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship import (
+from bot.mentorship.rules import (
     DECLINE_LABELS,
     DECLINE_TOLD,
     NOTE_MAX,
@@ -30,9 +30,9 @@ from bot.mentorship import (
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, contact_guard, inputs
+from handlers.common import deliver, name_of, reader_of, refusal_text, stale_button
 from handlers.introduction import introduce
 from handlers.matching import offer_next
-from handlers.mentoring_common import deliver, name_of, reader_of, refusal_text, stale
 from handlers.request_card import mentee_keyboard, request_keyboard, send_request_card
 from handlers.safety import tell_ended
 
@@ -45,7 +45,7 @@ SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 async def close_card(update: Update, verdict: str) -> None:
     """Mark the request card with what happened, and take its buttons away."""
     query = update.callback_query
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
+    await common.settle(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -54,14 +54,14 @@ async def on_button(update: Update, context: Context) -> None:
     request_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if request_id is None or action is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     try:
         await action(update, context, request_id, data.arg(1))
     except Refused as refused:
         await query.answer(refusal_text(context.t, refused.code), show_alert=True)
         if refused.code in SETTLED and query.message is not None:
-            request = await context.services.mentorships.get_request(request_id)
+            request = await context.services.requests.get_request(request_id)
             if request is not None and query.from_user.id == request.mentor_id:
                 try:
                     await query.edit_message_reply_markup(None)
@@ -71,9 +71,8 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def on_accept(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    accepted = await services.mentorships.accept(request_id, query.from_user.id, services.clock.now())
+    accepted = await services.requests.accept(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Accepted ✓"))
-    await close_card(update, t("Accepted ✓"))
     await introduce(context.bot, services, accepted.mentorship)
     mentee = await name_of(services, accepted.request.mentee_id)
     for withdrawn in accepted.withdrawn:
@@ -86,11 +85,12 @@ async def on_accept(update: Update, context: Context, request_id: int, _: str) -
                 N_("{name} has found a mentor, so her request to you is closed. Thank you for your time! 🌷")
             ).format(name=mentee),
         )
+    await close_card(update, t("Accepted ✓"))  # after the notices: a failed edit must not cost them
 
 
 async def on_decline(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer(t("Why can't you take her? She will be told kindly."))
     rows = [
         [InlineKeyboardButton(t(text), callback_data=cb("req", "why", request_id, code))]
@@ -102,7 +102,7 @@ async def on_decline(update: Update, context: Context, request_id: int, _: str) 
 
 async def on_back(update: Update, context: Context, request_id: int, _: str) -> None:
     services, query = context.services, update.callback_query
-    await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await query.edit_message_reply_markup(request_keyboard(context.t, request_id))
 
@@ -111,21 +111,21 @@ async def on_decline_reason(update: Update, context: Context, request_id: int, c
     services, t, query = context.services, context.t, update.callback_query
     reason = parse_code(DeclineReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
-    request = await services.mentorships.decline(request_id, query.from_user.id, reason, services.clock.now())
+    request = await services.requests.decline(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Declined"))
-    await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
     their_t, _ = await reader_of(services, request.mentee_id)
     told = their_t(N_("{name} can't be your mentor this time: {reason}. It's not about you. 💛")).format(
         name=await name_of(services, request.mentor_id), reason=their_t(DECLINE_TOLD[reason])
     )
     await offer_next(context.bot, services, request.mentee_id, told)
+    await close_card(update, t("Declined: {reason}").format(reason=t(DECLINE_LABELS[reason])))
 
 
 async def on_ask(update: Update, context: Context, request_id: int, _: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
-    request = await services.mentorships.check_answerable(request_id, query.from_user.id, services.clock.now())
+    request = await services.requests.check_answerable(request_id, query.from_user.id, services.clock.now())
     await query.answer()
     await inputs.expect(context, query.from_user.id, "req_question", request_id)
     await query.message.reply_text(
@@ -138,7 +138,7 @@ async def on_ask(update: Update, context: Context, request_id: int, _: str) -> N
 async def on_answer_button(update: Update, context: Context, request_id: int, _: str) -> None:
     """The mentee's Answer button under the mentor's question."""
     services, t, query = context.services, context.t, update.callback_query
-    request = await services.mentorships.get_request(request_id)
+    request = await services.requests.get_request(request_id)
     if request is None or request.mentee_id != query.from_user.id:
         raise Refused(Refusal.NOT_YOURS)
     if request.status != "pending":
@@ -173,13 +173,13 @@ async def read_question(update: Update, context: Context, ref: str, text: str | 
     if question is None:
         return
     services, t = context.services, context.t
-    asked = await services.mentorships.get_request(int(ref))
+    asked = await services.requests.get_request(int(ref))
     if asked is not None and not await contact_guard.let_through(
         update, context, source="question", recipient_id=asked.mentee_id, text=question, kind="req_question", ref=ref
     ):
         return
     try:
-        request = await services.mentorships.ask(int(ref), update.effective_user.id, question, services.clock.now())
+        request = await services.requests.ask(int(ref), update.effective_user.id, question, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return
@@ -207,13 +207,13 @@ async def read_answer(update: Update, context: Context, ref: str, text: str | No
     if not services.limits.allow("answer", update.effective_user.id, services.clock.now()):
         await update.effective_message.reply_text(t(SLOW_DOWN))
         return
-    asked = await services.mentorships.get_request(int(ref))
+    asked = await services.requests.get_request(int(ref))
     if asked is not None and not await contact_guard.let_through(
         update, context, source="answer", recipient_id=asked.mentor_id, text=answer, kind="req_answer", ref=ref
     ):
         return
     try:
-        request = await services.mentorships.answer(int(ref), update.effective_user.id, answer, services.clock.now())
+        request = await services.requests.answer(int(ref), update.effective_user.id, answer, services.clock.now())
     except Refused as refused:
         await update.effective_message.reply_text(refusal_text(t, refused.code))
         return
@@ -229,7 +229,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
     name = await name_of(services, user_id)
     for mentorship in await services.mentorships.current(user_id):
         await tell_ended(bot, services, mentorship.other(user_id), user_id, None)
-    for request in await services.mentorships.pending_requests(mentee_id=user_id):
+    for request in await services.requests.pending_requests(mentee_id=user_id):
         t, _ = await reader_of(services, request.mentor_id)
         await deliver(
             bot,
@@ -237,7 +237,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
             request.mentor_id,
             t("{name} has withdrawn her request.").format(name=name),
         )
-    for request in await services.mentorships.pending_requests(mentor_id=user_id):
+    for request in await services.requests.pending_requests(mentor_id=user_id):
         t, _ = await reader_of(services, request.mentee_id)
         told = t("{name} has left the programme, so I've closed your request to her. 💛")
         await offer_next(bot, services, request.mentee_id, told.format(name=name))
@@ -246,7 +246,7 @@ async def before_erase(bot: Bot, services: Services, user_id: int) -> None:
 async def on_withdraw(update: Update, context: Context, request_id: int, action: str) -> None:
     services, t, query = context.services, context.t, update.callback_query
     block = action == "block"
-    request = await services.mentorships.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
+    request = await services.requests.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
     name = await name_of(services, request.mentor_id)
     await query.answer(t("Blocked ✓") if block else t("Withdrawn ✓"))
     await common.edit(
@@ -268,7 +268,7 @@ async def on_block(update: Update, context: Context, request_id: int, _: str) ->
 
 async def on_report(update: Update, context: Context, request_id: int, _: str) -> None:
     t, query = context.t, update.callback_query
-    request = await context.services.mentorships.get_request(request_id)
+    request = await context.services.requests.get_request(request_id)
     if request is None or request.mentee_id != query.from_user.id:
         raise Refused(Refusal.NOT_YOURS)
     await query.answer()
@@ -286,15 +286,15 @@ async def on_report(update: Update, context: Context, request_id: int, _: str) -
 async def on_report_reason(update: Update, context: Context, request_id: int, code: str) -> None:
     reason = parse_code(ReportReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, query = context.services, context.t, update.callback_query
-    report = await services.mentorships.report_request(request_id, query.from_user.id, reason, services.clock.now())
+    report = await services.reports.report_request(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
     await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
     if not services.limits.allow("report_alert", query.from_user.id, services.clock.now()):
         return  # stored; the safety queue's re-alerts bring it to admins (F13)
-    messages = await services.mentorships.request_messages(request_id)
+    messages = await services.requests.request_messages(request_id)
     for admin_id in sorted(services.settings.admin_ids):
         admin_t, _ = await reader_of(services, admin_id)
         lines = [

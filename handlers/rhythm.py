@@ -14,9 +14,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
+from bot.mentorship.store.rows import Mentorship
 from bot.notices import Button, Html, Msg, Notice
 from bot.services import Services
 from bot.sessions.rules import (

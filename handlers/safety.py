@@ -8,9 +8,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.db.mentorship_rows import Mentorship
 from bot.i18n import N_, Translator
-from bot.mentorship import (
+from bot.mentorship.rules import (
     END_LABELS,
     RELAY_MAX,
     REPORT_CONTEXT_MESSAGES,
@@ -21,10 +20,11 @@ from bot.mentorship import (
     clean_message,
     parse_code,
 )
+from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
 from handlers import common, inputs
-from handlers.mentoring_common import deliver, is_minor, name_of, reader_of, stale
+from handlers.common import deliver, is_minor, name_of, reader_of, stale_button
 
 
 def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> InlineKeyboardMarkup:
@@ -48,12 +48,12 @@ async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> 
 async def on_report_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
     reason = parse_code(ReportReason, code)
     if reason is None:
-        await stale(update, context)
+        await stale_button(update, context)
         return
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
-    report = await services.mentorships.report(m.id, user_id, reason, services.clock.now())
+    report = await services.reports.report(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Reported ✓"))
-    await common.edit(
+    await common.settle(  # never raises: the admins' alert below must go
         update.callback_query,
         t(
             "Thank you for telling us. 💛 The mentorship is paused, and the programme team "
@@ -95,7 +95,7 @@ async def alert_admins(
     m = await services.mentorships.get(mentorship_id)
     if m is None:
         return
-    messages = await services.mentorships.last_messages(m.id, REPORT_CONTEXT_MESSAGES)
+    messages = await services.relay.last_messages(m.id, REPORT_CONTEXT_MESSAGES)
     for admin_id in sorted(services.settings.admin_ids):
         t, zone = await reader_of(services, admin_id)
 
@@ -150,8 +150,8 @@ async def read_report_more(update: Update, context: Context, ref: str, text: str
         )
         await inputs.expect(context, user_id, "report_more", ref)
         return
-    if await services.mentorships.add_report_text(int(ref), user_id, text):
-        report = await services.mentorships.get_report(int(ref))
+    if await services.reports.add_report_text(int(ref), user_id, text):
+        report = await services.reports.get_report(int(ref))
         if report is not None and report.mentorship_id is not None:
             await alert_admins(
                 context.bot,
@@ -189,13 +189,13 @@ async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _:
     await services.mentorships.block(m.id, user_id, services.clock.now())
     await update.callback_query.answer(t("Blocked ✓"))
     other = m.other(user_id)
-    await common.edit(
+    await tell_ended(context.bot, services, other, user_id, None)  # first: a failed edit must not cost it
+    await common.settle(
         update.callback_query,
         t("Blocked. Your mentorship with {name} has ended, and you won't be matched again.").format(
             name=await name_of(services, other)
         ),
     )
-    await tell_ended(context.bot, services, other, user_id, None)
 
 
 async def tell_ended(bot: Bot, services: Services, user_id: int, by: int, reason: EndReason | None) -> None:

@@ -12,7 +12,7 @@ from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore, Queued, circle_in, display_name, member_status, members, record
 from bot.db._rows import iso
 from bot.i18n import N_
-from bot.mentorship import REPORT_LABELS, ReportReason
+from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Button, Msg, Notice, Quote
 from bot.safety import find_contact_details
 

@@ -9,8 +9,8 @@ from bot.callbacks import cb
 from bot.circles import rules
 from bot.circles.rules import CircleRefused
 from bot.circles.store import Circle, CircleStore, circle_in, display_name, members, person, record, reported
-from bot.db.candidates import mentor_in
 from bot.i18n import N_
+from bot.matching.store import mentor_in
 from bot.notices import Button, Msg, Notice
 
 

@@ -21,8 +21,8 @@ from bot.circles.store import (
     reported,
 )
 from bot.db._rows import iso
-from bot.db.candidates import mentee_in
 from bot.i18n import N_
+from bot.matching.store import mentee_in
 from bot.notices import Button, Msg, Notice
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain import Availability, Field, Language, Region
-from bot.matching import MenteeProfile
+from bot.matching.rules import MenteeProfile
 from bot.safety import Person, pair_refusal
 
 MIN_SIZE = 3

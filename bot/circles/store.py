@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from bot.circles.rules import CURRENT, Lead
 from bot.db._rows import iso, load
-from bot.db.candidates import mentee_in, mentor_in, person_in
 from bot.db.database import Database, Session
-from bot.matching import MenteeProfile
+from bot.matching.rules import MenteeProfile
+from bot.matching.store import mentee_in, mentor_in, person_in
 from bot.safety import Person
 
 CURRENT_SQL = "('forming', 'active', 'paused')"

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.conduct.rules import VERSION
 from bot.db import Database
 from bot.db._rows import iso
-from bot.db.mentorship_rows import CURRENT_SQL
+from bot.mentorship.store.rows import CURRENT_SQL
 
 
 async def accept(db: Database, user_id: int, version: int, now: datetime) -> bool:

@@ -50,8 +50,8 @@ async def test_a_held_mentor_keeps_her_minor_mentee_but_no_new_session_or_messag
 ):
     import pytest
 
-    from bot.mentorship import Refusal as MentorshipRefusal
-    from bot.mentorship import Refused as MentorshipRefused
+    from bot.mentorship.rules import Refusal as MentorshipRefusal
+    from bot.mentorship.rules import Refused as MentorshipRefused
     from bot.sessions.rules import Refusal, Refused
     from tests.support.builders import free_hour, pair
 
@@ -77,10 +77,10 @@ async def test_a_held_mentor_keeps_her_minor_mentee_but_no_new_session_or_messag
         await services.bookings.confirm(booked.id, aigul.id, now, offsets=offsets)
     assert refused.value.code == Refusal.ACCEPT_CODE
     with pytest.raises(MentorshipRefused) as held:
-        await services.mentorships.relay(mentorship.id, aigul.id, "Hello Dana", now)
+        await services.relay.relay(mentorship.id, aigul.id, "Hello Dana", now)
     assert held.value.code == MentorshipRefusal.ACCEPT_CODE
     with pytest.raises(MentorshipRefused) as held:
-        await services.mentorships.relay(mentorship.id, dana.id, "Hello", now)
+        await services.relay.relay(mentorship.id, dana.id, "Hello", now)
     assert held.value.code == MentorshipRefusal.CLEARANCE_HELD
     assert db_row(runner, "SELECT COUNT(*) FROM relay_messages WHERE mentorship_id = ?", mentorship.id)[0] == 0
 
@@ -88,4 +88,4 @@ async def test_a_held_mentor_keeps_her_minor_mentee_but_no_new_session_or_messag
     await aigul.sees("Accepted ✓")
     await services.bookings.confirm(booked.id, aigul.id, now, offsets=offsets)
     await services.bookings.book(mentorship.id, dana.id, later, now, offsets=offsets, new_link=lambda: "x")
-    await services.mentorships.relay(mentorship.id, aigul.id, "Hello Dana", now)
+    await services.relay.relay(mentorship.id, aigul.id, "Hello Dana", now)

@@ -80,7 +80,7 @@ async def test_stats_count_flags_per_thousand_relayed_messages(bot, users, runne
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
     for n in range(3):
-        await runner.services.mentorships.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
+        await runner.services.relay.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
     await aigul.send("/mentorship")
     await aigul.press("✉️ Message through the bot")
     await aigul.send(PHONE)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.experiments import flow as experiments
 from bot.jobs import run_jobs
-from bot.mentorship import NUDGE_AFTER
+from bot.mentorship.rules import NUDGE_AFTER
 from bot.sessions.flow import reminder_offsets
 from bot.sessions.reminder_plan import parse_offsets
 from tests.support.builders import new_mentee, new_mentor, request_card

@@ -9,7 +9,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.jobs import run_jobs
-from bot.mentorship import EXPIRE_AFTER, NUDGE_AFTER
+from bot.mentorship.rules import EXPIRE_AFTER, NUDGE_AFTER
 from tests.support.builders import (
     add_mentor,
     new_mentee,
@@ -209,7 +209,7 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot
     aigul = await new_mentor(runner, users, capacity=5)
     mentees = [await new_mentee(runner, users, name=f"Mentee{i}") for i in range(3)]
     for mentee in mentees:
-        await runner.services.mentorships.create_request(mentee.id, aigul.id, clock.now())
+        await runner.services.requests.create_request(mentee.id, aigul.id, clock.now())
     clock.advance(EXPIRE_AFTER)
     await run_jobs(runner.app)
     paused = await aigul.sees("I've stopped suggesting you to new mentees for now")

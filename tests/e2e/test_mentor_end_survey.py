@@ -10,13 +10,12 @@ from datetime import timedelta
 from openpyxl import load_workbook
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.jobs import run_jobs
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from bot.outcomes.workbook import MENTOR_SHEET
-from tests.support.builders import add_mentee, add_mentor
+from tests.support.builders import MatchingStores, add_mentee, add_mentor
 
 
 def rows(database_path, sql, *params):
@@ -29,14 +28,14 @@ async def mentorships_ended(database_path, now, mentor, mentees, *, by_mentor=Fa
     db = Database(database_path)
     await db.open()
     try:
-        users, profiles, repo = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db), MentorshipRepository(db)
+        users, profiles, stores = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db), MatchingStores.on(db)
         await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
         for mentee in mentees:
             await add_mentee(users, profiles, mentee.id, now, name=mentee.name, language="en")
-            request = await repo.create_request(mentee.id, mentor.id, now)
-            mentorship = (await repo.accept(request.id, mentor.id, now)).mentorship.id
+            request = await stores.requests.create_request(mentee.id, mentor.id, now)
+            mentorship = (await stores.requests.accept(request.id, mentor.id, now)).mentorship.id
             ender = mentor.id if by_mentor else mentee.id
-            await repo.end(mentorship, ender, "finished", now + timedelta(hours=1))
+            await stores.mentorships.end(mentorship, ender, "finished", now + timedelta(hours=1))
     finally:
         await db.close()
 

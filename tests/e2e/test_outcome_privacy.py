@@ -7,11 +7,11 @@ import sqlite3
 import pytest
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.experiments import flow as experiments
 from bot.i18n import translator
 from bot.jobs import run_jobs
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from handlers.start import privacy_text
@@ -32,9 +32,9 @@ async def test_answers_and_arm_are_in_mydata_and_erased_by_deleteme(users, runne
         user_repo, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
         await add_mentor(user_repo, profiles, aigul.id, now, name="Aigul", capacity=3)
         await add_mentee(user_repo, profiles, aida.id, now, name="Aida", language="en")
-        mentorships = MentorshipRepository(db)
-        request = await mentorships.create_request(aida.id, aigul.id, now)
-        await mentorships.accept(request.id, aigul.id, now)
+        requests = RequestRepository(db)
+        request = await requests.create_request(aida.id, aigul.id, now)
+        await requests.accept(request.id, aigul.id, now)
         experiment = await experiments.define(db, "nudge wording", ("a", "b"), "request_30d", 10, now)
         arm = await experiments.assign(db, experiment, aida.id, "bishkek", "18+", now)
     finally:

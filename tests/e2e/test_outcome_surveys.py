@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.jobs import run_jobs
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from tests.support.builders import add_mentee, add_mentor
@@ -23,15 +24,15 @@ async def prepare(database_path, now, mentor, mentee, language):
     db = Database(database_path)
     await db.open()
     try:
-        users, profiles, mentorships = (
+        users, profiles, requests = (
             UserRepository(db, "Asia/Bishkek"),
             ProfileRepository(db),
-            MentorshipRepository(db),
+            RequestRepository(db),
         )
         await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
         await add_mentee(users, profiles, mentee.id, now, name=mentee.name, language=language)
-        request = await mentorships.create_request(mentee.id, mentor.id, now)
-        return (await mentorships.accept(request.id, mentor.id, now)).mentorship.id
+        request = await requests.create_request(mentee.id, mentor.id, now)
+        return (await requests.accept(request.id, mentor.id, now)).mentorship.id
     finally:
         await db.close()
 

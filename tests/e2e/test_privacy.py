@@ -27,7 +27,7 @@ async def test_a_mentors_mydata_has_her_mentorship_and_sessions_but_no_mentee_or
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
-    await runner.services.mentorships.relay(mentorship.id, dana.id, "Hello!", runner.clock.now())
+    await runner.services.relay.relay(mentorship.id, dana.id, "Hello!", runner.clock.now())
     await confirmed_session(runner, mentorship, await free_hour(runner, aigul))
     await aigul.send("/mydata")
     message = await aigul.sees("everything I store")

@@ -8,10 +8,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
 from bot.i18n import translator
 from bot.jobs import run_jobs
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions.store.slots import SlotRepository
 from tests.support.builders import add_mentee, add_mentor, reminders_seen
@@ -31,12 +31,12 @@ async def prepare(database_path, now, mentor, *mentees_and_starts):
     await db.open()
     try:
         users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
-        mentorships, slots = MentorshipRepository(db), SlotRepository(db)
+        requests, slots = RequestRepository(db), SlotRepository(db)
         await add_mentor(users, profiles, mentor.id, now, name=mentor.name, capacity=3)
         for mentee, start in mentees_and_starts:
             await add_mentee(users, profiles, mentee.id, now, name=mentee.name)
-            request = await mentorships.create_request(mentee.id, mentor.id, now)
-            await mentorships.accept(request.id, mentor.id, now)
+            request = await requests.create_request(mentee.id, mentor.id, now)
+            await requests.accept(request.id, mentor.id, now)
             await slots.add_one_off(mentor.id, start, 60, "Asia/Bishkek", now)
     finally:
         await db.close()

@@ -12,7 +12,7 @@ async def minor_reports_her_mentor(runner, admin, users):
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
-    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Let's meet, just us two", runner.clock.now())
+    await runner.services.relay.relay(mentorship.id, aigul.id, "Let's meet, just us two", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")
     assert await dana.press("Asked for my contacts or to meet alone") == "Reported ✓"
@@ -88,7 +88,7 @@ async def test_f5_an_under_14_is_never_a_matchable_mentee_whatever_is_forged(bot
     await nura.press_data(nura.last().message_id, cb("find", "send", aigul.id))
     await runner.settled()
     assert db_rows(runner, "SELECT COUNT(*) FROM requests")[0][0] == 0
-    assert await runner.services.mentorships.waiting_mentees() == []
+    assert await runner.services.candidates.waiting_mentees() == []
 
 
 async def test_f5_a_minor_without_guardian_consent_is_not_matchable(bot, users, runner):
@@ -119,7 +119,7 @@ async def test_f2_a_suspended_mentor_who_erases_and_reapplies_is_flagged_and_sta
     await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve", flagged.message_id)
     await runner.settled()
-    assert await runner.services.mentorships.mentor_profile(aigul.id) is None
+    assert await runner.services.candidates.mentor_profile(aigul.id) is None
     assert db_rows(runner, "SELECT suspended_at IS NOT NULL FROM users WHERE id = ?", aigul.id)[0][0] == 1
     assert [tuple(r) for r in db_rows(runner, "SELECT mentee_id, mentor_id FROM exclusions")] == [(dana.id, aigul.id)]
     # Only the keyed hash was kept while she was gone, never her id.

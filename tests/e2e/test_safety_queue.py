@@ -8,7 +8,7 @@ from tests.support.db import db_rows
 
 
 async def report(runner, mentee, mentorship, reason):
-    return await runner.services.mentorships.report(mentorship.id, mentee.id, reason, runner.clock.now())
+    return await runner.services.reports.report(mentorship.id, mentee.id, reason, runner.clock.now())
 
 
 def realerts(runner, admin):

@@ -11,8 +11,8 @@ async def reported_pair(runner, admin, users):
     aigul = await new_mentor(runner, users, minors=True)
     mentorship = await matched(runner, dana, aigul)
     now = runner.clock.now()
-    await runner.services.mentorships.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
-    report = await runner.services.mentorships.report(mentorship.id, dana.id, "contact", now)
+    await runner.services.relay.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
+    report = await runner.services.reports.report(mentorship.id, dana.id, "contact", now)
     return dana, aigul, mentorship, report
 
 
@@ -33,7 +33,7 @@ async def test_an_admin_suspends_the_reported_mentor_and_both_are_told(bot, user
     assert db_rows(runner, "SELECT status FROM reports WHERE id = ?", report.id)[0][0] == "closed"
     assert db_rows(runner, "SELECT action FROM admin_audit")[0][0] == "report_suspend"
     # A suspended mentor is never offered again.
-    assert await runner.services.mentorships.mentor_profile(aigul.id) is None
+    assert await runner.services.candidates.mentor_profile(aigul.id) is None
     # A second admin (or a double tap) finds it dealt with.
     answer = await admin.press_data(card.message_id, cb("report", "warn", report.id))
     assert answer == "Another admin has already dealt with this report."
@@ -84,8 +84,8 @@ async def test_suspending_a_mentor_ends_her_other_mentorships_sessions_and_reque
     other = await matched(runner, bermet, aigul)
     session = await confirmed_session(runner, other, await free_hour(runner, aigul))
     services = runner.services
-    request = await services.mentorships.create_request(cholpon.id, aigul.id, runner.clock.now())
-    report = await services.mentorships.report(reported.id, dana.id, "contact", runner.clock.now())
+    request = await services.requests.create_request(cholpon.id, aigul.id, runner.clock.now())
+    report = await services.reports.report(reported.id, dana.id, "contact", runner.clock.now())
     await admin.send("/reports")
     card = await admin.sees(f"Safety report #{report.id}")
     await admin.press("⛔ Suspend", card.message_id)

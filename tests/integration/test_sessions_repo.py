@@ -12,8 +12,8 @@ import pytest
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
+from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.sessions import flow
 from bot.sessions.rules import MIN_NOTICE, Outcome, Refusal, Refused
@@ -42,7 +42,7 @@ class World:
         self.db = db
         self.users = UserRepository(db, "Asia/Bishkek")
         self.profiles = ProfileRepository(db)
-        self.mentorships = MentorshipRepository(db)
+        self.requests = RequestRepository(db)
         self.sessions = SessionRepository(db)
         self.slots = SlotRepository(db)
         self.bookings = BookingRepository(db)
@@ -51,8 +51,8 @@ class World:
         self.rhythms = RhythmRepository(db)
 
     async def pair(self, mentee: int, mentor: int = MENTOR) -> int:
-        request = await self.mentorships.create_request(mentee, mentor, NOW)
-        return (await self.mentorships.accept(request.id, mentor, NOW)).mentorship.id
+        request = await self.requests.create_request(mentee, mentor, NOW)
+        return (await self.requests.accept(request.id, mentor, NOW)).mentorship.id
 
     async def book(self, mentorship_id: int, mentee: int = MENTEE, start=TOMORROW_NOON, **kw):
         return await self.bookings.book(mentorship_id, mentee, start, NOW, offsets=OFFSETS, new_link=link, **kw)
@@ -279,7 +279,7 @@ async def test_the_rhythm_is_agreed_once_and_closes_the_mentorship_once(world):
 async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_with_it(tmp_path):
     """A report (paused), a block or an end: nothing of it is still booked or reminded of."""
     from bot.db import Database
-    from bot.db.mentorships import MentorshipRepository
+    from bot.mentorship.store.reports import ReportRepository
 
     db = Database(tmp_path / "bot.sqlite3")
     await db.open()
@@ -307,7 +307,7 @@ async def test_a_mentorship_that_stops_takes_its_future_sessions_and_reminders_w
             "INSERT INTO reminders (session_id, recipient_id, offset_seconds, due_at) VALUES (1, 1, 3600, ?)",
             ((now + timedelta(days=1)).isoformat(),),
         )
-    await MentorshipRepository(db).report(1, 1, "other", now)
+    await ReportRepository(db).report(1, 1, "other", now)
     await db.close()
     with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
         assert conn.execute("SELECT status FROM sessions").fetchone()[0] == "cancelled"

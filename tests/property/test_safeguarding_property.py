@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from bot.db import Database
-from bot.db.mentorships import MentorshipRepository
 from bot.db.users import UserRepository
-from bot.mentorship import Refused
+from bot.mentorship.rules import Refused
 from bot.onboarding.store import ProfileRepository
-from tests.support.builders import add_mentee, add_mentor
+from tests.support.builders import MatchingStores, add_mentee, add_mentor
 from tests.support.personas import ADMIN_ID as ADMIN
 
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -64,7 +63,7 @@ async def play(actions, path: Path) -> None:
     db = Database(path)
     await db.open()
     users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
-    repo = MentorshipRepository(db)
+    repo = MatchingStores.on(db)
     now = START
     for who in MENTEES + MENTORS:
         await people(users, profiles, now, who)
@@ -78,19 +77,19 @@ async def play(actions, path: Path) -> None:
                     consent = now.isoformat() if action[3] else None
                     await profiles.save(action[1], now, step="done", age_band=action[2], guardian_consent_at=consent)
                 elif name == "request":
-                    await repo.create_request(action[1], action[2], now)
+                    await repo.requests.create_request(action[1], action[2], now)
                 elif name == "accept":
-                    await repo.accept(action[1], action[2], now)
+                    await repo.requests.accept(action[1], action[2], now)
                 elif name == "report":
-                    ship = await repo.get(action[1])
+                    ship = await repo.mentorships.get(action[1])
                     if ship is not None:
-                        await repo.report(ship.id, action[2], "contact", now)
+                        await repo.reports.report(ship.id, action[2], "contact", now)
                 elif name == "decide":
-                    decided = await repo.decide_report(action[1], ADMIN, action[2], now)
+                    decided = await repo.reports.decide(action[1], ADMIN, action[2], now)
                     if decided and action[2] == "suspend" and decided.report.reported_id:
-                        await repo.suspend(decided.report.reported_id, ADMIN, now)
+                        await repo.reports.suspend(decided.report.reported_id, ADMIN, now)
                 elif name == "suspend" and await users.get(action[1]):
-                    await repo.suspend(action[1], ADMIN, now)
+                    await repo.reports.suspend(action[1], ADMIN, now)
                 elif name == "erase":
                     await profiles.erase(action[1], now)
                 elif name == "reapply" and not await users.get(action[1]):

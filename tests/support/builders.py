@@ -4,11 +4,18 @@ onboarding, through the real flow (`onboard_english_mentee`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.conduct import store as conduct_store
 from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
+from bot.matching.store import CandidateRepository, CohortRunRepository
+from bot.mentorship.store.expiry import RequestExpiryRepository
+from bot.mentorship.store.mentorships import MentorshipRepository
+from bot.mentorship.store.relay import RelayRepository
+from bot.mentorship.store.reports import ReportRepository
+from bot.mentorship.store.requests import RequestRepository
 from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
 
@@ -118,14 +125,14 @@ async def new_mentor(runner, users, name="Aigul", **kwargs):
 
 async def matched(runner, mentee, mentor):
     services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now())
-    return (await services.mentorships.accept(request.id, mentor.id, runner.clock.now())).mentorship
+    request = await services.requests.create_request(mentee.id, mentor.id, runner.clock.now())
+    return (await services.requests.accept(request.id, mentor.id, runner.clock.now())).mentorship
 
 
 async def request_card(runner, mentee, mentor, note=None):
     """A request as if she had sent it, and its card in the mentor's chat."""
     services = runner.services
-    request = await services.mentorships.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
+    request = await services.requests.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
     await send_request_card(runner.app.bot, services, request)
     card = await mentor.sees_buttons("✅ Accept")
     return request, card
@@ -277,3 +284,28 @@ async def send_confirmed_cards(runner, session, intro="Your session is confirmed
     people = await services.sessions.people(session)
     first = await services.sessions.first_id(session.id)
     await services.sender.send(notices.both_confirmed(session, people, intro, first, runner.clock.now()))
+
+
+@dataclass(frozen=True)
+class MatchingStores:
+    """The repositories of matching and mentorship on one database, for tests that drive them directly."""
+
+    mentorships: MentorshipRepository
+    relay: RelayRepository
+    candidates: CandidateRepository
+    requests: RequestRepository
+    expiry: RequestExpiryRepository
+    reports: ReportRepository
+    cohort_runs: CohortRunRepository
+
+    @classmethod
+    def on(cls, db: Database) -> MatchingStores:
+        return cls(
+            MentorshipRepository(db),
+            RelayRepository(db),
+            CandidateRepository(db),
+            RequestRepository(db),
+            RequestExpiryRepository(db),
+            ReportRepository(db),
+            CohortRunRepository(db),
+        )

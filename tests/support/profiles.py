@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from bot.matching import MenteeProfile, MentorProfile
+from bot.matching.rules import MenteeProfile, MentorProfile
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from bot.circles import rules
 from bot.circles.rules import MAX_SIZE, MIN_SIZE, Lead, band_of, member_refusal, plan_breaks, plan_circles
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from bot.matching import MenteeProfile
+from bot.matching.rules import MenteeProfile
 from bot.safety import Person
 
 

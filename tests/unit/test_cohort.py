@@ -9,9 +9,9 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cohort import NO_FREE_SLOT, NO_MENTORS, CohortResult, cohort_match, greedy_match
 from bot.domain import Field, Language, Stage
-from bot.matching import MenteeProfile, MentorProfile, eligible, score
+from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, CohortResult, cohort_match, greedy_match
+from bot.matching.rules import MenteeProfile, MentorProfile, eligible, score
 from tests.support.profiles import AIDA, GULNARA, NO_EXCLUSIONS, NOW
 from tests.support.profiles import mentees as any_mentee
 from tests.support.profiles import mentors as any_mentor

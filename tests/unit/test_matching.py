@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from bot.matching import (
+from bot.matching.rules import (
     W_REGION,
     Match,
     Reason,

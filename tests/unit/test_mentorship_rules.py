@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import translator
-from bot.matching import Reason
-from bot.mentorship import (
+from bot.matching.rules import Reason
+from bot.mentorship.rules import (
     NOTE_MAX,
     REFUSALS,
     DeclineReason,
@@ -18,8 +18,8 @@ from bot.mentorship import (
     parse_code,
 )
 from bot.onboarding.rules import InvalidAnswer
+from handlers.common import refusal_text
 from handlers.mentor_card import last_active, reason_text
-from handlers.mentoring_common import refusal_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.db._rows import iso, load, optional_time
 from bot.db.database import Database, Session
-from bot.db.mentorship_rows import load_mentorship, move
-from bot.mentorship import Status
+from bot.mentorship.rules import Status
+from bot.mentorship.store.rows import load_mentorship, move
 from bot.sessions.rules import Refusal, Refused, RhythmState, rhythm_plan
 
 # Sessions that count as "met or meeting" for the quiet-pair nudge.

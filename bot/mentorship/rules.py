@@ -1,6 +1,6 @@
 """Mentorship rules as plain data: limits, how long a request waits, states, reason codes.
 
-No Telegram and no SQL: the repository (bot.db.mentorships) enforces these inside one
+No Telegram and no SQL: the repository (bot.mentorship.store.mentorships) enforces these inside one
 transaction, and the handlers render the codes in the reader's language.
 """
 
@@ -64,7 +64,7 @@ class Refusal(StrEnum):
     HAS_MENTOR = "has_mentor"
     TOO_MANY_PENDING = "too_many_pending"
     ALREADY_ASKED = "already_asked"
-    MENTOR_UNAVAILABLE = "mentor_unavailable"  # a hard rule of bot.matching says no
+    MENTOR_UNAVAILABLE = "mentor_unavailable"  # a hard rule of bot.matching.rules says no
     NOT_FOUND = "not_found"
     NOT_YOURS = "not_yours"  # a third person pressed it
     OWN_REQUEST = "own_request"  # the mentee pressed the mentor's button

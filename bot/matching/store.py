@@ -1,16 +1,20 @@
-"""Who can be matched: profiles as the matching rules see them, and pairs not to suggest."""
+"""Who can be matched: profiles as the matching rules see them and pairs not to suggest; and an
+admin's cohort run: the preview saved, then confirmed once (or discarded), then its counts.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
+from typing import Any
 
-from bot.db._rows import optional_time
+from bot.db._rows import iso, optional_time
 from bot.db.database import Database, Session
-from bot.db.mentorship_rows import CURRENT_SQL
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
-from bot.matching import Exclusions, MenteeProfile, MentorProfile
-from bot.mentorship import Refusal, Refused
+from bot.matching.rules import Exclusions, MenteeProfile, MentorProfile
+from bot.mentorship.rules import Refusal, Refused
+from bot.mentorship.store.rows import CURRENT_SQL
 from bot.safety import Person, pair_refusal
 
 
@@ -178,3 +182,41 @@ class CandidateRepository:
             params * 2,
         )
         return {(row[0], row[1]) for row in rows}
+
+
+class CohortRunRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save_cohort_run(self, admin_id: int, preview: dict[str, Any], now: datetime) -> int:
+        async with self._db.transaction() as tx:
+            return await tx.insert(
+                "INSERT INTO cohort_runs (created_by, preview, created_at) VALUES (?, ?, ?)",
+                (admin_id, json.dumps(preview), iso(now)),
+            )
+
+    async def claim_cohort_run(self, run_id: int, now: datetime) -> dict[str, Any] | None:
+        """The preview to send, once: a second Confirm (or a discarded run) gets None."""
+        async with self._db.transaction() as tx:
+            if not await tx.execute(
+                "UPDATE cohort_runs SET status = 'confirmed', confirmed_at = ? WHERE id = ? AND status = 'preview'",
+                (iso(now), run_id),
+            ):
+                return None
+            return json.loads(await tx.fetchval("SELECT preview FROM cohort_runs WHERE id = ?", (run_id,)))
+
+    async def finish_cohort_run(self, run_id: int, summary: dict[str, Any], sent: int) -> None:
+        """Keep only counts: the pairs live on as requests with source 'cohort'."""
+        await self._db.execute(
+            "UPDATE cohort_runs SET preview = ?, sent = ? WHERE id = ?",
+            (json.dumps(summary), sent, run_id),
+        )
+
+    async def discard_cohort_run(self, run_id: int) -> bool:
+        return 1 == await self._db.execute(
+            "UPDATE cohort_runs SET status = 'discarded', preview = '{}' WHERE id = ? AND status = 'preview'",
+            (run_id,),
+        )
+
+    async def cohort_run_status(self, run_id: int) -> str | None:
+        return await self._db.fetchval("SELECT status FROM cohort_runs WHERE id = ?", (run_id,))

@@ -14,7 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region
-from bot.matching import (
+from bot.matching.rules import (
     SAME_STAGE_SHARE,
     STAGE_LEVEL,
     Exclusions,

@@ -1,7 +1,7 @@
 """Who may mentor whom, how well they fit (a 0-100 score with its reasons), and the ranking.
 
 Pure functions over plain data: no Telegram, no database, and time is always passed in.
-Cohort matching (a whole group at once) lives in `bot.cohort`.
+Cohort matching (a whole group at once) lives in `bot.matching.cohort`.
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def weighted(field: float, topic: float, stage: float, availability: float, regi
     """The score before rounding, from each component's 0..1 share.
 
     Written once for floats and numpy arrays alike (arrays work too), so that
-    `bot.cohort` computes exactly the same numbers as `score`.
+    `bot.matching.cohort` computes exactly the same numbers as `score`.
     """
     return (
         W_FIELD * field

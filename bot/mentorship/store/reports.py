@@ -8,7 +8,9 @@ from datetime import datetime
 from bot.db._rows import iso
 from bot.db.accountability import DEV_KEY, note_account
 from bot.db.database import Database, Session
-from bot.db.mentorship_rows import (
+from bot.mentorship.rules import Refusal, Refused, Status, can_move
+from bot.mentorship.store.requests import Request, load_request
+from bot.mentorship.store.rows import (
     CURRENT_SQL,
     Mentorship,
     exclude_pair,
@@ -17,8 +19,6 @@ from bot.db.mentorship_rows import (
     move,
     record_event,
 )
-from bot.db.requests import Request, load_request
-from bot.mentorship import Refusal, Refused, Status, can_move
 from bot.safety import account_hash, counter_report_of, may_resume
 
 

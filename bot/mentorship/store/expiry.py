@@ -7,9 +7,9 @@ from datetime import datetime
 
 from bot.db._rows import iso
 from bot.db.database import Database
-from bot.db.mentorship_rows import record_event
-from bot.db.requests import Request, load_request
-from bot.mentorship import MISSED_TO_PAUSE
+from bot.mentorship.rules import MISSED_TO_PAUSE
+from bot.mentorship.store.requests import Request, load_request
+from bot.mentorship.store.rows import record_event
 
 
 @dataclass(frozen=True, slots=True)

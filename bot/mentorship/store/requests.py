@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso, load
-from bot.db.candidates import check_pair, excluded_in, mentee_in, mentor_in
 from bot.db.database import Database, Session
-from bot.db.mentorship_rows import (
+from bot.matching.rules import MenteeProfile, MentorProfile, eligible
+from bot.matching.rules import score as match_score
+from bot.matching.store import check_pair, excluded_in, mentee_in, mentor_in
+from bot.mentorship.rules import MAX_PENDING_REQUESTS, Refusal, Refused, Status, expires_at
+from bot.mentorship.store.rows import (
     Mentorship,
     count_current,
     exclude_pair,
     load_mentorship,
     record_event,
 )
-from bot.matching import eligible
-from bot.matching import score as match_score
-from bot.mentorship import MAX_PENDING_REQUESTS, Refusal, Refused, Status, expires_at
 from bot.safety import MAX_QUESTIONS
 
 
@@ -58,6 +58,29 @@ async def load_request(tx: Session, request_id: int, *, missing: Refusal | None 
     return Request.from_row(row)
 
 
+async def requestable(tx: Session, mentee_id: int, mentor_id: int) -> tuple[MenteeProfile, MentorProfile]:
+    """Both people, if she may ask this mentor now (the limits, the matching hard rules and
+    bot.safety's pair rules); else `Refused`. The one place these rules run for a request."""
+    mentee = await mentee_in(tx, mentee_id)
+    if mentee is None:
+        raise Refused(Refusal.NOT_A_MENTEE)
+    if await count_current(tx, "mentee_id", mentee_id):
+        raise Refused(Refusal.HAS_MENTOR)
+    pending = await tx.fetchall(
+        "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
+        (mentee_id,),
+    )
+    if any(r[0] == mentor_id for r in pending):
+        raise Refused(Refusal.ALREADY_ASKED)
+    if len(pending) >= MAX_PENDING_REQUESTS:
+        raise Refused(Refusal.TOO_MANY_PENDING)
+    mentor = await mentor_in(tx, mentor_id)
+    if mentor is None or eligible(mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)):
+        raise Refused(Refusal.MENTOR_UNAVAILABLE)
+    await check_pair(tx, mentee_id, mentor_id)
+    return mentee, mentor
+
+
 class RequestRepository:
     """Every rule that two people could race on (three pending requests, one mentor per mentee,
     a mentor's capacity, a request answered once) is checked and written in one transaction."""
@@ -77,6 +100,11 @@ class RequestRepository:
         )
         return [Request.from_row(row) for row in rows]
 
+    async def check_requestable(self, mentee_id: int, mentor_id: int) -> None:
+        """`Refused` now if she may not ask this mentor (before asking her for a note)."""
+        async with self._db.reading() as s:
+            await requestable(s, mentee_id, mentor_id)
+
     async def create_request(
         self,
         mentee_id: int,
@@ -89,23 +117,7 @@ class RequestRepository:
     ) -> Request:
         """Her request, if every limit and hard rule allows it; else `Refused`."""
         async with self._db.transaction() as tx:
-            mentee = await mentee_in(tx, mentee_id)
-            if mentee is None:
-                raise Refused(Refusal.NOT_A_MENTEE)
-            if await count_current(tx, "mentee_id", mentee_id):
-                raise Refused(Refusal.HAS_MENTOR)
-            pending = await tx.fetchall(
-                "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
-                (mentee_id,),
-            )
-            if any(r[0] == mentor_id for r in pending):
-                raise Refused(Refusal.ALREADY_ASKED)
-            if len(pending) >= MAX_PENDING_REQUESTS:
-                raise Refused(Refusal.TOO_MANY_PENDING)
-            mentor = await mentor_in(tx, mentor_id)
-            if mentor is None or eligible(mentee, mentor, await excluded_in(tx, mentee_id, mentor_id)):
-                raise Refused(Refusal.MENTOR_UNAVAILABLE)
-            await check_pair(tx, mentee_id, mentor_id)
+            mentee, mentor = await requestable(tx, mentee_id, mentor_id)
             request_id = await tx.insert(
                 "INSERT INTO requests"
                 " (mentee_id, mentor_id, source, note, score, created_at, expires_at)"

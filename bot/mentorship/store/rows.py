@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.db._rows import iso, load
 from bot.db.database import Session
-from bot.mentorship import CURRENT, Refusal, Refused, Status, can_move
+from bot.mentorship.rules import CURRENT, Refusal, Refused, Status, can_move
 
 CURRENT_SQL = "('" + "', '".join(CURRENT) + "')"
 

@@ -1,0 +1,69 @@
+"""Messages relayed through the bot inside an active mentorship (neither side sees the other's
+account), kept for the safeguarding team's view of a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db._rows import iso
+from bot.db.database import Database
+from bot.mentorship.rules import Refusal, Refused, Status
+from bot.mentorship.store.rows import load_party
+from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
+
+
+@dataclass(frozen=True, slots=True)
+class RelayMessage:
+    id: int
+    mentorship_id: int
+    sender_id: int
+    recipient_id: int
+    text: str
+    sent_at: datetime
+
+
+class RelayRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def relay(self, mentorship_id: int, sender_id: int, text: str, now: datetime) -> RelayMessage:
+        """Store a message for the other side; only in an active mentorship."""
+        async with self._db.transaction() as tx:
+            mentorship = await load_party(tx, mentorship_id, sender_id)
+            if mentorship.status != Status.ACTIVE:
+                raise Refused(Refusal.NOT_ACTIVE)
+            if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
+                raise Refused(Refusal.SUSPENDED)
+            minor, cleared = await tx.fetchone(MINOR_CONTACT_HELD_SQL, (mentorship.mentee_id, mentorship.mentor_id))
+            if minor_contact_held(bool(minor), bool(cleared)):
+                held = Refusal.ACCEPT_CODE if sender_id == mentorship.mentor_id else Refusal.CLEARANCE_HELD
+                raise Refused(held)
+            recipient = mentorship.other(sender_id)
+            message_id = await tx.insert(
+                "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (mentorship_id, sender_id, recipient, text, iso(now)),
+            )
+        return RelayMessage(message_id, mentorship_id, sender_id, recipient, text, now)
+
+    async def mark_delivered(self, message_id: int) -> None:
+        await self._db.execute("UPDATE relay_messages SET delivered = 1 WHERE id = ?", (message_id,))
+
+    async def last_messages(self, mentorship_id: int, limit: int) -> list[RelayMessage]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM (SELECT * FROM relay_messages WHERE mentorship_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (mentorship_id, limit),
+        )
+        return [
+            RelayMessage(
+                r["id"],
+                r["mentorship_id"],
+                r["sender_id"],
+                r["recipient_id"],
+                r["text"],
+                datetime.fromisoformat(r["sent_at"]),
+            )
+            for r in rows
+        ]

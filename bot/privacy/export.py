@@ -24,12 +24,18 @@ OTHER_PEOPLE = {
     "sessions": ("cancelled_by",),
     "story_nominations": ("decided_by",),
 }
+# Columns that name a person with no foreign key to users, and make a row hers when they name her
+# (a circle's history: who joined, left, wrote, was removed): others named there are left out.
+NAMED = {
+    "circle_events": ("actor_id", "subject_id"),
+}
 # Tables with a person's id that are an admin's work, not a participant's data (and why).
 NOT_EXPORTED = {
     "admin_audit": "what admins did; her id is removed from it when she erases her account",
     "broadcast_drafts": "an admin's draft",
     "story_drafts": "an admin's draft",
     "opportunity_imports": "an admin's import",
+    "opportunity_drafts": "an admin's draft",
     "opportunities": "published by an admin",
     "outbox_batches": "an admin's broadcast",
     "story_uploads": "an admin's upload",
@@ -62,9 +68,9 @@ async def export(db: Database, user_id: int) -> dict[str, Any]:
         columns = await _user_columns(s)
         parent_ids: dict[str, list[int]] = {}
         # Parents first, in order: a session is hers through its mentorship too.
-        for table in (*PARENTS, *sorted(set(columns) - set(PARENTS))):
+        for table in (*PARENTS, *sorted((set(columns) | set(NAMED)) - set(PARENTS))):
             refs = _hers(table, columns.get(table, []))
-            where, params = [], []
+            where, params = [f"{column} = ?" for column in NAMED.get(table, ())], [user_id] * len(NAMED.get(table, ()))
             for column, target in refs:
                 if target == "users":
                     where.append(f"{column} = ?")
@@ -77,7 +83,8 @@ async def export(db: Database, user_id: int) -> dict[str, Any]:
             rows = [dict(r) for r in await s.fetchall(f"SELECT * FROM {table} WHERE {' OR '.join(where)}", params)]
             if table in PARENTS:
                 parent_ids[table] = [r["id"] for r in rows]
-            people = [c for c, t in columns.get(table, []) if t == "users"] + list(OTHER_PEOPLE.get(table, ()))
+            people = [c for c, t in columns.get(table, []) if t == "users"]
+            people += [*OTHER_PEOPLE.get(table, ()), *NAMED.get(table, ())]
             for row in rows:
                 for column in people:
                     if row.get(column) is not None and row[column] != user_id:

@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from bot.privacy.export import NOT_EXPORTED, OTHER_PEOPLE, PARENTS
+from bot.privacy.export import NAMED, NOT_EXPORTED, OTHER_PEOPLE, PARENTS
 from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, new_mentor
 from tests.support.personas import ADMIN_ID
 
@@ -19,7 +19,11 @@ def test_every_table_with_a_users_id_is_in_mydata_or_said_why_not(bot, runner):
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             personal = [c for c in columns if c in PEOPLE or c.endswith("_by") or c in ("admin_id", "actor_id")]
             for column in personal:
-                found = keys.get(column) in ("users", *PARENTS) or column in OTHER_PEOPLE.get(table, ())
+                found = (
+                    keys.get(column) in ("users", *PARENTS)
+                    or column in OTHER_PEOPLE.get(table, ())
+                    or column in NAMED.get(table, ())
+                )
                 assert found or table in NOT_EXPORTED, f"{table}.{column}: not in /mydata and not said why"
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 import time
 from collections import deque
@@ -18,12 +19,12 @@ from bot.notices import Priority
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Telegram's limits as the bot keeps them, a little inside the real ones: a request reaches
-    Telegram a few milliseconds after it leaves, and never by the same few, so a schedule kept to
-    the exact limit would now and then cross it there."""
+    """Telegram's limits as the bot keeps them. Telegram counts a message when it arrives there,
+    at some moment between our sending it and its answer coming back; a send therefore counts in
+    the overall window from its turn until a full window after its answer (see `Schedule`)."""
 
     overall: int = 30  # messages in any one window
-    window: float = 1.05  # seconds (Telegram's is 1 s)
+    window: float = 1.0  # seconds, after the answer
     bulk_rate: float = 30.0  # BROADCAST_RATE: the ceiling for bulk sending, a second
     private_burst: int = 3  # messages to one private chat at once
     private_rate: float = 1.0  # and then a second
@@ -52,12 +53,20 @@ class Ticket:
 
 class Schedule:
     """Who may send next. Waiting tickets go by priority, then in arrival order; a ticket whose chat
-    is still at its limit lets the next one pass. Bulk also keeps to its own ceiling."""
+    is still at its limit lets the next one pass. Bulk also keeps to its own ceiling.
+
+    The overall limit is kept where Telegram counts, not where we grant: a granted send counts
+    while it is in flight and for one window after `answered`. A loaded machine can hold one
+    request back and let it arrive with later ones; counting by grant times alone (even with a
+    margin) then put 31 into one of Telegram's seconds and cost everyone a 1-second flood wait.
+    Counted this way no delay can: any 31 sends arriving within a second would all have been in
+    flight or answered less than a window before the last of them was granted."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._waiting: list[Ticket] = []
-        self._sent: deque[float] = deque()  # grant times within the last window
+        self._flying: set[int] = set()  # tickets granted, not yet answered
+        self._counted: list[float] = []  # a heap: when each answered send leaves the window
         self._last = float("-inf")
         self._last_bulk = float("-inf")
         self._chats: dict[int, _Chat] = {}
@@ -91,17 +100,25 @@ class Schedule:
             self._record(ticket, now)
             granted.append(ticket)
         wake = min((self._ready_at(t, now) for t in self._waiting), default=None)
-        return granted, wake
+        return granted, (None if wake == float("inf") else wake)  # inf: until an answer comes
+
+    def answered(self, ticket: Ticket, now: float) -> None:
+        """Its answer came back (or it failed): Telegram counted it by now, if at all."""
+        if ticket.order in self._flying:
+            self._flying.remove(ticket.order)
+            heapq.heappush(self._counted, now + self.limits.window)
 
     # --- the sliding windows and buckets ------------------------------------------------
 
     def _ready_at(self, ticket: Ticket, now: float) -> float:
         limits = self.limits
-        while self._sent and self._sent[0] <= now - limits.window:
-            self._sent.popleft()
+        while self._counted and self._counted[0] <= now:
+            heapq.heappop(self._counted)
         at = max(self.paused_until, self._last + limits.spacing)
-        if len(self._sent) >= limits.overall:
-            at = max(at, self._sent[-limits.overall] + limits.window)
+        over = len(self._flying) + len(self._counted) - limits.overall + 1
+        if over > 0:
+            # `over` of them must leave first; those in flight leave only after their answer.
+            at = max(at, heapq.nsmallest(over, self._counted)[-1] if over <= len(self._counted) else float("inf"))
         if ticket.priority is Priority.BULK:
             at = max(at, self._last_bulk + 1.0 / limits.bulk_rate)
         return max(at, self.chat_ready_at(ticket.chat, now))
@@ -135,7 +152,7 @@ class Schedule:
             self._forget(now)
 
     def _record(self, ticket: Ticket, now: float) -> None:
-        self._sent.append(now)
+        self._flying.add(ticket.order)
         self._last = now
         if ticket.priority is Priority.BULK:
             self._last_bulk = now
@@ -178,7 +195,13 @@ class SendBudget:
         self.schedule.pause(self._clock() + seconds)
         self._pump()
 
-    async def acquire(self, priority: Priority, chat: int | None) -> None:
+    def answered(self, ticket: Ticket) -> None:
+        """The request of this turn has its answer (or failed): see `Schedule`."""
+        self.schedule.answered(ticket, self._clock())
+        self._pump()
+
+    async def acquire(self, priority: Priority, chat: int | None) -> Ticket:
+        """Wait for her turn; call `answered(ticket)` once the request is back."""
         ticket = self.schedule.push(priority, chat)
         event = self._events[ticket.order] = asyncio.Event()
         self._pump()
@@ -193,6 +216,7 @@ class SendBudget:
         taken = turn_taken.get()
         if taken is not None:
             taken.append(True)
+        return ticket
 
     def _pump(self) -> None:
         if self._timer is not None:

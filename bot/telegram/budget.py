@@ -100,7 +100,7 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
             return await callback(*args, **kwargs)
         chat = None if endpoint in EDITS else _chat_of(data)
         for attempt in range(MAX_RETRIES + 1):
-            await self.budget.acquire(priority_for(chat), chat)
+            ticket = await self.budget.acquire(priority_for(chat), chat)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -109,4 +109,6 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
                 seconds = _seconds(error.retry_after)
                 log.warning("Telegram asked to wait %.0f s (%s): every send waits", seconds, endpoint)
                 self.budget.pause(seconds + 0.1)
+            finally:
+                self.budget.answered(ticket)
         raise AssertionError("unreachable")

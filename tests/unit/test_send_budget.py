@@ -13,11 +13,14 @@ REPLY, NOTICE, BULK = Priority.REPLY, Priority.NOTICE, Priority.BULK
 
 
 def run(schedule: Schedule, until: float, start: float = 0.0) -> list[tuple[float, object]]:
-    """Poll at every moment the schedule names, as the async budget does: (time, ticket) granted."""
+    """Poll at every moment the schedule names, as the async budget does: (time, ticket) granted,
+    each answered at once."""
     granted, now = [], start
     while now <= until:
         tickets, wake = schedule.poll(now)
         granted += [(now, t) for t in tickets]
+        for ticket in tickets:
+            schedule.answered(ticket, now)
         if wake is None:
             break
         now = max(wake, now + 1e-9)
@@ -100,6 +103,8 @@ def test_never_more_than_the_overall_limit_in_any_window(requests):
             schedule.push(priority, chat)
         tickets, wake = schedule.poll(now)
         granted += [now] * len(tickets)
+        for ticket in tickets:
+            schedule.answered(ticket, now)
         later = [w for w in (wake, pending[0][0] if pending else None) if w is not None]
         if not later:
             break
@@ -108,3 +113,31 @@ def test_never_more_than_the_overall_limit_in_any_window(requests):
     for i, at in enumerate(granted):
         assert sum(1 for u in granted[i:] if u < at + limits.window) <= limits.overall
     assert all(b - a >= limits.spacing - 1e-9 for a, b in itertools.pairwise(granted))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 0.4), min_size=200, max_size=200), st.floats(0.0, 0.1))
+def test_requests_held_back_on_their_way_never_put_more_than_the_limit_into_telegrams_second(delays, back):
+    """What happened under load: sends granted evenly, one held back on its way and arriving with
+    later ones; Telegram counts arrivals, and they must still keep to 30 in any second."""
+    limits = Limits()
+    schedule = Schedule(limits)
+    tickets = [schedule.push(BULK, 1000 + i) for i in range(len(delays))]
+    arrivals: list[float] = []
+    answers: list[tuple[float, int]] = []  # (when, ticket index), in flight
+    now = 0.0
+    while len(arrivals) < len(tickets):
+        answers.sort()
+        while answers and answers[0][0] <= now:
+            _, i = answers.pop(0)
+            schedule.answered(tickets[i], now)
+        granted, wake = schedule.poll(now)
+        for ticket in granted:
+            i = tickets.index(ticket)
+            arrivals.append(now + delays[i])
+            answers.append((now + delays[i] + back, i))
+        later = [w for w in (wake, min(answers)[0] if answers else None) if w is not None]
+        now = max(min(later), now + 1e-9)
+    arrivals.sort()
+    for i, at in enumerate(arrivals):
+        assert sum(1 for u in arrivals[i:] if u < at + 1.0) <= 30

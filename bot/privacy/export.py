@@ -17,6 +17,7 @@ ONLY_BY = {
     "contact_flags": ("sender_id",),
     "request_messages": ("sender_id", "request_id"),
     "reminders": ("recipient_id",),  # the other person's reminders of a shared session are hers
+    "survey_invitations": ("user_id",),  # her mentee's surveys are her mentee's, not hers
 }
 # Columns that name other people with no foreign key to users: left out of her copy.
 OTHER_PEOPLE = {

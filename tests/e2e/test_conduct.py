@@ -55,6 +55,7 @@ async def test_a_held_mentor_keeps_her_minor_mentee_but_no_new_session_or_messag
     from bot.sessions.rules import Refusal, Refused
     from tests.support.builders import free_hour, pair
 
+    await admin.start_in("English")  # admins read the bot in the language they chose
     dana, aigul, mentorship = await pair(runner, users, mentee="Dana", minor=True)
     start = await free_hour(runner, aigul)
     services, now = runner.services, runner.clock.now()

@@ -81,7 +81,8 @@ async def export(db: Database, user_id: int) -> dict[str, Any]:
                     params += parent_ids[target]
             if not where:
                 continue
-            rows = [dict(r) for r in await s.fetchall(f"SELECT * FROM {table} WHERE {' OR '.join(where)}", params)]
+            query = f"SELECT * FROM {table} WHERE {' OR '.join(where)} ORDER BY rowid"  # in the order written
+            rows = [dict(r) for r in await s.fetchall(query, params)]
             if table in PARENTS:
                 parent_ids[table] = [r["id"] for r in rows]
             people = [c for c, t in columns.get(table, []) if t == "users"]

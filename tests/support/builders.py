@@ -165,17 +165,27 @@ async def pick_many(user, *labels):
     await user.press("Done ✔️")
 
 
-async def onboard_english_mentee(user, *, age="18 or older"):
+async def to_the_age_question(user, *, role="I want a mentor"):
+    """From /start in English: the role chosen and the consent given."""
     await user.start_in("English")
-    await user.press("I want a mentor")
+    await user.press(role)
     await user.sees_buttons("I agree")
     await user.press("I agree")
+
+
+async def to_the_name_question(user, *, role="I want a mentor", age="18 or older"):
+    """From /start in English up to "What should I call you?", each answer checked on its way."""
+    await to_the_age_question(user, role=role)
     await user.sees_buttons(age)
     await user.press(age)
     if age == "14–17":
         await user.sees_buttons("Yes, my parent or guardian agrees")
         await user.press("Yes, my parent or guardian agrees")
     await user.sees("What should I call you?")
+
+
+async def onboard_english_mentee(user, *, age="18 or older"):
+    await to_the_name_question(user, age=age)
     await user.send("Aida 🌸")
     await user.sees_buttons("Bishkek")
     await user.press("Bishkek")
@@ -195,12 +205,7 @@ async def onboard_english_mentee(user, *, age="18 or older"):
 
 
 async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
-    await user.start_in("English")
-    await user.press("I want to mentor")
-    await user.press("I agree")
-    await user.sees_buttons("18 or older")
-    await user.press("18 or older")
-    await user.sees("What should I call you?")
+    await to_the_name_question(user, role="I want to mentor")
     await user.send("Aigul")
     await user.sees_buttons("Osh city")
     await user.press("Osh city")
@@ -230,6 +235,23 @@ async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem")
     else:
         await user.press("Skip")
     return await user.sees_buttons("✅ Confirm")
+
+
+async def onboarded_english_mentee(user, **kwargs):
+    """`onboard_english_mentee`, confirmed: her profile is done."""
+    await onboard_english_mentee(user, **kwargs)
+    await user.press("✅ Confirm")
+    await user.sees("/mentors")
+
+
+async def approved_english_mentor(user, admin, *, approve="✅ Approve", **kwargs):
+    """`onboard_english_mentor`, confirmed, the code accepted and approved by the admin through the bot."""
+    await onboard_english_mentor(user, **kwargs)
+    await user.press("✅ Confirm")
+    card = await admin.sees("New mentor to check")
+    await user.press("✅ I accept the code")
+    await admin.press(approve, card.message_id)
+    await user.sees("approved as a mentor")
 
 
 async def english_subscriber(users, name="Sara"):

@@ -13,6 +13,14 @@ from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
 
 
+async def _answered(users, profiles, user_id, now, name, language, answers):
+    """Her user row and a profile with every answer given, waiting at the summary."""
+    await users.seen(user_id, name, language, now)
+    await users.set_language(user_id, language)
+    await profiles.start(user_id, now, "role")
+    await profiles.save(user_id, now, step="summary", consent_at=now.isoformat(), display_name=name, **answers)
+
+
 async def add_mentee(
     users,
     profiles,
@@ -28,19 +36,11 @@ async def add_mentee(
     region="bishkek",
 ):
     """A mentee who finished onboarding, written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
+    answers = dict(
         role="mentee",
-        consent_at=now.isoformat(),
         age_band="14-17" if minor else "18+",
         is_minor=minor,
         guardian_consent_at=now.isoformat() if minor else None,
-        display_name=name,
         region=region,
         stage="school" if minor else "university",
         fields=set(fields),
@@ -49,6 +49,7 @@ async def add_mentee(
         availability={"wd_evening"},
         meeting_format="online",
     )
+    await _answered(users, profiles, user_id, now, name, language, answers)
     assert await profiles.complete(user_id, now, mentor=False)
 
 
@@ -71,18 +72,10 @@ async def add_mentor(
     organisation="Kyrgyz Telecom",
 ):
     """An approved mentor (unless approve=False), written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
+    answers = dict(
         role="mentor",
-        consent_at=now.isoformat(),
         age_band="18+",
         is_minor=False,
-        display_name=name,
         region=region,
         stage="experienced",
         fields=set(fields),
@@ -96,6 +89,7 @@ async def add_mentor(
         capacity=capacity,
         link_answered=True,
     )
+    await _answered(users, profiles, user_id, now, name, language, answers)
     assert await profiles.complete(user_id, now, mentor=True)
     await conduct_store.accept(profiles._db, user_id, CONDUCT_VERSION, now)
     if approve:

@@ -96,6 +96,15 @@ async def edit(query, text: str | None, reply_markup=None) -> None:
             raise
 
 
+async def ask(update: Update, context: Context, conversation: str, state: str, about, text: str, skip=None) -> str:
+    """A conversation step from a pressed button: she is now at `state` (about `about`) and the
+    pressed message becomes its question, with a Skip button when `skip` gives its callback data."""
+    state = await conversations.enter(update, context, conversation, state, about)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("Skip"), callback_data=skip)]]) if skip else None
+    await edit(update.callback_query, text, reply_markup=markup)
+    return state
+
+
 def text(context: Context, *lines: Line) -> str:
     """Notice lines for the one who pressed or wrote, in her language and zone."""
     return "\n".join(render_line(line, context.t, context.zone) for line in lines)

@@ -201,14 +201,10 @@ async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) ->
         await common.stale_button(update, context)
         return
     await query.answer()
-    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"w{args[0]}")
-    await common.edit(
-        query,
-        t("{every}: what time does it start? Type it like 18:30 ({zone} time).").format(
-            every=t(EVERY_WEEKDAY[int(args[0])]), zone=html.escape(context.zone.key)
-        ),
-    )
-    return state
+    ask = t("{every}: what time does it start? Type it like 18:30 ({zone} time).")
+    every = t(EVERY_WEEKDAY[int(args[0])])
+    text = ask.format(every=every, zone=html.escape(context.zone.key))
+    return await common.ask(update, context, CONVERSATION, START_TIME, f"w{args[0]}", text)
 
 
 async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -259,15 +255,11 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> ob
         await query.answer(t("Please pick a day from the calendar."), show_alert=True)
         return
     await query.answer()
-    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"d{args[0]}")
-    await common.edit(
-        query,
-        t("What time does it start on {date}? Type it like 18:30 ({zone} time).").format(
-            date=t.date(datetime.combine(day, time(12), tzinfo=zone), zone),
-            zone=html.escape(zone.key),
-        ),
+    ask = t("What time does it start on {date}? Type it like 18:30 ({zone} time).")
+    date = t.date(datetime.combine(day, time(12), tzinfo=zone), zone)
+    return await common.ask(
+        update, context, CONVERSATION, START_TIME, f"d{args[0]}", ask.format(date=date, zone=html.escape(zone.key))
     )
-    return state
 
 
 async def read_time(update: Update, context: Context) -> object:

@@ -10,9 +10,9 @@ import logging
 from datetime import datetime
 
 from telegram import Bot, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.db.mentorship_rows import Mentorship
 from bot.domain import GOAL_LABELS, Goal
@@ -266,17 +266,11 @@ ACTIONS = {
 
 
 def register(app: Application) -> None:
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[CallbackQueryHandler(on_button, pattern=pattern("rhy", "close"))],
-            states={
-                COMMENT: [
-                    MessageHandler(conversations.ANYTHING, read_closing_comment),
-                    CallbackQueryHandler(on_button, pattern=pattern("rhy", "skip")),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
+    common.add_area(
+        app,
+        "rhy",
+        on_button,
+        conversation=CONVERSATION,
+        starts=["close"],
+        states={COMMENT: (read_closing_comment, "skip")},
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
@@ -349,15 +349,6 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("slots", show_slots))
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[
-                CallbackQueryHandler(on_button, pattern=pattern("slot", "wd")),
-                CallbackQueryHandler(on_button, pattern=pattern("slot", "date")),
-            ],
-            states={START_TIME: [MessageHandler(conversations.ANYTHING, read_time)]},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
+    common.add_area(
+        app, "slot", on_button, conversation=CONVERSATION, starts=["wd", "date"], states={START_TIME: (read_time,)}
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("slot")))

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import signal
 import sqlite3
 import sys
@@ -35,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.db import Database
 from bot.delivery.store import OutboxRepository
 from sandbox.emulator.server import Emulator
+from sandbox.process import start_polling_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token"
 TELEGRAM_LIMIT = 30  # messages a second
 
@@ -62,30 +61,15 @@ async def prepare(emu: Emulator, path: Path, recipients: int, text: str) -> list
 
 
 async def start_bot(emu: Emulator, path: Path, rate: float):
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emu.api_base_url,
-        "DATABASE_PATH": str(path),
-        "BROADCAST_RATE": str(rate),
-        "LOG_LEVEL": "WARNING",
-        # Polling, whatever a developer's .env says (the process environment wins over it).
-        "WEBHOOK_URL": "",
-        "WEBHOOK_SECRET": "",
-    }
-    polls = len(emu.calls("getUpdates"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
+    return await start_polling_bot(
+        emu,
+        path,
+        timeout=120,
+        token=TOKEN,
+        log_level="WARNING",
         stderr=asyncio.subprocess.DEVNULL,
+        BROADCAST_RATE=str(rate),
     )
-    await emu.wait_for(lambda: len(emu.calls("getUpdates")) > polls, timeout=120)
-    return process
 
 
 def deliveries(emu: Emulator, text: str) -> list:

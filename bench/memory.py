@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
 import sys
@@ -29,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.db import Database
 from bot.domain import AgeBand, Availability, Field, Goal, Region, Stage
 from sandbox.emulator.server import Emulator
+from sandbox.process import spawn_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token"
 SEED = 20250302
 FIELDS = [f.value for f in Field]
@@ -161,25 +160,8 @@ async def main(users: int, active: int, messages: int, mix: str) -> dict:
         await fill(path, users)
         fill_seconds = time.perf_counter() - started
         async with Emulator() as emu:
-            env = {
-                **os.environ,
-                "BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": emu.api_base_url,
-                "DATABASE_PATH": str(path),
-                "LOG_LEVEL": "WARNING",
-                # Polling, whatever a developer's .env says (the process environment wins over it).
-                "WEBHOOK_URL": "",
-                "WEBHOOK_SECRET": "",
-            }
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=ROOT,
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
+            process = await spawn_bot(
+                emu.api_base_url, path, token=TOKEN, log_level="WARNING", stderr=asyncio.subprocess.DEVNULL
             )
             try:
                 await emu.wait_for(lambda: emu.calls("getUpdates"), timeout=120)

@@ -8,9 +8,9 @@ import html
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship.store.rows import Mentorship
@@ -281,17 +281,6 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("book", book))
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[CallbackQueryHandler(on_button, pattern=pattern("book", "agenda"))],
-            states={
-                TOPIC: [
-                    MessageHandler(conversations.ANYTHING, read_agenda),
-                    CallbackQueryHandler(on_button, pattern=pattern("book", "go")),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
+    common.add_area(
+        app, "book", on_button, conversation=CONVERSATION, starts=["agenda"], states={TOPIC: (read_agenda, "go")}
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("book")))

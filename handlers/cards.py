@@ -58,39 +58,42 @@ def labels(t: Translator, table: dict, codes) -> str:
 
 
 def profile_lines(t: Translator, profile: Profile) -> list[tuple[str, str]]:
-    """(caption, value) pairs of what she answered, in onboarding order."""
+    """(caption, value) pairs of what she answered, in onboarding order; unanswered ones left out."""
     a = profile.answers
+    mentor = a.role == "mentor"
     rows = [
         (t("Role"), label(t, ROLE_LABELS, a.role)),
         (t("Age"), label(t, AGE_LABELS, a.age_band)),
+        (t("Name"), a.display_name and html.escape(a.display_name)),
+        (t("Region"), label(t, REGION_LABELS, a.region)),
+        (t("Stage"), a.stage and label(t, STAGE_LABELS, a.stage)),
+        (t("Fields"), a.fields and labels(t, FIELD_LABELS, a.fields)),
+        (t("Can help with") if mentor else t("Goals"), a.goals and labels(t, GOAL_LABELS, a.goals)),
+        (t("Languages"), a.languages and labels(t, LANGUAGE_NAMES, a.languages)),
+        (t("Free time"), a.availability and labels(t, AVAILABILITY_LABELS, a.availability)),
+        (t("Meeting format"), a.meeting_format and label(t, FORMAT_LABELS, a.meeting_format)),
+        (t("Job title"), a.job_title and html.escape(a.job_title)),
+        (t("Organisation"), a.organisation and html.escape(a.organisation)),
+        (t("Max. mentees at a time"), a.capacity and str(a.capacity)),
+        (t("Meeting link"), mentor and (html.escape(profile.meeting_link) if profile.meeting_link else "—")),
+        (t("About me"), a.bio and html.escape(a.bio)),
     ]
-    if a.display_name:
-        rows.append((t("Name"), html.escape(a.display_name)))
-    rows.append((t("Region"), label(t, REGION_LABELS, a.region)))
-    if a.stage:
-        rows.append((t("Stage"), label(t, STAGE_LABELS, a.stage)))
-    if a.fields:
-        rows.append((t("Fields"), labels(t, FIELD_LABELS, a.fields)))
-    if a.goals:
-        caption = t("Can help with") if a.role == "mentor" else t("Goals")
-        rows.append((caption, labels(t, GOAL_LABELS, a.goals)))
-    if a.languages:
-        rows.append((t("Languages"), labels(t, LANGUAGE_NAMES, a.languages)))
-    if a.availability:
-        rows.append((t("Free time"), labels(t, AVAILABILITY_LABELS, a.availability)))
-    if a.meeting_format:
-        rows.append((t("Meeting format"), label(t, FORMAT_LABELS, a.meeting_format)))
-    if a.job_title:
-        rows.append((t("Job title"), html.escape(a.job_title)))
-    if a.organisation:
-        rows.append((t("Organisation"), html.escape(a.organisation)))
-    if a.capacity:
-        rows.append((t("Max. mentees at a time"), str(a.capacity)))
-    if a.role == "mentor":
-        rows.append((t("Meeting link"), html.escape(profile.meeting_link) if profile.meeting_link else "—"))
-    if a.bio:
-        rows.append((t("About me"), html.escape(a.bio)))
-    return rows
+    return [(caption, value) for caption, value in rows if value]
+
+
+# The labels of each choice step's codes, for its buttons.
+CHOICE_LABELS: dict[Step, dict] = {
+    Step.ROLE: ROLE_LABELS,
+    Step.AGE: AGE_LABELS,
+    Step.REGION: REGION_LABELS,
+    Step.STAGE: STAGE_LABELS,
+    Step.FIELDS: FIELD_LABELS,
+    Step.GOALS: GOAL_LABELS,
+    Step.LANGUAGES: LANGUAGE_NAMES,
+    Step.AVAILABILITY: AVAILABILITY_LABELS,
+    Step.FORMAT: FORMAT_LABELS,
+    Step.CAPACITY: {str(n): str(n) for n in range(1, 6)},
+}
 
 
 def profile_card(t: Translator, profile: Profile, heading: str) -> str:

@@ -13,12 +13,13 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
+    CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_, SUPPORTED, Translator, normalize_language, translator
@@ -108,6 +109,15 @@ async def edit(query, text: str | None, reply_markup=None) -> None:
             raise
 
 
+async def ask(update: Update, context: Context, conversation: str, state: str, about, text: str, skip=None) -> str:
+    """A conversation step from a pressed button: she is now at `state` (about `about`) and the
+    pressed message becomes its question, with a Skip button when `skip` gives its callback data."""
+    state = await conversations.enter(update, context, conversation, state, about)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("Skip"), callback_data=skip)]]) if skip else None
+    await edit(update.callback_query, text, reply_markup=markup)
+    return state
+
+
 def text(context: Context, *lines: Line) -> str:
     """Notice lines for the one who pressed or wrote, in her language and zone."""
     return "\n".join(render_line(line, context.t, context.zone) for line in lines)
@@ -168,6 +178,30 @@ def register_loader(app: Application) -> None:
         ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER),
         group=LOAD_USER_GROUP + 1,
     )
+
+
+def add_area(app: Application, area: str, on_button, *, conversation: str = "", starts=(), states=None) -> None:
+    """One callback area behind `on_button` (its ACTIONS table) and, when `conversation` is named, the
+    typed-text steps its buttons lead to: `starts` are the actions that begin them; `states` maps each
+    state to (the reader of her text, *the area's actions she may still press while it waits)."""
+    if conversation:
+
+        def presses(*actions: str) -> list:
+            return [CallbackQueryHandler(on_button, pattern=pattern(area, action)) for action in actions]
+
+        steps = {
+            state: [MessageHandler(conversations.ANYTHING, read), *presses(*also)]
+            for state, (read, *also) in states.items()
+        }
+        app.add_handler(
+            conversations.Conversation(
+                conversation,
+                entry_points=presses(*starts),
+                states=steps,
+                fallbacks=[CommandHandler("cancel", stop_waiting)],
+            )
+        )
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(area)))
 
 
 def register_fallbacks(app: Application, stray_message) -> None:

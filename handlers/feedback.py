@@ -97,15 +97,9 @@ async def on_feedback(update: Update, context: Context) -> object:
         elif data.action == "rate" and value.isdigit() and int(value) in RATINGS:
             await services.feedback.record_feedback(session_id, user_id, "rating", int(value), now)
             await query.answer(t("Saved ✓"))
-            state = await conversations.enter(update, context, CONVERSATION, COMMENT, session_id)
-            await common.edit(
-                query,
-                t("Anything you'd like to add? Type a comment, or tap Skip."),
-                reply_markup=InlineKeyboardMarkup(
-                    [[InlineKeyboardButton(t("Skip"), callback_data=cb("fb", "skip", session_id))]]
-                ),
-            )
-            return state
+            ask = t("Anything you'd like to add? Type a comment, or tap Skip.")
+            skip = cb("fb", "skip", session_id)
+            return await common.ask(update, context, CONVERSATION, COMMENT, session_id, ask, skip=skip)
         elif data.action == "skip":
             await services.sessions.party_of(session_id, user_id)
             # Only this comment's wait: an old Skip must not drop what she is typing now.

@@ -18,11 +18,11 @@ from bot.onboarding import flow
 from bot.onboarding.rules import Step, parse_step
 from bot.onboarding.store import Profile
 from bot.stories import flow as stories_flow
+from bot.stories.schedule import subscription_text
 from bot.telegram import conversations
 from handlers import common, conduct, vetting
 from handlers.cards import show_profile_card
 from handlers.onboarding_view import keyboard, question
-from handlers.stories import subscription_text
 
 CONVERSATION = "onboarding"
 END = conversations.END

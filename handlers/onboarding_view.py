@@ -5,35 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
-from bot.domain import (
-    AGE_LABELS,
-    AVAILABILITY_LABELS,
-    FIELD_LABELS,
-    FORMAT_LABELS,
-    GOAL_LABELS,
-    LANGUAGE_NAMES,
-    REGION_LABELS,
-    ROLE_LABELS,
-    STAGE_LABELS,
-)
 from bot.i18n import Translator
 from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
 from bot.onboarding.store import Profile
-from handlers.cards import EDIT_LABELS, profile_card
-
-LABELS: dict[Step, dict] = {
-    Step.ROLE: ROLE_LABELS,
-    Step.AGE: AGE_LABELS,
-    Step.REGION: REGION_LABELS,
-    Step.STAGE: STAGE_LABELS,
-    Step.FIELDS: FIELD_LABELS,
-    Step.GOALS: GOAL_LABELS,
-    Step.LANGUAGES: LANGUAGE_NAMES,
-    Step.AVAILABILITY: AVAILABILITY_LABELS,
-    Step.FORMAT: FORMAT_LABELS,
-    Step.CAPACITY: {str(n): str(n) for n in range(1, 6)},
-}
-
+from handlers.cards import CHOICE_LABELS, EDIT_LABELS, profile_card
 
 # Region and capacity fit two to a row on a phone; long labels get a row each.
 COLUMNS = {Step.REGION: 2, Step.CAPACITY: 5, Step.LANGUAGES: 3, Step.AGE: 1, Step.FORMAT: 1}
@@ -124,7 +99,7 @@ def keyboard(t: Translator, step: Step, profile: Profile) -> InlineKeyboardMarku
                 t(text) if step is not Step.CAPACITY else text,
                 callback_data=cb("onb", step.value, "pick", code),
             )
-            for code, text in LABELS[step].items()
+            for code, text in CHOICE_LABELS[step].items()
         ]
         rows = _rows(buttons, COLUMNS.get(step, 1 if step is Step.ROLE else 2))
     elif kind is Kind.MULTI:
@@ -134,7 +109,7 @@ def keyboard(t: Translator, step: Step, profile: Profile) -> InlineKeyboardMarku
                 ("✅ " if code in chosen else "") + t(text),
                 callback_data=cb("onb", step.value, "tog", code),
             )
-            for code, text in LABELS[step].items()
+            for code, text in CHOICE_LABELS[step].items()
         ]
         rows = _rows(buttons, COLUMNS.get(step, 1 if step is Step.GOALS else 2))
         rows.append([InlineKeyboardButton(t("Done ✔️"), callback_data=cb("onb", step.value, "done"))])

@@ -9,10 +9,10 @@ import html
 import logging
 from datetime import datetime
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram import Bot, Update
+from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
@@ -139,15 +139,8 @@ async def on_checkin(update: Update, context: Context, checkin_id: int, n: int |
     if checkin.kind == "monthly":
         await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
         return
-    state = await conversations.enter(update, context, CONVERSATION, COMMENT, checkin_id)
-    await common.edit(
-        query,
-        t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip."),
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t("Skip"), callback_data=cb("rhy", "skip", checkin_id))]]
-        ),
-    )
-    return state
+    ask = t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip.")
+    return await common.ask(update, context, CONVERSATION, COMMENT, checkin_id, ask, skip=cb("rhy", "skip", checkin_id))
 
 
 async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> object:
@@ -273,17 +266,11 @@ ACTIONS = {
 
 
 def register(app: Application) -> None:
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[CallbackQueryHandler(on_button, pattern=pattern("rhy", "close"))],
-            states={
-                COMMENT: [
-                    MessageHandler(conversations.ANYTHING, read_closing_comment),
-                    CallbackQueryHandler(on_button, pattern=pattern("rhy", "skip")),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
+    common.add_area(
+        app,
+        "rhy",
+        on_button,
+        conversation=CONVERSATION,
+        starts=["close"],
+        states={COMMENT: (read_closing_comment, "skip")},
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("rhy")))

@@ -5,9 +5,9 @@ rescheduling or cancelling it (the other side is told).
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Msg, ZoneName
@@ -268,19 +268,5 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("sessions", list_sessions))
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[
-                CallbackQueryHandler(on_button, pattern=pattern("ses", "to")),
-                CallbackQueryHandler(on_button, pattern=pattern("ses", "cx")),
-                CallbackQueryHandler(on_button, pattern=pattern("ses", "cxok")),
-            ],
-            states={
-                MOVE_REASON: [MessageHandler(conversations.ANYTHING, read_move_reason)],
-                CANCEL_REASON: [MessageHandler(conversations.ANYTHING, read_cancel_reason)],
-            },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
-    )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ses")))
+    reasons = {MOVE_REASON: (read_move_reason,), CANCEL_REASON: (read_cancel_reason,)}
+    common.add_area(app, "ses", on_button, conversation=CONVERSATION, starts=["to", "cx", "cxok"], states=reasons)

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
@@ -201,14 +201,10 @@ async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) ->
         await common.stale_button(update, context)
         return
     await query.answer()
-    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"w{args[0]}")
-    await common.edit(
-        query,
-        t("{every}: what time does it start? Type it like 18:30 ({zone} time).").format(
-            every=t(EVERY_WEEKDAY[int(args[0])]), zone=html.escape(context.zone.key)
-        ),
-    )
-    return state
+    ask = t("{every}: what time does it start? Type it like 18:30 ({zone} time).")
+    every = t(EVERY_WEEKDAY[int(args[0])])
+    text = ask.format(every=every, zone=html.escape(context.zone.key))
+    return await common.ask(update, context, CONVERSATION, START_TIME, f"w{args[0]}", text)
 
 
 async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -259,15 +255,11 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> ob
         await query.answer(t("Please pick a day from the calendar."), show_alert=True)
         return
     await query.answer()
-    state = await conversations.enter(update, context, CONVERSATION, START_TIME, f"d{args[0]}")
-    await common.edit(
-        query,
-        t("What time does it start on {date}? Type it like 18:30 ({zone} time).").format(
-            date=t.date(datetime.combine(day, time(12), tzinfo=zone), zone),
-            zone=html.escape(zone.key),
-        ),
+    ask = t("What time does it start on {date}? Type it like 18:30 ({zone} time).")
+    date = t.date(datetime.combine(day, time(12), tzinfo=zone), zone)
+    return await common.ask(
+        update, context, CONVERSATION, START_TIME, f"d{args[0]}", ask.format(date=date, zone=html.escape(zone.key))
     )
-    return state
 
 
 async def read_time(update: Update, context: Context) -> object:
@@ -357,15 +349,6 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("slots", show_slots))
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[
-                CallbackQueryHandler(on_button, pattern=pattern("slot", "wd")),
-                CallbackQueryHandler(on_button, pattern=pattern("slot", "date")),
-            ],
-            states={START_TIME: [MessageHandler(conversations.ANYTHING, read_time)]},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
-        )
+    common.add_area(
+        app, "slot", on_button, conversation=CONVERSATION, starts=["wd", "date"], states={START_TIME: (read_time,)}
     )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("slot")))

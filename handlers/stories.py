@@ -22,7 +22,7 @@ from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.stories import flow
 from bot.stories.models import StoryCard
-from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay
+from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, subscription_text
 from bot.story_channel import flow as channel_flow
 from bot.story_channel import store as channel_store
 from bot.telegram.story_card import deep_link, send_card
@@ -67,20 +67,6 @@ async def open_story(update: Update, context: Context, slug: str) -> bool:
         return False
     await send_card(context.bot, context.services, update.effective_user.id, context.t.language, card)
     return True
-
-
-def subscription_text(t: Translator, active: bool, frequency: str, time_of_day: str) -> str:
-    lines = [t("<b>Stories of women in STEM, on your schedule</b>"), ""]
-    if active:
-        lines.append(
-            t("You get a story: {frequency}, {time}.").format(
-                frequency=t(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
-                time=t(TIME_LABELS[TimeOfDay(time_of_day)]).lower(),
-            )
-        )
-    else:
-        lines.append(t("Stories are off. Choose how often and when, and turn them on."))
-    return "\n".join(lines)
 
 
 def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_day: str) -> InlineKeyboardMarkup:

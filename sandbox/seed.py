@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
@@ -39,62 +40,14 @@ class DemoMentor:
     meeting_link: str | None = None
 
 
-DEMO_MENTORS: tuple[DemoMentor, ...] = (
-    DemoMentor(
-        800001, "Айгерим", "ru", "Айгерим Токтосунова",
-        "Старший инженер-программист", "IT-компания, резидент Парка высоких технологий, Бишкек",
-        "Пишу бэкенд для платёжных сервисов. Пришла в IT после физмата КНУ, помогу с первым "
-        "проектом, резюме и стажировкой.",
-        "bishkek", "experienced", ("it", "data_ai"),
-        ("first_job", "growth", "projects", "confidence"), ("ky", "ru", "en"),
-        ("wd_evening",), "both", 3, True, "https://meet.jit.si/steminist-aigerim",
-    ),
-    DemoMentor(
-        800002, "Гульмира", "ky", "Гульмира Асанова",
-        "Геолог", "Институт геологии, Национальная академия наук",
-        "Летом работаю в поле на Тянь-Шане, зимой — в лаборатории. Расскажу, как стать "
-        "геологом и не бояться экспедиций.",
-        "naryn", "experienced", ("earth_env", "chemistry"),
-        ("choose_path", "study", "balance"), ("ky", "ru"),
-        ("weekend",), "in_person", 2, False,
-    ),
-    DemoMentor(
-        800003, "Динара", "ru", "Динара Осмонова",
-        "Врач-кардиолог, научный сотрудник", "Национальный центр кардиологии и терапии",
-        "Лечу пациентов и веду клинические исследования. Помогу с поступлением в медицинский, "
-        "первой научной статьёй и грантами.",
-        "bishkek", "leader", ("biomed", "chemistry"),
-        ("admission", "study", "leadership", "abroad"), ("ru", "ky", "en"),
-        ("wd_morning", "weekend"), "online", 2, True, "https://meet.jit.si/steminist-dinara",
-    ),
-    DemoMentor(
-        800004, "Асель", "ky", "Асель Жумабекова",
-        "Аналитик данных", "Коммерческий банк, Ош",
-        "Считаю риски и строю дашборды на Python и SQL. Два года назад сама искала первую "
-        "работу — знаю, с чего начать.",
-        "osh_city", "early_career", ("data_ai", "math", "it"),
-        ("first_job", "study", "confidence"), ("ky", "ru"),
-        ("wd_evening", "weekend"), "online", 4, True,
-    ),
-    DemoMentor(
-        800005, "Чолпон", "en", "Чолпон Бейшеналиева",
-        "Aerospace engineer (satellite structures)", "Aerospace company, Bremen, Germany",
-        "From a school in Talas to building satellites in Europe. Ask me about scholarships, "
-        "studying abroad and the space industry.",
-        "abroad", "experienced", ("space", "engineering", "physics"),
-        ("abroad", "choose_path", "admission", "growth"), ("en", "ru", "ky"),
-        ("weekend",), "online", 1, False, "https://meet.jit.si/steminist-cholpon",
-    ),
-    DemoMentor(
-        800006, "Нургуль", "ky", "Нургуль Калыбекова",
-        "Учитель математики", "Школа-гимназия, Жалал-Абад",
-        "Готовлю учеников к олимпиадам и ОРТ двадцать лет. Помогу полюбить математику и "
-        "поверить в себя.",
-        "jalal_abad", "experienced", ("math", "physics"),
-        ("admission", "study", "projects", "confidence"), ("ky", "ru"),
-        ("wd_evening", "weekend"), "both", 5, True,
-    ),
-)  # fmt: skip
+def _load(path: Path) -> tuple[DemoMentor, ...]:
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    lists = {f.name for f in fields(DemoMentor) if f.type.startswith("tuple")}
+    return tuple(DemoMentor(**{k: tuple(v) if k in lists else v for k, v in row.items()}) for row in rows)
+
+
+# Who they are is data (demo_mentors.json), kept apart from how they are written.
+DEMO_MENTORS: tuple[DemoMentor, ...] = _load(Path(__file__).with_name("demo_mentors.json"))
 
 
 def _json(values: tuple[str, ...]) -> str:

@@ -117,21 +117,7 @@ OPTIONS: dict[Step, tuple[str, ...]] = {
 }
 
 # Steps a summary Edit button may reopen (role and age change who she is: not editable).
-EDITABLE: tuple[Step, ...] = (
-    Step.NAME,
-    Step.REGION,
-    Step.STAGE,
-    Step.FIELDS,
-    Step.GOALS,
-    Step.LANGUAGES,
-    Step.AVAILABILITY,
-    Step.FORMAT,
-    Step.JOB_TITLE,
-    Step.ORGANISATION,
-    Step.BIO,
-    Step.CAPACITY,
-    Step.LINK,
-)
+EDITABLE: tuple[Step, ...] = ORDER[ORDER.index(Step.NAME) : ORDER.index(Step.SUMMARY)]
 
 NAME_MAX = 64
 TITLE_MAX = 100

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 
 
 class Frequency(StrEnum):
@@ -57,3 +57,18 @@ def next_due(frequency: Frequency, time_of_day: TimeOfDay, zone: ZoneInfo, after
         if candidate > local_after:
             return candidate.astimezone(UTC)
     raise AssertionError("every frequency has a day within a week")
+
+
+def subscription_text(t: Translator, active: bool, frequency: str, time_of_day: str) -> str:
+    """What /stories says of her subscription, in her language."""
+    lines = [t("<b>Stories of women in STEM, on your schedule</b>"), ""]
+    if active:
+        lines.append(
+            t("You get a story: {frequency}, {time}.").format(
+                frequency=t(FREQUENCY_LABELS[Frequency(frequency)]).lower(),
+                time=t(TIME_LABELS[TimeOfDay(time_of_day)]).lower(),
+            )
+        )
+    else:
+        lines.append(t("Stories are off. Choose how often and when, and turn them on."))
+    return "\n".join(lines)

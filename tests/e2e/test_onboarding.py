@@ -5,8 +5,16 @@ import sqlite3
 import pytest
 
 from tests.support import ADMIN_ID
-from tests.support.builders import onboard_english_mentee, onboard_english_mentor, pick_many
-from tests.support.db import db_row
+from tests.support.builders import (
+    approved_english_mentor,
+    onboard_english_mentee,
+    onboard_english_mentor,
+    onboarded_english_mentee,
+    pick_many,
+    to_the_age_question,
+    to_the_name_question,
+)
+from tests.support.db import db_row, her_profile
 
 
 async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, runner):
@@ -15,11 +23,7 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
     assert "Aida 🌸" in summary.text and "Software and IT, Data and AI" in summary.text
     await aida.press("✅ Confirm")
     await aida.sees("/mentors")
-    row = db_row(
-        runner,
-        "SELECT p.*, u.role FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        aida.id,
-    )
+    row = her_profile(runner, aida.id)
     assert row["role"] == "mentee" and row["step"] == "done" and row["completed_at"]
     assert row["display_name"] == "Aida 🌸" and row["region"] == "bishkek" and row["stage"] == "university"
     assert row["fields"] == '["data_ai", "it"]' and row["languages"] == '["ky", "ru"]'
@@ -28,13 +32,7 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
 
 async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users, runner):
     sara = users.new("Sara", "en")
-    await sara.start_in("English")
-    await sara.press("Only stories")
-    await sara.sees_buttons("I agree")
-    await sara.press("I agree")
-    await sara.sees_buttons("18 or older")
-    await sara.press("18 or older")
-    await sara.sees("What should I call you?")
+    await to_the_name_question(sara, role="Only stories")
     await sara.send("Sara")
     await sara.sees_buttons("Naryn region")
     await sara.press("Naryn region")
@@ -45,11 +43,7 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
     assert "Fields" not in summary.text
     await sara.press("✅ Confirm")
     await sara.sees("/story")
-    row = db_row(
-        runner,
-        "SELECT u.role, p.step, p.region FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        sara.id,
-    )
+    row = her_profile(runner, sara.id, "u.role, p.step, p.region")
     assert tuple(row) == ("subscriber", "done", "naryn")
 
 
@@ -68,9 +62,7 @@ async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(b
 
 async def test_a_guardian_who_has_not_agreed_yet_keeps_her_at_that_step(bot, users, runner):
     dana = users.new("Dana", "en")
-    await dana.start_in("English")
-    await dana.press("I want a mentor")
-    await dana.press("I agree")
+    await to_the_age_question(dana)
     await dana.sees_buttons("14–17")
     await dana.press("14–17")
     await dana.sees_buttons("Not yet")
@@ -81,9 +73,7 @@ async def test_a_guardian_who_has_not_agreed_yet_keeps_her_at_that_step(bot, use
 
 async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
     nuri = users.new("Nuri", "en")
-    await nuri.start_in("English")
-    await nuri.press("I want a mentor")
-    await nuri.press("I agree")
+    await to_the_age_question(nuri)
     await nuri.sees_buttons("Under 14")
     await nuri.press("Under 14")
     await nuri.sees("Mentoring starts at 14")
@@ -92,19 +82,13 @@ async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
     await nuri.sees_buttons("✅ Confirm")
     await nuri.press("✅ Confirm")
     await nuri.sees("/story")
-    row = db_row(
-        runner,
-        "SELECT u.role, p.is_minor, p.display_name FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        nuri.id,
-    )
+    row = her_profile(runner, nuri.id, "u.role, p.is_minor, p.display_name")
     assert tuple(row) == ("subscriber", 1, None)
 
 
 async def test_a_teen_cannot_become_a_mentor(bot, users, runner):
     dana = users.new("Dana", "en")
-    await dana.start_in("English")
-    await dana.press("I want to mentor")
-    await dana.press("I agree")
+    await to_the_age_question(dana, role="I want to mentor")
     await dana.sees_buttons("14–17")
     await dana.press("14–17")
     await dana.sees("Mentors are adults")
@@ -172,12 +156,7 @@ async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runn
 )
 async def test_a_bad_name_is_refused_kindly_and_asked_again(bot, users, runner, typed, complaint):
     aida = users.new("Aida", "en")
-    await aida.start_in("English")
-    await aida.press("I want a mentor")
-    await aida.press("I agree")
-    await aida.sees_buttons("18 or older")
-    await aida.press("18 or older")
-    await aida.sees("What should I call you?")
+    await to_the_name_question(aida)
     await aida.send(typed)
     await aida.sees(complaint)
     await aida.sees("What should I call you?")
@@ -204,19 +183,13 @@ async def test_stickers_typed_answers_and_old_buttons_get_the_current_question_a
     answer = await aida.press_data(first.message_id, "v1:onb:role:pick:mentor")
     assert "already behind us" in answer
     await aida.sees("What should I call you?")
-    row = db_row(
-        runner,
-        "SELECT u.role, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        aida.id,
-    )
+    row = her_profile(runner, aida.id, "u.role, p.step")
     assert tuple(row) == ("mentee", "name")
 
 
 async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, users, runner):
     aida = users.new("Aida", "en")
-    await aida.start_in("English")
-    await aida.press("I want a mentor")
-    await aida.press("I agree")
+    await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
     await aida.press("⬅️ Back")
     await aida.sees("Do you agree")
@@ -224,19 +197,13 @@ async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, 
     await aida.sees_buttons("I want a mentor")
     await aida.press("⬅️ Back")
     await aida.sees_buttons("Кыргызча", "Русский", "English")
-    row = db_row(
-        runner,
-        "SELECT u.role, p.consent_at FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        aida.id,
-    )
+    row = her_profile(runner, aida.id, "u.role, p.consent_at")
     assert row["role"] == "mentee" and row["consent_at"]
 
 
 async def test_cancel_keeps_answers_and_start_resumes_at_the_same_step(bot, users, runner):
     aida = users.new("Aida", "en")
-    await aida.start_in("English")
-    await aida.press("I want a mentor")
-    await aida.press("I agree")
+    await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
     await aida.send("/cancel")
     await aida.sees("Your answers are saved")
@@ -249,12 +216,7 @@ async def test_cancel_keeps_answers_and_start_resumes_at_the_same_step(bot, user
 
 async def test_a_restart_in_the_middle_resumes_at_the_same_step(bot, users, runner):
     aida = users.new("Aida", "en")
-    await aida.start_in("English")
-    await aida.press("I want a mentor")
-    await aida.press("I agree")
-    await aida.sees_buttons("18 or older")
-    await aida.press("18 or older")
-    await aida.sees("What should I call you?")
+    await to_the_name_question(aida)
     await runner.restart()
     await aida.send("Aida")  # her answer to the question asked before the restart
     await aida.sees_buttons("Bishkek")
@@ -275,9 +237,7 @@ async def test_double_tapping_confirm_completes_once(bot, users, runner, admin):
 
 async def test_profile_edit_changes_exactly_one_field(bot, users, runner):
     aida = users.new("Aida", "en")
-    await onboard_english_mentee(aida)
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await onboarded_english_mentee(aida)
     before = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
     await aida.send("/profile")
     await aida.sees_buttons("✏️ Region")
@@ -295,9 +255,7 @@ async def test_mydata_sends_everything_stored_as_json(bot, users, runner, emulat
     import json
 
     aida = users.new("Aida", "en")
-    await onboard_english_mentee(aida)
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await onboarded_english_mentee(aida)
     await aida.send("/mydata")
     message = await aida.sees("everything I store")
     assert message.document.file_name == f"my-data-{aida.id}.json"
@@ -309,9 +267,7 @@ async def test_mydata_sends_everything_stored_as_json(bot, users, runner, emulat
 
 async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner):
     aida = users.new("Aida", "en")
-    await onboard_english_mentee(aida)
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await onboarded_english_mentee(aida)
     await aida.send("/deleteme")
     await aida.sees_buttons("No, keep it")
     await aida.press("No, keep it")
@@ -355,12 +311,7 @@ async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
     await aizada.press("✅ Тастыктоо")
     await aizada.sees("Профилиңиз даяр")
     await runner.settled()
-    row = db_row(
-        runner,
-        "SELECT p.step, p.fields, p.languages, u.language FROM profiles p JOIN users u ON u.id = p.user_id"
-        " WHERE user_id = ?",
-        aizada.id,
-    )
+    row = her_profile(runner, aizada.id, "p.step, p.fields, p.languages, u.language")
     assert tuple(row) == ("done", '["it"]', '["ky"]', "ky")
 
 
@@ -409,11 +360,7 @@ async def test_a_mentor_onboards_in_russian_and_an_admin_approves_her(bot, users
 
 async def test_a_long_bio_and_a_bad_link_are_refused_and_asked_again(bot, users, runner):
     aigul = users.new("Aigul", "en")
-    await aigul.start_in("English")
-    await aigul.press("I want to mentor")
-    await aigul.press("I agree")
-    await aigul.press("18 or older")
-    await aigul.sees("What should I call you?")
+    await to_the_name_question(aigul, role="I want to mentor")
     await aigul.send("Aigul")
     await aigul.press("Bishkek")
     await aigul.press("Leader")
@@ -452,32 +399,21 @@ async def test_an_onboarding_abandoned_for_30_days_starts_afresh(bot, users, run
     from datetime import timedelta
 
     aida = users.new("Aida", "en")
-    await aida.start_in("English")
-    await aida.press("I want a mentor")
-    await aida.press("I agree")
+    await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
     await runner.settled()
     clock.advance(timedelta(days=31))
     await aida.send("/start")
     await aida.sees_buttons("I want a mentor", "Only stories")
     await runner.settled()
-    row = db_row(
-        runner,
-        "SELECT u.role, p.consent_at, p.step FROM profiles p JOIN users u ON u.id = p.user_id WHERE user_id = ?",
-        aida.id,
-    )
+    row = her_profile(runner, aida.id, "u.role, p.consent_at, p.step")
     assert tuple(row) == (None, None, "role")
 
 
 async def test_an_approved_mentor_pauses_and_resumes_taking_mentees(bot, users, runner, admin):
     await admin.start_in("English")
     aigul = users.new("Aigul", "en")
-    await onboard_english_mentor(aigul)
-    await aigul.press("✅ Confirm")
-    card = await admin.sees("New mentor to check")
-    await aigul.press("✅ I accept the code")
-    await admin.press("✅ Approve and clear for minors", card.message_id)
-    await aigul.sees("approved as a mentor")
+    await approved_english_mentor(aigul, admin, approve="✅ Approve and clear for minors")
     await aigul.send("/profile")
     await aigul.press("⏸ Pause taking mentees")
     await aigul.sees_buttons("▶️ Take mentees again")

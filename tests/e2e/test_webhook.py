@@ -5,21 +5,18 @@ Forged requests (no secret, a wrong one) get 403 and never reach a handler; /hea
 """
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 import time
-from pathlib import Path
 
 import aiohttp
 
 from bot.app import build_application
 from bot.webhook import SECRET_HEADER, serving
+from sandbox.process import spawn_bot
 from tests.support.db import db_rows
 from tests.support.runner import TOKEN, settings_for_test
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "webhook_Secret-42"
 HOOK = "/telegram/updates"
 
@@ -36,28 +33,15 @@ def hook_url(port: int) -> str:
 
 async def start_webhook_process(emulator, database_path, port):
     """`python -m bot run` in webhook mode on loopback; returns once it has set its webhook."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
-        "DATABASE_PATH": str(database_path),
-        "WEBHOOK_URL": hook_url(port),
-        "WEBHOOK_SECRET": SECRET,
-        "PORT": str(port),
-        "LOG_LEVEL": "INFO",
-    }
     before = len(emulator.calls("setWebhook"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
+    process = await spawn_bot(
+        emulator.api_base_url,
+        database_path,
         "--listen",
         "127.0.0.1",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+        WEBHOOK_URL=hook_url(port),
+        WEBHOOK_SECRET=SECRET,
+        PORT=str(port),
     )
     await emulator.wait_for(lambda: len(emulator.calls("setWebhook")) > before, timeout=60)
     return process

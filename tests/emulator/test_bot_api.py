@@ -26,18 +26,6 @@ NOT_MODIFIED = (
 )
 
 
-@pytest.fixture
-async def emu():
-    async with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu):
-    async with Bot(TOKEN, base_url=emu.api_base_url, base_file_url=emu.base_file_url) as bot:
-        yield bot
-
-
 async def call(emu: Emulator, method: str, **params) -> tuple[int, dict]:
     """A raw Bot API call with a JSON body, to see status and payload exactly."""
     async with httpx.AsyncClient() as http:

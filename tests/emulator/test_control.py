@@ -28,12 +28,6 @@ TOKEN = "123:ABC"
 
 
 @pytest.fixture
-async def emu():
-    async with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def http(emu):
     async with httpx.AsyncClient(base_url=emu.control_url) as client:
         yield client

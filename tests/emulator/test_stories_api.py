@@ -3,7 +3,6 @@
 import httpx
 import pytest
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -11,23 +10,10 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from sandbox.emulator import Emulator
 from sandbox.emulator.client import EmulatorClient
 
 TOKEN = "123:ABC"
 CHANNEL = -1001000000001
-
-
-@pytest.fixture
-async def emu():
-    async with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu):
-    async with Bot(TOKEN, base_url=emu.api_base_url, base_file_url=emu.base_file_url) as bot:
-        yield bot
 
 
 async def test_a_document_she_sends_can_be_fetched_and_downloaded(emu, bot):

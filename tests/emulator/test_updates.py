@@ -7,21 +7,7 @@ from aiohttp import web
 from telegram import Bot, ChatMemberBanned, ChatMemberMember, Update
 from telegram.error import Conflict
 
-from sandbox.emulator import Emulator
-
 TOKEN = "123:ABC"
-
-
-@pytest.fixture
-async def emu():
-    async with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(emu):
-    async with Bot(TOKEN, base_url=emu.api_base_url) as bot:
-        yield bot
 
 
 async def test_long_polling_answers_as_soon_as_a_user_writes(emu, bot):

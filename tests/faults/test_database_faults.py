@@ -3,7 +3,6 @@ cannot be made. The bot waits or says clearly what is wrong, and the file is nev
 
 import asyncio
 import logging
-import os
 import sqlite3
 import sys
 from datetime import UTC, datetime
@@ -12,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.db import Database, DatabaseError
-from tests.support.runner import TOKEN
+from sandbox.process import spawn_bot
 
-ROOT = Path(__file__).resolve().parents[2]
 SORRY = "Sorry, something went wrong on my side."
 # Another process takes the write lock, says so, holds it, and says when it lets go.
 HOLD_LOCK = """
@@ -137,22 +135,7 @@ async def test_a_database_folder_that_cannot_be_made_stops_start_up_with_one_cle
     with pytest.raises(DatabaseError, match="DATABASE_PATH: cannot create"):
         await Database(path).open()
 
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_PATH": str(path),
-        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_bot("http://127.0.0.1:9/bot", path)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines() == [

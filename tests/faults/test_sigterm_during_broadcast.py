@@ -4,18 +4,10 @@ finishes the broadcast with nobody getting it twice and nobody left out."""
 import asyncio
 import signal
 import sqlite3
-from collections import Counter
 
+from tests.support.broadcast import assert_each_got_it_once, broadcast_sent, send_to_everyone
 from tests.support.builders import RECIPIENTS, seed_members
 from tests.support.runner import start_bot_process
-
-TEXT = "Всем привет!"
-
-
-def received(emulator) -> Counter:
-    return Counter(
-        int(c.params["chat_id"]) for c in emulator.calls("sendMessage") if c.ok and c.params.get("text") == TEXT
-    )
 
 
 async def test_sigterm_mid_broadcast_exits_cleanly_and_the_restart_completes_it_once(
@@ -27,19 +19,13 @@ async def test_sigterm_mid_broadcast_exits_cleanly_and_the_restart_completes_it_
     process = await start_bot_process(emulator, database_path, admin_ids=[admin_id])
     await admin.start_in("English")
     emulator.delay("sendMessage", 0.05, count=10_000)  # ~20 a second: time to stop it midway
-    await admin.send("/broadcast")
-    await admin.press("✍️ A message")
-    for text in ("ky", TEXT, "en"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
-    await admin.press("Everyone")
-    await admin.press("✅ Send")
-    await emulator.wait_for(lambda: sum(received(emulator).values()) >= RECIPIENTS // 3, timeout=60)
+    await send_to_everyone(admin)
+    await emulator.wait_for(lambda: broadcast_sent(emulator) >= RECIPIENTS // 3, timeout=60)
 
     process.send_signal(signal.SIGTERM)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
     assert process.returncode == 0, stderr.decode()[-3000:]
-    before_restart = sum(received(emulator).values())
+    before_restart = broadcast_sent(emulator)
     assert before_restart < RECIPIENTS, "the broadcast went on after the stop signal"
     with sqlite3.connect(database_path) as conn:
         left = dict(conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status"))
@@ -47,14 +33,5 @@ async def test_sigterm_mid_broadcast_exits_cleanly_and_the_restart_completes_it_
 
     await runner.start()
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
-    got = received(emulator)
-    with sqlite3.connect(database_path) as conn:
-        status = dict(conn.execute("SELECT user_id, status FROM outbox"))
-    assert max(got.values()) == 1, "someone got the broadcast twice"
-    for uid in ids:
-        if status[uid] == "uncertain":  # caught mid-send by the stop: never resent
-            assert got[uid] <= 1
-        else:
-            assert status[uid] == "sent" and got[uid] == 1, (uid, status[uid])
-    assert sum(1 for s in status.values() if s == "uncertain") <= 1
+    assert_each_got_it_once(emulator, database_path, ids, uncertain_at_most=1)
     await admin.sees("finished")

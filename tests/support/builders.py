@@ -20,6 +20,14 @@ from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
 
 
+async def _answered(users, profiles, user_id, now, name, language, answers):
+    """Her user row and a profile with every answer given, waiting at the summary."""
+    await users.seen(user_id, name, language, now)
+    await users.set_language(user_id, language)
+    await profiles.start(user_id, now, "role")
+    await profiles.save(user_id, now, step="summary", consent_at=now.isoformat(), display_name=name, **answers)
+
+
 async def add_mentee(
     users,
     profiles,
@@ -35,19 +43,11 @@ async def add_mentee(
     region="bishkek",
 ):
     """A mentee who finished onboarding, written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
+    answers = dict(
         role="mentee",
-        consent_at=now.isoformat(),
         age_band="14-17" if minor else "18+",
         is_minor=minor,
         guardian_consent_at=now.isoformat() if minor else None,
-        display_name=name,
         region=region,
         stage="school" if minor else "university",
         fields=set(fields),
@@ -56,6 +56,7 @@ async def add_mentee(
         availability={"wd_evening"},
         meeting_format="online",
     )
+    await _answered(users, profiles, user_id, now, name, language, answers)
     assert await profiles.complete(user_id, now, mentor=False)
 
 
@@ -78,18 +79,10 @@ async def add_mentor(
     organisation="Kyrgyz Telecom",
 ):
     """An approved mentor (unless approve=False), written through the repositories."""
-    await users.seen(user_id, name, language, now)
-    await users.set_language(user_id, language)
-    await profiles.start(user_id, now, "role")
-    await profiles.save(
-        user_id,
-        now,
-        step="summary",
+    answers = dict(
         role="mentor",
-        consent_at=now.isoformat(),
         age_band="18+",
         is_minor=False,
-        display_name=name,
         region=region,
         stage="experienced",
         fields=set(fields),
@@ -103,6 +96,7 @@ async def add_mentor(
         capacity=capacity,
         link_answered=True,
     )
+    await _answered(users, profiles, user_id, now, name, language, answers)
     assert await profiles.complete(user_id, now, mentor=True)
     await conduct_store.accept(profiles._db, user_id, CONDUCT_VERSION, now)
     if approve:
@@ -172,17 +166,27 @@ async def pick_many(user, *labels):
     await user.press("Done ✔️")
 
 
-async def onboard_english_mentee(user, *, age="18 or older"):
+async def to_the_age_question(user, *, role="I want a mentor"):
+    """From /start in English: the role chosen and the consent given."""
     await user.start_in("English")
-    await user.press("I want a mentor")
+    await user.press(role)
     await user.sees_buttons("I agree")
     await user.press("I agree")
+
+
+async def to_the_name_question(user, *, role="I want a mentor", age="18 or older"):
+    """From /start in English up to "What should I call you?", each answer checked on its way."""
+    await to_the_age_question(user, role=role)
     await user.sees_buttons(age)
     await user.press(age)
     if age == "14–17":
         await user.sees_buttons("Yes, my parent or guardian agrees")
         await user.press("Yes, my parent or guardian agrees")
     await user.sees("What should I call you?")
+
+
+async def onboard_english_mentee(user, *, age="18 or older"):
+    await to_the_name_question(user, age=age)
     await user.send("Aida 🌸")
     await user.sees_buttons("Bishkek")
     await user.press("Bishkek")
@@ -202,12 +206,7 @@ async def onboard_english_mentee(user, *, age="18 or older"):
 
 
 async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
-    await user.start_in("English")
-    await user.press("I want to mentor")
-    await user.press("I agree")
-    await user.sees_buttons("18 or older")
-    await user.press("18 or older")
-    await user.sees("What should I call you?")
+    await to_the_name_question(user, role="I want to mentor")
     await user.send("Aigul")
     await user.sees_buttons("Osh city")
     await user.press("Osh city")
@@ -237,6 +236,23 @@ async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem")
     else:
         await user.press("Skip")
     return await user.sees_buttons("✅ Confirm")
+
+
+async def onboarded_english_mentee(user, **kwargs):
+    """`onboard_english_mentee`, confirmed: her profile is done."""
+    await onboard_english_mentee(user, **kwargs)
+    await user.press("✅ Confirm")
+    await user.sees("/mentors")
+
+
+async def approved_english_mentor(user, admin, *, approve="✅ Approve", **kwargs):
+    """`onboard_english_mentor`, confirmed, the code accepted and approved by the admin through the bot."""
+    await onboard_english_mentor(user, **kwargs)
+    await user.press("✅ Confirm")
+    card = await admin.sees("New mentor to check")
+    await user.press("✅ I accept the code")
+    await admin.press(approve, card.message_id)
+    await user.sees("approved as a mentor")
 
 
 async def english_subscriber(users, name="Sara"):

@@ -41,3 +41,10 @@ def scalar(where, sql: str, *params):
     """The first column of the first row (None if there is none)."""
     row = db_row(where, sql, *params)
     return None if row is None else row[0]
+
+
+def her_profile(where, user_id: int, columns: str = "p.*, u.role") -> Row | None:
+    """Her profile row joined with her user row (`p.` and `u.` name the two)."""
+    return db_row(
+        where, f"SELECT {columns} FROM profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = ?", user_id
+    )

@@ -46,16 +46,20 @@ GULNARA = MentorProfile(
 
 
 some = st.frozensets
-mentees = st.builds(
-    MenteeProfile,
-    user_id=st.integers(1, 5),
+# What mentees and mentors both answer.
+answers = dict(
     fields=some(st.sampled_from(Field)),
-    goals=some(st.sampled_from(Goal)),
     stage=st.sampled_from(Stage),
     languages=some(st.sampled_from(Language)),
     availability=some(st.sampled_from(Availability)),
     meeting_format=st.sampled_from(MeetingFormat),
     region=st.sampled_from(Region),
+)
+mentees = st.builds(
+    MenteeProfile,
+    user_id=st.integers(1, 5),
+    goals=some(st.sampled_from(Goal)),
+    **answers,
     is_minor=st.booleans(),
 )
 
@@ -64,13 +68,8 @@ moments = st.one_of(st.none(), st.integers(-3 * 86400, 200 * 86400).map(lambda s
 mentors = st.builds(
     MentorProfile,
     user_id=st.integers(100, 140),
-    fields=some(st.sampled_from(Field)),
     topics=some(st.sampled_from(Goal)),
-    stage=st.sampled_from(Stage),
-    languages=some(st.sampled_from(Language)),
-    availability=some(st.sampled_from(Availability)),
-    meeting_format=st.sampled_from(MeetingFormat),
-    region=st.sampled_from(Region),
+    **answers,
     approved=st.booleans(),
     paused=st.booleans(),
     cleared_for_minors=st.booleans(),

@@ -4,9 +4,6 @@ process (`start_bot_process`) for the kill and restart tests.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from telegram import Update
@@ -18,10 +15,8 @@ from bot.config import Settings, load_settings
 from bot.runner import polling
 from bot.update_order import PerUserOrder
 from sandbox.emulator.server import Emulator
+from sandbox.process import TOKEN, start_polling_bot
 
-ROOT = Path(__file__).resolve().parents[2]
-
-TOKEN = "123456:TEST-token"
 # seconds: generous, since CI shares two cores; waits end as soon as the condition holds
 WAIT = 10.0
 
@@ -108,25 +103,4 @@ class BotRunner:
 
 async def start_bot_process(emulator, database_path, *, admin_ids=()):
     """`python -m bot run` as a real process against the emulator; returns once it polls."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": emulator.api_base_url,
-        "DATABASE_PATH": str(database_path),
-        "ADMIN_IDS": ",".join(str(i) for i in admin_ids),
-        "LOG_LEVEL": "INFO",
-    }
-    calls_before = len(emulator.calls("getUpdates"))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    # Ready when it polls.
-    await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls_before, timeout=60)
-    return process
+    return await start_polling_bot(emulator, database_path, ADMIN_IDS=",".join(str(i) for i in admin_ids))

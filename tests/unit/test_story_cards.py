@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.domain import Field, Stage
-from bot.stories import (
+from bot.stories.cards import (
     CAPTION_LIMIT,
     STORIES_DIR,
     CardText,

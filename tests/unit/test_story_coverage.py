@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.cli import main
 from bot.db import Database
-from bot.stories import STORIES_DIR, load_cards
+from bot.stories.cards import STORIES_DIR, load_cards
 from bot.stories.coverage import coverage, report
 from bot.story_library import store
 from bot.story_library.store import Draft

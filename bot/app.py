@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, Defaults
 
+from bot.budget import Limits
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotData, Context
@@ -77,8 +78,10 @@ def build_application(
     *,
     clock: Clock | None = None,
     update_processor: BaseUpdateProcessor | None = None,
+    send_limits: Limits | None = None,
 ) -> Application:
-    """Assemble the bot: defaults, rate limiter, handlers, lifecycle hooks."""
+    """Assemble the bot: defaults, rate limiter, handlers, lifecycle hooks. `send_limits`: Telegram's
+    limits as the send budget keeps them (tests lift the per-chat pacing they do not test)."""
     clock = clock or Clock()
     # One Database object: the persistence reads it before post_init, the services after.
     db = Database(settings.database_path)
@@ -119,7 +122,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.default_timezone))
         .request(AiohttpRequest())
         .get_updates_request(polling)
-        .rate_limiter(BudgetRateLimiter(bulk_rate=settings.broadcast_rate))
+        .rate_limiter(BudgetRateLimiter(send_limits, bulk_rate=settings.broadcast_rate))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .persistence(SqlitePersistence(db))
         .post_init(on_startup)

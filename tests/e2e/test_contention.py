@@ -1,6 +1,7 @@
 """People before broadcasts: a woman onboarding while a broadcast runs gets each answer ahead of
 the broadcast's remaining sends, at Telegram's latency and limits (the emulator enforces them)."""
 
+from bot.budget import Limits
 from tests.support.broadcast import TEXT, broadcast_sent, queue_broadcast, telegram_conditions
 from tests.support.builders import seed_members
 
@@ -15,7 +16,7 @@ async def test_her_answers_go_ahead_of_a_running_broadcast(emulator, users, data
     telegram_conditions(emulator)
     ids = await seed_members(emulator, database_path, RECIPIENTS)
     await queue_broadcast(database_path, ids)
-    await runner.start()
+    await runner.start(send_limits=Limits())  # Telegram's limits as production keeps them
     await emulator.wait_for(lambda: broadcast_sent(emulator) >= 20, timeout=30)
 
     aida = users.new("Aida", "en")

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.budget import Limits
 from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.runner import polling
@@ -19,6 +20,9 @@ from sandbox.process import TOKEN, start_polling_bot
 
 # seconds: generous, since CI shares two cores; waits end as soon as the condition holds
 WAIT = 10.0
+# Telegram's pacing of one chat (a message a second after a short burst) is tested on its own (the
+# send budget's unit tests, tests/e2e/test_contention.py); in every other test it would only wait.
+QUICK_CHATS = Limits(private_burst=1000, private_rate=1000.0)
 
 
 def settings_for_test(emulator: Emulator, database_path: Path, *, admin_ids=(), **extra: str) -> Settings:
@@ -68,11 +72,13 @@ class BotRunner:
         self.done: set[int] = set()  # update ids the bot has finished handling, across restarts
         self._mark = 0
 
-    async def start(self, **env: str) -> Application:
+    async def start(self, *, send_limits: Limits = QUICK_CHATS, **env: str) -> Application:
         settings = settings_for_test(self.emulator, self.database_path, admin_ids=self.admin_ids, **env)
         self.processor = TrackingProcessor(self.emulator, self.done)
         self._mark = len(self.emulator.delivered_update_ids)
-        self.app = build_application(settings, clock=self.clock, update_processor=self.processor)
+        self.app = build_application(
+            settings, clock=self.clock, update_processor=self.processor, send_limits=send_limits
+        )
         self._running = polling(self.app, poll_timeout=1)
         await self._running.__aenter__()
         return self.app
@@ -92,9 +98,9 @@ class BotRunner:
 
         await self.emulator.wait_for(settled, timeout)
 
-    async def restart(self, **env: str) -> Application:
+    async def restart(self, *, send_limits: Limits = QUICK_CHATS, **env: str) -> Application:
         await self.stop()
-        return await self.start(**env)
+        return await self.start(send_limits=send_limits, **env)
 
     @property
     def services(self):

@@ -14,7 +14,6 @@ benchmark knows when a user may send her next one.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -28,7 +27,6 @@ import bot.app as composition
 from bot.budget import Limits
 from bot.cli import POLL_INTERVAL
 from bot.config import load_settings
-from bot.telegram.budget import BudgetRateLimiter
 from bot.update_order import PerUserOrder
 
 
@@ -72,13 +70,14 @@ def bare_bot() -> Application:
 
 
 def real_bot() -> Application:
-    unlimited = Limits(overall=1_000_000, private_burst=1_000_000)
-    composition.BudgetRateLimiter = functools.partial(BudgetRateLimiter, unlimited)
-    return limited_bot()
+    # The bot's own cost, not Telegram's cap: the send budget runs with its limits lifted.
+    return limited_bot(Limits(overall=1_000_000, private_burst=1_000_000))
 
 
-def limited_bot() -> Application:
-    return composition.build_application(load_settings(env_file=None), update_processor=BotProcessor())
+def limited_bot(send_limits: Limits | None = None) -> Application:
+    return composition.build_application(
+        load_settings(env_file=None), update_processor=BotProcessor(), send_limits=send_limits
+    )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,13 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        """PTB hands over every changed state at once (one call each, gathered): all of them are
-        written in one transaction, which every call waits for, instead of one transaction each."""
+        """PTB's interval flush: nothing to do. Every conversation is a `bot.telegram.conversations.
+        Conversation`, which saves its state the moment it changes; a flush would write a state it read
+        a moment earlier after a newer one (an ended onboarding came back as "summary")."""
+
+    async def save_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        """Her state in conversation `name` (None: she left it). Calls made together are written in
+        one transaction, which every call waits for, instead of one transaction each."""
         await self._ready()
         self._pending[(name, json.dumps(list(key)))] = None if new_state is None else json.dumps(new_state)
         if self._writing is None:

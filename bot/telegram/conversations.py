@@ -58,7 +58,7 @@ class Conversation(ConversationHandler):
 
     async def _save(self, application: Application, key: tuple[int, ...], state: object | None) -> None:
         if application.persistence is not None:
-            await application.persistence.update_conversation(self.name, key, state)
+            await application.persistence.save_conversation(self.name, key, state)
 
 
 def _all(application: Application) -> list[Conversation]:

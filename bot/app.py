@@ -20,6 +20,7 @@ from bot.i18n import normalize_language, translator
 from bot.jobs import run_at_start, schedule_jobs
 from bot.persistence import SqlitePersistence
 from bot.services import Services
+from bot.telegram import menu, ui
 from bot.telegram.budget import BudgetRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_order import PerUserOrder, ScreenedGetUpdates
@@ -35,7 +36,6 @@ from handlers import (
     circle_sessions,
     circles,
     cohort,
-    common,
     conduct,
     delivery,
     experiments,
@@ -43,7 +43,6 @@ from handlers import (
     flood,
     matching,
     mentorship,
-    menu,
     nominations,
     onboarding,
     opportunities_admin,
@@ -135,7 +134,7 @@ def build_application(
         app.update_processor.on_overflow = partial(flood.slow_down, app)  # F7
 
     # Who she is, before any journey sees the update.
-    common.register_loader(app)
+    ui.register_loader(app)
     private_only.register(app)  # F11
     # Journeys, in group 0: the first matching handler wins. Onboarding first, so
     # that her typed answers reach it before anything else looks at text.
@@ -178,7 +177,7 @@ def build_application(
     admin_circles.register(app)  # /circles for admins
     circle_join.register(app)  # asking to join an open circle, and opening one
     # Last: whatever no journey took.
-    common.register_fallbacks(app, stray.stray_message)
+    ui.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)
     schedule_jobs(app)
     return app
@@ -190,7 +189,7 @@ async def on_error(update: object, context: Context) -> None:
         # A button's data pressed on a message of another kind (a forged press on a photo).
         if isinstance(update, Update) and update.callback_query is not None:
             try:
-                await common.stale_button(update, context)
+                await ui.stale_button(update, context)
             except TelegramError:
                 pass  # the handler had answered the button before its edit failed
         return

@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import Context
-from handlers import common
+from bot.telegram import ui
 
 
 async def admin_menu(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     lines = [
@@ -37,7 +37,7 @@ async def admin_menu(update: Update, context: Context) -> None:
 
 
 async def audit(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     entries = await context.services.admin.audit(limit=20)

@@ -25,9 +25,8 @@ from bot.domain import (
     Language,
 )
 from bot.i18n import N_, SUPPORTED, Translator, translator
-from bot.telegram import conversations
+from bot.telegram import conversations, ui
 from bot.telegram.story_card import send_card
-from handlers import common
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def _kb(rows) -> InlineKeyboardMarkup:
 
 
 async def broadcast(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     await context.services.admin.save_draft(
@@ -75,7 +74,7 @@ async def broadcast(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)
@@ -103,7 +102,7 @@ async def on_button(update: Update, context: Context) -> None:
         rows = [(services.cards[s].text(t.language).name, cb("bc", "card", s)) for s in chunk]
         if (page + 1) * CARDS_PER_PAGE < len(slugs):
             rows.append((t("More ▶️"), cb("bc", "cards", page + 1)))
-        await common.edit(query, t("Which story card?"), reply_markup=_kb(rows))
+        await ui.edit(query, t("Which story card?"), reply_markup=_kb(rows))
     elif action == "card" and data.arg(0) in services.cards:
         await services.admin.save_draft(admin_id, now, payload={"type": "story", "slug": data.arg(0)})
         await ask_audience(query.message, context)
@@ -115,7 +114,7 @@ async def on_button(update: Update, context: Context) -> None:
             await services.admin.save_draft(admin_id, now, audience={"to": data.arg(0)})
             await preview(query.message, context)
         else:
-            await common.edit(
+            await ui.edit(
                 query,
                 t("Which kind of segment?"),
                 reply_markup=_kb([(t(name), cb("bc", "dim", dim)) for dim, name in SEGMENT_NAMES.items()]),
@@ -126,7 +125,7 @@ async def on_button(update: Update, context: Context) -> None:
         rows = [
             (label if dim == "language" else t(label), cb("bc", "seg", dim, code)) for code, label in labels.items()
         ]
-        await common.edit(query, t("Which one?"), reply_markup=_kb(rows))
+        await ui.edit(query, t("Which one?"), reply_markup=_kb(rows))
     elif action == "seg" and data.arg(0) in SEGMENT_COLUMNS:
         await services.admin.save_draft(
             admin_id, now, audience={"to": "all", "dimension": data.arg(0), "value": data.arg(1)}
@@ -136,14 +135,14 @@ async def on_button(update: Update, context: Context) -> None:
         await confirm(update, context)
     elif action == "drop":
         await services.admin.drop_draft(admin_id)
-        await common.edit(query, t("Broadcast dropped. Nothing was sent."))
+        await ui.edit(query, t("Broadcast dropped. Nothing was sent."))
     else:  # forged or out of date (the button was answered above, so say it in the chat)
         await query.message.reply_text(t("This button is out of date. Tap /start to begin again."))
 
 
 async def on_compose(update: Update, context: Context) -> object:
     """ "A message": the composer asks for its text, language by language."""
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return None
     query, services = update.callback_query, context.services
     if await services.admin.draft(query.from_user.id) is None:
@@ -183,14 +182,14 @@ async def read_text(update: Update, context: Context) -> object:
         return conversations.END
     language = await conversations.take(update, context, CONVERSATION)
     if language is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     return await take_text(update, context, language, update.effective_message.text)
 
 
 async def on_same(update: Update, context: Context) -> object:
     """ "Same text as in …": the previous language's text for this one."""
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return None
     query = update.callback_query
     await query.answer()
@@ -360,7 +359,7 @@ def register(app: Application) -> None:
                     CallbackQueryHandler(on_same, pattern=pattern("bc", "same")),
                 ]
             },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("bc")))

@@ -14,12 +14,13 @@ from bot.circles.rules import CircleRefused
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
-from handlers import circle_join, common
+from bot.telegram import ui
+from handlers import circle_join
 from handlers.circles import REFUSALS, store_of
 
 
 async def overview(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     rows = await store_of(context).overview(context.services.clock.now())
@@ -28,7 +29,7 @@ async def overview(update: Update, context: Context) -> None:
         lines.append(t("No circles yet."))
     for row in rows:
         lines.append(
-            common.text(
+            ui.text(
                 context,
                 Msg(
                     N_(
@@ -54,11 +55,11 @@ async def overview(update: Update, context: Context) -> None:
             continue
         buttons.append((circle_join.open_button(row["id"], row["name"], bool(row["open_to_join"])),))
         buttons.append((Button(Msg(N_("Co-mentor for {circle}"), circle=row["name"]), cb("circa", "cm", row["id"])),))
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=common.buttons(context, tuple(buttons)))
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, tuple(buttons)))
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     query, services, t = update.callback_query, context.services, context.t
     data = parse_callback(query.data)
@@ -69,10 +70,10 @@ async def on_button(update: Update, context: Context) -> None:
         lines = ["<b>" + t("Circles preview") + "</b>"]
         for _, name, mentee_ids in formed.circles:
             names = ", ".join([await services.users.display_name(i) for i in mentee_ids])
-            lines.append(common.text(context, Msg(N_("• {circle}: {names}"), circle=name, names=names)))
+            lines.append(ui.text(context, Msg(N_("• {circle}: {names}"), circle=name, names=names)))
         if formed.left:
             names = ", ".join([await services.users.display_name(i) for i in formed.left])
-            lines.append(common.text(context, Msg(N_("Not placed this time: {names}"), names=names)))
+            lines.append(ui.text(context, Msg(N_("Not placed this time: {names}"), names=names)))
         if formed.batch is None:
             lines.append(
                 t("No circle can be formed now: a circle needs 3 mentees who share a language and a free mentor.")
@@ -84,7 +85,7 @@ async def on_button(update: Update, context: Context) -> None:
             (Button(Msg(N_("Confirm and send")), cb("circa", "go", formed.batch), emoji="✅"),),
             (Button(Msg(N_("Discard")), cb("circa", "drop", formed.batch), emoji="✖️"),),
         )
-        await query.message.reply_text("\n".join(lines), reply_markup=common.buttons(context, rows))
+        await query.message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, rows))
         return
     if data.action in CO_MENTOR_ACTIONS:
         await on_co_mentor(update, context, data.action, data.int_arg(0), data.int_arg(1))
@@ -94,7 +95,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     batch = data.int_arg(0)
     if batch is None or data.action not in ("go", "drop"):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     if data.action == "drop":
         done = await forming.discard(store, batch, admin_id, now)
@@ -106,7 +107,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(t(REFUSALS[refused.code]), show_alert=True)
         return
     await query.answer(t("Sending…"))
-    await common.drop_buttons(query)
+    await ui.drop_buttons(query)
     await services.sender.send(notices)
     await query.message.reply_text(t("Done: the circles have begun."))
 
@@ -135,7 +136,7 @@ async def on_report_action(update: Update, context: Context, action: str, report
         await query.answer(context.t(REPORT_REFUSED.get(refused.code, REPORT_REFUSED["done"])), show_alert=True)
         return
     await query.answer(context.t(REPORT_DONE[action]))
-    await common.drop_buttons(query)
+    await ui.drop_buttons(query)
     await services.sender.send(notices)
 
 
@@ -179,7 +180,7 @@ async def on_co_mentor(
                 return
             await query.answer()
             text = t("Co-mentor for {circle}:").format(circle=html.escape(circle.name))
-            await query.message.reply_text(text, reply_markup=common.buttons(context, tuple(rows)))
+            await query.message.reply_text(text, reply_markup=ui.buttons(context, tuple(rows)))
             return
         if action == "ca":
             notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now)
@@ -191,7 +192,7 @@ async def on_co_mentor(
         await query.answer(t(CO_MENTOR_REFUSED.get(refused.code, CO_MENTOR_REFUSED["done"])), show_alert=True)
         return
     await query.answer(done)
-    await common.drop_buttons(query)
+    await ui.drop_buttons(query)
     await services.sender.send(notices)
 
 

@@ -9,7 +9,7 @@ from bot.admin import flow
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_
-from handlers import common
+from bot.telegram import ui
 
 RANGES = {
     "30": N_("Last 30 days"),
@@ -20,7 +20,7 @@ RANGES = {
 
 
 async def export(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     rows = [[InlineKeyboardButton(t(label), callback_data=cb("exp", "go", key, 0))] for key, label in RANGES.items()]
@@ -32,7 +32,7 @@ async def export(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)

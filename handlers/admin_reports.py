@@ -16,8 +16,8 @@ from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
 from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
-from handlers import common
-from handlers.common import name_of, refuse_non_admin
+from bot.telegram import ui
+from bot.telegram.ui import name_of, refuse_non_admin
 from handlers.request_expiry import close_withdrawn
 
 ACTIONS = ("warn", "suspend", "end", "dismiss")
@@ -183,7 +183,7 @@ async def act(update: Update, context: Context) -> None:
         "dismiss": t("Dismissed"),
     }[data.action]
     await query.answer(t("Saved ✓"))
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
+    await ui.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
 
 
 async def realert_overdue(app: Application) -> None:

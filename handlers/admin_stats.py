@@ -20,7 +20,7 @@ from bot.domain import (
 from bot.i18n import N_, Translator
 from bot.notices import render_text
 from bot.opportunities import report as opportunity_report
-from handlers import common
+from bot.telegram import ui
 
 STATUS_LABELS = {
     "pending": N_("waiting"),
@@ -157,7 +157,7 @@ def stats_text(t: Translator, s: Stats) -> str:
 
 
 async def stats(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     services = context.services

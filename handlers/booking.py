@@ -24,9 +24,8 @@ from bot.sessions.rules import (
     Refused,
     parse_slot_code,
 )
-from bot.telegram import conversations
+from bot.telegram import conversations, ui
 from bot.video_room import new_room_link
-from handlers import common
 
 CONVERSATION = "booking"
 TOPIC = "topic"
@@ -83,7 +82,7 @@ async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tupl
     text = prefix + t(
         "Pick a time for a one-hour session with {name}. Times are in your time zone, {zone} (/timezone changes it)."
     ).format(name=name, zone=html.escape(zone.key))
-    return text, common.buttons(context, slot_buttons(free, lambda code: cb("book", "pick", m.id, code)))
+    return text, ui.buttons(context, slot_buttons(free, lambda code: cb("book", "pick", m.id, code)))
 
 
 async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
@@ -104,7 +103,7 @@ async def on_button(update: Update, context: Context) -> object:
     target = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         return await action(update, context, target, data.arg(1))
@@ -127,14 +126,14 @@ async def on_list(update: Update, context: Context, mentorship_id: int, _: str) 
     m = await mentee_side(context, mentorship_id, update.callback_query.from_user.id)
     await update.callback_query.answer()
     text, markup = await slot_list(context, m)
-    await common.edit(update.callback_query, text, reply_markup=markup)
+    await ui.edit(update.callback_query, text, reply_markup=markup)
 
 
 async def on_pick(update: Update, context: Context, mentorship_id: int, code: str) -> None:
     query, t = update.callback_query, context.t
     start = parse_slot_code(code)
     if start is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     m = await mentee_side(context, mentorship_id, query.from_user.id)
     try:
@@ -142,11 +141,11 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
-        await common.edit(query, text, reply_markup=markup)
+        await ui.edit(query, text, reply_markup=markup)
         return
     await query.answer()
     name = html.escape(await context.services.users.display_name(m.mentor_id))
-    await common.edit(
+    await ui.edit(
         query,
         t("📅 {when} with {name}. Would you like to say what you'd like to talk about?").format(
             when=t.datetime(start, context.zone), name=name
@@ -169,7 +168,7 @@ async def on_pick(update: Update, context: Context, mentorship_id: int, code: st
 async def on_agenda(update: Update, context: Context, mentorship_id: int, code: str) -> object:
     query = update.callback_query
     if parse_slot_code(code) is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     await mentee_side(context, mentorship_id, query.from_user.id)
     await query.answer()
@@ -183,7 +182,7 @@ async def on_agenda(update: Update, context: Context, mentorship_id: int, code: 
     return state
 
 
-@common.text_step(CONVERSATION, TOPIC, limit=AGENDA_MAX)
+@ui.text_step(CONVERSATION, TOPIC, limit=AGENDA_MAX)
 async def read_agenda(update: Update, context: Context, about: str, agenda: str) -> object:
     mentorship_id, _, code = about.partition(":")
     try:
@@ -205,7 +204,7 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
     query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
     if start is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         done = await flow.book(
@@ -240,7 +239,7 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         await query.answer(t("Booked ✓"))
     await services.sender.send(done.notices)
     if query is not None:
-        await common.drop_buttons(query)
+        await ui.drop_buttons(query)
 
 
 # --- the mentor's answer ------------------------------------------------------------------------
@@ -261,12 +260,12 @@ async def answer(update: Update, context: Context, session_id: int, use_case, ve
     except Refused as refused:
         await query.answer(refusal_text(t, refused.code), show_alert=True)
         if refused.code != Refusal.NOT_YOURS:
-            await common.edit(query, None)
+            await ui.edit(query, None)
         return
     await query.answer(t(verdict))
     # The mentee hears first: a failed edit of the mentor's card must not swallow her message.
     await services.sender.send(done.notices)
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(t(verdict))}</b>")
+    await ui.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(t(verdict))}</b>")
 
 
 ACTIONS = {
@@ -281,6 +280,6 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("book", book))
-    common.add_area(
+    ui.add_area(
         app, "book", on_button, conversation=CONVERSATION, starts=["agenda"], states={TOPIC: (read_agenda, "go")}
     )

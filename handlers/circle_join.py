@@ -13,7 +13,7 @@ from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg, Priority
-from handlers import common
+from bot.telegram import ui
 
 REFUSALS = {
     "not_open": N_("This circle is not open to you now."),
@@ -37,7 +37,7 @@ async def show_open(update: Update, context: Context) -> None:
         return
     rows = tuple((Button(Msg(N_("Ask to join {circle}"), circle=c.name), cb("circj", "a", c.id)),) for c in found)
     await update.effective_message.reply_text(
-        context.t("These circles are open to new members:"), reply_markup=common.buttons(context, rows)
+        context.t("These circles are open to new members:"), reply_markup=ui.buttons(context, rows)
     )
 
 
@@ -53,7 +53,7 @@ async def on_button(update: Update, context: Context) -> None:
             notices = await joining.ask(store, circle_id, user_id, now)
         elif data.action in ("y", "n") and data.int_arg(1) is not None:
             notices = await joining.decide(store, circle_id, user_id, data.int_arg(1), data.action == "y", now)
-            await common.drop_buttons(query)
+            await ui.drop_buttons(query)
         elif data.action in ("o", "c"):
             opened = data.action == "o"
             admin = services.settings.is_admin(user_id)

@@ -17,8 +17,9 @@ from bot.i18n import N_
 from bot.notices import Button, Msg, When
 from bot.sessions.rules import parse_slot_code, slot_code
 from bot.sessions.store.slots import free_slots_in
+from bot.telegram import ui
 from bot.video_room import new_room_link
-from handlers import common, inputs
+from handlers import inputs
 from handlers.circles import refuse, store_of
 
 TYPED_FORMAT = "%Y-%m-%d %H:%M"
@@ -52,7 +53,7 @@ async def on_new(update: Update, context: Context, circle_id: int) -> None:
     rows.append((Button(Msg(N_("Another time")), cb("circs", "ot", circle_id)),))
     await update.callback_query.message.reply_text(
         context.t("When is the circle session? Your free times, or type another one."),
-        reply_markup=common.buttons(context, tuple(rows)),
+        reply_markup=ui.buttons(context, tuple(rows)),
     )
 
 
@@ -152,7 +153,7 @@ async def on_attended(update: Update, context: Context, session_id: int, member:
     await meetings.toggle(store, session_id, update.effective_user.id, int(member), now)
     await update.callback_query.answer()
     lines, rows = await meetings.attendance_view(store, session_id)
-    await common.edit(update.callback_query, common.text(context, *lines), common.buttons(context, rows))
+    await ui.edit(update.callback_query, ui.text(context, *lines), ui.buttons(context, rows))
 
 
 async def on_save(update: Update, context: Context, session_id: int) -> None:
@@ -160,7 +161,7 @@ async def on_save(update: Update, context: Context, session_id: int) -> None:
     user_id, now = update.effective_user.id, services.clock.now()
     notices = await meetings.save_attendance(store_of(context), session_id, user_id, now)
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     await update.callback_query.message.reply_text(context.t("Saved. Thank you! 🌱"))
     await services.sender.send(notices)
 
@@ -168,7 +169,7 @@ async def on_save(update: Update, context: Context, session_id: int) -> None:
 async def on_rate(update: Update, context: Context, session_id: int, stars: str = "") -> None:
     await meetings.rate(store_of(context), session_id, update.effective_user.id, int(stars))
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     await update.callback_query.message.reply_text(context.t("Thank you for rating it! 🌸"))
 
 
@@ -189,7 +190,7 @@ async def on_button(update: Update, context: Context) -> None:
     action = ACTIONS.get(data.action) if data else None
     first = data.int_arg(0) if data else None
     if action is None or first is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         await action(update, context, first, *data.args[1:])

@@ -18,7 +18,8 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
-from handlers import circle_join, common, inputs
+from bot.telegram import ui
+from handlers import circle_join, inputs
 
 REFUSALS = {
     "not_a_member": N_("This circle is not yours, or you are no longer in it."),
@@ -93,9 +94,7 @@ async def my_circles(update: Update, context: Context) -> None:
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
         line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)
-        await update.effective_message.reply_text(
-            common.text(context, line), reply_markup=common.buttons(context, tuple(rows))
-        )
+        await update.effective_message.reply_text(ui.text(context, line), reply_markup=ui.buttons(context, tuple(rows)))
 
 
 async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> None:
@@ -163,7 +162,7 @@ async def on_report_menu(update: Update, context: Context, message_id: int) -> N
     await update.callback_query.answer()
     await update.callback_query.message.reply_text(
         context.t("What is wrong with this message?"),
-        reply_markup=common.buttons(context, chat.report_buttons(message_id)),
+        reply_markup=ui.buttons(context, chat.report_buttons(message_id)),
     )
 
 
@@ -176,7 +175,7 @@ async def on_report(update: Update, context: Context, message_id: int, reason: s
         store_of(context), message_id, update.effective_user.id, code, services.clock.now(), services.settings.admin_ids
     )
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     await services.sender.send(notices, Priority.REPLY)
 
 
@@ -186,14 +185,14 @@ async def on_leave(update: Update, context: Context, circle_id: int, sure: str =
         rows = ((Button(Msg(N_("Yes, leave the circle")), cb("circ", "lv", circle_id, "y")),),)
         await update.callback_query.message.reply_text(
             context.t("Leave this circle? You will not get its messages any more."),
-            reply_markup=common.buttons(context, rows),
+            reply_markup=ui.buttons(context, rows),
         )
         return
     notices = await membership.leave(
         store_of(context), circle_id, update.effective_user.id, context.services.clock.now()
     )
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     await context.services.sender.send(notices, Priority.REPLY)
 
 
@@ -211,7 +210,7 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
             ]
         )
         await update.callback_query.message.reply_text(
-            context.t("Whom do you take out of the circle?"), reply_markup=common.buttons(context, rows)
+            context.t("Whom do you take out of the circle?"), reply_markup=ui.buttons(context, rows)
         )
         return
     if not reason:
@@ -220,13 +219,13 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
             for key, label in membership.REMOVE_REASONS.items()
         )
         await update.callback_query.message.reply_text(
-            context.t("Why? The programme team will be told."), reply_markup=common.buttons(context, rows)
+            context.t("Why? The programme team will be told."), reply_markup=ui.buttons(context, rows)
         )
         return
     notices = await membership.remove(
         store, circle_id, user_id, int(member), reason, services.clock.now(), services.settings.admin_ids
     )
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     await update.callback_query.message.reply_text(context.t("Done: she is no longer in the circle."))
     await services.sender.send(notices)
 
@@ -239,7 +238,7 @@ async def on_button(update: Update, context: Context) -> None:
     action = ACTIONS.get(data.action) if data else None
     first = data.int_arg(0) if data else None
     if action is None or first is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         await action(update, context, first, *data.args[1:])

@@ -15,8 +15,8 @@ from bot.i18n import N_, Translator
 from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
 from bot.matching.rules import Rejection
 from bot.mentorship.rules import Refused
-from handlers import common
-from handlers.common import deliver, name_of, reader_of, refuse_non_admin, stale_button
+from bot.telegram import ui
+from bot.telegram.ui import deliver, name_of, reader_of, refuse_non_admin, stale_button
 from handlers.mentor_card import percent
 from handlers.request_card import send_request_card
 
@@ -116,7 +116,7 @@ async def on_button(update: Update, context: Context) -> None:
     if data.action == "drop":
         if await services.cohort_runs.discard_cohort_run(run_id):
             await query.answer(t("Discarded"))
-            await common.edit(query, query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
+            await ui.edit(query, query.message.text_html + "\n\n<b>" + t("Discarded") + "</b>")
         else:
             await query.answer(t("Already done: this preview was sent or discarded."), show_alert=True)
         return

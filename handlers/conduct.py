@@ -11,7 +11,7 @@ from bot.conduct.rules import POINTS, VERSION
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg, Notice
-from handlers import common
+from bot.telegram import ui
 
 HELD_FOR_ADMINS = N_(
     "🛡 {name} (id {id}) has not yet accepted the new code of conduct, so her clearance for minors is "
@@ -47,7 +47,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     await query.answer(t("Thank you ✓"))
     done = t("Accepted ✓ Thank you for keeping mentees safe.")
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{done}</b>")
+    await ui.edit(query, f"{query.message.text_html}\n\n<b>{done}</b>")
 
 
 async def ask_outdated(app: Application) -> None:

@@ -11,8 +11,8 @@ from bot.contact_guard.rules import Action, screen
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Html, Msg, Notice, Quote
+from bot.telegram.ui import name_of
 from handlers import inputs
-from handlers.common import name_of
 
 SOURCE_LABELS = {
     "relay": N_("a message"),

@@ -12,8 +12,8 @@ from telegram.ext import Application, CommandHandler
 from bot.context import Context
 from bot.experiments import flow
 from bot.experiments.report import report_text
+from bot.telegram.ui import refuse_non_admin
 from handlers import experiments_new
-from handlers.common import refuse_non_admin
 from handlers.experiments_new import started_text
 
 

@@ -14,9 +14,8 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.experiments import flow
 from bot.experiments.rules import MAX_ARMS, MIN_ARMS, OUTCOMES, SETTINGS, setting_values
-from bot.telegram import conversations
-from handlers import common
-from handlers.common import refuse_non_admin, stale_button
+from bot.telegram import conversations, ui
+from bot.telegram.ui import refuse_non_admin, stale_button
 
 CONVERSATION = "experiment_new"
 SETTING, ARMS, OUTCOME, ROLE, JOINED, SIZE, PREVIEW = "setting", "arms", "outcome", "role", "joined", "size", "preview"
@@ -122,7 +121,7 @@ async def read_text(update: Update, context: Context) -> object:
     draft, t = await _draft(update, context), context.t
     text = (update.effective_message.text or "").strip()
     if draft is None or draft.get("step") not in (JOINED, SIZE):
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     if draft["step"] == JOINED:
         try:
@@ -202,7 +201,7 @@ def register(app: Application) -> None:
             CONVERSATION,
             entry_points=[],
             states={step: [buttons, typed] for step in (SETTING, ARMS, OUTCOME, ROLE, JOINED, SIZE, PREVIEW)},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )
     # Presses outside the wizard (an old message, a forged press) are refused here.

@@ -13,8 +13,7 @@ from bot.notices import Button, Msg, Notice, When
 from bot.sessions.notices import refusal
 from bot.sessions.rules import COMMENT_MAX, FEEDBACK_MINUTES, RATINGS, Outcome, Refused
 from bot.sessions.store.rows import People, SessionRow
-from bot.telegram import conversations
-from handlers import common
+from bot.telegram import conversations, ui
 
 CONVERSATION = "feedback"
 COMMENT = "comment"
@@ -64,22 +63,22 @@ async def on_feedback(update: Update, context: Context) -> object:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if data is None or session_id is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     user_id, now, value = query.from_user.id, services.clock.now(), data.arg(1)
     try:
         if data.action == "out":
             outcome = parse_code(Outcome, value)
             if outcome is None:
-                await common.stale_button(update, context)
+                await ui.stale_button(update, context)
                 return
             await services.feedback.record_outcome(session_id, user_id, outcome, now)
             if outcome != Outcome.HELD:
                 await query.answer(t("Thank you for telling me. 💛"))
-                await common.edit(query, t("Thank you for telling me. 💛 /book finds a new time."))
+                await ui.edit(query, t("Thank you for telling me. 💛 /book finds a new time."))
                 return
             await query.answer(t("Saved ✓"))
-            await common.edit(
+            await ui.edit(
                 query,
                 t("How long did it last?"),
                 reply_markup=InlineKeyboardMarkup(
@@ -89,7 +88,7 @@ async def on_feedback(update: Update, context: Context) -> object:
         elif data.action == "min" and value.isdigit() and int(value) in FEEDBACK_MINUTES:
             await services.feedback.record_feedback(session_id, user_id, "minutes", int(value), now)
             await query.answer(t("Saved ✓"))
-            await common.edit(
+            await ui.edit(
                 query,
                 t("How did it go, from 1 (not well) to 5 (wonderful)?"),
                 reply_markup=InlineKeyboardMarkup(choice_rows(t, session_id, "rate", RATINGS, lambda n: "⭐" * n)),
@@ -99,31 +98,31 @@ async def on_feedback(update: Update, context: Context) -> object:
             await query.answer(t("Saved ✓"))
             ask = t("Anything you'd like to add? Type a comment, or tap Skip.")
             skip = cb("fb", "skip", session_id)
-            return await common.ask(update, context, CONVERSATION, COMMENT, session_id, ask, skip=skip)
+            return await ui.ask(update, context, CONVERSATION, COMMENT, session_id, ask, skip=skip)
         elif data.action == "skip":
             await services.sessions.party_of(session_id, user_id)
             # Only this comment's wait: an old Skip must not drop what she is typing now.
             await services.inputs.take(user_id, CONVERSATION, str(session_id))
             await query.answer()
-            await common.edit(query, thanks(t))
+            await ui.edit(query, thanks(t))
             return conversations.END
         else:
-            await common.stale_button(update, context)
+            await ui.stale_button(update, context)
     except Refused as refused:
-        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
+        await query.answer(ui.text(context, refusal(refused.code)), show_alert=True)
 
 
 def thanks(t: Translator) -> str:
     return t("Thank you! 💛 Your answers help the programme count its hours of mentoring.")
 
 
-@common.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
+@ui.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
 async def read_comment(update: Update, context: Context, session_id: str, comment: str) -> object:
     services, user_id = context.services, update.effective_user.id
     try:
         await services.feedback.record_feedback(int(session_id), user_id, "comment", comment, services.clock.now())
     except Refused as refused:
-        await update.effective_message.reply_text(common.text(context, refusal(refused.code)))
+        await update.effective_message.reply_text(ui.text(context, refusal(refused.code)))
         return conversations.END
     await update.effective_message.reply_text(thanks(context.t))
     return conversations.END
@@ -135,6 +134,6 @@ def register(app: Application) -> None:
             CONVERSATION,
             entry_points=[CallbackQueryHandler(on_feedback, pattern=pattern("fb"))],
             states={COMMENT: [MessageHandler(conversations.ANYTHING, read_comment)]},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )

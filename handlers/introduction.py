@@ -9,8 +9,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import cb
 from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
+from bot.telegram.ui import deliver, is_minor, name_of, reader_of
 from handlers import rhythm
-from handlers.common import deliver, is_minor, name_of, reader_of
 
 
 async def introduce(bot: Bot, services: Services, mentorship: Mentorship) -> None:

@@ -16,9 +16,9 @@ from bot.domain import FIELD_LABELS, AgeBand, Field
 from bot.i18n import Translator
 from bot.matching.rules import NOT_IN_FIELD, Rejection, rank_mentors, why_no_match
 from bot.services import Services
-from handlers import common
-from handlers.cards import label
-from handlers.common import deliver, reader_of, stale_button
+from bot.telegram import ui
+from bot.telegram.cards import label
+from bot.telegram.ui import deliver, reader_of, stale_button
 from handlers.mentor_card import mentor_card
 from handlers.new_request import ask_for_note, send_request
 
@@ -192,7 +192,7 @@ async def on_button(update: Update, context: Context) -> None:
         field = field if field in Field._value2member_map_ else None
         await query.answer()
         view = await browse(context.services, t, context.zone, query.from_user.id, data.int_arg(0), field)
-        await common.edit(query, view.text, view.markup)
+        await ui.edit(query, view.text, view.markup)
     elif data.action == "fields":
         await query.answer()
         buttons = [
@@ -201,7 +201,7 @@ async def on_button(update: Update, context: Context) -> None:
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append([InlineKeyboardButton("🌐 " + t("All fields"), callback_data=cb("find", "next", 0, ALL))])
-        await common.edit(query, t("Which field?"), reply_markup=InlineKeyboardMarkup(rows))
+        await ui.edit(query, t("Which field?"), reply_markup=InlineKeyboardMarkup(rows))
     elif data.action == "req" and data.int_arg(0) is not None:
         await ask_for_note(update, context, data.int_arg(0))
     elif data.action == "send" and data.int_arg(0) is not None:

@@ -21,7 +21,7 @@ from bot.domain import (
 from bot.i18n import N_, Translator
 from bot.matching.rules import Match, MentorProfile, Reason
 from bot.onboarding.store import Profile
-from handlers.cards import label, labels
+from bot.telegram.cards import label, labels
 
 # Availability inside a sentence ("free on weekday evenings and weekends").
 TIMES_IN_SENTENCE = {

@@ -18,8 +18,8 @@ from bot.limits.rules import SLOW_DOWN
 from bot.mentorship.rules import END_LABELS, EndReason, Refused, Status, parse_code
 from bot.mentorship.store.rows import Mentorship
 from bot.services import Services
-from handlers import common
-from handlers.common import deliver, is_minor, name_of, reader_of, refusal_text, stale_button
+from bot.telegram import ui
+from bot.telegram.ui import deliver, is_minor, name_of, reader_of, refusal_text, stale_button
 from handlers.relay import on_message
 from handlers.safety import (
     on_block,
@@ -129,7 +129,7 @@ async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> No
 async def refresh(update: Update, context: Context, m: Mentorship) -> None:
     """Show the mentorship card again in the message she pressed on."""
     services, t, viewer = context.services, context.t, update.callback_query.from_user.id
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         await card(services, t, context.zone, viewer, m),
         await keyboard(services, t, viewer, m),
@@ -197,7 +197,7 @@ async def send_contact(bot: Bot, services: Services, viewer: int, other: int) ->
 async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> None:
     t = context.t
     await update.callback_query.answer()
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         t("Why would you like to end the mentorship?"),
         reply_markup=reason_keyboard(t, "endr", m, END_LABELS),
@@ -214,7 +214,7 @@ async def on_end_reason(update: Update, context: Context, m: Mentorship, code: s
     await update.callback_query.answer(t("Ended ✓"))
     other = m.other(user_id)
     await tell_ended(context.bot, services, other, user_id, reason)  # first: a failed edit must not cost it
-    await common.settle(
+    await ui.settle(
         update.callback_query,
         t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛").format(
             name=await name_of(services, other)

@@ -9,8 +9,8 @@ from bot.callbacks import cb
 from bot.context import Context
 from bot.mentorship.rules import NOTE_MAX, Refused, clean_message
 from bot.onboarding.rules import InvalidAnswer
+from bot.telegram.ui import name_of, refusal_text
 from handlers import contact_guard, inputs
-from handlers.common import name_of, refusal_text
 from handlers.request_card import mentee_keyboard, send_request_card
 
 

@@ -13,9 +13,8 @@ from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.nominations import flow, rules, store
 from bot.notices import Notice
-from bot.telegram import conversations
-from handlers import common
-from handlers.common import hint, refuse_non_admin, stale_button
+from bot.telegram import conversations, ui
+from bot.telegram.ui import hint, refuse_non_admin, stale_button
 
 CONVERSATION = "nominate"
 # Her steps, in order; FIELD and REGION are answered with buttons, the others typed.
@@ -229,7 +228,7 @@ def register(app: Application) -> None:
                 WHY: [MessageHandler(conversations.ANYTHING, read_why)],
                 LINK: [MessageHandler(conversations.ANYTHING, read_link), step_buttons],
             },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )
     app.add_handler(CommandHandler("nominations", nominations))

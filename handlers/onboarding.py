@@ -19,9 +19,9 @@ from bot.onboarding.rules import Step, parse_step
 from bot.onboarding.store import Profile
 from bot.stories import flow as stories_flow
 from bot.stories.schedule import subscription_text
-from bot.telegram import conversations
-from handlers import common, conduct, vetting
-from handlers.cards import show_profile_card
+from bot.telegram import conversations, ui
+from bot.telegram.cards import show_profile_card
+from handlers import conduct, vetting
 from handlers.onboarding_view import keyboard, question
 
 CONVERSATION = "onboarding"
@@ -129,7 +129,7 @@ async def on_back(update: Update, context: Context, profile: Profile, step: Step
     if previous is None:
         # Before the first question comes the language; the role question's state stays.
         language = context.telegram_language
-        await message.edit_text(common.language_question(language), reply_markup=common.language_keyboard(language))
+        await message.edit_text(ui.language_question(language), reply_markup=ui.language_keyboard(language))
         return state(step)
     return await show(message, context, previous, edit=True)
 
@@ -250,7 +250,7 @@ async def out_of_step(update: Update, context: Context) -> str | int:
     query, t = update.callback_query, context.t
     if profile.step == Step.DONE.value:
         if query is None:
-            await common.hint(update, context)
+            await ui.hint(update, context)
         elif query.data.endswith(":summary:ok"):
             await query.answer(t("Already saved ✓"))  # a double tap on Confirm
         else:

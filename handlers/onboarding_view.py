@@ -8,7 +8,7 @@ from bot.callbacks import cb
 from bot.i18n import Translator
 from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
 from bot.onboarding.store import Profile
-from handlers.cards import CHOICE_LABELS, EDIT_LABELS, profile_card
+from bot.telegram.cards import CHOICE_LABELS, EDIT_LABELS, profile_card
 
 # Region and capacity fit two to a row on a phone; long labels get a row each.
 COLUMNS = {Step.REGION: 2, Step.CAPACITY: 5, Step.LANGUAGES: 3, Step.AGE: 1, Step.FORMAT: 1}

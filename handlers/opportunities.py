@@ -10,16 +10,16 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.notices import Notice, Priority, render_msg, render_text
 from bot.opportunities import digest, flow, recommend, results
+from bot.telegram import ui
 from bot.telegram.send import keyboard
-from handlers import common
-from handlers.common import refuse_non_admin
+from bot.telegram.ui import refuse_non_admin
 
 
 async def _show(update: Update, context: Context, notice: Notice, *, edit: bool) -> None:
     t, zone = context.t, context.zone
     text, markup = render_text(notice, t, zone), keyboard(notice, t, zone)
     if edit:
-        await common.edit(update.callback_query, text, markup)
+        await ui.edit(update.callback_query, text, markup)
     else:
         await update.effective_message.reply_text(text, reply_markup=markup, disable_web_page_preview=True)
 
@@ -80,7 +80,7 @@ async def on_applied(update: Update, context: Context, opportunity_id: int, answ
     )
     text = render_msg(reply, context.t, context.zone)
     await update.callback_query.answer()
-    await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
 
 
 async def on_accepted(update: Update, context: Context, opportunity_id: int, answer: str) -> None:
@@ -88,7 +88,7 @@ async def on_accepted(update: Update, context: Context, opportunity_id: int, ans
     reply = await results.answer(services.db, update.effective_user.id, opportunity_id, answer, services.clock.now())
     text = render_msg(reply, context.t, context.zone)
     await update.callback_query.answer()
-    await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
 
 
 async def on_import_button(update: Update, context: Context, _: int, choice: str) -> None:
@@ -98,7 +98,7 @@ async def on_import_button(update: Update, context: Context, _: int, choice: str
     reply = await flow.confirm_import(services.db, update.effective_user.id, services.clock.now(), choice == "ok")
     text = render_msg(reply, context.t, context.zone)
     await update.callback_query.answer()
-    await common.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n<b>{text}</b>")
+    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n<b>{text}</b>")
 
 
 async def on_digest(update: Update, context: Context, what: str, value: int | None) -> None:
@@ -141,7 +141,7 @@ async def on_button(update: Update, context: Context) -> None:
     opportunity_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if opportunity_id is None or action is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     await action(update, context, opportunity_id, data.arg(1))
 
@@ -177,7 +177,7 @@ async def on_document(update: Update, context: Context) -> None:
         asked,
     )
     if notice is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return
     await _show(update, context, notice, edit=False)
 

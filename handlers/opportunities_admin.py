@@ -17,9 +17,8 @@ from bot.notices import Button, Msg, render_msg, render_text
 from bot.opportunities import drafting, editing, managing
 from bot.opportunities.flow import card
 from bot.opportunities.rules import KIND_LABELS, Opportunity, Seeker
-from bot.telegram import conversations
-from handlers import common
-from handlers.common import refuse_non_admin
+from bot.telegram import conversations, ui
+from bot.telegram.ui import refuse_non_admin
 
 CONVERSATION, AREA = "opp_edit", "oppa"
 TYPED, PICK, PREVIEW = "typed", "pick", "preview"
@@ -72,9 +71,9 @@ async def show_page(update: Update, context: Context, number: int) -> None:
         text = "\n\n".join(parts)
     nav = [Button(Msg(N_("Back")), cb(AREA, "pg", number - 1), emoji="⬅️")] if before else []
     nav += [Button(Msg(N_("Next")), cb(AREA, "pg", number + 1), emoji="➡️")] if after else []
-    markup = common.buttons(context, tuple(tuple(row) for row in [*rows, nav] if row))
+    markup = ui.buttons(context, tuple(tuple(row) for row in [*rows, nav] if row))
     if update.callback_query is not None:
-        await common.edit(update.callback_query, text, markup)
+        await ui.edit(update.callback_query, text, markup)
     else:
         await update.effective_message.reply_text(text, reply_markup=markup, disable_web_page_preview=True)
 
@@ -92,7 +91,7 @@ async def ask_field(update: Update, context: Context, opportunity: Opportunity) 
     text = context.t("What do you want to change in “{title}”?").format(
         title=html.escape(title(opportunity, context.language))
     )
-    await update.effective_message.reply_text(text, reply_markup=common.buttons(context, tuple(rows)))
+    await update.effective_message.reply_text(text, reply_markup=ui.buttons(context, tuple(rows)))
     return conversations.END
 
 
@@ -121,19 +120,19 @@ async def ask_value(update: Update, context: Context, opportunity: Opportunity, 
         ]
         rows += [(Button(Msg(N_("Done")), cb(AREA, "ok")), CANCEL)]
         text = now_is + "\n" + context.t("Tap to choose; nothing chosen means all (for ages: adults only).")
-        await common.edit(update.callback_query, text, common.buttons(context, tuple(rows)))
+        await ui.edit(update.callback_query, text, ui.buttons(context, tuple(rows)))
         return state
     if step == editing.WOMEN_ONLY:
         state = await conversations.enter(update, context, CONVERSATION, PICK, about)
         rows = ((Button(Msg(N_("Yes")), cb(AREA, "yn", 1)), Button(Msg(N_("No")), cb(AREA, "yn", 0))), (CANCEL,))
-        await common.edit(update.callback_query, now_is, common.buttons(context, rows))
+        await ui.edit(update.callback_query, now_is, ui.buttons(context, rows))
         return state
     state = await conversations.enter(update, context, CONVERSATION, TYPED, about)
     rows = ((Button(Msg(N_("No result date")), cb(AREA, "yn", 0)),) if step == drafting.RESULT else ()) + ((CANCEL,),)
     ask = context.t("Type the new value.")
     if step == drafting.DEADLINE:
         ask = context.t("Type the new deadline: 2027-03-31 or 2027-03-31 18:00, in your time zone.")
-    await common.edit(update.callback_query, now_is + "\n" + ask, common.buttons(context, rows))
+    await ui.edit(update.callback_query, now_is + "\n" + ask, ui.buttons(context, rows))
     return state
 
 
@@ -153,7 +152,7 @@ async def show_preview(update: Update, context: Context, about: dict) -> object:
     state = await conversations.enter(update, context, CONVERSATION, PREVIEW, json.dumps(about))
     rows = ((Button(Msg(N_("Save")), cb(AREA, "sv"), emoji="✅"), CANCEL),)
     await update.effective_message.reply_text(
-        f"<b>{header}</b>\n\n{body}", reply_markup=common.buttons(context, rows), disable_web_page_preview=True
+        f"<b>{header}</b>\n\n{body}", reply_markup=ui.buttons(context, rows), disable_web_page_preview=True
     )
     return state
 
@@ -170,7 +169,7 @@ async def read_typed(update: Update, context: Context) -> object:
         return conversations.END
     ref = await conversations.take(update, context, CONVERSATION)
     if ref is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     about = json.loads(ref)
     value, problem = editing.check(about["f"], message.text, context.zone, services.clock.now())
@@ -190,7 +189,7 @@ async def on_button(update: Update, context: Context) -> object:
     action = data.action if data else ""
     handler = ACTIONS.get(action)
     if handler is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     return await handler(update, context, data, admin_id, now)
 
@@ -204,7 +203,7 @@ async def on_page(update, context, data, admin_id, now) -> object:
 async def on_edit(update, context, data, admin_id, now) -> object:
     opportunity = await managing.get(context.services.db, data.int_arg(0) or 0)
     if opportunity is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
     return await ask_field(update, context, opportunity)
@@ -214,7 +213,7 @@ async def on_field(update, context, data, admin_id, now) -> object:
     opportunity = await managing.get(context.services.db, data.int_arg(0) or 0)
     field = data.arg(1)
     if opportunity is None or not editing.is_field(opportunity, field):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
     return await ask_value(update, context, opportunity, field, editing.current(opportunity, field))
@@ -226,7 +225,7 @@ async def on_toggle(update, context, data, admin_id, now) -> object:
     chosen = editing.toggle(about["v"], step, data.arg(0)) if step in editing.PICKED else None
     opportunity = await managing.get(context.services.db, about["id"]) if chosen is not None else None
     if opportunity is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
     return await ask_value(update, context, opportunity, about["f"], chosen)
@@ -235,10 +234,10 @@ async def on_toggle(update, context, data, admin_id, now) -> object:
 async def on_done(update, context, data, admin_id, now) -> object:
     about = await pending(context, admin_id)
     if about is None or editing.split(about["f"])[0] not in editing.PICKED:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     return await show_preview(update, context, about)
 
 
@@ -246,10 +245,10 @@ async def on_yes_no(update, context, data, admin_id, now) -> object:
     about = await pending(context, admin_id)
     step = editing.split(about["f"])[0] if about else ""
     if step not in (editing.WOMEN_ONLY, drafting.RESULT) or data.arg(0) not in ("0", "1"):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     value = data.arg(0) == "1" if step == editing.WOMEN_ONLY else ""
     return await show_preview(update, context, {**about, "v": value})
 
@@ -258,29 +257,29 @@ async def on_save(update, context, data, admin_id, now) -> object:
     ref = await conversations.take(update, context, CONVERSATION)
     about = json.loads(ref) if ref else None
     if about is None or "v" not in about:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return conversations.END
     saved = await managing.save(context.services.db, about["id"], about["f"], about["v"])
     if saved is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return conversations.END
     await context.services.admin.record(admin_id, "opportunity_edit", now, saved.id, field=about["f"], value=about["v"])
     await update.callback_query.answer()
-    await common.edit(update.callback_query, context.t("Saved ✓ /opportunities_admin shows the list."))
+    await ui.edit(update.callback_query, context.t("Saved ✓ /opportunities_admin shows the list."))
     return conversations.END
 
 
 async def on_cancel(update, context, data, admin_id, now) -> object:
     await conversations.forget(update, context, CONVERSATION)
     await update.callback_query.answer()
-    await common.edit(update.callback_query, context.t("Cancelled. Nothing was changed."))
+    await ui.edit(update.callback_query, context.t("Cancelled. Nothing was changed."))
     return conversations.END
 
 
 async def on_close(update, context, data, admin_id, now) -> object:
     opportunity = await managing.get(context.services.db, data.int_arg(0) or 0)
     if opportunity is None or opportunity.closed_at is not None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await update.callback_query.answer()
     rows = (
@@ -289,31 +288,31 @@ async def on_close(update, context, data, admin_id, now) -> object:
     text = context.t(
         "Close “{title}” early? Girls will no longer see it, get it in the digest or be reminded of it."
     ).format(title=html.escape(title(opportunity, context.language)))
-    await update.effective_message.reply_text(text, reply_markup=common.buttons(context, rows))
+    await update.effective_message.reply_text(text, reply_markup=ui.buttons(context, rows))
     return None
 
 
 async def on_close_yes(update, context, data, admin_id, now) -> object:
     opportunity_id = data.int_arg(0) or 0
     if not await managing.close(context.services.db, opportunity_id, now):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     await context.services.admin.record(admin_id, "opportunity_close", now, opportunity_id)
     await update.callback_query.answer()
-    await common.edit(update.callback_query, context.t("Closed ✓ Girls no longer see it."))
+    await ui.edit(update.callback_query, context.t("Closed ✓ Girls no longer see it."))
     return None
 
 
 async def on_close_no(update, context, data, admin_id, now) -> object:
     await update.callback_query.answer()
-    await common.edit(update.callback_query, context.t("Kept open."))
+    await ui.edit(update.callback_query, context.t("Kept open."))
     return None
 
 
 async def on_verify(update, context, data, admin_id, now) -> object:
     opportunity_id, flag = data.int_arg(0) or 0, data.arg(1)
     if flag not in ("0", "1") or not await managing.verify(context.services.db, opportunity_id, flag == "1"):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     action = "opportunity_verify" if flag == "1" else "opportunity_unverify"
     await context.services.admin.record(admin_id, action, now, opportunity_id)
@@ -346,6 +345,6 @@ def register(app: Application) -> None:
             CONVERSATION,
             entry_points=[CommandHandler("opportunities_admin", command), buttons],
             states={TYPED: [typed, buttons], PICK: [buttons], PREVIEW: [buttons]},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )

@@ -16,9 +16,8 @@ from bot.i18n import N_, translator
 from bot.notices import Button, Msg, render_msg, render_text
 from bot.opportunities import authoring, drafting
 from bot.opportunities.rules import KIND_LABELS
-from bot.telegram import conversations
-from handlers import common
-from handlers.common import refuse_non_admin
+from bot.telegram import conversations, ui
+from bot.telegram.ui import refuse_non_admin
 
 CONVERSATION, AREA = "opp_new", "oppn"
 KIND, LANGS, TYPED, RESULT, WHO, FLAG, PREVIEW = "kind", "langs", "typed", "result", "who", "flag", "preview"
@@ -45,7 +44,7 @@ LIMITS = {drafting.TITLE: 120, drafting.TEXT: 600}
 
 
 def markup(context: Context, rows) -> object:
-    return common.buttons(context, tuple(tuple(row) for row in rows))
+    return ui.buttons(context, tuple(tuple(row) for row in rows))
 
 
 async def new(update: Update, context: Context) -> object:
@@ -70,7 +69,7 @@ async def ask_languages(update: Update, context: Context, data: dict) -> object:
     ]
     rows.append([Button(Msg(N_("Done")), cb(AREA, "langok"))])
     state = await conversations.enter(update, context, CONVERSATION, LANGS)
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         context.t("Which languages do you offer it in? Choose one or more."),
         markup(context, rows),
@@ -116,7 +115,7 @@ async def ask_group(update: Update, context: Context, data: dict, group: str, *,
     state = await conversations.enter(update, context, CONVERSATION, WHO)
     text = context.t(GROUP_QUESTIONS[group])
     if edit:
-        await common.edit(update.callback_query, text, markup(context, rows))
+        await ui.edit(update.callback_query, text, markup(context, rows))
     else:
         await update.effective_message.reply_text(text, reply_markup=markup(context, rows))
     return state
@@ -125,13 +124,13 @@ async def ask_group(update: Update, context: Context, data: dict, group: str, *,
 async def ask_flag(update: Update, context: Context, flag: str) -> object:
     rows = [[Button(Msg(N_("Yes")), cb(AREA, "yn", flag, 1)), Button(Msg(N_("No")), cb(AREA, "yn", flag, 0))]]
     state = await conversations.enter(update, context, CONVERSATION, FLAG)
-    await common.edit(update.callback_query, context.t(FLAG_QUESTIONS[flag]), markup(context, rows))
+    await ui.edit(update.callback_query, context.t(FLAG_QUESTIONS[flag]), markup(context, rows))
     return state
 
 
 async def show_preview(update: Update, context: Context, data: dict) -> object:
     state = await conversations.enter(update, context, CONVERSATION, PREVIEW)
-    await common.drop_buttons(update.callback_query)
+    await ui.drop_buttons(update.callback_query)
     message = update.effective_message
     for language, notice in authoring.previews(data):
         header = context.t("Preview in {language}:").format(language=LANGUAGE_BUTTONS[Language(language)])
@@ -148,7 +147,7 @@ async def read_typed(update: Update, context: Context) -> object:
         return conversations.END
     about = await conversations.take(update, context, CONVERSATION)
     if about is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     step, _, language = about.partition(":")
     value, problem = drafting.check(step, message.text, context.zone, services.clock.now())
@@ -181,25 +180,25 @@ async def on_button(update: Update, context: Context) -> object:
         await authoring.cancel(services.db, admin_id)
         await conversations.forget(update, context, CONVERSATION)
         await query.answer()
-        await common.edit(query, context.t("Cancelled. Nothing was published."))
+        await ui.edit(query, context.t("Cancelled. Nothing was published."))
         return conversations.END
     if action == "pub":
         opportunity_id = await authoring.publish(services.db, admin_id, now)
         if opportunity_id is None:
-            await common.stale_button(update, context)
+            await ui.stale_button(update, context)
             return conversations.END
         await services.admin.record(admin_id, "opportunity_new", now, opportunity_id)
         await query.answer()
-        await common.edit(query, context.t("Published ✓ Girls it fits will find it in /opportunities."))
+        await ui.edit(query, context.t("Published ✓ Girls it fits will find it in /opportunities."))
         return conversations.END
     first, second = (data.arg(0), data.arg(1)) if data else ("", "")
     if data is None or drafting.pressed({}, action, first, second) is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     how = partial(drafting.pressed, action=action, first=first, second=second)
     draft = await authoring.change(services.db, admin_id, how, now)
     if draft is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     if action == "langok" and not draft.get("languages"):
         await query.answer(context.t("Choose at least one language."), show_alert=True)
@@ -208,10 +207,10 @@ async def on_button(update: Update, context: Context) -> object:
     if action == "kind" or action == "lang":
         return await ask_languages(update, context, draft)
     if action == "langok":
-        await common.drop_buttons(query)
+        await ui.drop_buttons(query)
         return await ask_next(update, context, draft)
     if action == "skip":
-        await common.drop_buttons(query)
+        await ui.drop_buttons(query)
         await conversations.forget(update, context, CONVERSATION)
         return await ask_next(update, context, draft)
     if action == "ms":
@@ -243,7 +242,7 @@ def register(app: Application) -> None:
                 FLAG: [buttons],
                 PREVIEW: [buttons],
             },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(AREA)))

@@ -10,9 +10,8 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.notices import render_msg, render_text
 from bot.opportunities import recommend
-from bot.telegram import conversations
+from bot.telegram import conversations, ui
 from bot.telegram.send import keyboard
-from handlers import common
 
 CONVERSATION = "opportunity_note"
 NOTE = "note"
@@ -35,17 +34,17 @@ async def on_button(update: Update, context: Context) -> object:
     opportunity_id = data.int_arg(0) if data else None
     mentee_id = data.int_arg(1) if data else None
     if data is None or opportunity_id is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     if data.action == "next":
         notice = await recommend.browse(services.db, query.from_user.id, services.clock.now(), after=opportunity_id)
         await query.answer()
         if notice is not None:
             t, zone = context.t, context.zone
-            await common.edit(query, render_text(notice, t, zone), keyboard(notice, t, zone))
+            await ui.edit(query, render_text(notice, t, zone), keyboard(notice, t, zone))
         return None
     if mentee_id is None or data.action not in ("pick", "skip"):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return None
     refused = await recommend.check(services.db, query.from_user.id, mentee_id, opportunity_id, services.clock.now())
     if refused is not None:
@@ -66,7 +65,7 @@ async def on_button(update: Update, context: Context) -> object:
     return state
 
 
-@common.text_step(CONVERSATION, NOTE, limit=recommend.NOTE_MAX)
+@ui.text_step(CONVERSATION, NOTE, limit=recommend.NOTE_MAX)
 async def read_note(update: Update, context: Context, about: str, note: str) -> object:
     opportunity_id, mentee_id = (int(part) for part in about.split(":"))
     if await _send(update, context, mentee_id, opportunity_id, note):
@@ -85,6 +84,6 @@ def register(app: Application) -> None:
                     CallbackQueryHandler(on_button, pattern=pattern(recommend.AREA)),
                 ]
             },
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )

@@ -14,8 +14,8 @@ from bot.outcomes import flow
 from bot.outcomes.flow import Step
 from bot.outcomes.rules import PREFER_NOT, surveys
 from bot.outcomes.workbook import chart_png, summary_text, xlsx_bytes
-from handlers import common
-from handlers.common import refuse_non_admin
+from bot.telegram import ui
+from bot.telegram.ui import refuse_non_admin
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -56,13 +56,13 @@ async def on_survey(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     invitation_id = data.int_arg(0) if data else None
     if data is None or invitation_id is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     user_id, now, language = query.from_user.id, services.clock.now(), context.language
     if data.action == "no":
         await flow.decline(services.db, user_id, invitation_id, now)
         await query.answer()
-        await common.edit(query, html.escape(surveys().text("declined", language)))
+        await ui.edit(query, html.escape(surveys().text("declined", language)))
         return
     if data.action == "go":
         step = await flow.begin(services.db, user_id, invitation_id, now)
@@ -70,11 +70,11 @@ async def on_survey(update: Update, context: Context) -> None:
         value = data.arg(2) if data.action == "a" else None
         step = await flow.answer(services.db, user_id, invitation_id, data.int_arg(1), value, now)
     else:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     await query.answer()
     text, markup = render(step, language)
-    await common.edit(query, text, reply_markup=markup)
+    await ui.edit(query, text, reply_markup=markup)
 
 
 async def survey_tick(app: Application) -> None:

@@ -12,8 +12,9 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.onboarding.rules import EDITABLE, applies, parse_step
 from bot.privacy.export import export as privacy_export
-from handlers import common, onboarding, requests
-from handlers.cards import show_profile_card
+from bot.telegram import ui
+from bot.telegram.cards import show_profile_card
+from handlers import onboarding, requests
 
 
 async def profile(update: Update, context: Context) -> None:
@@ -87,7 +88,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     await query.answer()
     if data is None or data.action != "yes":
-        await common.edit(query, t("Nothing was erased. 🌸"))
+        await ui.edit(query, t("Nothing was erased. 🌸"))
         return
     services = context.services
     # The other side of a mentorship or a request hears of it while her name still exists.
@@ -98,7 +99,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         if getattr(handler, "name", None) == onboarding.CONVERSATION:
             handler._conversations.pop((query.message.chat.id, query.from_user.id), None)
     context.user_record = None
-    await common.edit(
+    await ui.edit(
         query,
         t("Done: everything about you is erased. Thank you for being here. If you ever want to come back, send /start.")
         if erased

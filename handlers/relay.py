@@ -13,8 +13,8 @@ from bot.limits.rules import SLOW_DOWN
 from bot.mentorship.rules import RELAY_MAX, Refusal, Refused, Status, clean_message
 from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
+from bot.telegram.ui import deliver, name_of, reader_of, refusal_text
 from handlers import contact_guard, inputs
-from handlers.common import deliver, name_of, reader_of, refusal_text
 
 
 async def on_message(update: Update, context: Context, m: Mentorship, _: str) -> None:

@@ -27,7 +27,7 @@ from bot.sessions.reminder_plan import backoff_delays, catch_up_decision
 from bot.sessions.rules import Refused, Status
 from bot.sessions.store.reminders import DueReminder
 from bot.sessions.store.rows import SessionRow
-from handlers import common
+from bot.telegram import ui
 
 log = logging.getLogger(__name__)
 
@@ -139,13 +139,13 @@ async def on_there(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     session_id = data.int_arg(0) if data else None
     if session_id is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     user_id = query.from_user.id
     try:
         session, first = await services.sessions.coming(session_id, user_id, services.clock.now())
     except Refused as refused:
-        await query.answer(common.text(context, refusal(refused.code)), show_alert=True)
+        await query.answer(ui.text(context, refusal(refused.code)), show_alert=True)
         return
     if not first:
         await query.answer(t("Already noted ✓ See you there!"))

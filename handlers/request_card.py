@@ -19,8 +19,8 @@ from bot.domain import (
 from bot.i18n import N_, Translator
 from bot.mentorship.store.requests import Request
 from bot.services import Services
-from handlers.cards import label, labels
-from handlers.common import deliver, reader_of
+from bot.telegram.cards import label, labels
+from bot.telegram.ui import deliver, reader_of
 from handlers.mentor_card import percent
 
 HEADINGS = {

@@ -8,7 +8,7 @@ from bot.experiments import flow as experiments
 from bot.i18n import N_
 from bot.mentorship.rules import MISSED_TO_PAUSE, NUDGE_AFTER
 from bot.mentorship.store.requests import Request
-from handlers.common import deliver, name_of, reader_of
+from bot.telegram.ui import deliver, name_of, reader_of
 from handlers.matching import offer_next
 from handlers.request_card import send_request_card
 

@@ -29,8 +29,9 @@ from bot.mentorship.rules import (
 )
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from handlers import common, contact_guard, inputs
-from handlers.common import deliver, name_of, reader_of, refusal_text, stale_button
+from bot.telegram import ui
+from bot.telegram.ui import deliver, name_of, reader_of, refusal_text, stale_button
+from handlers import contact_guard, inputs
 from handlers.introduction import introduce
 from handlers.matching import offer_next
 from handlers.request_card import mentee_keyboard, request_keyboard, send_request_card
@@ -45,7 +46,7 @@ SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 async def close_card(update: Update, verdict: str) -> None:
     """Mark the request card with what happened, and take its buttons away."""
     query = update.callback_query
-    await common.settle(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
+    await ui.settle(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)}</b>")
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -249,7 +250,7 @@ async def on_withdraw(update: Update, context: Context, request_id: int, action:
     request = await services.requests.withdraw(request_id, query.from_user.id, services.clock.now(), block=block)
     name = await name_of(services, request.mentor_id)
     await query.answer(t("Blocked ✓") if block else t("Withdrawn ✓"))
-    await common.edit(
+    await ui.edit(
         query,
         t("Blocked. {name} can't reach you through me, and you won't be matched again.").format(name=name)
         if block
@@ -276,7 +277,7 @@ async def on_report(update: Update, context: Context, request_id: int, _: str) -
         [InlineKeyboardButton(t(text), callback_data=cb("req", "repr", request_id, code))]
         for code, text in REPORT_LABELS.items()
     ]
-    await common.edit(
+    await ui.edit(
         query,
         t("What happened? Choose what fits best. Your request is withdrawn at once and the programme team is told."),
         reply_markup=InlineKeyboardMarkup(rows),
@@ -291,7 +292,7 @@ async def on_report_reason(update: Update, context: Context, request_id: int, co
     services, t, query = context.services, context.t, update.callback_query
     report = await services.reports.report_request(request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
-    await common.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
+    await ui.edit(query, t("Thank you for telling us. 💛 The programme team will contact you soon."))
     if not services.limits.allow("report_alert", query.from_user.id, services.clock.now()):
         return  # stored; the safety queue's re-alerts bring it to admins (F13)
     messages = await services.requests.request_messages(request_id)

@@ -30,8 +30,7 @@ from bot.sessions.rules import (
     rhythm_due,
 )
 from bot.sessions.store.rhythm import Rhythm
-from bot.telegram import conversations
-from handlers import common
+from bot.telegram import conversations, ui
 
 # After the closing check-in: her comment for the programme.
 CONVERSATION = "closing"
@@ -96,7 +95,7 @@ async def on_button(update: Update, context: Context) -> object:
     value = data.int_arg(1) if data else None
     action = ACTIONS.get(data.action) if data else None
     if target is None or action is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         return await action(update, context, target, value)
@@ -107,12 +106,12 @@ async def on_button(update: Update, context: Context) -> object:
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
     query, services, t = update.callback_query, context.services, context.t
     if days not in MEET_EVERY_DAYS:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     user_id = query.from_user.id
     await services.rhythms.agree(mentorship_id, user_id, days, services.clock.now())
     await query.answer(t("Agreed ✓"))
-    await common.edit(
+    await ui.edit(
         query,
         t("Agreed: {often}. /book picks a time, and /sessions lists your sessions.").format(
             often=t(MEET_LABELS[days]).lower()
@@ -132,15 +131,15 @@ async def on_every(update: Update, context: Context, mentorship_id: int, days: i
 async def on_checkin(update: Update, context: Context, checkin_id: int, n: int | None) -> object:
     query, services, t = update.callback_query, context.services, context.t
     if n not in RATINGS:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     checkin = await services.rhythms.answer_checkin(checkin_id, query.from_user.id, n, services.clock.now())
     await query.answer(t("Saved ✓"))
     if checkin.kind == "monthly":
-        await common.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
+        await ui.edit(query, t("Thank you! 💛 Keep going, you're doing great."))
         return
     ask = t("Thank you! Anything you'd like to tell the programme? Type it, or tap Skip.")
-    return await common.ask(update, context, CONVERSATION, COMMENT, checkin_id, ask, skip=cb("rhy", "skip", checkin_id))
+    return await ui.ask(update, context, CONVERSATION, COMMENT, checkin_id, ask, skip=cb("rhy", "skip", checkin_id))
 
 
 async def on_skip(update: Update, context: Context, checkin_id: int, _: int | None) -> object:
@@ -149,7 +148,7 @@ async def on_skip(update: Update, context: Context, checkin_id: int, _: int | No
     # Only this comment's wait: an old Skip must not drop what she is typing now.
     await services.inputs.take(query.from_user.id, CONVERSATION, str(checkin_id))
     await query.answer()
-    await common.edit(query, farewell(context.t))
+    await ui.edit(query, farewell(context.t))
     return conversations.END
 
 
@@ -157,7 +156,7 @@ def farewell(t: Translator) -> str:
     return t("Thank you for being part of the programme! 💛")
 
 
-@common.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
+@ui.text_step(CONVERSATION, COMMENT, limit=COMMENT_MAX, not_text=N_("Please type your comment as text."))
 async def read_closing_comment(update: Update, context: Context, checkin_id: str, comment: str) -> object:
     try:
         await context.services.rhythms.comment_checkin(int(checkin_id), update.effective_user.id, comment)
@@ -266,7 +265,7 @@ ACTIONS = {
 
 
 def register(app: Application) -> None:
-    common.add_area(
+    ui.add_area(
         app,
         "rhy",
         on_button,

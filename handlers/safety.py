@@ -23,8 +23,9 @@ from bot.mentorship.rules import (
 from bot.mentorship.store.rows import Mentorship
 from bot.onboarding.rules import InvalidAnswer
 from bot.services import Services
-from handlers import common, inputs
-from handlers.common import deliver, is_minor, name_of, reader_of, stale_button
+from bot.telegram import ui
+from bot.telegram.ui import deliver, is_minor, name_of, reader_of, stale_button
+from handlers import inputs
 
 
 def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> InlineKeyboardMarkup:
@@ -38,7 +39,7 @@ def reason_keyboard(t: Translator, action: str, m: Mentorship, labels: dict) -> 
 async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> None:
     t = context.t
     await update.callback_query.answer()
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         t("What happened? Choose what fits best. The mentorship is paused at once and the programme team is told."),
         reply_markup=reason_keyboard(t, "rep", m, REPORT_LABELS),
@@ -53,7 +54,7 @@ async def on_report_reason(update: Update, context: Context, m: Mentorship, code
     services, t, user_id = context.services, context.t, update.callback_query.from_user.id
     report = await services.reports.report(m.id, user_id, reason, services.clock.now())
     await update.callback_query.answer(t("Reported ✓"))
-    await common.settle(  # never raises: the admins' alert below must go
+    await ui.settle(  # never raises: the admins' alert below must go
         update.callback_query,
         t(
             "Thank you for telling us. 💛 The mentorship is paused, and the programme team "
@@ -169,7 +170,7 @@ async def on_block(update: Update, context: Context, m: Mentorship, _: str) -> N
     t = context.t
     await update.callback_query.answer()
     name = await name_of(context.services, m.other(update.callback_query.from_user.id))
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         t(
             "Block {name}? The mentorship ends at once, {name} can't write to you through me, "
@@ -190,7 +191,7 @@ async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _:
     await update.callback_query.answer(t("Blocked ✓"))
     other = m.other(user_id)
     await tell_ended(context.bot, services, other, user_id, None)  # first: a failed edit must not cost it
-    await common.settle(
+    await ui.settle(
         update.callback_query,
         t("Blocked. Your mentorship with {name} has ended, and you won't be matched again.").format(
             name=await name_of(services, other)

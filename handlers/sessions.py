@@ -24,8 +24,7 @@ from bot.sessions.rules import (
     parse_slot_code,
 )
 from bot.sessions.store.rows import SessionRow
-from bot.telegram import conversations
-from handlers import common
+from bot.telegram import conversations, ui
 
 # A change inside the notice period waits for her reason.
 CONVERSATION = "session_change"
@@ -34,7 +33,7 @@ CANCEL_REASON = "cancel_reason"
 
 
 def refusal_text(context: Context, code: Refusal) -> str:
-    return common.text(context, notices.refusal(code))
+    return ui.text(context, notices.refusal(code))
 
 
 async def list_sessions(update: Update, context: Context) -> None:
@@ -46,7 +45,7 @@ async def list_sessions(update: Update, context: Context) -> None:
     async def line(s: SessionRow) -> str:
         people = await services.sessions.people(s)
         status = Msg(STATUS_LABELS[Status(s.status)])
-        return common.text(
+        return ui.text(
             context,
             Msg(
                 "• {when} · {name} · {status}", when=notices.when(s), name=people.name(s.other(user_id)), status=status
@@ -60,7 +59,7 @@ async def list_sessions(update: Update, context: Context) -> None:
         lines += ["", "🗂 <b>" + t("Past sessions") + "</b>"]
         lines += [await line(s) for s in past]
         lines.append(t.ngettext("{n} session held", "{n} sessions held", held).format(n=held))
-    lines += ["", common.text(context, Msg(N_("Times are in your time zone, {zone}."), zone=ZoneName()))]
+    lines += ["", ui.text(context, Msg(N_("Times are in your time zone, {zone}."), zone=ZoneName()))]
     rows = [
         [InlineKeyboardButton("📅 " + t.datetime(s.starts_at, zone), callback_data=cb("ses", "card", s.id))]
         for s in upcoming
@@ -76,7 +75,7 @@ async def on_button(update: Update, context: Context) -> object:
     session_id = data.int_arg(0) if data else None
     action = ACTIONS.get(data.action) if data else None
     if session_id is None or action is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     try:
         return await action(update, context, session_id, data.arg(1))
@@ -89,9 +88,7 @@ async def on_card(update: Update, context: Context, session_id: int, _: str) -> 
     session = await services.sessions.party_of(session_id, query.from_user.id)
     await query.answer()
     card = notices.card(session, query.from_user.id, await services.sessions.people(session))
-    await query.message.reply_text(
-        common.text(context, *card.lines), reply_markup=common.buttons(context, card.buttons)
-    )
+    await query.message.reply_text(ui.text(context, *card.lines), reply_markup=ui.buttons(context, card.buttons))
 
 
 async def expire_unconfirmed(app: Application) -> None:
@@ -124,17 +121,15 @@ async def on_move(update: Update, context: Context, session_id: int, _: str) -> 
     if inside_notice(session.starts_at, now):
         lines += ["", notices.refusal(Refusal.REASON_NEEDED)]
     await query.message.reply_text(
-        common.text(context, *lines),
-        reply_markup=common.buttons(
-            context, notices.slot_buttons(free, lambda code: cb("ses", "to", session.id, code))
-        ),
+        ui.text(context, *lines),
+        reply_markup=ui.buttons(context, notices.slot_buttons(free, lambda code: cb("ses", "to", session.id, code))),
     )
 
 
 async def on_move_to(update: Update, context: Context, session_id: int, code: str) -> object:
     query, services = update.callback_query, context.services
     if parse_slot_code(code) is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     now = services.clock.now()
     session = await services.bookings.check_changeable(session_id, query.from_user.id, now)
@@ -155,12 +150,12 @@ async def ask_reason(update: Update, context: Context, session: SessionRow, stat
     )
     hours = int(MIN_NOTICE.total_seconds() // 3600)
     await update.effective_message.reply_text(
-        common.text(context, Msg(ask, hours=hours, name=people.name(session.other(user_id))))
+        ui.text(context, Msg(ask, hours=hours, name=people.name(session.other(user_id))))
     )
     return state
 
 
-@common.text_step(CONVERSATION, MOVE_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
+@ui.text_step(CONVERSATION, MOVE_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
 async def read_move_reason(update: Update, context: Context, about: str, reason: str) -> object:
     session_id, _, code = about.partition(":")
     await move(update, context, int(session_id), code, reason)
@@ -185,7 +180,7 @@ async def move(update: Update, context: Context, session_id: int, code: str, rea
         await query.answer(t("Moved ✓"))
     await services.sender.send(done.notices)
     if query is not None:
-        await common.drop_buttons(query)
+        await ui.drop_buttons(query)
 
 
 # --- cancel --------------------------------------------------------------------------------------
@@ -205,7 +200,7 @@ async def on_cancel(update: Update, context: Context, session_id: int, _: str) -
         name=people.name(session.other(query.from_user.id)),
     )
     await query.message.reply_text(
-        common.text(context, ask),
+        ui.text(context, ask),
         reply_markup=InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton("✖️ " + t("Yes, cancel it"), callback_data=cb("ses", "cxok", session_id))],
@@ -218,14 +213,14 @@ async def on_cancel(update: Update, context: Context, session_id: int, _: str) -
 async def on_keep(update: Update, context: Context, session_id: int, _: str) -> None:
     await context.services.sessions.party_of(session_id, update.callback_query.from_user.id)
     await update.callback_query.answer(context.t("Kept ✓"))
-    await common.edit(update.callback_query, context.t("Good: the session stays. 🌷"))
+    await ui.edit(update.callback_query, context.t("Good: the session stays. 🌷"))
 
 
 async def on_cancel_confirmed(update: Update, context: Context, session_id: int, _: str) -> object:
     return await cancel(update, context, session_id, None)
 
 
-@common.text_step(CONVERSATION, CANCEL_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
+@ui.text_step(CONVERSATION, CANCEL_REASON, limit=REASON_MAX, not_text=N_("Please type the reason as text."))
 async def read_cancel_reason(update: Update, context: Context, about: str, reason: str) -> object:
     return await cancel(update, context, int(about), reason)
 
@@ -249,10 +244,10 @@ async def cancel(update: Update, context: Context, session_id: int, reason: str 
     if query is not None:
         await query.answer(t("Cancelled ✓"))
     cancelled = N_("Cancelled ✓ Your session on {when} is off, and its reminders too.")
-    await message.reply_text(common.text(context, Msg(cancelled, when=notices.when(done.session))))
+    await message.reply_text(ui.text(context, Msg(cancelled, when=notices.when(done.session))))
     await services.sender.send(done.notices)
     if query is not None:
-        await common.drop_buttons(query)
+        await ui.drop_buttons(query)
     return conversations.END
 
 
@@ -269,4 +264,4 @@ ACTIONS = {
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("sessions", list_sessions))
     reasons = {MOVE_REASON: (read_move_reason,), CANCEL_REASON: (read_cancel_reason,)}
-    common.add_area(app, "ses", on_button, conversation=CONVERSATION, starts=["to", "cx", "cxok"], states=reasons)
+    ui.add_area(app, "ses", on_button, conversation=CONVERSATION, starts=["to", "cx", "cxok"], states=reasons)

@@ -18,8 +18,7 @@ from bot.i18n import N_, Translator
 from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
 from bot.sessions.slot_times import SlotError, parse_time_of_day
 from bot.sessions.store.slots import SlotRefused, SlotRow
-from bot.telegram import conversations
-from handlers import common
+from bot.telegram import conversations, ui
 
 # A weekly window or a one-off slot waits for its start time, typed (about: w<weekday> or d<date>).
 CONVERSATION = "slots"
@@ -144,7 +143,7 @@ async def show_slots(update: Update, context: Context) -> None:
 
 async def refresh(update: Update, context: Context) -> None:
     text, markup = await slots_view(context, update.callback_query.from_user.id)
-    await common.edit(update.callback_query, text, markup)
+    await ui.edit(update.callback_query, text, markup)
 
 
 async def on_button(update: Update, context: Context) -> object:
@@ -152,7 +151,7 @@ async def on_button(update: Update, context: Context) -> object:
     data = parse_callback(query.data)
     action = ACTIONS.get(data.action) if data else None
     if action is None or not await is_mentor(context, query.from_user.id):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     return await action(update, context, data.args)
 
@@ -183,7 +182,7 @@ async def on_week(update: Update, context: Context, args: tuple[str, ...]) -> No
     names = weekday_names(t)
     buttons = [InlineKeyboardButton(names[day], callback_data=cb("slot", "wd", day)) for day in range(7)]
     await update.callback_query.answer()
-    await common.edit(
+    await ui.edit(
         update.callback_query,
         t("Which day of the week are you free?"),
         reply_markup=InlineKeyboardMarkup([buttons[0:3], buttons[3:6], buttons[6:7], [back_button(t)]]),
@@ -198,13 +197,13 @@ async def on_list(update: Update, context: Context, args: tuple[str, ...]) -> No
 async def on_weekday(update: Update, context: Context, args: tuple[str, ...]) -> object:
     query, t = update.callback_query, context.t
     if not args or args[0] not in "0123456" or len(args[0]) != 1:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     await query.answer()
     ask = t("{every}: what time does it start? Type it like 18:30 ({zone} time).")
     every = t(EVERY_WEEKDAY[int(args[0])])
     text = ask.format(every=every, zone=html.escape(context.zone.key))
-    return await common.ask(update, context, CONVERSATION, START_TIME, f"w{args[0]}", text)
+    return await ui.ask(update, context, CONVERSATION, START_TIME, f"w{args[0]}", text)
 
 
 async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> None:
@@ -233,7 +232,7 @@ async def on_once(update: Update, context: Context, args: tuple[str, ...]) -> No
         rows.append(paging)
     rows.append([back_button(t)])
     await query.answer()
-    await common.edit(
+    await ui.edit(
         query,
         t("Which day? (the next {n} days)").format(n=ONE_OFF_DAYS),
         reply_markup=InlineKeyboardMarkup(rows),
@@ -257,7 +256,7 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> ob
     await query.answer()
     ask = t("What time does it start on {date}? Type it like 18:30 ({zone} time).")
     date = t.date(datetime.combine(day, time(12), tzinfo=zone), zone)
-    return await common.ask(
+    return await ui.ask(
         update, context, CONVERSATION, START_TIME, f"d{args[0]}", ask.format(date=date, zone=html.escape(zone.key))
     )
 
@@ -266,7 +265,7 @@ async def read_time(update: Update, context: Context) -> object:
     t, message = context.t, update.effective_message
     ref = await conversations.take(update, context, CONVERSATION)
     if ref is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     try:
         at = parse_time_of_day(message.text or "")
@@ -300,7 +299,7 @@ def parse_length(args: tuple[str, ...]) -> tuple[str, time, int] | None:
 async def on_length_weekly(update: Update, context: Context, args: tuple[str, ...]) -> None:
     parsed = parse_length(args)
     if parsed is None or parsed[0] not in ("0", "1", "2", "3", "4", "5", "6"):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     weekday, at, minutes = parsed
     services, query = context.services, update.callback_query
@@ -319,7 +318,7 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     parsed = parse_length(args)
     day = parse_day(parsed[0]) if parsed else None
     if parsed is None or day is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     _, at, minutes = parsed
     services, query, zone = context.services, update.callback_query, context.zone
@@ -349,6 +348,6 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("slots", show_slots))
-    common.add_area(
+    ui.add_area(
         app, "slot", on_button, conversation=CONVERSATION, starts=["wd", "date"], states={START_TIME: (read_time,)}
     )

@@ -12,9 +12,10 @@ from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.opportunities.flow import LINK_PREFIX as OPPORTUNITY_PREFIX
+from bot.telegram import ui
+from bot.telegram.menu import help_text, set_chat_menu
 from bot.telegram.story_card import DEEP_LINK_PREFIX
-from handlers import common, onboarding, opportunities, stories
-from handlers.menu import help_text, set_chat_menu
+from handlers import onboarding, opportunities, stories
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
 # reader takes typed text for it.
@@ -53,8 +54,8 @@ async def start(update: Update, context: Context) -> None:
                 user.id, STORY_LINK, payload.removeprefix(DEEP_LINK_PREFIX), services.clock.now()
             )
         await update.effective_message.reply_text(
-            common.language_question(user.language_code),
-            reply_markup=common.language_keyboard(user.language_code),
+            ui.language_question(user.language_code),
+            reply_markup=ui.language_keyboard(user.language_code),
         )
         return
     profile = await context.services.profiles.get(user.id)
@@ -68,8 +69,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        common.language_question(update.effective_user.language_code),
-        reply_markup=common.language_keyboard(update.effective_user.language_code),
+        ui.language_question(update.effective_user.language_code),
+        reply_markup=ui.language_keyboard(update.effective_user.language_code),
     )
 
 
@@ -86,7 +87,7 @@ async def set_language(update: Update, context: Context) -> None:
     context.user_record = await context.services.users.get(user.id)
     t = translator(language)
     await query.answer()
-    await common.edit(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
+    await ui.edit(query, t("Language: {language} ✓").format(language=LANGUAGE_BUTTONS[Language(language)]))
     if language != previous:
         # Her chat's menu already speaks it when she only confirms the same language.
         await set_chat_menu(context.bot, user.id, language)

@@ -25,8 +25,8 @@ from bot.stories.models import StoryCard
 from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, subscription_text
 from bot.story_channel import flow as channel_flow
 from bot.story_channel import store as channel_store
+from bot.telegram import ui
 from bot.telegram.story_card import deep_link, send_card
-from handlers import common
 from handlers.matching import show_mentors
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ async def on_subscription_button(update: Update, context: Context) -> None:
     else:
         await services.stories.unsubscribe(user_id, services.clock.now())
         await query.answer(context.t("Stories are off. You can turn them on here any time."))
-    await common.edit(
+    await ui.edit(
         query,
         subscription_text(context.t, active, frequency, time_of_day),
         subscription_keyboard(context.t, active, frequency, time_of_day),

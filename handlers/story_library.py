@@ -22,9 +22,9 @@ from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, translator
 from bot.opportunities import flow as opportunities
 from bot.story_library import flow
+from bot.telegram import ui
 from bot.telegram.story_card import send_card
-from handlers import common
-from handlers.common import refuse_non_admin, stale_button
+from bot.telegram.ui import refuse_non_admin, stale_button
 
 PER_PAGE = 8
 
@@ -57,7 +57,7 @@ async def library_markup(context: Context, page: int) -> InlineKeyboardMarkup:
 
 
 async def cards(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     hidden = await context.services.stories.hidden_slugs()
@@ -71,7 +71,7 @@ async def cards(update: Update, context: Context) -> None:
 
 
 async def on_library_button(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     query = update.callback_query
     data = parse_callback(query.data)
@@ -84,7 +84,7 @@ async def on_library_button(update: Update, context: Context) -> None:
     slug = data.arg(0)
     card = services.cards.get(slug)
     if card is None:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     hidden = slug in await services.stories.hidden_slugs()
     if data.action == "open":
@@ -109,7 +109,7 @@ async def on_library_button(update: Update, context: Context) -> None:
         await query.answer(t("Hidden: nobody will get this card.") if data.action == "hide" else t("Shown again."))
         await query.edit_message_reply_markup(None)
     else:
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
 
 
 # Before the journeys: an admin's card file is taken here, anyone else's document goes on as before.

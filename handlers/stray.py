@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from handlers import common, inputs
+from bot.telegram import ui
+from handlers import inputs
 
 
 async def stray_message(update: Update, context: Context) -> None:
     if await inputs.route(update, context):
         return
-    await common.hint(update, context)
+    await ui.hint(update, context)

@@ -11,8 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
-from bot.telegram import conversations
-from handlers import common
+from bot.telegram import conversations, ui
 
 CONVERSATION = "timezone"
 ZONE_NAME = "zone_name"
@@ -45,12 +44,12 @@ async def on_timezone_button(update: Update, context: Context) -> object:
         return state
     index = data.int_arg(0) if data else None
     if index is None or index >= len(COMMON_ZONES):
-        await common.stale_button(update, context)
+        await ui.stale_button(update, context)
         return
     name = COMMON_ZONES[index][0]
     await set_zone(context, query.from_user.id, name)
     await query.answer(t("Saved ✓"))
-    await common.edit(query, zone_saved(context, name))
+    await ui.edit(query, zone_saved(context, name))
     return conversations.END
 
 
@@ -69,7 +68,7 @@ async def set_zone(context: Context, user_id: int, name: str) -> None:
 async def read_timezone(update: Update, context: Context) -> object:
     t, user_id, message = context.t, update.effective_user.id, update.effective_message
     if await conversations.take(update, context, CONVERSATION) is None:
-        await common.hint(update, context)
+        await ui.hint(update, context)
         return conversations.END
     text = message.text
     name = find_zone(text or "")
@@ -97,6 +96,6 @@ def register(app: Application) -> None:
             CONVERSATION,
             entry_points=[CallbackQueryHandler(on_timezone_button, pattern=pattern("tz"))],
             states={ZONE_NAME: [MessageHandler(conversations.ANYTHING, read_timezone)]},
-            fallbacks=[CommandHandler("cancel", common.stop_waiting)],
+            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )
     )

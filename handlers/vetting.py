@@ -14,8 +14,8 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Html, Msg, Notice
 from bot.onboarding.store import VETTED, Profile
-from handlers import common
-from handlers.cards import profile_card
+from bot.telegram import ui
+from bot.telegram.cards import profile_card
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +131,11 @@ async def decide_change(update: Update, context: Context, mentor_id: int, rev: i
         )
         await services.sender.send([Notice(mentor_id, (Msg(text),))])
     verdict = t("Change approved ✓") if approve else t("Change rejected: her card is back to the approved version")
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict}</b>")
+    await ui.edit(query, f"{query.message.text_html}\n\n<b>{verdict}</b>")
 
 
 async def decide(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     query = update.callback_query
     t = context.t
@@ -181,7 +181,7 @@ async def decide(update: Update, context: Context) -> None:
     }
     # The mentor hears first: a failed edit of the admin's card must not swallow her message.
     await tell_mentor(context, mentor_id, approved=status == "approved")
-    await common.edit(query, f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
+    await ui.edit(query, f"{query.message.text_html}\n\n<b>{verdict[data.action]}</b>")
 
 
 async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> None:
@@ -199,7 +199,7 @@ async def tell_mentor(context: Context, mentor_id: int, *, approved: bool) -> No
 
 
 async def pending(update: Update, context: Context) -> None:
-    if await common.refuse_non_admin(update, context):
+    if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     waiting = await context.services.profiles.pending_mentors()
@@ -216,7 +216,7 @@ async def pending(update: Update, context: Context) -> None:
     for profile in waiting[:20]:
         await update.effective_message.reply_text(
             profile_card(t, profile, t("New mentor to check")) + f"\n\n<i>id {profile.user_id}</i>",
-            reply_markup=common.buttons(context, vetting_buttons(profile.user_id)),
+            reply_markup=ui.buttons(context, vetting_buttons(profile.user_id)),
         )
 
 

@@ -344,9 +344,7 @@ async def test_confirming_reads_both_people_once_for_the_cards_and_the_calendar_
     await world.db._conn.set_trace_callback(None)
     # The safety check inside the confirming transaction (is a minor's mentor's clearance held?)
     # reads profiles by rule; it is not a read for the cards.
-    people_reads = [
-        s for s in statements if re.search(r"\bFROM (users|profiles)\b", s) and "cleared_for_min" not in s
-    ]
+    people_reads = [s for s in statements if re.search(r"\bFROM (users|profiles)\b", s) and "cleared_for_min" not in s]
     # One read of both names for the cards, then each reader's language and zone once.
     assert len(people_reads) <= 3, people_reads
     texts = dict((chat, text) for chat, text in bot.sent if text and "Session with" in text)

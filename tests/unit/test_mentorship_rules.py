@@ -18,7 +18,7 @@ from bot.mentorship.rules import (
     parse_code,
 )
 from bot.onboarding.rules import InvalidAnswer
-from handlers.common import refusal_text
+from bot.telegram.ui import refusal_text
 from handlers.mentor_card import last_active, reason_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")

@@ -1,4 +1,5 @@
-"""What every update passes through: who she is, whether she blocked us, and the last resort answers."""
+"""What every handler shares: the loader each update passes through, edits that never raise,
+buttons, refusals, and the last-resort answers."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.i18n import N_
+from bot.labelled import Labelled
 
 
 class Language(StrEnum):
@@ -25,151 +26,90 @@ LANGUAGE_BUTTONS: dict[Language, str] = {
 }
 
 
-class Role(StrEnum):
-    MENTEE = "mentee"
-    MENTOR = "mentor"
-    SUBSCRIBER = "subscriber"
+class Role(Labelled):
+    MENTEE = "mentee", N_("I want a mentor")
+    MENTOR = "mentor", N_("I want to mentor")
+    SUBSCRIBER = "subscriber", N_("Only stories")
 
 
-class AgeBand(StrEnum):
-    UNDER_14 = "under14"
-    TEEN = "14-17"
-    ADULT = "18+"
+class AgeBand(Labelled):
+    UNDER_14 = "under14", N_("Under 14")
+    TEEN = "14-17", N_("14–17")
+    ADULT = "18+", N_("18 or older")
 
 
-class Region(StrEnum):
-    BISHKEK = "bishkek"
-    OSH_CITY = "osh_city"
-    CHUI = "chui"
-    OSH = "osh"
-    JALAL_ABAD = "jalal_abad"
-    ISSYK_KUL = "issyk_kul"
-    NARYN = "naryn"
-    TALAS = "talas"
-    BATKEN = "batken"
-    ABROAD = "abroad"
+class Region(Labelled):
+    BISHKEK = "bishkek", N_("Bishkek")
+    OSH_CITY = "osh_city", N_("Osh city")
+    CHUI = "chui", N_("Chüy region")
+    OSH = "osh", N_("Osh region")
+    JALAL_ABAD = "jalal_abad", N_("Jalal-Abad region")
+    ISSYK_KUL = "issyk_kul", N_("Issyk-Kul region")
+    NARYN = "naryn", N_("Naryn region")
+    TALAS = "talas", N_("Talas region")
+    BATKEN = "batken", N_("Batken region")
+    ABROAD = "abroad", N_("Abroad")
 
 
-class Stage(StrEnum):
+class Stage(Labelled):
     """The pipeline stages, in order: a later stage is further along."""
 
-    SCHOOL = "school"
-    UNIVERSITY = "university"
-    EARLY_CAREER = "early_career"
-    EXPERIENCED = "experienced"
-    RETURNING = "returning"
-    LEADER = "leader"
+    SCHOOL = "school", N_("At school")
+    UNIVERSITY = "university", N_("At university")
+    EARLY_CAREER = "early_career", N_("Early career")
+    EXPERIENCED = "experienced", N_("Experienced professional")
+    RETURNING = "returning", N_("Returning or switching")
+    LEADER = "leader", N_("Leader")
 
 
-class Field(StrEnum):
-    IT = "it"
-    DATA_AI = "data_ai"
-    ENGINEERING = "engineering"
-    MATH = "math"
-    PHYSICS = "physics"
-    SPACE = "space"
-    CHEMISTRY = "chemistry"
-    BIOMED = "biomed"
-    EARTH_ENV = "earth_env"
+class Field(Labelled):
+    IT = "it", N_("Software and IT")
+    DATA_AI = "data_ai", N_("Data and AI")
+    ENGINEERING = "engineering", N_("Engineering")
+    MATH = "math", N_("Mathematics")
+    PHYSICS = "physics", N_("Physics")
+    SPACE = "space", N_("Space and aerospace")
+    CHEMISTRY = "chemistry", N_("Chemistry")
+    BIOMED = "biomed", N_("Biology and medicine")
+    EARTH_ENV = "earth_env", N_("Earth and environment")
 
 
-class Goal(StrEnum):
+class Goal(Labelled):
     """What a mentee wants; mentors offer the same codes as topics."""
 
-    CHOOSE_PATH = "choose_path"
-    UNIVERSITY_ADMISSION = "admission"
-    STUDY_SKILLS = "study"
-    FIRST_JOB = "first_job"
-    CAREER_GROWTH = "growth"
-    CONFIDENCE = "confidence"
-    PROJECTS = "projects"
-    SCHOLARSHIPS_ABROAD = "abroad"
-    LEADERSHIP = "leadership"
-    BALANCE = "balance"
+    CHOOSE_PATH = "choose_path", N_("Choosing my path in STEM")
+    UNIVERSITY_ADMISSION = "admission", N_("Getting into university")
+    STUDY_SKILLS = "study", N_("Studying better")
+    FIRST_JOB = "first_job", N_("Finding a first job or internship")
+    CAREER_GROWTH = "growth", N_("Growing in my career")
+    CONFIDENCE = "confidence", N_("Confidence")
+    PROJECTS = "projects", N_("Projects and competitions")
+    SCHOLARSHIPS_ABROAD = "abroad", N_("Scholarships and study abroad")
+    LEADERSHIP = "leadership", N_("Leadership")
+    BALANCE = "balance", N_("Balancing work, study and family")
 
 
-class Availability(StrEnum):
-    WEEKDAY_MORNINGS = "wd_morning"
-    WEEKDAY_EVENINGS = "wd_evening"
-    WEEKENDS = "weekend"
+class Availability(Labelled):
+    WEEKDAY_MORNINGS = "wd_morning", N_("Weekday mornings")
+    WEEKDAY_EVENINGS = "wd_evening", N_("Weekday evenings")
+    WEEKENDS = "weekend", N_("Weekends")
 
 
-class MeetingFormat(StrEnum):
-    ONLINE = "online"
-    IN_PERSON = "in_person"
-    BOTH = "both"
+class MeetingFormat(Labelled):
+    ONLINE = "online", N_("Online")
+    IN_PERSON = "in_person", N_("In person")
+    BOTH = "both", N_("Both")
 
 
-ROLE_LABELS = {
-    Role.MENTEE: N_("I want a mentor"),
-    Role.MENTOR: N_("I want to mentor"),
-    Role.SUBSCRIBER: N_("Only stories"),
-}
-
-AGE_LABELS = {
-    AgeBand.UNDER_14: N_("Under 14"),
-    AgeBand.TEEN: N_("14–17"),
-    AgeBand.ADULT: N_("18 or older"),
-}
-
-REGION_LABELS = {
-    Region.BISHKEK: N_("Bishkek"),
-    Region.OSH_CITY: N_("Osh city"),
-    Region.CHUI: N_("Chüy region"),
-    Region.OSH: N_("Osh region"),
-    Region.JALAL_ABAD: N_("Jalal-Abad region"),
-    Region.ISSYK_KUL: N_("Issyk-Kul region"),
-    Region.NARYN: N_("Naryn region"),
-    Region.TALAS: N_("Talas region"),
-    Region.BATKEN: N_("Batken region"),
-    Region.ABROAD: N_("Abroad"),
-}
-
-STAGE_LABELS = {
-    Stage.SCHOOL: N_("At school"),
-    Stage.UNIVERSITY: N_("At university"),
-    Stage.EARLY_CAREER: N_("Early career"),
-    Stage.EXPERIENCED: N_("Experienced professional"),
-    Stage.RETURNING: N_("Returning or switching"),
-    Stage.LEADER: N_("Leader"),
-}
-
-FIELD_LABELS = {
-    Field.IT: N_("Software and IT"),
-    Field.DATA_AI: N_("Data and AI"),
-    Field.ENGINEERING: N_("Engineering"),
-    Field.MATH: N_("Mathematics"),
-    Field.PHYSICS: N_("Physics"),
-    Field.SPACE: N_("Space and aerospace"),
-    Field.CHEMISTRY: N_("Chemistry"),
-    Field.BIOMED: N_("Biology and medicine"),
-    Field.EARTH_ENV: N_("Earth and environment"),
-}
-
-GOAL_LABELS = {
-    Goal.CHOOSE_PATH: N_("Choosing my path in STEM"),
-    Goal.UNIVERSITY_ADMISSION: N_("Getting into university"),
-    Goal.STUDY_SKILLS: N_("Studying better"),
-    Goal.FIRST_JOB: N_("Finding a first job or internship"),
-    Goal.CAREER_GROWTH: N_("Growing in my career"),
-    Goal.CONFIDENCE: N_("Confidence"),
-    Goal.PROJECTS: N_("Projects and competitions"),
-    Goal.SCHOLARSHIPS_ABROAD: N_("Scholarships and study abroad"),
-    Goal.LEADERSHIP: N_("Leadership"),
-    Goal.BALANCE: N_("Balancing work, study and family"),
-}
-
-AVAILABILITY_LABELS = {
-    Availability.WEEKDAY_MORNINGS: N_("Weekday mornings"),
-    Availability.WEEKDAY_EVENINGS: N_("Weekday evenings"),
-    Availability.WEEKENDS: N_("Weekends"),
-}
-
-FORMAT_LABELS = {
-    MeetingFormat.ONLINE: N_("Online"),
-    MeetingFormat.IN_PERSON: N_("In person"),
-    MeetingFormat.BOTH: N_("Both"),
-}
+# The member → label tables the cards, buttons and reports read.
+ROLE_LABELS = Role.labels()
+AGE_LABELS = AgeBand.labels()
+REGION_LABELS = Region.labels()
+STAGE_LABELS = Stage.labels()
+FIELD_LABELS = Field.labels()
+GOAL_LABELS = Goal.labels()
+AVAILABILITY_LABELS = Availability.labels()
+FORMAT_LABELS = MeetingFormat.labels()
 
 LANGUAGE_NAMES = {
     # The language as a skill ("speaks Kyrgyz"), translated into the reader's language.

@@ -18,12 +18,6 @@ from bot.telegram import conversations, ui
 CONVERSATION = "feedback"
 COMMENT = "comment"
 
-OUTCOME_LABELS = {
-    Outcome.HELD: N_("✅ It took place"),
-    Outcome.NO_SHOW: N_("🙈 {name} didn't come"),
-    Outcome.CANCELLED: N_("✖️ It was called off"),
-}
-
 
 def ask_feedback(session: SessionRow, viewer: int, people: People) -> Notice:
     name = people.name(session.other(viewer))
@@ -33,7 +27,7 @@ def ask_feedback(session: SessionRow, viewer: int, people: People) -> Notice:
         (Msg(question, name=name, when=When(session.starts_at)),),
         tuple(
             (Button(Msg(label, name=name), cb("fb", "out", session.id, outcome)),)
-            for outcome, label in OUTCOME_LABELS.items()
+            for outcome, label in Outcome.labels().items()
         ),
     )
 

@@ -16,7 +16,7 @@ from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.sessions.rules import BUFFER_MINUTES, MIN_NOTICE, ONE_OFF_DAYS
-from bot.sessions.slot_times import SlotError, parse_time_of_day
+from bot.sessions.slot_times import parse_time_of_day
 from bot.sessions.store.slots import SlotRefused, SlotRow
 from bot.telegram import conversations, ui
 
@@ -25,14 +25,6 @@ CONVERSATION = "slots"
 START_TIME = "start_time"
 
 # --- how /slots shows her free time ---------------------------------------------------------------
-
-SLOT_ERRORS = {
-    SlotError.IN_PAST: N_("This time has already passed. Please pick a later one."),
-    SlotError.TOO_SHORT: N_("A free time must be at least one hour long."),
-    SlotError.TOO_LONG: N_("A free-time slot can be at most 8 hours long."),
-    SlotError.OVERLAPS: N_("This overlaps free time you have already published. /slots shows it all."),
-}
-
 
 # Whole phrases, so that each language can decline the day as its grammar needs.
 EVERY_WEEKDAY = (
@@ -308,7 +300,7 @@ async def on_length_weekly(update: Update, context: Context, args: tuple[str, ..
             query.from_user.id, int(weekday), at, minutes, context.zone.key, services.clock.now()
         )
     except SlotRefused as refused:
-        await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
+        await query.answer(context.t(refused.code.label), show_alert=True)
         return
     await query.answer(context.t("Saved ✓"))
     await refresh(update, context)
@@ -327,7 +319,7 @@ async def on_length_once(update: Update, context: Context, args: tuple[str, ...]
     try:
         await services.slots.add_one_off(query.from_user.id, start, minutes, zone.key, services.clock.now())
     except SlotRefused as refused:
-        await query.answer(context.t(SLOT_ERRORS[refused.code]), show_alert=True)
+        await query.answer(context.t(refused.code.label), show_alert=True)
         return
     await query.answer(context.t("Saved ✓"))
     await refresh(update, context)

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain import AgeBand, Language
 from bot.i18n import N_
+from bot.labelled import Labelled
 
 
-class Kind(StrEnum):
-    OLYMPIAD = "olympiad"
-    SCHOOL_CAMP = "school_camp"
-    SCHOLARSHIP = "scholarship"
-    INTERNSHIP_JOB = "internship_job"
-    EVENT_TRAINING = "event_training"
-    COMPETITION = "competition"
+class Kind(Labelled):
+    OLYMPIAD = "olympiad", N_("Olympiad")
+    SCHOOL_CAMP = "school_camp", N_("School or camp")
+    SCHOLARSHIP = "scholarship", N_("Scholarship")
+    INTERNSHIP_JOB = "internship_job", N_("Internship or job")
+    EVENT_TRAINING = "event_training", N_("Event or training")
+    COMPETITION = "competition", N_("Competition")
 
 
-KIND_LABELS = {
-    Kind.OLYMPIAD: N_("Olympiad"),
-    Kind.SCHOOL_CAMP: N_("School or camp"),
-    Kind.SCHOLARSHIP: N_("Scholarship"),
-    Kind.INTERNSHIP_JOB: N_("Internship or job"),
-    Kind.EVENT_TRAINING: N_("Event or training"),
-    Kind.COMPETITION: N_("Competition"),
-}
+KIND_LABELS = Kind.labels()
 
 # Reminders before the deadline of a saved opportunity, latest last.
 REMINDER_OFFSETS_DAYS = (7, 1)

@@ -14,6 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import N_
+from bot.labelled import Labelled
 from bot.sessions.slot_times import parse_zone
 
 PROGRAMME_LENGTH = timedelta(days=182)  # six months from acceptance to the closing survey
@@ -56,12 +57,12 @@ STATUS_LABELS = {
 }
 
 
-class Outcome(StrEnum):
-    """What she says happened, after the session."""
+class Outcome(Labelled):
+    """What she says happened, after the session; the label is her button."""
 
-    HELD = "held"
-    NO_SHOW = "no_show"  # the other side did not come
-    CANCELLED = "cancelled"
+    HELD = "held", N_("✅ It took place")
+    NO_SHOW = "no_show", N_("🙈 {name} didn't come")  # the other side did not come
+    CANCELLED = "cancelled", N_("✖️ It was called off")
 
 
 # What the session becomes when the first answer comes in.

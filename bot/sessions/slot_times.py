@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import N_
+from bot.labelled import Labelled
 
 MAX_WINDOW_MINUTES = 8 * 60
 MINUTES_PER_WEEK = 7 * 24 * 60
@@ -20,13 +22,13 @@ MINUTES_PER_WEEK = 7 * 24 * 60
 _CROSS_ZONE_HORIZON = timedelta(days=371)
 
 
-class SlotError(StrEnum):
-    """Why a window or one-off slot was refused; the value is the message id."""
+class SlotError(Labelled):
+    """Why a window or one-off slot was refused; the label is what she is told."""
 
-    IN_PAST = "in_past"
-    TOO_SHORT = "too_short"
-    TOO_LONG = "too_long"
-    OVERLAPS = "overlaps"
+    IN_PAST = "in_past", N_("This time has already passed. Please pick a later one.")
+    TOO_SHORT = "too_short", N_("A free time must be at least one hour long.")
+    TOO_LONG = "too_long", N_("A free-time slot can be at most 8 hours long.")
+    OVERLAPS = "overlaps", N_("This overlaps free time you have already published. /slots shows it all.")
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
+from bot.labelled import Labelled
 
 
-class Frequency(StrEnum):
-    DAILY = "daily"
-    TWICE_WEEKLY = "twice_weekly"
-    WEEKLY = "weekly"
+class Frequency(Labelled):
+    DAILY = "daily", N_("Every day")
+    TWICE_WEEKLY = "twice_weekly", N_("Twice a week")
+    WEEKLY = "weekly", N_("Once a week")
 
 
-class TimeOfDay(StrEnum):
-    MORNING = "morning"
-    AFTERNOON = "afternoon"
-    EVENING = "evening"
+class TimeOfDay(Labelled):
+    MORNING = "morning", N_("Morning (9:00)")
+    AFTERNOON = "afternoon", N_("Afternoon (14:00)")
+    EVENING = "evening", N_("Evening (19:00)")
 
 
 # Local wall-clock times and weekdays (0 = Monday).
@@ -33,16 +33,8 @@ WEEKDAYS = {
     Frequency.WEEKLY: frozenset({5}),  # Saturday: time to read
 }
 
-FREQUENCY_LABELS = {
-    Frequency.DAILY: N_("Every day"),
-    Frequency.TWICE_WEEKLY: N_("Twice a week"),
-    Frequency.WEEKLY: N_("Once a week"),
-}
-TIME_LABELS = {
-    TimeOfDay.MORNING: N_("Morning (9:00)"),
-    TimeOfDay.AFTERNOON: N_("Afternoon (14:00)"),
-    TimeOfDay.EVENING: N_("Evening (19:00)"),
-}
+FREQUENCY_LABELS = Frequency.labels()
+TIME_LABELS = TimeOfDay.labels()
 
 
 def next_due(frequency: Frequency, time_of_day: TimeOfDay, zone: ZoneInfo, after: datetime) -> datetime:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship.store.rows import Mentorship
@@ -95,20 +95,6 @@ async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
     )
     name = await services.users.display_name(m.mentee_id)
     await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
-
-
-async def on_button(update: Update, context: Context) -> object:
-    query = update.callback_query
-    data = parse_callback(query.data)
-    target = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if target is None or action is None:
-        await ui.stale_button(update, context)
-        return
-    try:
-        return await action(update, context, target, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
 
 
 async def mentee_side(context: Context, mentorship_id: int, user_id: int) -> Mentorship:
@@ -276,6 +262,7 @@ ACTIONS = {
     "ok": on_confirm,
     "no": on_decline,
 }
+on_button = ui.by_id(ACTIONS, Refused, lambda context, code: refusal_text(context.t, code))
 
 
 def register(app: Application) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship.rules import parse_code
@@ -123,11 +123,4 @@ async def read_comment(update: Update, context: Context, session_id: str, commen
 
 
 def register(app: Application) -> None:
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[CallbackQueryHandler(on_feedback, pattern=pattern("fb"))],
-            states={COMMENT: [MessageHandler(conversations.ANYTHING, read_comment)]},
-            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
-        )
-    )
+    ui.add_area(app, "fb", on_feedback, conversation=CONVERSATION, states={COMMENT: (read_comment,)})

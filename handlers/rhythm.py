@@ -12,7 +12,7 @@ from datetime import datetime
 from telegram import Bot, Update
 from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.context import Context
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
@@ -86,21 +86,6 @@ async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
         lines = (Msg("🤝 <b>{s}</b>", s=Msg(N_("Your agreement"))), "", heading, "", Msg(how_often))
         notices.append(Notice(viewer, lines, buttons))
     await services.sender.send(notices)
-
-
-async def on_button(update: Update, context: Context) -> object:
-    query, t = update.callback_query, context.t
-    data = parse_callback(query.data)
-    target = data.int_arg(0) if data else None
-    value = data.int_arg(1) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if target is None or action is None:
-        await ui.stale_button(update, context)
-        return
-    try:
-        return await action(update, context, target, value)
-    except Refused as refused:
-        await query.answer(t(REFUSALS[refused.code]), show_alert=True)
 
 
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:
@@ -262,6 +247,9 @@ ACTIONS = {
     "close": on_checkin,
     "skip": on_skip,
 }
+on_button = ui.by_id(
+    ACTIONS, Refused, lambda context, code: context.t(REFUSALS[code]), second=lambda data: data.int_arg(1)
+)
 
 
 def register(app: Application) -> None:

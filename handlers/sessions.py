@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Msg, ZoneName
@@ -67,20 +67,6 @@ async def list_sessions(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
         "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
     )
-
-
-async def on_button(update: Update, context: Context) -> object:
-    query = update.callback_query
-    data = parse_callback(query.data)
-    session_id = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if session_id is None or action is None:
-        await ui.stale_button(update, context)
-        return
-    try:
-        return await action(update, context, session_id, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context, refused.code), show_alert=True)
 
 
 async def on_card(update: Update, context: Context, session_id: int, _: str) -> None:
@@ -259,6 +245,7 @@ ACTIONS = {
     "cxok": on_cancel_confirmed,
     "keep": on_keep,
 }
+on_button = ui.by_id(ACTIONS, Refused, refusal_text)
 
 
 def register(app: Application) -> None:

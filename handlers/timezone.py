@@ -6,9 +6,9 @@ import html
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.context import Context
 from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
 from bot.telegram import conversations, ui
@@ -91,11 +91,4 @@ async def read_timezone(update: Update, context: Context) -> object:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("timezone", show_timezone))
-    app.add_handler(
-        conversations.Conversation(
-            CONVERSATION,
-            entry_points=[CallbackQueryHandler(on_timezone_button, pattern=pattern("tz"))],
-            states={ZONE_NAME: [MessageHandler(conversations.ANYTHING, read_timezone)]},
-            fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
-        )
-    )
+    ui.add_area(app, "tz", on_timezone_button, conversation=CONVERSATION, states={ZONE_NAME: (read_timezone,)})

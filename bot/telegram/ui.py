@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import Callback, cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_, SUPPORTED, Translator, normalize_language, translator
@@ -184,7 +184,8 @@ def register_loader(app: Application) -> None:
 def add_area(app: Application, area: str, on_button, *, conversation: str = "", starts=(), states=None) -> None:
     """One callback area behind `on_button` (its ACTIONS table) and, when `conversation` is named, the
     typed-text steps its buttons lead to: `starts` are the actions that begin them; `states` maps each
-    state to (the reader of her text, *the area's actions she may still press while it waits)."""
+    state to (the reader of her text, *the area's actions she may still press while it waits).
+    With no `starts`, every press of the area may begin them."""
     if conversation:
 
         def presses(*actions: str) -> list:
@@ -197,12 +198,36 @@ def add_area(app: Application, area: str, on_button, *, conversation: str = "", 
         app.add_handler(
             conversations.Conversation(
                 conversation,
-                entry_points=presses(*starts),
+                entry_points=presses(*starts) if starts else [CallbackQueryHandler(on_button, pattern=pattern(area))],
                 states=steps,
                 fallbacks=[CommandHandler("cancel", stop_waiting)],
             )
         )
+        if not starts:
+            return  # every press of the area is the conversation's
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(area)))
+
+
+def by_id(actions: dict, refused: type[Exception], explain, *, second=lambda data: data.arg(1)):
+    """The on_button of an area whose buttons carry an id first: `actions[action](update, context,
+    id, second(data))`. A press with no id or an unknown action is stale; a `refused` raised by the
+    action is her alert, `explain(context, code)`."""
+
+    async def on_button(update: Update, context: Context) -> object:
+        query = update.callback_query
+        data: Callback | None = parse_callback(query.data)
+        target = data.int_arg(0) if data else None
+        action = actions.get(data.action) if data else None
+        if target is None or action is None:
+            await stale_button(update, context)
+            return None
+        try:
+            return await action(update, context, target, second(data))
+        except refused as error:
+            await query.answer(explain(context, error.code), show_alert=True)
+            return None
+
+    return on_button
 
 
 def register_fallbacks(app: Application, stray_message) -> None:

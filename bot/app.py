@@ -39,6 +39,7 @@ from handlers import (
     conduct,
     delivery,
     experiments,
+    experiments_new,
     feedback,
     flood,
     matching,
@@ -171,6 +172,7 @@ def build_application(
     opportunity_new.register(app)  # /opportunity_new (admins)
     opportunities_admin.register(app)  # /opportunities_admin (admins)
     outcomes.register(app)  # outcome surveys and /outcomes
+    experiments_new.register(app)  # /experiments new, guided (before /experiments)
     experiments.register(app)  # /experiments (admins)
     circles.register(app)  # /circle: her circles
     circle_sessions.register(app)  # circle sessions: schedule, RSVP, attendance, ratings

@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import parse_callback, pattern
 from bot.conduct import store
-from bot.conduct.rules import POINTS, VERSION
+from bot.conduct.flow import code_notice
+from bot.conduct.rules import VERSION
 from bot.context import Context
 from bot.i18n import N_
-from bot.notices import Button, Msg, Notice
+from bot.notices import Msg, Notice
 from bot.telegram import ui
 
 HELD_FOR_ADMINS = N_(
@@ -18,20 +19,6 @@ HELD_FOR_ADMINS = N_(
     "held. Her mentees under 18 right now: {n}. Until she accepts, they can't book new sessions with her "
     "or exchange messages with her."
 )
-
-
-def code_notice(user_id: int) -> Notice:
-    lines = [Msg(N_("<b>Our safeguarding code for mentors</b> (version {version})"), version=VERSION)]
-    lines += [Msg(N_("• {point}"), point=Msg(point)) for point in POINTS]
-    lines.append(Msg(N_("Mentees can be matched with you once you accept it.")))
-    return Notice(
-        user_id, tuple(lines), ((Button(Msg(N_("I accept the code")), cb("code", "ok", VERSION), emoji="✅"),),)
-    )
-
-
-async def put_to(context: Context, user_id: int) -> None:
-    await store.mark_asked(context.services.db, user_id)
-    await context.services.sender.send([code_notice(user_id)])
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -1,4 +1,5 @@
-"""`/experiments` (admins): list, define from TOML text, stop, and report an experiment."""
+"""`/experiments` (admins): list, define from TOML text, stop, and report an experiment
+(`/experiments new` alone is the guided way: handlers.experiments_new)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import Context
 from bot.experiments import flow
-from bot.experiments.report import report_text
+from bot.experiments.report import report_text, started_text
 from bot.telegram.ui import refuse_non_admin
-from handlers import experiments_new
-from handlers.experiments_new import started_text
 
 
 def parse_definition(text: str) -> dict:
@@ -55,9 +54,6 @@ async def experiments(update: Update, context: Context) -> None:
     now = services.clock.now()
     words = (message.text or "").split(maxsplit=2)
     action = words[1] if len(words) > 1 else "list"
-    if action == "new" and len(words) < 3:
-        await experiments_new.begin(update, context)
-        return
     if action == "new":
         try:
             definition = parse_definition(words[2] if len(words) > 2 else "")
@@ -99,5 +95,4 @@ async def experiments(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:
-    experiments_new.register(app)
     app.add_handler(CommandHandler("experiments", experiments))

@@ -8,16 +8,19 @@ import json
 from datetime import UTC, date, datetime, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.experiments import flow
+from bot.experiments.report import started_text
 from bot.experiments.rules import MAX_ARMS, MIN_ARMS, OUTCOMES, SETTINGS, setting_values
 from bot.telegram import conversations, ui
 from bot.telegram.ui import refuse_non_admin, stale_button
 
 CONVERSATION = "experiment_new"
+# `/experiments new` alone; with a TOML definition after it, handlers.experiments takes it.
+GUIDED = filters.Regex(r"^/experiments(@\w+)?\s+new\s*$")
 SETTING, ARMS, OUTCOME, ROLE, JOINED, SIZE, PREVIEW = "setting", "arms", "outcome", "role", "joined", "size", "preview"
 ROLES = ("mentee", "mentor", "subscriber", "any")
 
@@ -38,7 +41,10 @@ async def _ask(update: Update, context: Context, draft: dict, step: str, text: s
     return state
 
 
-async def begin(update: Update, context: Context) -> str:
+async def begin(update: Update, context: Context) -> object:
+    """`/experiments new` with nothing after it: the guided way, one question at a time."""
+    if await refuse_non_admin(update, context):
+        return conversations.END
     rows = [_button(code, "set", i) for i, code in enumerate(SETTINGS)]
     return await _ask(
         update, context, {}, SETTING, context.t("New experiment. Which setting do its arms change?"), rows
@@ -160,14 +166,6 @@ def preview(t, draft: dict) -> str:
     return "\n".join(lines)
 
 
-def started_text(t, experiment_id: int, enrolled: int) -> str:
-    return (
-        t("Experiment #{id} is running. New people in its segment join it as they come.").format(id=experiment_id)
-        + " "
-        + t("Joined at once from its segment: {n}.").format(n=enrolled)
-    )
-
-
 async def start(update: Update, context: Context, draft: dict) -> object:
     services, query = context.services, update.callback_query
     now = services.clock.now()
@@ -199,7 +197,7 @@ def register(app: Application) -> None:
     app.add_handler(
         conversations.Conversation(
             CONVERSATION,
-            entry_points=[],
+            entry_points=[CommandHandler("experiments", begin, filters=GUIDED)],
             states={step: [buttons, typed] for step in (SETTING, ARMS, OUTCOME, ROLE, JOINED, SIZE, PREVIEW)},
             fallbacks=[CommandHandler("cancel", ui.stop_waiting)],
         )

@@ -2,16 +2,16 @@
 
 Each answer is written to the database, and her next state before its question goes out, so a
 kill -9 at any step resumes her at the question she was last shown. bot.onboarding.flow decides
-what an answer does; handlers.onboarding_view draws the questions.
+what an answer does; bot.telegram.onboarding_view draws the questions.
 """
 
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.callbacks import VERSION, parse_callback, pattern
+from bot.conduct import flow as conduct
 from bot.context import Context
 from bot.experiments import flow as experiments
 from bot.onboarding import flow
@@ -19,51 +19,8 @@ from bot.onboarding.rules import Step, parse_step
 from bot.onboarding.store import Profile
 from bot.stories import flow as stories_flow
 from bot.stories.schedule import subscription_text
-from bot.telegram import conversations, ui
-from bot.telegram.cards import show_profile_card
-from handlers import conduct, vetting
-from handlers.onboarding_view import keyboard, question
-
-CONVERSATION = "onboarding"
-END = conversations.END
-
-
-def state(step: Step) -> str:
-    return f"{CONVERSATION}:{step.value}"
-
-
-async def _current(context: Context, user_id: int) -> Profile:
-    return await flow.current(context.services.profiles, user_id, context.services.clock.now())
-
-
-async def resume(update: Update, context: Context) -> None:
-    """`/start` (or `/profile`) before she has finished: her first unanswered question."""
-    profile = await _current(context, update.effective_user.id)
-    if profile.answers.role is not None:
-        await update.effective_message.reply_text(context.t("Welcome back! Let's continue where you stopped."))
-    await show(update.effective_message, context, profile)
-
-
-async def show(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> str | int:
-    """Enter her current question's state, then ask it (editing the message with the buttons when we can)."""
-    step = Step(profile.step)
-    here = await conversations.enter_chat(
-        context, message.chat_id, profile.user_id, CONVERSATION, END if step is Step.DONE else state(step)
-    )
-    if step is Step.DONE:
-        # An edit from /profile is finished: back to her profile card.
-        await show_profile_card(message, context, profile, edit=edit)
-        return END
-    text, markup = question(context.t, step, profile), keyboard(context.t, step, profile)
-    if edit:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-            return here
-        except BadRequest as error:
-            if "not modified" in str(error):
-                return here
-    await message.reply_text(text, reply_markup=markup)
-    return here
+from bot.telegram import conversations, ui, vetting
+from bot.telegram.onboarding_view import CONVERSATION, END, current, keyboard, show, state
 
 
 async def _after(message: Message, context: Context, answered: flow.Answered, *, again: bool = True) -> str | int:
@@ -153,7 +110,7 @@ async def on_confirm(update: Update, context: Context, profile: Profile, step: S
                 "I will write to you as soon as you are approved, usually within two days."
             )
         )
-        await conduct.put_to(context, profile.user_id)
+        await services.sender.send(await conduct.ask(services.db, profile.user_id))
         await vetting.notify_admins(context, await services.profiles.get(profile.user_id))
     elif profile.answers.stories_only:
         # A running experiment on story frequency may give her another frequency than the default.
@@ -180,7 +137,7 @@ def _at(step: Step, callback):
     """Run `callback` only while the database has her at `step`; else she is out of step."""
 
     async def answer(update: Update, context: Context) -> str | int:
-        profile = await _current(context, update.effective_user.id)
+        profile = await current(context, update.effective_user.id)
         if profile.step != step.value:
             return await out_of_step(update, context)
         if update.callback_query is not None:
@@ -246,7 +203,7 @@ async def out_of_step(update: Update, context: Context) -> str | int:
     """Anything but an answer to the question she is at: an older question's button, a typed word
     where buttons are asked, a sticker where text is. Also her answer when the state she is in is
     not the database's (another wait ended this one, or an older version wrote it)."""
-    profile = await _current(context, update.effective_user.id)
+    profile = await current(context, update.effective_user.id)
     query, t = update.callback_query, context.t
     if profile.step == Step.DONE.value:
         if query is None:

@@ -33,18 +33,6 @@ async def opportunities(update: Update, context: Context) -> None:
     await _show(update, context, notice, edit=False)
 
 
-async def open_shared(update: Update, context: Context, payload: str) -> None:
-    """`/start opp_<id>` (a shared card), or the same kept while a new user picked her language."""
-    services = context.services
-    raw = payload.removeprefix(flow.LINK_PREFIX)
-    opportunity_id = int(raw) if raw.isdigit() else 0
-    notice = await flow.open_shared(
-        services.db, update.effective_user.id, opportunity_id, services.clock.now(), bot_name=context.bot.username
-    )
-    text, markup = render_text(notice, context.t, context.zone), keyboard(notice, context.t, context.zone)
-    await update.effective_message.reply_text(text, reply_markup=markup, disable_web_page_preview=True)
-
-
 async def on_next(update: Update, context: Context, opportunity_id: int, _: str) -> None:
     services = context.services
     notice = await flow.browse(

@@ -12,9 +12,10 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.onboarding.rules import EDITABLE, applies, parse_step
 from bot.privacy.export import export as privacy_export
+from bot.telegram import onboarding_view as onboarding
 from bot.telegram import ui
 from bot.telegram.cards import show_profile_card
-from handlers import onboarding, requests
+from handlers import requests
 
 
 async def profile(update: Update, context: Context) -> None:

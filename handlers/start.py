@@ -11,11 +11,14 @@ from bot.callbacks import parse_callback, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.notices import render_text
+from bot.opportunities import flow as opportunities
 from bot.opportunities.flow import LINK_PREFIX as OPPORTUNITY_PREFIX
 from bot.telegram import ui
 from bot.telegram.menu import help_text, set_chat_menu
-from bot.telegram.story_card import DEEP_LINK_PREFIX
-from handlers import onboarding, opportunities, stories
+from bot.telegram.onboarding_view import resume
+from bot.telegram.send import keyboard
+from bot.telegram.story_card import DEEP_LINK_PREFIX, send_card
 
 # The pending input that keeps a shared story's slug while a new user picks her language; no
 # reader takes typed text for it.
@@ -34,15 +37,36 @@ def main_menu_text(t: Translator, name: str) -> str:
     )
 
 
+async def open_story(update: Update, context: Context, slug: str) -> bool:
+    """A shared deep link (/start story_<slug>): show that card. False if there is no such card."""
+    card = context.services.cards.get(slug)
+    if card is None or slug in await context.services.stories.hidden_slugs():
+        return False
+    await send_card(context.bot, context.services, update.effective_user.id, context.t.language, card)
+    return True
+
+
+async def open_shared(update: Update, context: Context, payload: str) -> None:
+    """`/start opp_<id>` (a shared opportunity card), or the same kept while a new user picked her language."""
+    services = context.services
+    raw = payload.removeprefix(OPPORTUNITY_PREFIX)
+    opportunity_id = int(raw) if raw.isdigit() else 0
+    notice = await opportunities.open_shared(
+        services.db, update.effective_user.id, opportunity_id, services.clock.now(), bot_name=context.bot.username
+    )
+    text, markup = render_text(notice, context.t, context.zone), keyboard(notice, context.t, context.zone)
+    await update.effective_message.reply_text(text, reply_markup=markup, disable_web_page_preview=True)
+
+
 async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     record = context.user_record
     payload = context.args[0] if context.args else ""
     if payload.startswith(DEEP_LINK_PREFIX) and record is not None and record.language is not None:
         # A shared story: show it first; her menu or onboarding follows as usual below.
-        await stories.open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
+        await open_story(update, context, payload.removeprefix(DEEP_LINK_PREFIX))
     if payload.startswith(OPPORTUNITY_PREFIX) and record is not None and record.language is not None:
-        await opportunities.open_shared(update, context, payload)
+        await open_shared(update, context, payload)
     if record is None or record.language is None:
         if payload.startswith(OPPORTUNITY_PREFIX):
             services = context.services
@@ -60,7 +84,7 @@ async def start(update: Update, context: Context) -> None:
         return
     profile = await context.services.profiles.get(user.id)
     if profile is None or profile.completed_at is None:
-        await onboarding.resume(update, context)
+        await resume(update, context)
         return
     await update.effective_message.reply_text(
         main_menu_text(context.t, profile.answers.display_name or user.first_name or "")
@@ -97,13 +121,13 @@ async def set_language(update: Update, context: Context) -> None:
         and pending.kind == STORY_LINK
         and await context.services.inputs.take(user.id, STORY_LINK, pending.ref)
     ):
-        await stories.open_story(update, context, pending.ref)
+        await open_story(update, context, pending.ref)
     if (
         pending is not None
         and pending.kind == OPPORTUNITY_LINK
         and await context.services.inputs.take(user.id, OPPORTUNITY_LINK, pending.ref)
     ):
-        await opportunities.open_shared(update, context, pending.ref)
+        await open_shared(update, context, pending.ref)
     if previous is not None:
         await query.message.reply_text(
             t("Done! I will speak {language} with you now.").format(language=LANGUAGE_BUTTONS[Language(language)])
@@ -113,7 +137,7 @@ async def set_language(update: Update, context: Context) -> None:
         # New here, or in the middle of onboarding: the next question, now in her language.
         if profile is None:
             await query.message.reply_text(main_menu_text(t, user.first_name or ""))
-        await onboarding.resume(update, context)
+        await resume(update, context)
 
 
 async def show_help(update: Update, context: Context) -> None:

@@ -60,15 +60,6 @@ async def on_story_button(update: Update, context: Context) -> None:
         await show_mentors(update, context, data.arg(0) or None)
 
 
-async def open_story(update: Update, context: Context, slug: str) -> bool:
-    """A shared deep link (/start story_<slug>): show that card. False if there is no such card."""
-    card = context.services.cards.get(slug)
-    if card is None or slug in await context.services.stories.hidden_slugs():
-        return False
-    await send_card(context.bot, context.services, update.effective_user.id, context.t.language, card)
-    return True
-
-
 def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_day: str) -> InlineKeyboardMarkup:
     def mark(chosen: bool, text: str) -> str:
         return ("✅ " if chosen else "") + text

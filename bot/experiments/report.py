@@ -41,3 +41,11 @@ def report_text(t: Translator, name: str, result: ExperimentResult) -> str:
     if result.stopped_early:
         lines.append(t("⚠️ Stopped early, before the planned size: read these figures with care."))
     return "\n".join(lines)
+
+
+def started_text(t, experiment_id: int, enrolled: int) -> str:
+    return (
+        t("Experiment #{id} is running. New people in its segment join it as they come.").format(id=experiment_id)
+        + " "
+        + t("Joined at once from its segment: {n}.").format(n=enrolled)
+    )

@@ -1,14 +1,19 @@
-"""What each onboarding step looks like: its question and its buttons, in her language."""
+"""What each onboarding step looks like (its question and its buttons, in her language), and putting
+her at her current question: from /start, /profile and the onboarding conversation itself."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.callbacks import cb
+from bot.context import Context
 from bot.i18n import Translator
+from bot.onboarding import flow
 from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
 from bot.onboarding.store import Profile
-from bot.telegram.cards import CHOICE_LABELS, EDIT_LABELS, profile_card
+from bot.telegram import conversations
+from bot.telegram.cards import CHOICE_LABELS, EDIT_LABELS, profile_card, show_profile_card
 
 # Region and capacity fit two to a row on a phone; long labels get a row each.
 COLUMNS = {Step.REGION: 2, Step.CAPACITY: 5, Step.LANGUAGES: 3, Step.AGE: 1, Step.FORMAT: 1}
@@ -138,3 +143,45 @@ def _chosen(step: Step, profile: Profile) -> frozenset[str]:
         Step.LANGUAGES: a.languages,
         Step.AVAILABILITY: a.availability,
     }[step]
+
+
+CONVERSATION = "onboarding"
+END = conversations.END
+
+
+def state(step: Step) -> str:
+    return f"{CONVERSATION}:{step.value}"
+
+
+async def current(context: Context, user_id: int) -> Profile:
+    return await flow.current(context.services.profiles, user_id, context.services.clock.now())
+
+
+async def resume(update: Update, context: Context) -> None:
+    """`/start` (or `/profile`) before she has finished: her first unanswered question."""
+    profile = await current(context, update.effective_user.id)
+    if profile.answers.role is not None:
+        await update.effective_message.reply_text(context.t("Welcome back! Let's continue where you stopped."))
+    await show(update.effective_message, context, profile)
+
+
+async def show(message: Message, context: Context, profile: Profile, *, edit: bool = False) -> str | int:
+    """Enter her current question's state, then ask it (editing the message with the buttons when we can)."""
+    step = Step(profile.step)
+    here = await conversations.enter_chat(
+        context, message.chat_id, profile.user_id, CONVERSATION, END if step is Step.DONE else state(step)
+    )
+    if step is Step.DONE:
+        # An edit from /profile is finished: back to her profile card.
+        await show_profile_card(message, context, profile, edit=edit)
+        return END
+    text, markup = question(context.t, step, profile), keyboard(context.t, step, profile)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return here
+        except BadRequest as error:
+            if "not modified" in str(error):
+                return here
+    await message.reply_text(text, reply_markup=markup)
+    return here

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.db._rows import iso
+from bot.db._rows import iso, load
 from bot.db.database import Database
 
 # Touch last_seen at most this often: one write per update would be wasted I/O.
@@ -28,18 +28,7 @@ class User:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> User:
-        return cls(
-            id=row["id"],
-            language=row["language"],
-            timezone=row["timezone"],
-            role=row["role"],
-            first_name=row["first_name"],
-            username=row["username"],
-            telegram_language=row["telegram_language"],
-            created_at=datetime.fromisoformat(row["created_at"]),
-            last_seen_at=datetime.fromisoformat(row["last_seen_at"]),
-            blocked_bot=bool(row["blocked_bot"]),
-        )
+        return load(cls, row)
 
 
 class UserRepository:

@@ -33,6 +33,14 @@ TIMES_IN_SENTENCE = {
 }
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for the catalogs (babel's ngettext:1,2 keyword); `Msg` picks the form."""
+    return singular, plural
+
+
+DAYS_AGO = ngettext("{n} day ago", "{n} days ago")
+
+
 def words(items: list[Msg | str]) -> Msg | str:
     """'Kyrgyz and Russian' / 'кыргызский и русский', each part translated for the reader."""
     if not items:
@@ -70,7 +78,7 @@ def last_active(moment: datetime | None, now: datetime, zone: ZoneInfo) -> Msg:
     days = (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
     if days <= 0:
         return Msg(N_("today"))
-    return Msg(N_("{n} day ago"), plural=N_("{n} days ago"), n=days)
+    return Msg(DAYS_AGO[0], plural=DAYS_AGO[1], n=days)
 
 
 def card(

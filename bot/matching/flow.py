@@ -14,7 +14,7 @@ from bot.contact_guard.rules import Action, screen
 from bot.domain import GOAL_LABELS
 from bot.experiments import flow as experiments
 from bot.limits.rules import SLOW_DOWN
-from bot.matching import notices
+from bot.matching import introduction, notices
 from bot.matching.find import offer_next
 from bot.mentorship.rules import DECLINE_LABELS, DECLINE_TOLD, NUDGE_AFTER, REPORT_LABELS, Refusal, Refused
 from bot.mentorship.store.requests import Request
@@ -144,14 +144,14 @@ async def introduce(services: Services, mentorship: Mentorship) -> list[Notice]:
         mentor = mentor.for_minors()  # an edit since vetting waits for an admin (F4)
     mentee_name, mentor_name = await name(services, mentorship.mentee_id), await name(services, mentorship.mentor_id)
     told = [
-        notices.introduction(mentorship, mentorship.mentee_id, mentor_name, mentor, minor),
-        notices.introduction(mentorship, mentorship.mentor_id, mentee_name, mentee, minor),
+        introduction.introduction(mentorship, mentorship.mentee_id, mentor_name, mentor, minor),
+        introduction.introduction(mentorship, mentorship.mentor_id, mentee_name, mentee, minor),
     ]
     # The agreement (goals and how often to meet); a crash before it is mended at start (rhythm.add_missing).
     if await services.rhythms.start_rhythm(mentorship.id, mentorship.started_at):
         goals = notices.labels(GOAL_LABELS, mentee.answers.goals if mentee else (), by_code=True)
         told += [
-            notices.agreement(mentorship, viewer, mentee_name, goals)
+            introduction.agreement(mentorship, viewer, mentee_name, goals)
             for viewer in (mentorship.mentee_id, mentorship.mentor_id)
         ]
     return told

@@ -1,5 +1,5 @@
-"""What matching and requests tell whom, as notices (no Telegram): the mentor's request card and
-what she may press on it, the mentee's side, the re-offer, the introduction and the closings.
+"""What a request tells whom, as notices (no Telegram): the mentor's request card and
+what she may press on it, the mentee's side, the re-offer, the closings and the admins' alerts.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from bot.domain import AGE_LABELS, FIELD_LABELS, GOAL_LABELS, LANGUAGE_NAMES, RE
 from bot.i18n import N_
 from bot.mentorship.rules import DECLINE_LABELS, MAX_PENDING_REQUESTS, MISSED_TO_PAUSE, REFUSALS, Refusal
 from bot.mentorship.store.requests import Request
-from bot.mentorship.store.rows import Mentorship
 from bot.notices import Button, Html, Line, Msg, Notice, Quote, When
 from bot.onboarding.store import Profile
 
@@ -181,60 +180,6 @@ def reoffer(mentee_id: int, told: Msg, next_card: Notice | None, explanation: No
     if next_card is not None:
         return [Notice(mentee_id, (told, "", Msg(N_("Here is your next best match:")))), next_card]
     return [Notice(mentee_id, (told,)), *([explanation] if explanation else [])]
-
-
-# --- the introduction --------------------------------------------------------------------------
-
-
-def introduction(mentorship: Mentorship, viewer: int, other_name: str, other: Profile | None, minor: bool) -> Notice:
-    """Both sides meet: who the other is and how to talk."""
-    if viewer == mentorship.mentee_id:
-        lines: list[Line] = [Msg(N_("🎉 Good news: {name} accepted your request! Meet your mentor:"), name=other_name)]
-        a = other.answers if other else None
-        if a and (a.job_title or a.organisation):
-            lines.append(" · ".join(v for v in (a.job_title, a.organisation) if v))
-        if a and a.bio:
-            lines.append(Quote(a.bio))
-    else:
-        lines = [Msg(N_("🎉 You are now mentoring {name}! Thank you for giving your time. 🌷"), name=other_name)]
-    lines.append("")
-    if minor and viewer == mentorship.mentee_id:
-        how = N_(
-            "Because you are under 18, you two talk through this bot only, and contacts "
-            "are never shared. This keeps you safe."
-        )
-    elif minor:
-        how = N_(
-            "Because she is under 18, you two talk through this bot only, and contacts "
-            "are never shared. This keeps everyone safe."
-        )
-    else:
-        how = N_("You can talk through this bot, and share contacts once you both agree.")
-    lines += [Msg(how), Msg(N_("Say hello now! /mentorship has everything for your mentorship."))]
-    button = Button(Msg(N_("Message {name}"), name=other_name), cb("ship", "msg", mentorship.id), emoji="✉️")
-    return Notice(viewer, tuple(lines), ((button,),))
-
-
-MEET_LABELS = {
-    7: N_("Every week"),
-    14: N_("Every two weeks"),
-    30: N_("Once a month"),
-}
-
-
-def agreement(mentorship: Mentorship, viewer: int, mentee_name: str, goals: Msg | str) -> Notice:
-    """The first question of the rhythm: how often they'd like to meet."""
-    how_often = N_(
-        "How often would you like to meet? Either of you can choose, and you'll "
-        "both see it. The programme runs for six months, with a short check-in "
-        "each month."
-    )
-    if viewer == mentorship.mentee_id:
-        heading = Msg(N_("Your goals: {goals}"), goals=goals)
-    else:
-        heading = Msg(N_("{name}'s goals: {goals}"), name=mentee_name, goals=goals)
-    buttons = tuple((Button(Msg(text), cb("rhy", "every", mentorship.id, days)),) for days, text in MEET_LABELS.items())
-    return Notice(viewer, (Msg("🤝 <b>{s}</b>", s=Msg(N_("Your agreement"))), "", heading, "", Msg(how_often)), buttons)
 
 
 # --- what the one who acted is told --------------------------------------------------------------

@@ -220,10 +220,11 @@ async def nudge_due(services: Services, now: datetime) -> list[Notice]:
     told = []
     for request_id in await services.request_expiry.due_nudges(now, NUDGE_AFTER):
         nudged = await services.request_expiry.claim_nudge(request_id, now)
-        if nudged is not None:
+        mentee = await services.profiles.get(nudged.mentee_id) if nudged is not None else None
+        if mentee is not None:  # (a request whose mentee is gone has nothing to remind of)
             arm = await experiments.arm_setting(services.db, nudged.mentor_id, "nudge_wording", now)
             heading = "reminder_warm" if arm == "warm" else "reminder"
-            told.append(notices.request_card(nudged, await services.profiles.get(nudged.mentee_id), heading))
+            told.append(notices.request_card(nudged, mentee, heading))
     return told
 
 

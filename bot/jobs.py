@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import Application, ContextTypes
 
+from bot.matching import flow as matching
 from handlers import (
     admin_reports,
     circle_sessions,
@@ -22,7 +23,6 @@ from handlers import (
     opportunities,
     outcomes,
     reminders,
-    request_expiry,
     rhythm,
     sessions,
     stories,
@@ -52,8 +52,8 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("safety report re-alerts", admin_reports.realert_overdue),
     ("onboarding nudges", onboarding.nudge_unfinished),
     # Expiry before nudges: a request both due for a nudge and past its week is closed, not nudged.
-    ("request expiry", request_expiry.expire_requests),
-    ("request nudges", request_expiry.nudge_requests),
+    ("request expiry and re-offers", matching.expiry_job),
+    ("request nudges", matching.nudge_job),
     # Unconfirmed bookings are closed before feedback is asked: a booking nobody confirmed
     # never gets a "how did it go?".
     ("unconfirmed sessions", sessions.expire_unconfirmed),

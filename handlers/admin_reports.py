@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
+from bot.matching import flow as matching
 from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
@@ -18,7 +19,6 @@ from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
 from bot.telegram import ui
 from bot.telegram.ui import name_of, refuse_non_admin
-from handlers.request_expiry import close_withdrawn
 
 ACTIONS = ("warn", "suspend", "end", "dismiss")
 
@@ -129,8 +129,10 @@ async def suspend(context: Context, user_id: int, admin_id: int) -> None:
     ended, withdrawn = await services.reports.suspend(user_id, admin_id, now)
     for mentorship in ended:
         await tell(context, mentorship.other(user_id), ENDED_OTHER)
-    mentor = await name_of(services, user_id)
-    await close_withdrawn(context.application, [r for r in withdrawn if r.mentor_id == user_id], mentor)
+    mentor = await services.users.display_name(user_id)
+    await services.sender.send(
+        await matching.mentor_paused(services, [r for r in withdrawn if r.mentor_id == user_id], mentor, now)
+    )
 
 
 async def act(update: Update, context: Context) -> None:

@@ -12,13 +12,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.i18n import N_, Translator
+from bot.matching import flow
 from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
+from bot.matching.notices import percent
 from bot.matching.rules import Rejection
-from bot.mentorship.rules import Refused
 from bot.telegram import ui
-from bot.telegram.ui import deliver, name_of, reader_of, refuse_non_admin, stale_button
-from handlers.mentor_card import percent
-from handlers.request_card import send_request_card
+from bot.telegram.ui import name_of, refuse_non_admin, stale_button
 
 SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
 
@@ -65,15 +64,14 @@ async def preview(update: Update, context: Context) -> None:
         t("{matched} of {total} waiting mentees matched; average compatibility {score}.").format(
             matched=len(result.assignments),
             total=len(mentees),
-            score=percent(t, round(result.average_score)),
+            score=ui.text(context, percent(round(result.average_score))),
         ),
     ]
     if result.assignments:
         lines += ["", "<b>" + t("Pairs:") + "</b>"]
         for mentee, mentor, score in result.assignments[:SHOWN]:
-            lines.append(
-                f"• {await name_of(services, mentee)} → {await name_of(services, mentor)} ({percent(t, score)})"
-            )
+            pair = f"{await name_of(services, mentee)} → {await name_of(services, mentor)}"
+            lines.append(f"• {pair} ({ui.text(context, percent(score))})")
         lines += more(t, len(result.assignments))
     if result.unmatched:
         lines += ["", "<b>" + t("Left without a mentor:") + "</b>"]
@@ -126,29 +124,9 @@ async def on_button(update: Update, context: Context) -> None:
         return
     await query.answer(t("Sending…"))
     await query.edit_message_reply_markup(None)
-    sent = skipped = 0
-    for mentee, mentor, _ in run["pairs"]:
-        try:
-            request = await services.requests.create_request(
-                mentee, mentor, services.clock.now(), source="cohort", actor_id=query.from_user.id
-            )
-        except Refused:
-            skipped += 1  # she found a mentor, or the mentor filled up, since the preview
-            continue
-        await send_request_card(context.bot, services, request)
-        mentee_t, _ = await reader_of(services, mentee)
-        await deliver(
-            context.bot,
-            services,
-            mentee,
-            mentee_t(
-                N_(
-                    "Good news: the programme team has matched you with {name} and sent her your "
-                    "profile. I'll tell you as soon as she answers. 🌱"
-                )
-            ).format(name=await name_of(services, mentor)),
-        )
-        sent += 1
+    sent, told = await flow.cohort(services, run["pairs"], query.from_user.id, services.clock.now())
+    await services.sender.send(told)
+    skipped = len(run["pairs"]) - sent
     await services.cohort_runs.finish_cohort_run(run_id, {"pairs": len(run["pairs"]), "sent": sent}, sent)
     summary = t.ngettext("Sent: {n} request.", "Sent: {n} requests.", sent).format(n=sent)
     if skipped:

@@ -20,6 +20,7 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.domain import FIELD_LABELS
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.matching import find
 from bot.stories import flow
 from bot.stories.models import StoryCard
 from bot.stories.schedule import FREQUENCY_LABELS, TIME_LABELS, Frequency, TimeOfDay, subscription_text
@@ -27,7 +28,6 @@ from bot.story_channel import flow as channel_flow
 from bot.story_channel import store as channel_store
 from bot.telegram import ui
 from bot.telegram.story_card import deep_link, send_card
-from handlers.matching import show_mentors
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,10 @@ async def on_story_button(update: Update, context: Context) -> None:
     if data.action == "next":
         await send_next_story(update, context)
     elif data.action == "mentor":
-        await show_mentors(update, context, data.arg(0) or None)
+        view = await find.browse(
+            context.services, query.from_user.id, 0, find.field_of(data.arg(0)), context.services.clock.now()
+        )
+        await context.services.sender.send([view.to(query.from_user.id)])
 
 
 def subscription_keyboard(t: Translator, active: bool, frequency: str, time_of_day: str) -> InlineKeyboardMarkup:

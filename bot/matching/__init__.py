@@ -1,3 +1,3 @@
-"""Matching: who fits whom. rules (ranking, pure), cohort (an admin's whole-cohort assignment, pure),
-store (candidates as the rules see them, pairs not to suggest, cohort runs).
+"""Matching and requests: who fits whom (rules, cohort: pure; store), finding a mentor and her request's
+life (find, flow: use cases), and what they tell whom (notices, mentor_card, introduction).
 """

@@ -241,7 +241,9 @@ def register_fallbacks(app: Application, stray_message) -> None:
 TOO_LONG = N_("That is too long: please keep it under {n} characters.")
 
 
-def text_step(name: str, state: str, *, limit: int, not_text: str = N_("Please type it as text.")):
+def text_step(
+    name: str, state: str, *, limit: int, not_text: str = N_("Please type it as text."), too_long: str = TOO_LONG
+):
     """Decorator for a waiting state's reader, `fn(update, context, about, text) -> next state`.
 
     It claims the wait (a wait that ended or expired gets the usual hint), cleans her text and
@@ -261,8 +263,8 @@ def text_step(name: str, state: str, *, limit: int, not_text: str = N_("Please t
                 text = clean_message(message.text, limit)
             except InvalidAnswer as error:
                 await conversations.enter(update, context, name, state, about)
-                too_long = error.code == "too_long"
-                await message.reply_text(context.t(TOO_LONG).format(n=limit) if too_long else context.t(not_text))
+                long = error.code == "too_long"
+                await message.reply_text(context.t(too_long).format(n=limit) if long else context.t(not_text))
                 return state
             return await fn(update, context, about, text)
 

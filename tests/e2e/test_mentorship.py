@@ -209,7 +209,7 @@ async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot,
 
 
 async def test_before_erase_tells_her_mentor_and_those_waiting_on_her(bot, users, runner):
-    from handlers.requests import before_erase
+    from handlers.profile import before_erase
 
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, capacity=3)

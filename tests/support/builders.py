@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from bot.conduct import store as conduct_store
 from bot.conduct.rules import VERSION as CONDUCT_VERSION
 from bot.db import Database
+from bot.matching import notices
 from bot.matching.store import CandidateRepository, CohortRunRepository
 from bot.mentorship.store.expiry import RequestExpiryRepository
 from bot.mentorship.store.mentorships import MentorshipRepository
 from bot.mentorship.store.relay import RelayRepository
 from bot.mentorship.store.reports import ReportRepository
 from bot.mentorship.store.requests import RequestRepository
-from handlers.request_card import send_request_card
 from tests.support.personas import ADMIN_ID as APPROVED_BY
 
 
@@ -127,7 +127,7 @@ async def request_card(runner, mentee, mentor, note=None):
     """A request as if she had sent it, and its card in the mentor's chat."""
     services = runner.services
     request = await services.requests.create_request(mentee.id, mentor.id, runner.clock.now(), note=note)
-    await send_request_card(runner.app.bot, services, request)
+    await services.sender.send([notices.request_card(request, await services.profiles.get(mentee.id))])
     card = await mentor.sees_buttons("✅ Accept")
     return request, card
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import translator
+from bot.matching.mentor_card import last_active, reason_text
 from bot.matching.rules import Reason
 from bot.mentorship.rules import (
     NOTE_MAX,
@@ -17,9 +18,9 @@ from bot.mentorship.rules import (
     clean_message,
     parse_code,
 )
+from bot.notices import render_value
 from bot.onboarding.rules import InvalidAnswer
 from bot.telegram.ui import refusal_text
-from handlers.mentor_card import last_active, reason_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -71,13 +72,18 @@ def test_every_refusal_has_a_short_answer_in_every_language():
     ],
 )
 def test_reasons_read_as_plain_words(reason, words):
-    assert reason_text(translator("en"), reason) == words
+    text = reason_text(reason)
+    assert (render_value(text, translator("en"), BISHKEK) if text is not None else "") == words
 
 
 def test_last_active_counts_days_in_her_time_zone():
     t = translator("en")
     now = datetime(2025, 3, 7, 12, 0, tzinfo=UTC)
-    assert last_active(t, now - timedelta(hours=3), now, BISHKEK) == "today"
-    assert last_active(t, now - timedelta(days=1), now, BISHKEK) == "1 day ago"
-    assert last_active(t, now - timedelta(days=5), now, BISHKEK) == "5 days ago"
-    assert last_active(t, None, now, BISHKEK) == "not yet"
+
+    def shown(moment):
+        return render_value(last_active(moment, now, BISHKEK), t, BISHKEK)
+
+    assert shown(now - timedelta(hours=3)) == "today"
+    assert shown(now - timedelta(days=1)) == "1 day ago"
+    assert shown(now - timedelta(days=5)) == "5 days ago"
+    assert shown(None) == "not yet"

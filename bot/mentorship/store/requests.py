@@ -244,6 +244,21 @@ class RequestRepository:
                 await exclude_pair(tx, mentee_id, request.mentor_id, "blocked", now)
             return await load_request(tx, request_id)
 
+    async def withdraw_all(self, user_id: int, now: datetime) -> tuple[list[Request], list[Request]]:
+        """Close every pending request she is part of (she is leaving): (hers as mentee, hers as mentor)."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT * FROM requests WHERE status = 'pending' AND (mentee_id = ? OR mentor_id = ?) ORDER BY id",
+                (user_id, user_id),
+            )
+            for row in rows:
+                await tx.execute(
+                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), row["id"])
+                )
+                await record_event(tx, now, "withdrawn", None, request_id=row["id"], detail="erased")
+        closed = [Request.from_row(row) for row in rows]
+        return [r for r in closed if r.mentee_id == user_id], [r for r in closed if r.mentor_id == user_id]
+
     async def request_messages(self, request_id: int) -> list[tuple[int, str, str]]:
         """(sender, kind, text) of every question and answer on a request, oldest first."""
         rows = await self._db.fetchall(

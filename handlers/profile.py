@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
+from bot.mentorship.flow import end_all_for_erasure
 from bot.onboarding.rules import EDITABLE, applies, parse_step
 from bot.privacy.export import export as privacy_export
 from bot.telegram import ui
@@ -92,6 +93,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         return
     services = context.services
     # The other side of a mentorship or a request hears of it while her name still exists.
+    await services.sender.send(await end_all_for_erasure(services, query.from_user.id, services.clock.now()))
     await requests.before_erase(context.bot, services, query.from_user.id)
     erased = await services.profiles.erase(query.from_user.id, services.clock.now())
     # Forget her place in any conversation too, so nothing resumes from memory.

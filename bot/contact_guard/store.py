@@ -20,18 +20,10 @@ async def any_minor(db: Database | Session, *user_ids: int) -> bool:
     return adults < len(set(user_ids))
 
 
-async def record(
-    db: Database, verdict: Verdict, source: str, sender_id: int, recipient_id: int, text: str, now: datetime
-) -> int:
-    """Store the flag; the text itself only when a minor is involved (admins need it, adults' stays private)."""
-    async with db.transaction() as tx:
-        return await record_in(tx, verdict, source, sender_id, recipient_id, text, now)
-
-
 async def record_in(
     tx: Session, verdict: Verdict, source: str, sender_id: int, recipient_id: int, text: str, now: datetime
 ) -> int:
-    """`record`, inside the caller's transaction."""
+    """Store the flag; the text itself only when a minor is involved (admins need it, adults' stays private)."""
     kept = text if verdict.action is Action.HOLD else ""
     return await tx.insert(
         "INSERT INTO contact_flags (sender_id, recipient_id, source, minor, kinds, text, created_at)"

@@ -169,21 +169,6 @@ class ReportRepository:
         )
         return [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
 
-    async def close_report(self, report_id: int) -> bool:
-        """Close a report once: a second admin acting on it gets False."""
-        return 1 == await self._db.execute(
-            "UPDATE reports SET status = 'closed' WHERE id = ? AND status <> 'closed'", (report_id,)
-        )
-
-    async def admin_move(self, mentorship_id: int, admin_id: int, target: str, now: datetime) -> bool:
-        """An admin ends (cancelled) or resumes (active) a mentorship after a report."""
-        async with self._db.transaction() as tx:
-            mentorship = await load_mentorship(tx, mentorship_id)
-            if not can_move(mentorship.status, Status(target)):
-                return False
-            await move(tx, mentorship, Status(target), admin_id, now, detail="admin")
-        return True
-
     async def suspend(self, user_id: int, admin_id: int, now: datetime) -> tuple[list[Mentorship], list[Request]]:
         """Suspend her: no more matching or messages, and no mentorship or open request is left to her,
         whoever is on the other side; all in one transaction.

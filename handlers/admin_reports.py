@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.i18n import N_, translator
-from bot.matching import flow as matching
+from bot.i18n import N_
+from bot.mentorship.flow import DECISIONS, decide
 from bot.mentorship.rules import REPORT_LABELS, ReportReason
 from bot.notices import Msg, Notice
 from bot.safety import CRITICAL_REASONS
@@ -19,8 +18,6 @@ from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
 from bot.telegram import ui
 from bot.telegram.ui import name_of, refuse_non_admin
-
-ACTIONS = ("warn", "suspend", "end", "dismiss")
 
 
 async def reports(update: Update, context: Context) -> None:
@@ -77,115 +74,32 @@ async def reports(update: Update, context: Context) -> None:
         await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def tell(context: Context, user_id: int | None, message: str) -> None:
-    """Send one of the texts below in her language (she may have blocked the bot: then nothing)."""
-    if user_id is None:
-        return
-    record = await context.services.users.get(user_id)
-    if record is None:
-        return
-    t = translator(record.language)
-    try:
-        await context.bot.send_message(user_id, t(message))
-    except Forbidden:
-        await context.services.users.mark_blocked(user_id, context.services.clock.now())
-
-
-WARNING = N_(
-    "The programme team received a report about your conversation. Please keep every conversation "
-    "kind, respectful and inside the bot. Another report may suspend your account."
-)
-SUSPENDED = N_(
-    "The programme team has suspended your account after a safety report. You can no longer be "
-    "matched or send messages. If you think this is a mistake, please contact the programme organisers."
-)
-ENDED = N_("The programme team has ended this mentorship after a safety report. Thank you for telling us.")
-ENDED_OTHER = N_(
-    "The programme team has ended your mentorship. /mentors can help you find a new one when you are ready."
-)
-WARNED = N_(
-    "The programme team has spoken to the other person about your report. Your mentorship can go on; "
-    "you can still block or end it at any time in /mentorship."
-)
-DISMISSED = N_(
-    "The programme team looked at your report carefully and your mentorship can go on. "
-    "You can still block or end it at any time in /mentorship."
-)
-
-
-STILL_PAUSED = N_(
-    "The programme team has looked at your report. The mentorship stays paused while the team "
-    "finishes looking into everything; they will be in touch."
-)
-
-
-async def suspend(context: Context, user_id: int, admin_id: int) -> None:
-    """Suspend her and end everything she is part of; the people on the other side are told.
-
-    They learn only that it ended, never why: the report is not theirs to know.
-    """
-    services = context.services
-    now = services.clock.now()
-    ended, withdrawn = await services.reports.suspend(user_id, admin_id, now)
-    for mentorship in ended:
-        await tell(context, mentorship.other(user_id), ENDED_OTHER)
-    mentor = await services.users.display_name(user_id)
-    await services.sender.send(
-        await matching.mentor_paused(services, [r for r in withdrawn if r.mentor_id == user_id], mentor, now)
-    )
-
-
 async def act(update: Update, context: Context) -> None:
     if await refuse_non_admin(update, context):
         return
-    query = update.callback_query
+    query, t, services = update.callback_query, context.t, context.services
     data = parse_callback(query.data)
-    t = context.t
-    services = context.services
-    report_id = data.int_arg(0)
-    report = await services.reports.get_report(report_id) if report_id else None
-    if report is None or data.action not in ACTIONS:
+    report_id = data.int_arg(0) if data else None
+    if report_id is None or data.action not in DECISIONS:
         await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
-    now = services.clock.now()
-    admin_id = query.from_user.id
-    decided = await services.reports.decide(report.id, admin_id, data.action, now)
-    if decided is None:
-        await query.answer(t("Another admin has already dealt with this report."), show_alert=True)
-        await query.edit_message_reply_markup(None)
+    decision = await decide(services, report_id, query.from_user.id, data.action, services.clock.now())
+    if decision is None and await services.reports.get_report(report_id) is None:
+        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
         return
-    # A counter-report names the one who reported first: a minor is never warned for having reported.
-    spare_minor = report.counter_of is not None and decided.reported_minor
-    if data.action == "warn":
-        if not spare_minor:
-            await tell(context, report.reported_id, WARNING)
-        await tell(context, report.reporter_id, WARNED if decided.resumed else STILL_PAUSED)
-    elif data.action == "suspend":
-        await tell(context, report.reported_id, SUSPENDED)
-        await tell(context, report.reporter_id, ENDED)
-        if report.reported_id is not None:
-            await suspend(context, report.reported_id, admin_id)
-    elif data.action == "end":
-        await tell(context, report.reporter_id, ENDED)
-        await tell(context, report.reported_id, ENDED_OTHER)
-    elif data.action == "dismiss":
-        await tell(context, report.reporter_id, DISMISSED if decided.resumed else STILL_PAUSED)
-    await services.admin.record(
-        admin_id,
-        f"report_{data.action}",
-        now,
-        report.id,
-        reported=report.reported_id,
-        mentorship=report.mentorship_id,
-    )
+    if decision is None:
+        await query.answer(t("Another admin has already dealt with this report."), show_alert=True)
+        await ui.settle(query, None)
+        return
+    await query.answer(t("Saved ✓"))
+    await services.sender.send(decision.notices)  # first: a failed edit must not cost them
     verdict = {
         "warn": t("Warned"),
         "suspend": t("Suspended"),
         "end": t("Mentorship ended"),
         "dismiss": t("Dismissed"),
     }[data.action]
-    await query.answer(t("Saved ✓"))
-    await ui.edit(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
+    await ui.settle(query, f"{query.message.text_html}\n\n<b>{html.escape(verdict)} ✓</b>")
 
 
 async def realert_overdue(app: Application) -> None:

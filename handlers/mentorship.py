@@ -1,70 +1,41 @@
-"""`/mentorship`: her mentor (or a mentor's mentees) as a card with its buttons: contacts by
-mutual consent, and ending the mentorship with a reason. Messages, reports and blocks that
-start from the card live in handlers.relay and handlers.safety.
+"""`/mentorship` and the `ship` callback area: her mentor (or a mentor's mentees) as a card, and
+what starts from it: messages through the bot, contacts by mutual consent, ending with a reason,
+blocking, and reports with optional details. Each press is one use case of bot.mentorship.flow.
 """
 
 from __future__ import annotations
 
 import html
-from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import Update
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import parse_callback
+from bot.contact_guard.notices import HELD_BACK, SHARE_INSTEAD
 from bot.context import Context
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.limits.rules import SLOW_DOWN
-from bot.mentorship.rules import END_LABELS, EndReason, Refused, Status, parse_code
-from bot.mentorship.store.rows import Mentorship
-from bot.services import Services
-from bot.telegram import ui
-from bot.telegram.ui import deliver, is_minor, name_of, reader_of, refusal_text, stale_button
-from handlers.relay import on_message
-from handlers.safety import (
-    on_block,
-    on_block_confirmed,
-    on_report,
-    on_report_reason,
-    reason_keyboard,
-    tell_ended,
+from bot.mentorship import flow, notices
+from bot.mentorship.flow import Relay
+from bot.mentorship.rules import (
+    END_LABELS,
+    RELAY_MAX,
+    REPORT_LABELS,
+    EndReason,
+    Refusal,
+    Refused,
+    ReportReason,
+    Status,
+    parse_code,
 )
+from bot.mentorship.store.rows import Mentorship
+from bot.telegram import conversations, ui
+from bot.telegram.ui import is_minor, name_of, refusal_text, stale_button
 
-
-async def card(services: Services, t: Translator, zone: ZoneInfo, viewer: int, m: Mentorship) -> str:
-    other = m.other(viewer)
-    name = await name_of(services, other)
-    heading = t("Your mentor: {name}") if viewer == m.mentee_id else t("Your mentee: {name}")
-    lines = [
-        f"<b>{heading.format(name=name)}</b>",
-        t("Together since {date}").format(date=t.date(m.started_at, zone)),
-    ]
-    if m.status == Status.PAUSED:
-        lines.append("⏸ " + t("Paused: the programme team is looking into it. Messages are on hold for now."))
-    if await is_minor(services, m.mentee_id):
-        lines.append("🛡 " + t("The mentee is under 18: you talk through this bot only, and contacts are never shared."))
-    elif m.contacts_sent_at:
-        lines.append("🤝 " + t("Contacts exchanged ✓"))
-    elif m.shares(viewer):
-        lines.append("🤝 " + t("You agreed to share contacts; waiting for {name}.").format(name=name))
-    return "\n".join(lines)
-
-
-async def keyboard(services: Services, t: Translator, viewer: int, m: Mentorship) -> InlineKeyboardMarkup:
-    rows = []
-    if m.status == Status.ACTIVE:
-        minor = await is_minor(services, m.mentee_id)
-        if not minor and not m.contacts_sent_at and not m.shares(viewer):
-            rows.append([InlineKeyboardButton("🤝 " + t("Share my contact"), callback_data=cb("ship", "share", m.id))])
-        rows.append([InlineKeyboardButton("✉️ " + t("Message through the bot"), callback_data=cb("ship", "msg", m.id))])
-    rows.append(
-        [
-            InlineKeyboardButton("⚠️ " + t("Report"), callback_data=cb("ship", "report", m.id)),
-            InlineKeyboardButton("🚫 " + t("Block"), callback_data=cb("ship", "block", m.id)),
-        ]
-    )
-    rows.append([InlineKeyboardButton("🏁 " + t("End mentorship"), callback_data=cb("ship", "end", m.id))])
-    return InlineKeyboardMarkup(rows)
+# The typed-text steps: a message for the other side, and the details of a report just made.
+CONVERSATION = "ship"
+RELAY = "relay"  # about: the mentorship
+DETAILS = "details"  # about: the report
 
 
 async def show(update: Update, context: Context) -> None:
@@ -73,10 +44,8 @@ async def show(update: Update, context: Context) -> None:
     message = update.effective_message
     current = await services.mentorships.current(user_id)
     for m in current:
-        await message.reply_text(
-            await card(services, t, context.zone, user_id, m),
-            reply_markup=await keyboard(services, t, user_id, m),
-        )
+        text, markup = await card(context, user_id, m)
+        await message.reply_text(text, reply_markup=markup)
     role = context.user_record.role if context.user_record else None
     if role == "mentee" and not current:
         waiting = await services.requests.pending_requests(mentee_id=user_id)
@@ -102,23 +71,27 @@ async def show(update: Update, context: Context) -> None:
         await message.reply_text(t("Mentorships are for mentees and mentors. /start shows what you can do."))
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def card(context: Context, viewer: int, m: Mentorship):
+    services = context.services
+    other_name = await services.users.display_name(m.other(viewer))
+    shown = notices.card(m, viewer, other_name, minor=await is_minor(services, m.mentee_id))
+    return ui.text(context, *shown.lines), ui.buttons(context, shown.buttons)
+
+
+async def on_button(update: Update, context: Context) -> object:
     query = update.callback_query
     data = parse_callback(query.data)
     mentorship_id = data.int_arg(0) if data else None
-    if mentorship_id is None:
+    action = ACTIONS.get(data.action) if data else None
+    if mentorship_id is None or action is None:
         await stale_button(update, context)
-        return
-    services, t, user_id = context.services, context.t, query.from_user.id
+        return None
     try:
-        m = await services.mentorships.party_of(mentorship_id, user_id)
-        handler = ACTIONS.get(data.action)
-        if handler is None:
-            await stale_button(update, context)
-            return
-        await handler(update, context, m, data.arg(1))
+        m = await context.services.mentorships.party_of(mentorship_id, query.from_user.id)
+        return await action(update, context, m, data.arg(1))
     except Refused as refused:
-        await query.answer(refusal_text(t, refused.code), show_alert=True)
+        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
+        return None
 
 
 async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> None:
@@ -128,80 +101,30 @@ async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> No
 
 async def refresh(update: Update, context: Context, m: Mentorship) -> None:
     """Show the mentorship card again in the message she pressed on."""
-    services, t, viewer = context.services, context.t, update.callback_query.from_user.id
-    await ui.edit(
-        update.callback_query,
-        await card(services, t, context.zone, viewer, m),
-        await keyboard(services, t, viewer, m),
-    )
+    text, markup = await card(context, update.callback_query.from_user.id, m)
+    await ui.settle(update.callback_query, text, markup)
 
 
 async def on_share(update: Update, context: Context, m: Mentorship, _: str) -> None:
-    services, t = context.services, context.t
-    user_id = update.callback_query.from_user.id
-    already = m.shares(user_id)  # a repeated or forged press tells the other side nothing new (F6)
-    if not already and not services.limits.allow("share", user_id, services.clock.now()):
-        await update.callback_query.answer(t(SLOW_DOWN), show_alert=True)
+    services, t, query = context.services, context.t, update.callback_query
+    shared = await flow.share(services, m.id, query.from_user.id, services.clock.now())
+    if shared.slow:
+        await query.answer(t(SLOW_DOWN), show_alert=True)
         return
-    m, both = await services.mentorships.share_contact(m.id, user_id, services.clock.now())
-    other = m.other(user_id)
-    if both:
-        await update.callback_query.answer(t("Contacts exchanged ✓"))
-        for viewer in (m.mentee_id, m.mentor_id):
-            await send_contact(context.bot, services, viewer, m.other(viewer))
+    if shared.both:
+        await query.answer(t("Contacts exchanged ✓"))
     else:
-        name = await name_of(services, other)
-        await update.callback_query.answer(
-            t("Done: I'll share your contact as soon as {name} agrees too.").format(name=html.unescape(name))
+        await query.answer(
+            t("Done: I'll share your contact as soon as {name} agrees too.").format(name=shared.other_name)
         )
-        if already:
-            await refresh(update, context, m)
-            return
-        their_t, _ = await reader_of(services, other)
-        await deliver(
-            context.bot,
-            services,
-            other,
-            their_t(N_("{name} would like to exchange contacts. If you agree too, tap below.")).format(
-                name=await name_of(services, user_id)
-            ),
-            InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            "🤝 " + their_t(N_("Share my contact")),
-                            callback_data=cb("ship", "share", m.id),
-                        )
-                    ]
-                ]
-            ),
-        )
-    await refresh(update, context, m)
-
-
-async def send_contact(bot: Bot, services: Services, viewer: int, other: int) -> None:
-    t, _ = await reader_of(services, viewer)
-    record = await services.users.get(other)
-    name = await name_of(services, other)
-    link = f'<a href="tg://user?id={other}">{name}</a>'
-    if record and record.username:
-        link += f" (@{html.escape(record.username)})"
-    await deliver(
-        bot,
-        services,
-        viewer,
-        t("🤝 You both agreed: here is how to reach {name} directly: {link}").format(name=name, link=link),
-    )
+    await services.sender.send(shared.notices)
+    await refresh(update, context, shared.mentorship)
 
 
 async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> None:
-    t = context.t
     await update.callback_query.answer()
-    await ui.edit(
-        update.callback_query,
-        t("Why would you like to end the mentorship?"),
-        reply_markup=reason_keyboard(t, "endr", m, END_LABELS),
-    )
+    reasons = ui.buttons(context, notices.reasons(m, "endr", END_LABELS))
+    await ui.edit(update.callback_query, context.t("Why would you like to end the mentorship?"), reasons)
 
 
 async def on_end_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
@@ -209,17 +132,105 @@ async def on_end_reason(update: Update, context: Context, m: Mentorship, code: s
     if reason is None:
         await stale_button(update, context)
         return
-    services, t, user_id = context.services, context.t, update.callback_query.from_user.id
-    await services.mentorships.end(m.id, user_id, reason, services.clock.now())
-    await update.callback_query.answer(t("Ended ✓"))
-    other = m.other(user_id)
-    await tell_ended(context.bot, services, other, user_id, reason)  # first: a failed edit must not cost it
-    await ui.settle(
+    services, t, query = context.services, context.t, update.callback_query
+    done = await flow.end(services, m.id, query.from_user.id, reason, services.clock.now())
+    await query.answer(t("Ended ✓"))
+    await services.sender.send(done.notices)  # first: a failed edit must not cost it
+    thanks = t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛")
+    await ui.settle(query, thanks.format(name=html.escape(done.other_name)))
+
+
+async def on_block(update: Update, context: Context, m: Mentorship, _: str) -> None:
+    await update.callback_query.answer()
+    other_name = await context.services.users.display_name(m.other(update.callback_query.from_user.id))
+    question = notices.block_question(m, other_name)
+    await ui.edit(update.callback_query, ui.text(context, *question.lines), ui.buttons(context, question.buttons))
+
+
+async def on_block_confirmed(update: Update, context: Context, m: Mentorship, _: str) -> None:
+    services, t, query = context.services, context.t, update.callback_query
+    done = await flow.block(services, m.id, query.from_user.id, services.clock.now())
+    await query.answer(t("Blocked ✓"))
+    await services.sender.send(done.notices)  # first: a failed edit must not cost it
+    blocked = t("Blocked. Your mentorship with {name} has ended, and you won't be matched again.")
+    await ui.settle(query, blocked.format(name=html.escape(done.other_name)))
+
+
+async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> None:
+    t = context.t
+    await update.callback_query.answer()
+    await ui.edit(
         update.callback_query,
-        t("Your mentorship with {name} has ended. Thank you for the time you gave each other. 💛").format(
-            name=await name_of(services, other)
-        ),
+        t("What happened? Choose what fits best. The mentorship is paused at once and the programme team is told."),
+        ui.buttons(context, notices.reasons(m, "rep", REPORT_LABELS)),
     )
+
+
+async def on_report_reason(update: Update, context: Context, m: Mentorship, code: str) -> object:
+    reason = parse_code(ReportReason, code)
+    if reason is None:
+        await stale_button(update, context)
+        return None
+    services, t, query = context.services, context.t, update.callback_query
+    reported = await flow.report(services, m.id, query.from_user.id, reason, services.clock.now())
+    await query.answer(t("Reported ✓"))
+    state = await conversations.enter(update, context, CONVERSATION, DETAILS, reported.report.id)
+    await services.sender.send(reported.notices)  # first: a failed edit must not cost the admins' alert
+    thanks = t(
+        "Thank you for telling us. 💛 The mentorship is paused, and the programme team "
+        "will contact you soon. If you want to add details, type them now; or send /cancel."
+    )
+    await ui.settle(query, thanks)
+    return state
+
+
+@ui.text_step(
+    CONVERSATION, DETAILS, limit=RELAY_MAX, not_text=N_("I can only take text here. Please type the details.")
+)
+async def read_details(update: Update, context: Context, report_id: str, text: str) -> object:
+    services = context.services
+    await services.sender.send(await flow.add_details(services, int(report_id), update.effective_user.id, text))
+    await update.effective_message.reply_text(context.t("Added to your report. Thank you. 💛"))
+    return conversations.END
+
+
+async def on_message(update: Update, context: Context, m: Mentorship, _: str) -> object:
+    t, query = context.t, update.callback_query
+    if m.status != Status.ACTIVE:
+        raise Refused(Refusal.NOT_ACTIVE)
+    await query.answer()
+    state = await conversations.enter(update, context, CONVERSATION, RELAY, m.id)
+    name = html.escape(await context.services.users.display_name(m.other(query.from_user.id)))
+    await query.message.reply_text(
+        t("Type your message for {name} and I'll pass it on. /cancel if you change your mind.").format(name=name)
+    )
+    return state
+
+
+@ui.text_step(
+    CONVERSATION, RELAY, limit=RELAY_MAX, not_text=N_("I can only pass on text messages. Please type your message.")
+)
+async def read_message(update: Update, context: Context, mentorship_id: str, text: str) -> object:
+    services, t, message = context.services, context.t, update.effective_message
+    try:
+        relayed = await flow.relay(services, int(mentorship_id), update.effective_user.id, text, services.clock.now())
+    except Refused as refused:
+        await message.reply_text(refusal_text(t, refused.code))
+        return conversations.END
+    if relayed.outcome is not Relay.SENT:  # she may type it again
+        state = await conversations.enter(update, context, CONVERSATION, RELAY, mentorship_id)
+        why = {Relay.SLOW: SLOW_DOWN, Relay.SHARE: SHARE_INSTEAD, Relay.HOLD: HELD_BACK}[relayed.outcome]
+        await message.reply_text(t(why))
+        await services.sender.send(relayed.notices)
+        return state
+    first, *_ = await services.sender.send(relayed.notices)
+    if first is None:
+        name = html.escape(await services.users.display_name(relayed.message.recipient_id))
+        await message.reply_text(t("I could not deliver it: {name} may have stopped the bot.").format(name=name))
+        return conversations.END
+    await services.relay.mark_delivered(relayed.message.id)
+    await message.reply_text(t("Sent ✓"))
+    return conversations.END
 
 
 ACTIONS = {
@@ -237,4 +248,11 @@ ACTIONS = {
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("mentorship", show))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("ship")))
+    ui.add_area(
+        app,
+        "ship",
+        on_button,
+        conversation=CONVERSATION,
+        starts=["msg", "rep"],
+        states={RELAY: (read_message, "msg", "rep"), DETAILS: (read_details, "msg", "rep")},
+    )

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.matching import flow as matching
-from bot.mentorship.notices import ended
+from bot.mentorship.flow import end_all_for_erasure
 from bot.onboarding.rules import EDITABLE, applies, parse_step
 from bot.privacy.export import export as privacy_export
 from bot.telegram import onboarding_view as onboarding
@@ -84,15 +84,10 @@ async def deleteme(update: Update, context: Context) -> None:
     )
 
 
-async def before_erase(bot, services, user_id: int) -> None:
-    """/deleteme is about to erase her: everyone with her or waiting on her is told, while her name exists.
-
-    The mentorships' part is w3-mentorship's `erase_notices` once it lands; the requests' is matching's."""
-    now, her = services.clock.now(), await services.users.display_name(user_id)
-    told = [
-        ended(m.other(user_id), her, None, to_mentee=m.mentee_id != user_id)
-        for m in await services.mentorships.current(user_id)
-    ]
+async def before_erase(services, user_id: int) -> None:
+    """/deleteme is about to erase her: everyone with her or waiting on her is told, while her name exists."""
+    now = services.clock.now()
+    told = await end_all_for_erasure(services, user_id, now)
     await services.sender.send([*told, *await matching.withdraw_all(services, user_id, now)])
 
 
@@ -106,7 +101,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
         return
     services = context.services
     # The other side of a mentorship or a request hears of it while her name still exists.
-    await before_erase(context.bot, services, query.from_user.id)
+    await before_erase(services, query.from_user.id)
     erased = await services.profiles.erase(query.from_user.id, services.clock.now())
     # Forget her place in any conversation too, so nothing resumes from memory.
     for handler in context.application.handlers.get(0, []):

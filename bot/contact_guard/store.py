@@ -8,9 +8,10 @@ from datetime import datetime
 from bot.contact_guard.rules import Action, Verdict
 from bot.db import Database
 from bot.db._rows import iso
+from bot.db.database import Session
 
 
-async def any_minor(db: Database, *user_ids: int) -> bool:
+async def any_minor(db: Database | Session, *user_ids: int) -> bool:
     """True if one of them is not a stated adult (a missing band never loosens the rule)."""
     marks = ", ".join("?" for _ in user_ids)
     adults = await db.fetchval(
@@ -19,22 +20,21 @@ async def any_minor(db: Database, *user_ids: int) -> bool:
     return adults < len(set(user_ids))
 
 
-async def record(
-    db: Database, verdict: Verdict, source: str, sender_id: int, recipient_id: int, text: str, now: datetime
+async def record_in(
+    tx: Session, verdict: Verdict, source: str, sender_id: int, recipient_id: int, text: str, now: datetime
 ) -> int:
     """Store the flag; the text itself only when a minor is involved (admins need it, adults' stays private)."""
     kept = text if verdict.action is Action.HOLD else ""
-    async with db.transaction() as tx:
-        return await tx.insert(
-            "INSERT INTO contact_flags (sender_id, recipient_id, source, minor, kinds, text, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                sender_id,
-                recipient_id,
-                source,
-                int(verdict.action is Action.HOLD),
-                json.dumps(verdict.kinds),
-                kept,
-                iso(now),
-            ),
-        )
+    return await tx.insert(
+        "INSERT INTO contact_flags (sender_id, recipient_id, source, minor, kinds, text, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            sender_id,
+            recipient_id,
+            source,
+            int(verdict.action is Action.HOLD),
+            json.dumps(verdict.kinds),
+            kept,
+            iso(now),
+        ),
+    )

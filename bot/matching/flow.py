@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.contact_guard import store as guard_store
-from bot.contact_guard.rules import Action, screen
+from bot.contact_guard import flow as contact_guard
+from bot.contact_guard.rules import Action
 from bot.domain import GOAL_LABELS
 from bot.experiments import flow as experiments
 from bot.limits.rules import SLOW_DOWN
@@ -44,16 +44,8 @@ async def held_back(
     services: Services, source: str, sender_id: int, recipient_id: int, text: str, now: datetime
 ) -> Done | None:
     """None if her text may go; else it is flagged (and, with a minor, shown to the admins)."""
-    verdict = screen(text, minor=await guard_store.any_minor(services.db, sender_id, recipient_id))
-    if verdict is None:
-        return None
-    flag_id = await guard_store.record(services.db, verdict, source, sender_id, recipient_id, text, now)
-    if verdict.action is Action.SHARE:
-        return Done(held=Action.SHARE)
-    sender, recipient = await name(services, sender_id), await name(services, recipient_id)
-    admins = sorted(services.settings.admin_ids)
-    flags = [notices.contact_flag(a, flag_id, source, sender_id, sender, recipient_id, recipient, text) for a in admins]
-    return Done(notices=flags, held=Action.HOLD)
+    held = await contact_guard.check(services, source, sender_id, recipient_id, text, now)
+    return None if held is None else Done(notices=held.notices, held=held.action)
 
 
 # --- her request ---------------------------------------------------------------------------------

@@ -198,29 +198,6 @@ def withdrawn_mine(mentor_name: str, block: bool) -> Msg:
 
 # --- the programme team -------------------------------------------------------------------------
 
-SOURCE_LABELS = {
-    "question": N_("a question before a request is answered"),
-    "answer": N_("an answer to a mentor's question"),
-    "note": N_("a note with a request"),
-}
-
-
-def contact_flag(
-    admin_id: int, flag_id: int, source: str, sender_id: int, sender: str, recipient_id: int, recipient: str, text: str
-) -> Notice:
-    """Contact details held back in a minor's request talk: the admins see the text."""
-    held = N_("Contact details held back in {what}, from {sender} to {recipient} (a minor is involved):")
-    return Notice(
-        admin_id,
-        (
-            Html(f"🚩 <b>#{flag_id}</b>"),
-            Msg(held, what=Msg(SOURCE_LABELS[source]), sender=sender, recipient=recipient),
-            Quote(text),
-            Html(f"<i>id {sender_id} → {recipient_id}</i>"),
-        ),
-    )
-
-
 def report_alert(
     admin_id: int,
     report_id: int,

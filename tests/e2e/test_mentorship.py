@@ -216,6 +216,6 @@ async def test_before_erase_tells_her_mentor_and_those_waiting_on_her(bot, users
     await matched(runner, aida, aigul)
     dana = await new_mentee(runner, users, name="Dana")
     await runner.services.requests.create_request(dana.id, aigul.id, runner.clock.now())
-    await before_erase(runner.app.bot, runner.services, aigul.id)
+    await before_erase(runner.services, aigul.id)
     await aida.sees("Your mentorship with Aigul has ended.")
     await dana.sees("Aigul has left the programme, so I've closed your request to her.")

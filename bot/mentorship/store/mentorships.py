@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
@@ -94,3 +94,13 @@ class MentorshipRepository:
         column, value = ("mentorship_id", mentorship_id) if mentorship_id is not None else ("request_id", request_id)
         rows = await self._db.fetchall(f"SELECT * FROM mentorship_events WHERE {column} = ? ORDER BY id", (value,))
         return [dict(row) for row in rows]
+
+
+async def current_in(tx: Session, user_id: int) -> list[Mentorship]:
+    """`MentorshipRepository.current`, inside the caller's transaction."""
+    rows = await tx.fetchall(
+        f"SELECT * FROM mentorships WHERE (mentee_id = ? OR mentor_id = ?) AND status IN {CURRENT_SQL}"
+        " ORDER BY started_at, id",
+        (user_id, user_id),
+    )
+    return [Mentorship.from_row(row) for row in rows]

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status
-from bot.mentorship.store.rows import load_party
+from bot.mentorship.store.rows import Mentorship, load_party
 from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
 
 
@@ -32,21 +32,8 @@ class RelayRepository:
         """Store a message for the other side; only in an active mentorship."""
         async with self._db.transaction() as tx:
             mentorship = await load_party(tx, mentorship_id, sender_id)
-            if mentorship.status != Status.ACTIVE:
-                raise Refused(Refusal.NOT_ACTIVE)
-            if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
-                raise Refused(Refusal.SUSPENDED)
-            minor, cleared = await tx.fetchone(MINOR_CONTACT_HELD_SQL, (mentorship.mentee_id, mentorship.mentor_id))
-            if minor_contact_held(bool(minor), bool(cleared)):
-                held = Refusal.ACCEPT_CODE if sender_id == mentorship.mentor_id else Refusal.CLEARANCE_HELD
-                raise Refused(held)
-            recipient = mentorship.other(sender_id)
-            message_id = await tx.insert(
-                "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (mentorship_id, sender_id, recipient, text, iso(now)),
-            )
-        return RelayMessage(message_id, mentorship_id, sender_id, recipient, text, now)
+            await check_may_relay(tx, mentorship, sender_id)
+            return await insert(tx, mentorship, sender_id, text, now)
 
     async def mark_delivered(self, message_id: int) -> None:
         await self._db.execute("UPDATE relay_messages SET delivered = 1 WHERE id = ?", (message_id,))
@@ -67,3 +54,24 @@ class RelayRepository:
             )
             for r in rows
         ]
+
+
+async def check_may_relay(tx: Session, mentorship: Mentorship, sender_id: int) -> None:
+    """`Refused` unless she may write to the other side now: active, not suspended, and no minor's
+    contact held back (bot.safety.minor_contact_held)."""
+    if mentorship.status != Status.ACTIVE:
+        raise Refused(Refusal.NOT_ACTIVE)
+    if await tx.fetchval("SELECT suspended_at FROM users WHERE id = ?", (sender_id,)):
+        raise Refused(Refusal.SUSPENDED)
+    minor, cleared = await tx.fetchone(MINOR_CONTACT_HELD_SQL, (mentorship.mentee_id, mentorship.mentor_id))
+    if minor_contact_held(bool(minor), bool(cleared)):
+        raise Refused(Refusal.ACCEPT_CODE if sender_id == mentorship.mentor_id else Refusal.CLEARANCE_HELD)
+
+
+async def insert(tx: Session, mentorship: Mentorship, sender_id: int, text: str, now: datetime) -> RelayMessage:
+    recipient = mentorship.other(sender_id)
+    message_id = await tx.insert(
+        "INSERT INTO relay_messages (mentorship_id, sender_id, recipient_id, text, sent_at) VALUES (?, ?, ?, ?, ?)",
+        (mentorship.id, sender_id, recipient, text, iso(now)),
+    )
+    return RelayMessage(message_id, mentorship.id, sender_id, recipient, text, now)

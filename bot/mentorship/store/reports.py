@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -151,32 +152,7 @@ class ReportRepository:
         Warn and Dismiss resume it only when no other report on it is still open (F1).
         """
         async with self._db.transaction() as tx:
-            row = await tx.fetchone("SELECT * FROM reports WHERE id = ? AND status <> 'closed'", (report_id,))
-            if row is None:
-                return None
-            report = Report.from_row(row)
-            await tx.execute(
-                "UPDATE reports SET status = 'closed', decision = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?",
-                (decision, iso(now), report_id),
-            )
-            await tx.execute("DELETE FROM report_evidence WHERE report_id = ?", (report_id,))
-            reported_minor = bool(
-                report.reported_id is not None
-                and await tx.fetchval(
-                    "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (report.reported_id,)
-                )
-            )
-            resumed = False
-            if report.mentorship_id is not None:
-                mentorship = await load_mentorship(tx, report.mentorship_id)
-                if decision in ("warn", "dismiss"):
-                    still_open = await _open_on(tx, mentorship.id)
-                    if may_resume(still_open) and can_move(mentorship.status, Status.ACTIVE):
-                        await move(tx, mentorship, Status.ACTIVE, admin_id, now, detail="admin")
-                        resumed = True
-                elif can_move(mentorship.status, Status.CANCELLED):
-                    await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="admin")
-        return Decided(report, resumed, reported_minor)
+            return await decide_in(tx, report_id, admin_id, decision, now)
 
     async def open_reports(self, limit: int = 20) -> list[tuple[Report, str, str | None]]:
         """Reports not yet closed, oldest first, with their status and what the reporter added."""
@@ -193,21 +169,6 @@ class ReportRepository:
         )
         return [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
 
-    async def close_report(self, report_id: int) -> bool:
-        """Close a report once: a second admin acting on it gets False."""
-        return 1 == await self._db.execute(
-            "UPDATE reports SET status = 'closed' WHERE id = ? AND status <> 'closed'", (report_id,)
-        )
-
-    async def admin_move(self, mentorship_id: int, admin_id: int, target: str, now: datetime) -> bool:
-        """An admin ends (cancelled) or resumes (active) a mentorship after a report."""
-        async with self._db.transaction() as tx:
-            mentorship = await load_mentorship(tx, mentorship_id)
-            if not can_move(mentorship.status, Status(target)):
-                return False
-            await move(tx, mentorship, Status(target), admin_id, now, detail="admin")
-        return True
-
     async def suspend(self, user_id: int, admin_id: int, now: datetime) -> tuple[list[Mentorship], list[Request]]:
         """Suspend her: no more matching or messages, and no mentorship or open request is left to her,
         whoever is on the other side; all in one transaction.
@@ -217,26 +178,30 @@ class ReportRepository:
         for the other people to be told.
         """
         async with self._db.transaction() as tx:
+            return await self.suspend_in(tx, user_id, admin_id, now)
+
+    async def suspend_in(
+        self, tx: Session, user_id: int, admin_id: int, now: datetime
+    ) -> tuple[list[Mentorship], list[Request]]:
+        """`suspend`, inside the caller's transaction."""
+        await tx.execute("UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (iso(now), user_id))
+        await note_account(tx, self._key, user_id, now, what="suspended", suspended=True)
+        rows = await tx.fetchall(
+            f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
+            (user_id,),
+        )
+        ended = [Mentorship.from_row(row) for row in rows]
+        for mentorship in ended:
+            await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
+        rows = await tx.fetchall(
+            "SELECT * FROM requests WHERE ? IN (mentor_id, mentee_id) AND status = 'pending'", (user_id,)
+        )
+        withdrawn = [Request.from_row(row) for row in rows]
+        for request in withdrawn:
             await tx.execute(
-                "UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (iso(now), user_id)
+                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request.id)
             )
-            await note_account(tx, self._key, user_id, now, what="suspended", suspended=True)
-            rows = await tx.fetchall(
-                f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
-                (user_id,),
-            )
-            ended = [Mentorship.from_row(row) for row in rows]
-            for mentorship in ended:
-                await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
-            rows = await tx.fetchall(
-                "SELECT * FROM requests WHERE ? IN (mentor_id, mentee_id) AND status = 'pending'", (user_id,)
-            )
-            withdrawn = [Request.from_row(row) for row in rows]
-            for request in withdrawn:
-                await tx.execute(
-                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request.id)
-                )
-                await record_event(tx, now, "withdrawn", admin_id, request_id=request.id, detail="suspended")
+            await record_event(tx, now, "withdrawn", admin_id, request_id=request.id, detail="suspended")
         return ended, withdrawn
 
     async def add_report_text(self, report_id: int, reporter_id: int, text: str) -> bool:
@@ -250,4 +215,42 @@ class ReportRepository:
 async def _open_on(tx: Session, mentorship_id: int) -> int:
     return await tx.fetchval(
         "SELECT COUNT(*) FROM reports WHERE mentorship_id = ? AND status <> 'closed'", (mentorship_id,)
+    )
+
+
+async def decide_in(tx: Session, report_id: int, admin_id: int, decision: str, now: datetime) -> Decided | None:
+    """`ReportRepository.decide`, inside the caller's transaction."""
+    row = await tx.fetchone("SELECT * FROM reports WHERE id = ? AND status <> 'closed'", (report_id,))
+    if row is None:
+        return None
+    report = Report.from_row(row)
+    await tx.execute(
+        "UPDATE reports SET status = 'closed', decision = ?, decided_at = COALESCE(decided_at, ?) WHERE id = ?",
+        (decision, iso(now), report_id),
+    )
+    await tx.execute("DELETE FROM report_evidence WHERE report_id = ?", (report_id,))
+    reported_minor = bool(
+        report.reported_id is not None
+        and await tx.fetchval(
+            "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (report.reported_id,)
+        )
+    )
+    resumed = False
+    if report.mentorship_id is not None:
+        mentorship = await load_mentorship(tx, report.mentorship_id)
+        if decision in ("warn", "dismiss"):
+            still_open = await _open_on(tx, mentorship.id)
+            if may_resume(still_open) and can_move(mentorship.status, Status.ACTIVE):
+                await move(tx, mentorship, Status.ACTIVE, admin_id, now, detail="admin")
+                resumed = True
+        elif can_move(mentorship.status, Status.CANCELLED):
+            await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="admin")
+    return Decided(report, resumed, reported_minor)
+
+
+async def audit_in(tx: Session, admin_id: int, action: str, now: datetime, target: int, **details: int | None) -> None:
+    """The admin audit's row for a decision, in the decision's own transaction (bot.admin.store reads it)."""
+    await tx.execute(
+        "INSERT INTO admin_audit (admin_id, action, target, details, at) VALUES (?, ?, ?, ?, ?)",
+        (admin_id, action, str(target), json.dumps(details, ensure_ascii=False), iso(now)),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso
+from bot.db._rows import iso, load
 from bot.db.database import Database
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
@@ -35,18 +35,7 @@ class Batch:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Batch:
-        return cls(
-            id=row["id"],
-            lane=row["lane"],
-            created_by=row["created_by"],
-            payload=json.loads(row["payload"]),
-            audience=json.loads(row["audience"]),
-            status=row["status"],
-            total=row["total"],
-            progress_chat_id=row["progress_chat_id"],
-            progress_message_id=row["progress_message_id"],
-            created_at=datetime.fromisoformat(row["created_at"]),
-        )
+        return load(cls, row)
 
 
 @dataclass(frozen=True, slots=True)

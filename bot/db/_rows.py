@@ -18,12 +18,12 @@ def optional_time(value: str | None) -> datetime | None:
 
 
 def load(cls, row: sqlite3.Row):
-    """A dataclass from its row: `*_at` columns are times, `bool` fields are 0/1, `dict` and `list`
+    """A dataclass from its row: `*_at` and `datetime` fields are times, `bool` fields are 0/1, `dict` and `list`
     fields are JSON, `frozenset` fields a JSON list."""
     values = {}
     for field in fields(cls):
         value, kind = row[field.name], str(field.type)
-        if field.name.endswith("_at"):
+        if field.name.endswith("_at") or kind.startswith("datetime"):
             value = optional_time(value)
         elif kind == "bool":
             value = bool(value)

@@ -156,11 +156,8 @@ async def ask_text(update: Update, context: Context, language: str) -> str:
 
 async def read_text(update: Update, context: Context) -> object:
     """The text for the language the composer asked for (or a photo, which it cannot send)."""
-    if not context.services.settings.is_admin(update.effective_user.id):
-        return conversations.END
-    language = await conversations.take(update, context, CONVERSATION)
+    language = await ui.admin_typed(update, context, CONVERSATION)
     if language is None:
-        await ui.hint(update, context)
         return conversations.END
     return await take_text(update, context, language, update.effective_message.text)
 

@@ -112,11 +112,8 @@ async def pending(context: Context, admin_id: int) -> dict | None:
 
 async def read_typed(update: Update, context: Context) -> object:
     services, message = context.services, update.effective_message
-    if not services.settings.is_admin(update.effective_user.id):
-        return conversations.END
-    ref = await conversations.take(update, context, CONVERSATION)
+    ref = await ui.admin_typed(update, context, CONVERSATION)
     if ref is None:
-        await ui.hint(update, context)
         return conversations.END
     about = json.loads(ref)
     value, problem = editing.check(about["f"], message.text, context.zone, services.clock.now())

@@ -8,7 +8,6 @@ never sent again, so nobody gets the same message twice.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,10 +31,6 @@ class Batch:
     progress_chat_id: int | None
     progress_message_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Batch:
-        return load(cls, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +82,7 @@ class OutboxRepository:
 
     async def batch(self, batch_id: int) -> Batch | None:
         row = await self._db.fetchone("SELECT * FROM outbox_batches WHERE id = ?", (batch_id,))
-        return None if row is None else Batch.from_row(row)
+        return None if row is None else load(Batch, row)
 
     async def next_batch(self, lane: str) -> Batch | None:
         """The oldest unfinished batch of a lane: batches of a lane run one after another."""
@@ -95,7 +90,7 @@ class OutboxRepository:
             "SELECT * FROM outbox_batches WHERE lane = ? AND status IN ('queued', 'running') ORDER BY id LIMIT 1",
             (lane,),
         )
-        return None if row is None else Batch.from_row(row)
+        return None if row is None else load(Batch, row)
 
     async def start_batch(self, batch_id: int, now: datetime) -> None:
         await self._db.execute(

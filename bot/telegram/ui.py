@@ -119,6 +119,17 @@ async def ask(update: Update, context: Context, conversation: str, state: str, a
     return state
 
 
+async def admin_typed(update: Update, context: Context, conversation: str) -> str | None:
+    """What the admin's `conversation` waits for her text about; None when she is no admin (then
+    nothing is said) or nothing is awaited (then a hint)."""
+    if not context.services.settings.is_admin(update.effective_user.id):
+        return None
+    about = await conversations.take(update, context, conversation)
+    if about is None:
+        await hint(update, context)
+    return about
+
+
 async def tell(update: Update, text: str, *, alert: bool = False) -> None:
     """Her press answered (an alert when `alert`), or, when she typed instead, a reply."""
     if update.callback_query is not None:

@@ -20,7 +20,7 @@ from bot.i18n import normalize_language, translator
 from bot.jobs import run_at_start, schedule_jobs
 from bot.persistence import SqlitePersistence
 from bot.services import Services
-from bot.telegram import menu, ui
+from bot.telegram import broadcast_view, menu, ui
 from bot.telegram.budget import BudgetRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_order import PerUserOrder, ScreenedGetUpdates
@@ -89,7 +89,7 @@ def build_application(
     async def on_startup(app: Application) -> None:
         services = await Services.open(settings, clock, db, app.bot)
         app.bot_data.services = services
-        services.delivery = delivery.make_engine(app, partial(admin_broadcast.report_progress, app))
+        services.delivery = delivery.make_engine(app, partial(broadcast_view.report_progress, app))
         await services.delivery.start()
         await run_at_start(app)
         await menu.publish_command_menus(app.bot)

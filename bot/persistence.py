@@ -92,32 +92,10 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
     async def get_callback_data(self) -> None:
         return None
 
-    async def update_user_data(self, user_id: int, data: dict) -> None:
-        pass
+    async def _nothing(self, *_args: object, **_kwargs: object) -> None:
+        """PTB hands over user, chat, bot and callback data and asks to flush: none is kept."""
 
-    async def update_chat_data(self, chat_id: int, data: dict) -> None:
-        pass
-
-    async def update_bot_data(self, data: dict) -> None:
-        pass
-
-    async def update_callback_data(self, data: object) -> None:
-        pass
-
-    async def drop_chat_data(self, chat_id: int) -> None:
-        pass
-
-    async def drop_user_data(self, user_id: int) -> None:
-        pass
-
-    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
-        pass
-
-    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
-        pass
-
-    async def refresh_bot_data(self, bot_data: dict) -> None:
-        pass
-
-    async def flush(self) -> None:
-        pass
+    update_user_data = update_chat_data = update_bot_data = update_callback_data = _nothing
+    drop_chat_data = drop_user_data = _nothing
+    refresh_user_data = refresh_chat_data = refresh_bot_data = _nothing
+    flush = _nothing

@@ -4,11 +4,8 @@ language, confirmed, then sent through the paced outbox with one live progress m
 from __future__ import annotations
 
 import html
-import logging
-import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.admin import flow
@@ -17,33 +14,14 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
 from bot.delivery.engine import Progress
 from bot.domain import (
-    AGE_LABELS,
     LANGUAGE_BUTTONS,
-    REGION_LABELS,
-    ROLE_LABELS,
-    STAGE_LABELS,
     Language,
 )
-from bot.i18n import N_, SUPPORTED, Translator, translator
+from bot.i18n import SUPPORTED
 from bot.telegram import conversations, ui
+from bot.telegram.broadcast_view import SEGMENT_NAMES, SEGMENT_VALUES, cancel_markup, report_progress
 from bot.telegram.story_card import send_card
 
-log = logging.getLogger(__name__)
-
-SEGMENT_VALUES = {
-    "language": {lang: LANGUAGE_BUTTONS[lang] for lang in Language},
-    "role": ROLE_LABELS,
-    "region": REGION_LABELS,
-    "stage": STAGE_LABELS,
-    "age": AGE_LABELS,
-}
-SEGMENT_NAMES = {
-    "language": N_("Language"),
-    "role": N_("Role"),
-    "region": N_("Region"),
-    "stage": N_("Stage"),
-    "age": N_("Age"),
-}
 CARDS_PER_PAGE = 8
 # The composer waits for the message's text in each language in turn (what it is about: the language).
 CONVERSATION = "broadcast"
@@ -178,11 +156,8 @@ async def ask_text(update: Update, context: Context, language: str) -> str:
 
 async def read_text(update: Update, context: Context) -> object:
     """The text for the language the composer asked for (or a photo, which it cannot send)."""
-    if not context.services.settings.is_admin(update.effective_user.id):
-        return conversations.END
-    language = await conversations.take(update, context, CONVERSATION)
+    language = await ui.admin_typed(update, context, CONVERSATION)
     if language is None:
-        await ui.hint(update, context)
         return conversations.END
     return await take_text(update, context, language, update.effective_message.text)
 
@@ -273,7 +248,7 @@ async def confirm(update: Update, context: Context) -> None:
     await query.edit_message_reply_markup(None)
     progress = await query.message.reply_text(
         t("Broadcast #{id} queued for {n}.").format(id=batch_id, n=queued.recipients),
-        reply_markup=_kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch_id))]),
+        reply_markup=cancel_markup(t, batch_id),
     )
     await services.outbox.set_progress_message(batch_id, progress.message_id)
     batch = await services.outbox.batch(batch_id)
@@ -291,60 +266,6 @@ async def cancel_running(update: Update, context: Context, batch_id: int | None)
         return
     await services.admin.record(query.from_user.id, "broadcast_cancel", services.clock.now(), batch_id)
     await query.answer(context.t("Stopping… What was sent stays sent."))
-
-
-def progress_text(t: Translator, progress: Progress) -> str:
-    c = progress.counts
-    if progress.finished:
-        head = (
-            t("Broadcast #{id} cancelled.") if progress.batch.status == "cancelled" else t("Broadcast #{id} finished.")
-        )
-    else:
-        head = t("Broadcast #{id} is being sent…")
-    lines = [
-        f"<b>{html.escape(head.format(id=progress.batch.id))}</b>",
-        t("Sent: {n}").format(n=c["sent"]),
-        t("Blocked the bot: {n}").format(n=c["blocked"]),
-        t("Failed: {n}").format(n=c["failed"] + c["uncertain"]),
-        t("Left: {n}").format(n=progress.left),
-    ]
-    if not progress.finished and progress.wait > 0:
-        # Telegram's flood wait holds every send, this broadcast's too.
-        lines.append(
-            t("Telegram asked us to pause: sending again in {seconds} s").format(seconds=math.ceil(progress.wait))
-        )
-    if not progress.finished:
-        eta = progress.eta
-        lines.append(t("Speed: {rate}/s").format(rate=t.number(round(progress.rate, 1))))
-        if eta is not None:
-            lines.append(
-                t("Time to finish: about {minutes} min {seconds} s").format(
-                    minutes=int(eta.total_seconds()) // 60, seconds=int(eta.total_seconds()) % 60
-                )
-            )
-    return "\n".join(lines)
-
-
-async def report_progress(app: Application, progress: Progress) -> None:
-    """Edit the admin's progress message (broadcasts only; story pushes have none)."""
-    batch = progress.batch
-    if batch.lane != "broadcast" or batch.progress_chat_id is None or batch.progress_message_id is None:
-        return
-    record = await app.bot_data.services.users.get(batch.created_by) if batch.created_by else None
-    t = translator(record.language if record else None)
-    markup = None if progress.finished else _kb([("⏹ " + t("Cancel the broadcast"), cb("bc", "cancel", batch.id))])
-    try:
-        await app.bot.edit_message_text(
-            progress_text(t, progress),
-            chat_id=batch.progress_chat_id,
-            message_id=batch.progress_message_id,
-            reply_markup=markup,
-        )
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            log.warning("could not update broadcast progress: %s", error)
-    except TelegramError as error:
-        log.warning("could not update broadcast progress: %s", error)
 
 
 def register(app: Application) -> None:

@@ -203,16 +203,10 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
             if s.starts_at == start and s.mentee_id == user_id
         ]
         if mine:  # a double tap: she booked it herself a moment ago
-            if query is not None:
-                await query.answer(t("You've already booked this time ✓"))
-            else:
-                await message.reply_text(t("You've already booked this time ✓"))
+            await ui.tell(update, t("You've already booked this time ✓"))
             return
         if refused.code not in (Refusal.SLOT_TAKEN, Refusal.SLOT_GONE):
-            if query is not None:
-                await query.answer(refusal_text(t, refused.code), show_alert=True)
-            else:
-                await message.reply_text(refusal_text(t, refused.code))
+            await ui.tell(update, refusal_text(t, refused.code), alert=True)
             return
         # Someone was a moment quicker: say so and offer what is still free.
         if query is not None:
@@ -221,11 +215,7 @@ async def place_booking(update: Update, context: Context, mentorship_id: int, co
         text, markup = await slot_list(context, m, intro=refusal_text(t, refused.code))
         await message.reply_text(text, reply_markup=markup)
         return
-    if query is not None:
-        await query.answer(t("Booked ✓"))
-    await services.sender.send(done.notices)
-    if query is not None:
-        await ui.drop_buttons(query)
+    await ui.went_through(update, context, t("Booked ✓"), done.notices)
 
 
 # --- the mentor's answer ------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
@@ -16,62 +15,22 @@ from bot.i18n import N_, translator
 from bot.notices import Button, Msg, render_msg, render_text
 from bot.opportunities import drafting, editing, managing
 from bot.opportunities.flow import card
-from bot.opportunities.rules import KIND_LABELS, Opportunity, Seeker
+from bot.opportunities.rules import Opportunity, Seeker
 from bot.telegram import conversations, ui
+from bot.telegram import opportunity_admin_view as view
+from bot.telegram.opportunity_admin_view import AREA
 from bot.telegram.ui import refuse_non_admin
 
-CONVERSATION, AREA = "opp_edit", "oppa"
+CONVERSATION = "opp_edit"
 TYPED, PICK, PREVIEW = "typed", "pick", "preview"
 CANCEL = Button(Msg(N_("Cancel")), cb(AREA, "x"))
-
-
-def title(opportunity: Opportunity, language: str) -> str:
-    return opportunity.titles.get(language) or next(iter(opportunity.titles.values()))
-
-
-def entry(context: Context, n: int, opportunity: Opportunity, counts, now) -> str:
-    t, zone = context.t, context.zone
-    state = (
-        t("closed")
-        if opportunity.closed_at or opportunity.deadline_at <= now
-        else t("verified ✅")
-        if opportunity.verified
-        else t("not verified")
-    )
-    reached, saved, applied, accepted = (
-        (counts.reached, counts.saved, counts.applied, counts.accepted) if counts else (0, 0, 0, 0)
-    )
-    return "\n".join(
-        (
-            f"{n}. <b>{html.escape(title(opportunity, context.language))}</b> · {t(KIND_LABELS[opportunity.kind])}",
-            t("Deadline: {when}").format(when=t.datetime(opportunity.deadline_at, zone)) + f" · {state}",
-            t("Reached {reached} · saved {saved} · applied {applied} · accepted {accepted}").format(
-                reached=reached, saved=saved, applied=applied, accepted=accepted
-            ),
-        )
-    )
 
 
 async def show_page(update: Update, context: Context, number: int) -> None:
     now = context.services.clock.now()
     items, number, before, after = await managing.listing(context.services.db, now, number)
-    if not items:
-        text, rows = context.t("No open or recently closed opportunities. /opportunity_new adds one."), []
-    else:
-        parts, rows = [context.t("<b>Opportunities</b> (open and closed in the last 30 days)")], []
-        for n, (opportunity, counts) in enumerate(items, start=number * editing.PAGE + 1):
-            parts.append(entry(context, n, opportunity, counts, now))
-            row = [Button(Msg(N_("Edit {n}"), n=n), cb(AREA, "ed", opportunity.id), emoji="✏️")]
-            if opportunity.closed_at is None and opportunity.deadline_at > now:
-                row.append(Button(Msg(N_("Close {n}"), n=n), cb(AREA, "cl", opportunity.id)))
-            flag = 0 if opportunity.verified else 1
-            verify = Msg(N_("Unverify {n}") if opportunity.verified else N_("Verify {n}"), n=n)
-            row.append(Button(verify, cb(AREA, "vf", opportunity.id, flag, number)))
-            rows.append(row)
-        text = "\n\n".join(parts)
-    nav = [Button(Msg(N_("Back")), cb(AREA, "pg", number - 1), emoji="⬅️")] if before else []
-    nav += [Button(Msg(N_("Next")), cb(AREA, "pg", number + 1), emoji="➡️")] if after else []
-    markup = ui.buttons(context, tuple(tuple(row) for row in [*rows, nav] if row))
+    text, rows = view.page(context, now, items, number, before, after)
+    markup = ui.buttons(context, rows)
     if update.callback_query is not None:
         await ui.edit(update.callback_query, text, markup)
     else:
@@ -89,29 +48,17 @@ async def ask_field(update: Update, context: Context, opportunity: Opportunity) 
     fields = [Button(editing.label(f), cb(AREA, "f", opportunity.id, f)) for f in editing.fields_of(opportunity)]
     rows = [tuple(fields[i : i + 2]) for i in range(0, len(fields), 2)] + [(CANCEL,)]
     text = context.t("What do you want to change in “{title}”?").format(
-        title=html.escape(title(opportunity, context.language))
+        title=html.escape(view.title(opportunity, context.language))
     )
     await update.effective_message.reply_text(text, reply_markup=ui.buttons(context, tuple(rows)))
     return conversations.END
-
-
-def shown_value(context: Context, field: str, value) -> str:
-    step, _ = editing.split(field)
-    if step in editing.PICKED:
-        labels = drafting.GROUPS[step]
-        return ", ".join(context.t(labels[code]) for code in labels if code in value) or context.t("all")
-    if step == editing.WOMEN_ONLY:
-        return context.t("Yes") if value else context.t("No")
-    if step == drafting.DEADLINE:
-        return context.t.datetime(datetime.fromisoformat(value), context.zone)
-    return html.escape(str(value or "—"))
 
 
 async def ask_value(update: Update, context: Context, opportunity: Opportunity, field: str, value) -> object:
     step, _ = editing.split(field)
     name = render_msg(editing.label(field), context.t, context.zone)
     about = json.dumps({"id": opportunity.id, "f": field, "v": value})
-    now_is = context.t("{field} now: {value}").format(field=name, value=shown_value(context, field, value))
+    now_is = context.t("{field} now: {value}").format(field=name, value=view.shown_value(context, field, value))
     if step in editing.PICKED:
         state = await conversations.enter(update, context, CONVERSATION, PICK, about)
         rows = [
@@ -148,7 +95,7 @@ async def show_preview(update: Update, context: Context, about: dict) -> object:
     seeker = Seeker(age_band=None, region=None, stage=None, language=language)
     body = render_text(card(changed, seeker, language, 0, 0, False), translator(language), context.zone)
     name = render_msg(editing.label(field), context.t, context.zone)
-    header = context.t("New {field}: {value}").format(field=name, value=shown_value(context, field, value))
+    header = context.t("New {field}: {value}").format(field=name, value=view.shown_value(context, field, value))
     state = await conversations.enter(update, context, CONVERSATION, PREVIEW, json.dumps(about))
     rows = ((Button(Msg(N_("Save")), cb(AREA, "sv"), emoji="✅"), CANCEL),)
     await update.effective_message.reply_text(
@@ -165,11 +112,8 @@ async def pending(context: Context, admin_id: int) -> dict | None:
 
 async def read_typed(update: Update, context: Context) -> object:
     services, message = context.services, update.effective_message
-    if not services.settings.is_admin(update.effective_user.id):
-        return conversations.END
-    ref = await conversations.take(update, context, CONVERSATION)
+    ref = await ui.admin_typed(update, context, CONVERSATION)
     if ref is None:
-        await ui.hint(update, context)
         return conversations.END
     about = json.loads(ref)
     value, problem = editing.check(about["f"], message.text, context.zone, services.clock.now())
@@ -287,7 +231,7 @@ async def on_close(update, context, data, admin_id, now) -> object:
     )
     text = context.t(
         "Close “{title}” early? Girls will no longer see it, get it in the digest or be reminded of it."
-    ).format(title=html.escape(title(opportunity, context.language)))
+    ).format(title=html.escape(view.title(opportunity, context.language)))
     await update.effective_message.reply_text(text, reply_markup=ui.buttons(context, rows))
     return None
 

@@ -143,11 +143,8 @@ async def show_preview(update: Update, context: Context, data: dict) -> object:
 
 async def read_typed(update: Update, context: Context) -> object:
     services, message = context.services, update.effective_message
-    if not services.settings.is_admin(update.effective_user.id):
-        return conversations.END
-    about = await conversations.take(update, context, CONVERSATION)
+    about = await ui.admin_typed(update, context, CONVERSATION)
     if about is None:
-        await ui.hint(update, context)
         return conversations.END
     step, _, language = about.partition(":")
     value, problem = drafting.check(step, message.text, context.zone, services.clock.now())

@@ -150,23 +150,15 @@ async def read_move_reason(update: Update, context: Context, about: str, reason:
 
 async def move(update: Update, context: Context, session_id: int, code: str, reason: str | None) -> None:
     services, t, user_id = context.services, context.t, update.effective_user.id
-    query, message = update.callback_query, update.effective_message
     start = parse_slot_code(code)
     try:
         if start is None:
             raise Refused(Refusal.SLOT_GONE)
         done = await flow.reschedule(services, session_id, user_id, start, services.clock.now(), reason)
     except Refused as refused:
-        if query is not None:
-            await query.answer(refusal_text(context, refused.code), show_alert=True)
-        else:
-            await message.reply_text(refusal_text(context, refused.code))
+        await ui.tell(update, refusal_text(context, refused.code), alert=True)
         return
-    if query is not None:
-        await query.answer(t("Moved ✓"))
-    await services.sender.send(done.notices)
-    if query is not None:
-        await ui.drop_buttons(query)
+    await ui.went_through(update, context, t("Moved ✓"), done.notices)
 
 
 # --- cancel --------------------------------------------------------------------------------------

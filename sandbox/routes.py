@@ -20,6 +20,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.jobs import run_jobs
+from sandbox.emulator.control import add_json_routes
 from sandbox.emulator.model import ChatMessage, Event, StoredFile
 
 if TYPE_CHECKING:
@@ -50,24 +51,7 @@ def add_page_routes(app: web.Application, sandbox: Sandbox) -> None:
         ("GET", "/clock", page.clock),
         ("POST", "/clock", page.advance_clock),
     ]
-    for method, path, handler in routes:
-        app.router.add_route(method, API + path, _guarded(handler))
-
-
-def _guarded(handler: Route) -> Route:
-    """Bad input becomes a JSON error; a POST must say it is JSON (no cross-site form posts)."""
-
-    async def route(request: web.Request) -> web.StreamResponse:
-        if request.method == "POST" and request.content_type != "application/json":
-            return web.json_response({"error": "send JSON (Content-Type: application/json)"}, status=415)
-        try:
-            return await handler(request)
-        except LookupError as exc:
-            return web.json_response({"error": str(exc)}, status=404)
-        except (ValueError, TypeError) as exc:
-            return web.json_response({"error": str(exc)}, status=400)
-
-    return route
+    add_json_routes(app, API, routes, json_posts=True)
 
 
 # --- what the page draws -------------------------------------------------------------

@@ -71,16 +71,11 @@ async def export_csv(db: Database, name: str, start: datetime, end: datetime, *,
     """One table as CSV bytes (UTF-8 with BOM); free-text profile fields only when asked."""
     columns, rows = await db.fetch_table(QUERIES[name], (iso(start), iso(end)))
     keep = [c for c in columns if free_text or name != "profiles" or c not in FREE_TEXT]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(keep)
-    for row in rows:
-        writer.writerow([cell(row[c]) for c in keep])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return rows_csv(keep, rows)
 
 
-def rows_csv(columns: list[str], rows: list[dict]) -> bytes:
-    """Rows already chosen by a feature's store as CSV bytes, formula cells neutralised as above."""
+def rows_csv(columns: list[str], rows: list) -> bytes:
+    """Rows (mappings) as CSV bytes, UTF-8 with BOM, `columns` in order, formula cells neutralised as above."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)

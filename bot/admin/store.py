@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso
+from bot.db._rows import iso, load
 from bot.db.database import Database
 
 # Segment dimension -> the SQL column it filters on (a closed list: never user input in SQL).
@@ -109,13 +109,4 @@ class AdminRepository:
 
     async def audit(self, limit: int = 20) -> list[AuditEntry]:
         rows = await self._db.fetchall("SELECT * FROM admin_audit ORDER BY id DESC LIMIT ?", (limit,))
-        return [
-            AuditEntry(
-                r["admin_id"],
-                r["action"],
-                r["target"],
-                json.loads(r["details"]),
-                datetime.fromisoformat(r["at"]),
-            )
-            for r in rows
-        ]
+        return [load(AuditEntry, row) for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -17,13 +18,18 @@ def optional_time(value: str | None) -> datetime | None:
 
 
 def load(cls, row: sqlite3.Row):
-    """A dataclass from its row: `*_at` columns are times, `bool` fields are 0/1."""
+    """A dataclass from its row: `*_at` and `datetime` fields are times, `bool` fields are 0/1, `dict` and `list`
+    fields are JSON, `frozenset` fields a JSON list."""
     values = {}
     for field in fields(cls):
-        value = row[field.name]
-        if field.name.endswith("_at"):
+        value, kind = row[field.name], str(field.type)
+        if field.name.endswith("_at") or kind.startswith("datetime"):
             value = optional_time(value)
-        elif field.type == "bool":
+        elif kind == "bool":
             value = bool(value)
+        elif kind.startswith(("dict", "list")):
+            value = json.loads(value)
+        elif kind.startswith("frozenset"):
+            value = frozenset(json.loads(value))
         values[field.name] = value
     return cls(**values)

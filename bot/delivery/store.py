@@ -8,13 +8,12 @@ never sent again, so nobody gets the same message twice.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso
+from bot.db._rows import iso, load
 from bot.db.database import Database
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
@@ -32,21 +31,6 @@ class Batch:
     progress_chat_id: int | None
     progress_message_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Batch:
-        return cls(
-            id=row["id"],
-            lane=row["lane"],
-            created_by=row["created_by"],
-            payload=json.loads(row["payload"]),
-            audience=json.loads(row["audience"]),
-            status=row["status"],
-            total=row["total"],
-            progress_chat_id=row["progress_chat_id"],
-            progress_message_id=row["progress_message_id"],
-            created_at=datetime.fromisoformat(row["created_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +82,7 @@ class OutboxRepository:
 
     async def batch(self, batch_id: int) -> Batch | None:
         row = await self._db.fetchone("SELECT * FROM outbox_batches WHERE id = ?", (batch_id,))
-        return None if row is None else Batch.from_row(row)
+        return None if row is None else load(Batch, row)
 
     async def next_batch(self, lane: str) -> Batch | None:
         """The oldest unfinished batch of a lane: batches of a lane run one after another."""
@@ -106,7 +90,7 @@ class OutboxRepository:
             "SELECT * FROM outbox_batches WHERE lane = ? AND status IN ('queued', 'running') ORDER BY id LIMIT 1",
             (lane,),
         )
-        return None if row is None else Batch.from_row(row)
+        return None if row is None else load(Batch, row)
 
     async def start_batch(self, batch_id: int, now: datetime) -> None:
         await self._db.execute(

@@ -3,49 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from bot.db import Database
 from bot.experiments import store
 from bot.experiments.rules import ExperimentResult, arm_for, check_definition, compare, stratum
 
+Arms = tuple[str, ...]
+
+
+class Segment(TypedDict, total=False):
+    """Who an experiment is for, and the setting it varies (none: it only measures)."""
+
+    role: str | None
+    joined_after: datetime | None
+    setting: str
+
 
 async def define(
-    db: Database,
-    name: str,
-    arms: tuple[str, ...],
-    outcome: str,
-    planned_size: int,
-    now: datetime,
-    *,
-    role: str | None = None,
-    joined_after: datetime | None = None,
-    setting: str = "none",
+    db: Database, name: str, arms: Arms, outcome: str, planned_size: int, now: datetime, **segment: Unpack[Segment]
 ) -> int:
     """Define it without enrolling anyone yet: people join as the setting is next used for them."""
     async with db.transaction() as tx:
-        return await _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting)
+        return await _add(tx, name, arms, outcome, planned_size, now, **segment)
 
 
 async def start(
-    db: Database,
-    name: str,
-    arms: tuple[str, ...],
-    outcome: str,
-    planned_size: int,
-    now: datetime,
-    *,
-    role: str | None = None,
-    joined_after: datetime | None = None,
-    setting: str = "none",
+    db: Database, name: str, arms: Arms, outcome: str, planned_size: int, now: datetime, **segment: Unpack[Segment]
 ) -> tuple[int, int]:
     """Define it and enrol the segment's present members at once (stratified), in one transaction:
     (its id, how many joined). Later members join as the setting is next used for them."""
     async with db.transaction() as tx:
-        experiment_id = await _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting)
+        experiment_id = await _add(tx, name, arms, outcome, planned_size, now, **segment)
         return experiment_id, await _enrol(tx, experiment_id, now)
 
 
-async def _add(tx, name, arms, outcome, planned_size, now, role, joined_after, setting) -> int:
+async def _add(tx, name, arms, outcome, planned_size, now, role=None, joined_after=None, setting="none") -> int:
     check_definition(arms, outcome, planned_size, setting)
     if await tx.fetchval("SELECT 1 FROM experiments WHERE name = ?", (name,)):
         raise ValueError("an experiment with this name exists")

@@ -11,31 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.db._rows import load
 from bot.db.database import Session
 from bot.opportunities.rules import Opportunity, Seeker
 
 
 def _opportunity(row: sqlite3.Row) -> Opportunity:
-    return Opportunity(
-        id=row["id"],
-        kind=row["kind"],
-        titles=json.loads(row["titles"]),
-        texts=json.loads(row["texts"]),
-        link=row["link"],
-        organiser=row["organiser"],
-        deadline_at=datetime.fromisoformat(row["deadline_at"]),
-        starts_on=row["starts_on"],
-        ends_on=row["ends_on"],
-        result_on=row["result_on"],
-        age_bands=frozenset(json.loads(row["age_bands"])),
-        regions=frozenset(json.loads(row["regions"])),
-        fields=frozenset(json.loads(row["fields"])),
-        stages=frozenset(json.loads(row["stages"])),
-        women_only=bool(row["women_only"]),
-        verified=bool(row["verified"]),
-        closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
-        created_at=datetime.fromisoformat(row["created_at"]),
-    )
+    return load(Opportunity, row)
 
 
 async def add(tx: Session, row: dict[str, Any], admin_id: int, now: datetime) -> int:

@@ -119,6 +119,36 @@ async def ask(update: Update, context: Context, conversation: str, state: str, a
     return state
 
 
+async def admin_typed(update: Update, context: Context, conversation: str) -> str | None:
+    """What the admin's `conversation` waits for her text about; None when she is no admin (then
+    nothing is said) or nothing is awaited (then a hint)."""
+    if not context.services.settings.is_admin(update.effective_user.id):
+        return None
+    about = await conversations.take(update, context, conversation)
+    if about is None:
+        await hint(update, context)
+    return about
+
+
+async def tell(update: Update, text: str, *, alert: bool = False) -> None:
+    """Her press answered (an alert when `alert`), or, when she typed instead, a reply."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=alert)
+    else:
+        await update.effective_message.reply_text(text)
+
+
+async def went_through(update: Update, context: Context, text: str, notices) -> None:
+    """A use case went through: her press is answered with `text`, its notices go out, and the
+    message's buttons are dropped (when she typed, the notices alone tell her)."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text)
+    await context.services.sender.send(notices)
+    if query is not None:
+        await drop_buttons(query)
+
+
 def text(context: Context, *lines: Line) -> str:
     """Notice lines for the one who pressed or wrote, in her language and zone."""
     return "\n".join(render_line(line, context.t, context.zone) for line in lines)

@@ -46,17 +46,21 @@ def add_control_routes(app: web.Application, emu: Emulator) -> None:
         ("POST", "/rate", control.rate),
         ("GET", "/files/{file_id}", control.file),
     ]
+    add_json_routes(app, "/_emulator", routes)
+
+
+def add_json_routes(app: web.Application, prefix: str, routes, *, json_posts: bool = False) -> None:
+    """(method, path, handler) under `prefix`, bad requests turned into JSON errors: 404 for unknown
+    things, 400 for bad input or a missing field of the body (a KeyError). With `json_posts` a POST
+    must say it is JSON, so that no other site's form can post to it."""
     for method, path, handler in routes:
-        app.router.add_route(method, "/_emulator" + path, _guarded(handler))
+        app.router.add_route(method, prefix + path, _guarded(handler, json_posts))
 
 
-def _guarded(handler: Route) -> Route:
-    """Turn a bad request into a JSON error: 404 for unknown things, 400 for bad input.
-
-    A KeyError is a missing field of the body; other lookups name a user, message or file.
-    """
-
+def _guarded(handler: Route, json_posts: bool) -> Route:
     async def route(request: web.Request) -> web.StreamResponse:
+        if json_posts and request.method == "POST" and request.content_type != "application/json":
+            return web.json_response({"error": "send JSON (Content-Type: application/json)"}, status=415)
         try:
             return await handler(request)
         except KeyError as exc:

@@ -135,13 +135,7 @@ class StoredFile:
         return doc
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file_id": self.file_id,
-            "file_name": self.file_name,
-            "mime_type": self.mime_type,
-            "size": self.size,
-            "url": self.source,
-        }
+        return {**_pick(self, "file_id", "file_name", "mime_type", "size"), "url": self.source}
 
 
 @dataclass
@@ -190,23 +184,16 @@ class ChatMessage:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "message_id": self.message_id,
-            "chat_id": self.chat_id,
-            "from_bot": self.from_bot,
-            "date": self.date,
-            "text": self.text,
-            "html": self.html,
-            "caption": self.caption,
+            **_pick(self, "message_id", "chat_id", "from_bot", "date", "text", "html", "caption"),
             "photo": self.photo.to_dict() if self.photo else None,
             "document": self.document.to_dict() if self.document else None,
-            "sticker": self.sticker,
-            "contact": self.contact,
-            "keyboard": self.keyboard,
-            "reply_keyboard": self.reply_keyboard,
-            "reply_to": self.reply_to,
-            "edited": self.edited,
-            "deleted": self.deleted,
+            **_pick(self, "sticker", "contact", "keyboard", "reply_keyboard", "reply_to", "edited", "deleted"),
         }
+
+
+def _pick(thing: object, *names: str) -> dict[str, Any]:
+    """The named attributes as a JSON object's fields, in that order."""
+    return {name: getattr(thing, name) for name in names}
 
 
 @dataclass

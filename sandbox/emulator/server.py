@@ -48,6 +48,8 @@ class Emulator(Users):
         if token:
             self.set_token(token)
         self.faults = Faults(rate_limit)
+        # Trouble on demand: the next calls of a method fail (500 by default, 429 with retry_after).
+        self.fail_next = self.faults.fail_next
         # A real round trip to Telegram (half on the way there, half back), in seconds.
         self.latency = latency
         # Telegram's message limits enforced with 429s (sandbox/emulator/limits.py); None: off.
@@ -120,17 +122,6 @@ class Emulator(Users):
         return f"{self.base_url}/_emulator"
 
     # --- trouble on demand ----------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        count: int = 1,
-        error_code: int | None = None,
-        description: str | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        """Make the next `count` calls of `method` fail (500 by default, 429 with retry_after)."""
-        self.faults.fail_next(method, count, error_code, description, retry_after)
 
     def delay(self, method: str, seconds: float, count: int = 1) -> None:
         """Answer the next `count` calls of `method` after `seconds`; the work is done at once."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db._rows import iso
+from bot.db._rows import iso, load
 from bot.db.database import Database, Session
 from bot.sessions.reminder_plan import plan_reminders
 from bot.sessions.store.rows import SessionRow
@@ -55,18 +55,7 @@ class ReminderRepository:
             " ORDER BY r.due_at, r.id",
             (iso(now),),
         )
-        return [
-            DueReminder(
-                r["id"],
-                r["session_id"],
-                r["recipient_id"],
-                datetime.fromisoformat(r["due_at"]),
-                r["attempts"],
-                datetime.fromisoformat(r["session_start"]),
-                r["session_status"],
-            )
-            for r in rows
-        ]
+        return [load(DueReminder, row) for row in rows]
 
     async def claim_reminder(self, reminder_id: int) -> bool:
         """Take a pending reminder for sending; False if another tick or process has it."""

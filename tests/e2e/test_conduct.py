@@ -2,13 +2,12 @@
 
 from bot.conduct.rules import VERSION
 from bot.jobs import run_at_start
-from tests.support.builders import new_mentee, new_mentor
+from tests.support.builders import minor_and_mentor, new_mentor
 from tests.support.db import db_row
 
 
 async def test_a_new_version_asks_again_and_holds_the_clearance_for_minors_until_accepted(bot, users, runner):
-    aigul = await new_mentor(runner, users, minors=True)
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     # She accepted an older version: the current one is new to her.
     await runner.services.db.execute(
         "UPDATE profiles SET conduct_version = ?, conduct_asked = ? WHERE user_id = ?",

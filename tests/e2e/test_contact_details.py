@@ -1,6 +1,6 @@
 """Item 5: contact details in relayed text, held back for minors (admins see it), refused for adults."""
 
-from tests.support.builders import matched, new_mentee, new_mentor, request_card
+from tests.support.builders import matched, minor_and_mentor, minor_pair, new_mentee, new_mentor, request_card
 from tests.support.db import db_rows
 
 PHONE = "WhatsApp me: +996 555 123 456"
@@ -8,9 +8,7 @@ PHONE = "WhatsApp me: +996 555 123 456"
 
 async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    await matched(runner, dana, aigul)
+    dana, aigul, _ = await minor_pair(runner, users)
     await aigul.send("/mentorship")
     await aigul.press("✉️ Message through the bot")
     await aigul.sees("Type your message for Dana")
@@ -31,9 +29,7 @@ async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged
 
 async def test_a_minors_own_message_with_a_username_is_held_back_too(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    await matched(runner, dana, aigul)
+    dana, aigul, _ = await minor_pair(runner, users)
     await dana.send("/mentorship")
     await dana.press("✉️ Message through the bot")
     await dana.send("write me at @dana_2010 please")
@@ -61,8 +57,7 @@ async def test_between_adults_the_sender_is_asked_to_use_share_my_contact(bot, u
 
 async def test_a_question_to_a_minor_with_a_link_is_held_back(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     _, card = await request_card(runner, dana, aigul)
     await aigul.press("❓ Ask a question", card.message_id)
     await aigul.sees("Type your question for")
@@ -76,9 +71,7 @@ async def test_a_question_to_a_minor_with_a_link_is_held_back(bot, users, runner
 
 async def test_stats_count_flags_per_thousand_relayed_messages(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     for n in range(3):
         await runner.services.relay.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
     await aigul.send("/mentorship")

@@ -12,10 +12,10 @@ from bot.jobs import run_jobs
 from bot.mentorship.rules import EXPIRE_AFTER, NUDGE_AFTER
 from tests.support.builders import (
     add_mentor,
+    approved_english_mentor,
     new_mentee,
     new_mentor,
-    onboard_english_mentee,
-    onboard_english_mentor,
+    onboarded_english_mentee,
     request_card,
 )
 from tests.support.db import db_rows
@@ -24,17 +24,10 @@ from tests.support.db import db_rows
 async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot, users, runner, admin):
     await admin.start_in("English")
     aigul = users.new("Aigul", "en")
-    await onboard_english_mentor(aigul)
-    await aigul.press("✅ Confirm")
-    card = await admin.sees("New mentor to check")
-    await aigul.press("✅ I accept the code")
-    await admin.press("✅ Approve", card.message_id)
-    await aigul.sees("you are approved as a mentor")
+    await approved_english_mentor(aigul, admin)
 
     aida = users.new("Aida", "en")
-    await onboard_english_mentee(aida)
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await onboarded_english_mentee(aida)
     await aida.send("/mentors")
     found = await aida.sees("Aigul", "Compatibility:")
     assert "Civil engineer · Kyrgyz State Technical University" in found.text

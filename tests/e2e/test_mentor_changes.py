@@ -1,7 +1,7 @@
 """F4: an approved mentor's edits of her vetted card wait for an admin before minors see them."""
 
 from bot.video_room import ROOM_BASE
-from tests.support.builders import free_hour, matched, new_mentee, new_mentor
+from tests.support.builders import free_hour, matched, minor_and_mentor, new_mentee, new_mentor
 from tests.support.db import db_row
 
 NEW_BIO = "WhatsApp me: +996 555 123 456"
@@ -16,8 +16,7 @@ async def edit_bio(aigul, text):
 
 async def test_an_edited_bio_reaches_adults_at_once_and_minors_after_an_admin_approves(bot, users, runner, admin):
     await admin.start_in("English")
-    aigul = await new_mentor(runner, users, minors=True)
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     aida = await new_mentee(runner, users, name="Aida")
     await edit_bio(aigul, NEW_BIO)
     await aigul.sees("mentees under 18 see your card as it was approved")

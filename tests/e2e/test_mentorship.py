@@ -4,7 +4,7 @@ through the bot, report, block, end, forged buttons, and erasure."""
 import sqlite3
 from datetime import timedelta
 
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import matched, minor_pair, new_mentee, new_mentor
 from tests.support.db import db_rows
 
 
@@ -39,9 +39,7 @@ async def test_contacts_go_to_both_only_when_both_agreed(bot, users, runner, emu
 
 
 async def test_contacts_are_never_shared_with_a_minor_and_she_is_told_why(bot, users, runner):
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     for person in (dana, aigul):
         await person.send("/mentorship")
         card = await person.sees("under 18")
@@ -56,9 +54,7 @@ async def test_contacts_are_never_shared_with_a_minor_and_she_is_told_why(bot, u
 
 
 async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot, users, runner):
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await dana.send("/mentorship")
     await dana.press("✉️ Message through the bot")
     await dana.sees("Type your message for Aigul")
@@ -85,9 +81,7 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
 
 async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_context(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await runner.services.relay.relay(mentorship.id, aigul.id, "Send me your <home> address", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")

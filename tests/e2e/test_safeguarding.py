@@ -2,16 +2,21 @@
 
 from bot.callbacks import cb
 from bot.safety import DEV_KEY, account_hash
-from tests.support.builders import matched, new_mentee, new_mentor, onboard_english_mentor
+from tests.support.builders import (
+    approved_english_mentor,
+    minor_and_mentor,
+    minor_pair,
+    new_mentee,
+    new_mentor,
+    onboard_english_mentor,
+)
 from tests.support.db import db_rows
 
 
 async def minor_reports_her_mentor(runner, admin, users):
     """F1 steps 1-2: a minor reports her cleared mentor from /mentorship."""
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await runner.services.relay.relay(mentorship.id, aigul.id, "Let's meet, just us two", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")
@@ -92,8 +97,7 @@ async def test_f5_an_under_14_is_never_a_matchable_mentee_whatever_is_forged(bot
 
 
 async def test_f5_a_minor_without_guardian_consent_is_not_matchable(bot, users, runner):
-    aigul = await new_mentor(runner, users, minors=True)
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     await runner.services.profiles.save(dana.id, runner.clock.now(), step="done", guardian_consent_at=None)
     await dana.send("/mentors")
     card = await dana.sees("stories only")
@@ -145,12 +149,7 @@ async def test_f3_a_report_and_its_evidence_outlive_the_reporters_erasure(bot, u
 async def test_f9_the_audit_log_forgets_an_erased_mentor(bot, users, runner, admin):
     await admin.start_in("English")
     aigul = users.new("Aigul", "en")
-    await onboard_english_mentor(aigul)
-    await aigul.press("✅ Confirm")
-    card = await admin.sees("New mentor to check")
-    await aigul.press("✅ I accept the code")
-    await admin.press("✅ Approve", card.message_id)
-    await aigul.sees("you are approved as a mentor")
+    await approved_english_mentor(aigul, admin)
     await aigul.send("/deleteme")
     await aigul.press("Yes, erase everything")
     await aigul.sees("everything about you is erased")
@@ -168,8 +167,7 @@ async def ask(mentor, card, text):
 async def test_f10_two_questions_at_most_and_every_question_and_answer_is_kept(bot, users, runner):
     from tests.support.builders import request_card
 
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     request, card = await request_card(runner, dana, aigul)
     await ask(aigul, card, "Which school?")
     question = await dana.sees("has a question", "Which school?")
@@ -198,8 +196,7 @@ async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users,
     from tests.support.builders import request_card
 
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     request, card = await request_card(runner, dana, aigul)
     await ask(aigul, card, "Send me a photo of you")
     question = await dana.sees("Send me a photo of you")

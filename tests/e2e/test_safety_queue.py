@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.jobs import run_jobs
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import matched, minor_and_mentor, new_mentee, new_mentor
 from tests.support.db import db_rows
 
 
@@ -17,8 +17,7 @@ def realerts(runner, admin):
 
 async def test_a_critical_report_realerts_after_two_hours_and_again_after_a_day_once_each(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     first = await report(runner, dana, await matched(runner, dana, aigul), "contact")
     runner.clock.advance(timedelta(hours=1, minutes=59))
     await run_jobs(runner.app)

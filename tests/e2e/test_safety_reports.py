@@ -1,15 +1,20 @@
 """/reports: admins see open safety reports with context and act on them; non-admins cannot."""
 
 from bot.callbacks import cb
-from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, new_mentor
+from tests.support.builders import (
+    confirmed_session,
+    free_hour,
+    matched,
+    minor_pair,
+    new_mentee,
+    new_mentor,
+)
 from tests.support.db import db_rows
 
 
 async def reported_pair(runner, admin, users):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana & Co", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users, name="Dana & Co")
     now = runner.clock.now()
     await runner.services.relay.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
     report = await runner.services.reports.report(mentorship.id, dana.id, "contact", now)

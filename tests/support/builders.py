@@ -142,6 +142,19 @@ async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **k
     return aida, aigul, mentorship
 
 
+async def minor_and_mentor(runner, users, *, name="Dana"):
+    """A girl under 18 with her guardian's consent, and a mentor cleared for minors (not matched)."""
+    girl = await new_mentee(runner, users, name=name, minor=True)
+    aigul = await new_mentor(runner, users, minors=True)
+    return girl, aigul
+
+
+async def minor_pair(runner, users, *, name="Dana"):
+    """A girl under 18 in an active mentorship with a mentor cleared for minors."""
+    girl, aigul = await minor_and_mentor(runner, users, name=name)
+    return girl, aigul, await matched(runner, girl, aigul)
+
+
 async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
     """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
     start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
@@ -252,7 +265,7 @@ async def approved_english_mentor(user, admin, *, approve="✅ Approve", **kwarg
     card = await admin.sees("New mentor to check")
     await user.press("✅ I accept the code")
     await admin.press(approve, card.message_id)
-    await user.sees("approved as a mentor")
+    await user.sees("you are approved as a mentor")
 
 
 async def english_subscriber(users, name="Sara"):

@@ -17,8 +17,7 @@ async def compose_to_everyone(admin, texts=("Салам, кыздар!", "При
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in texts:
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     await admin.press("Everyone")
     return await admin.sees("It will go to")
 
@@ -51,8 +50,7 @@ async def test_broken_html_is_refused_before_anything_is_sent(bot, users, runner
     await admin.start_in("English")
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
-    await admin.sees("Send the message in")
-    await admin.send("<b>unclosed")
+    await admin.answer("Send the message in", "<b>unclosed")
     await admin.sees("Telegram would refuse this text")
     await admin.sees("Send the message in Кыргызча")
     assert db_rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
@@ -63,11 +61,7 @@ async def test_a_story_card_goes_to_a_segment_each_in_her_language(bot, users, r
     ky = await member(users, "Aizada", "Кыргызча")
     ru = await member(users, "Dina", "Русский")
     await admin.send("/broadcast")
-    await admin.press("📖 A story card")
-    await admin.press("Ada Lovelace")
-    await admin.press("A segment…")
-    await admin.press("Language")
-    await admin.press("Кыргызча")
+    await admin.presses("📖 A story card", "Ada Lovelace", "A segment…", "Language", "Кыргызча")
     await admin.sees("It will go to 1 person")
     await admin.press("✅ Send")
     await admin.sees("finished", "Sent: 1")
@@ -198,8 +192,7 @@ async def test_the_composer_waits_for_each_language_across_a_restart_and_reuses_
     await admin.press("Same text as in Кыргызча")
     await admin.sees("Send the message in English")
     await admin.send_sticker()
-    await admin.sees("I need text here")
-    await admin.send("Hello!")
+    await admin.answer("I need text here", "Hello!")
     await admin.sees("Who should receive it?")
     payload = db_rows(runner, "SELECT payload FROM broadcast_drafts WHERE admin_id = ?", admin.id)[0][0]
     assert json.loads(payload)["texts"] == {"ky": "Салам!", "ru": "Салам!", "en": "Hello!"}

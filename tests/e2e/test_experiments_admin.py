@@ -33,11 +33,8 @@ async def test_a_new_subscriber_gets_her_arms_story_frequency_and_the_report_say
     await sara.start_in("English")
     for button in ("Only stories", "I agree", "18 or older"):
         await sara.press(button)
-    await sara.sees("What should I call you?")
-    await sara.send("Sara")
-    await sara.press("Bishkek")
-    await sara.press("Leader")
-    await sara.press("✅ Confirm")
+    await sara.answer("What should I call you?", "Sara")
+    await sara.presses("Bishkek", "Leader", "✅ Confirm")
     told = await sara.sees("All set!")
     [(arm,)] = db_rows(runner, "SELECT arm FROM experiment_assignments WHERE user_id = ?", sara.id)
     assert db_rows(runner, "SELECT frequency FROM story_subscriptions WHERE user_id = ?", sara.id) == [(arm,)]

@@ -37,8 +37,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
     assert aida.buttons(found) == ["📨 Request", "Next ➡️", "🔎 Narrow by field"]
 
     await aida.press("📨 Request")
-    await aida.sees("add a short note for Aigul")
-    await aida.send("Hello <b>Aigul</b>! I want to build bridges too.")
+    await aida.answer("add a short note for Aigul", "Hello <b>Aigul</b>! I want to build bridges too.")
     await aida.sees("Sent! 📨")
     request = await aigul.sees("A new mentee would like you as her mentor")
     assert "Hello &lt;b&gt;Aigul&lt;/b&gt;! I want to build bridges too." in request.html
@@ -137,12 +136,10 @@ async def test_a_note_too_long_is_refused_kindly_and_asked_again(bot, users, run
     aigul = await new_mentor(runner, users)
     await aida.send("/mentors")
     await aida.press("📨 Request")
-    await aida.sees("add a short note")
-    await aida.send("x" * 501)
+    await aida.answer("add a short note", "x" * 501)
     await aida.sees("keep your note under 500 characters")
     await aida.send_sticker()
-    await aida.sees("Please type your note as text")
-    await aida.send("Short and sweet 🌸")
+    await aida.answer("Please type your note as text", "Short and sweet 🌸")
     await aida.sees("Sent! 📨")
     card = await aigul.sees("A new mentee would like you")
     assert "Short and sweet 🌸" in card.text
@@ -153,14 +150,12 @@ async def test_the_mentor_asks_a_question_and_gets_her_answer_with_the_buttons(b
     aigul = await new_mentor(runner, users)
     _, card = await request_card(runner, aida, aigul)
     await aigul.press("❓ Ask a question", card.message_id)
-    await aigul.sees("Type your question for Aida")
-    await aigul.send("Which <programming> language do you use?")
+    await aigul.answer("Type your question for Aida", "Which <programming> language do you use?")
     await aigul.sees("Sent ✓")
     question = await aida.sees("Aigul has a question before answering your request")
     assert "Which &lt;programming&gt; language do you use?" in question.html
     await aida.press("✍️ Answer")
-    await aida.sees("Type your answer for Aigul")
-    await aida.send("Python, mostly!")
+    await aida.answer("Type your answer for Aigul", "Python, mostly!")
     await aida.sees("Sent ✓")
     answered = await aigul.sees("She answered your question", "Python, mostly!")
     assert aigul.buttons(answered) == ["✅ Accept", "✖️ Decline", "❓ Ask a question"]

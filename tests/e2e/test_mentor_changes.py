@@ -10,8 +10,7 @@ NEW_BIO = "WhatsApp me: +996 555 123 456"
 async def edit_bio(aigul, text):
     await aigul.send("/profile")
     await aigul.press("✏️ About me")
-    await aigul.sees("Tell mentees about yourself")
-    await aigul.send(text)
+    await aigul.answer("Tell mentees about yourself", text)
 
 
 async def test_an_edited_bio_reaches_adults_at_once_and_minors_after_an_admin_approves(bot, users, runner, admin):

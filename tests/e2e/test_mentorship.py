@@ -65,8 +65,7 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
     relayed = await aigul.sees("Message from Dana:")
     assert "Hi &lt;i&gt;Aigul&lt;/i&gt;! Can we talk about robotics?" in relayed.html
     await aigul.press("↩️ Reply", relayed.message_id)
-    await aigul.sees("Type your message for Dana")
-    await aigul.send("Of course! Saturday?")
+    await aigul.answer("Type your message for Dana", "Of course! Saturday?")
     await aigul.sees("Sent ✓")
     await dana.sees("Message from Aigul:", "Of course! Saturday?")
     rows = db_rows(

@@ -96,8 +96,7 @@ async def test_the_name_is_cleaned_and_cut_and_an_empty_answer_is_asked_again(bo
     await sara.send("/nominate")
     await sara.reply()
     await sara.send("\u202e\u200b ")
-    await sara.sees("Please type it in words.")
-    await sara.send("A" * 500)
+    await sara.answer("Please type it in words.", "A" * 500)
     await sara.sees("What is ")
     await runner.settled()
     assert rows(runner, "SELECT length(name), status FROM story_nominations") == [(100, "draft")]

@@ -43,8 +43,7 @@ async def test_a_mentor_recommends_with_her_line_and_the_mentee_saves_it(emulato
     assert "🌟 Recommend to Aida" in aigul.buttons(card)
 
     await aigul.press("🌟 Recommend to Aida")
-    await aigul.sees("Type a short line for Aida")
-    await aigul.send("Write to me at aigul@mail.kg")
+    await aigul.answer("Type a short line for Aida", "Write to me at aigul@mail.kg")
     await aigul.sees("Aida is under 18", "aigul@mail.kg")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunity_recommendations")[0][0] == 0
     await aigul.send("You'd love this one, go for it!")

@@ -136,8 +136,7 @@ async def test_a_late_cancel_needs_a_reason_and_is_recorded(emulator, users, run
     await aida.press("✖️ Cancel")
     await aida.sees("It's less than 3 hours before the start, so please type a short reason")
     await aida.send_sticker()
-    await aida.sees("Please type the reason as text.")
-    await aida.send("I have a <fever>")
+    await aida.answer("Please type the reason as text.", "I have a <fever>")
     await aida.sees("Cancelled ✓")
     told = await aigul.sees("Aida cancelled your session", "Reason: I have a <fever>")
     assert "&lt;fever&gt;" in told.html

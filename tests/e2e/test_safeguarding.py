@@ -159,8 +159,7 @@ async def test_f9_the_audit_log_forgets_an_erased_mentor(bot, users, runner, adm
 
 async def ask(mentor, card, text):
     await mentor.press("❓ Ask a question", card.message_id)
-    await mentor.sees("Type your question for")
-    await mentor.send(text)
+    await mentor.answer("Type your question for", text)
     return await mentor.sees("Sent ✓", "answer") if text else None
 
 
@@ -179,8 +178,7 @@ async def test_f10_two_questions_at_most_and_every_question_and_answer_is_kept(b
     await ask(aigul, answered, "And where do you live?")
     await dana.sees("And where do you live?")
     await aigul.press("❓ Ask a question", answered.message_id)
-    await aigul.sees("Type your question for")
-    await aigul.send("What is your phone?")
+    await aigul.answer("Type your question for", "What is your phone?")
     await aigul.sees("asked her two questions already")
     await runner.settled()
     rows = db_rows(runner, "SELECT sender_id, kind, text FROM request_messages ORDER BY id")

@@ -32,8 +32,7 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     await aida.press("45 min")
     await aida.sees("How did it go")
     await aida.press("⭐⭐⭐⭐⭐")
-    await aida.sees("Anything you'd like to add?")
-    await aida.send("Loved it 🌷")
+    await aida.answer("Anything you'd like to add?", "Loved it 🌷")
     await aida.sees("Thank you! 💛")
     # The same answer again, from the old button: refused kindly, nothing changes.
     again = await aida.press_data(question.message_id, f"v1:fb:out:{session.id}:no_show")
@@ -119,8 +118,7 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
     assert "/mentors finds you a new mentor" in closing.text
     assert len(asked(emulator, aigul, "Six months together!")) == 1
     assert await aida.press("5", closing.message_id) == "Saved ✓"
-    await aida.sees("Anything you'd like to tell the programme?")
-    await aida.send("Thank you, Aigul!")
+    await aida.answer("Anything you'd like to tell the programme?", "Thank you, Aigul!")
     await aida.sees("Thank you for being part of the programme!")
     ship = db_rows(runner, "SELECT status, end_reason FROM mentorships")
     assert tuple(ship[0]) == ("completed", "programme_end")

@@ -26,8 +26,7 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
     await aigul.press("Tuesday")
     await aigul.sees("Every Tuesday: what time does it start?", "Asia/Bishkek")
     await aigul.send("25:00")
-    await aigul.sees("Please type the time like 18:30")
-    await aigul.send("18:00")
+    await aigul.answer("Please type the time like 18:30", "18:00")
     await aigul.sees("How long are you free from 18:00?")
     assert await aigul.press("2 hours") == "Saved ✓"
     listed = await aigul.sees("Every Tuesday, 18:00–20:00")
@@ -89,11 +88,9 @@ async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
 
     await aida.send("/timezone")
     await aida.press("⌨️ Type a different one")
-    await aida.sees("Type your time zone's name")
-    await aida.send("Mars/Olympus_Base")
+    await aida.answer("Type your time zone's name", "Mars/Olympus_Base")
     await aida.sees("I don't know the time zone “Mars/Olympus_Base”")
     await aida.send_sticker()
-    await aida.sees("Please type the name as text")
-    await aida.send("asia/tokyo")
+    await aida.answer("Please type the name as text", "asia/tokyo")
     await aida.sees("Done: your time zone is Asia/Tokyo")
     assert [r["timezone"] for r in db_rows(runner, "SELECT timezone FROM users")] == ["Asia/Tokyo"]

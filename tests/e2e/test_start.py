@@ -58,7 +58,6 @@ async def test_language_can_be_changed_and_survives_a_restart(bot, users, runner
     aida = users.new("Aida", "ru")
     await aida.start_in("Русский")
     await aida.send("/language")
-    await aida.sees_buttons("Кыргызча")
     await aida.press("Кыргызча")
     await aida.sees("Тандалган тил: Кыргызча")
     await aida.sees_buttons("Мага ментор керек")  # the question she was on, now in Kyrgyz

@@ -114,8 +114,7 @@ async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(bot, 
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in ("ky", "ru", "Despite the hiccup"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     await admin.press("Everyone")
     confirm = await admin.sees("It will go to")
     emulator.fail_next("sendMessage", 2)  # the 'queued' message and the apology

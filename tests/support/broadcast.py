@@ -43,8 +43,7 @@ async def send_to_everyone(admin) -> None:
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in ("ky", TEXT, "en"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     await admin.press("Everyone")
     await admin.press("✅ Send")
 

@@ -172,18 +172,18 @@ async def confirmed_session(runner, mentorship, start):
     return await services.bookings.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
 
 
-async def pick_many(user, *labels):
+async def pick_many(user, *labels, done="Done ✔️"):
+    """A question with several answers: each pressed and shown ticked, then `done`."""
     for label in labels:
         await user.press(label)
         await user.sees_buttons("✅ " + label)
-    await user.press("Done ✔️")
+    await user.press(done)
 
 
 async def to_the_age_question(user, *, role="I want a mentor"):
     """From /start in English: the role chosen and the consent given."""
     await user.start_in("English")
     await user.press(role)
-    await user.sees_buttons("I agree")
     await user.press("I agree")
 
 
@@ -193,55 +193,34 @@ async def to_the_name_question(user, *, role="I want a mentor", age="18 or older
     await user.sees_buttons(age)
     await user.press(age)
     if age == "14–17":
-        await user.sees_buttons("Yes, my parent or guardian agrees")
         await user.press("Yes, my parent or guardian agrees")
     await user.sees("What should I call you?")
 
 
+async def _shared_answers(user, name, region_and_stage, choices, meeting_format):
+    """What mentees and mentors both answer after the name question, each pressed as she would."""
+    await user.send(name)
+    await user.presses(*region_and_stage)
+    for labels in choices:
+        await pick_many(user, *labels)
+    await user.press(meeting_format)
+
+
 async def onboard_english_mentee(user, *, age="18 or older"):
     await to_the_name_question(user, age=age)
-    await user.send("Aida 🌸")
-    await user.sees_buttons("Bishkek")
-    await user.press("Bishkek")
-    await user.sees_buttons("At university")
-    await user.press("At university")
-    await user.sees_buttons("Software and IT")
-    await pick_many(user, "Software and IT", "Data and AI")
-    await user.sees_buttons("Finding a first job or internship")
-    await pick_many(user, "Finding a first job or internship")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz", "Russian")
-    await user.sees_buttons("Weekday evenings")
-    await pick_many(user, "Weekday evenings")
-    await user.sees_buttons("Online")
-    await user.press("Online")
+    fields, goals = ("Software and IT", "Data and AI"), ("Finding a first job or internship",)
+    choices = [fields, goals, ("Kyrgyz", "Russian"), ("Weekday evenings",)]
+    await _shared_answers(user, "Aida 🌸", ("Bishkek", "At university"), choices, "Online")
     return await user.sees_buttons("✅ Confirm")
 
 
 async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
     await to_the_name_question(user, role="I want to mentor")
-    await user.send("Aigul")
-    await user.sees_buttons("Osh city")
-    await user.press("Osh city")
-    await user.sees_buttons("Experienced professional")
-    await user.press("Experienced professional")
-    await user.sees_buttons("Engineering")
-    await pick_many(user, "Engineering")
-    await user.sees_buttons("Confidence")
-    await pick_many(user, "Confidence", "Leadership")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz")
-    await user.sees_buttons("Weekends")
-    await pick_many(user, "Weekends")
-    await user.sees_buttons("Both")
-    await user.press("Both")
-    await user.sees("job title")
-    await user.send("Civil engineer")
-    await user.sees("Where do you work?")
-    await user.send("Kyrgyz State Technical University")
-    await user.sees("Tell mentees about yourself")
-    await user.send("I build bridges <b>and</b> I love it.")
-    await user.sees_buttons("3")
+    choices = [("Engineering",), ("Confidence", "Leadership"), ("Kyrgyz",), ("Weekends",)]
+    await _shared_answers(user, "Aigul", ("Osh city", "Experienced professional"), choices, "Both")
+    await user.answer("job title", "Civil engineer")
+    await user.answer("Where do you work?", "Kyrgyz State Technical University")
+    await user.answer("Tell mentees about yourself", "I build bridges <b>and</b> I love it.")
     await user.press("3")
     await user.sees_buttons("Skip")
     if link:
@@ -271,14 +250,9 @@ async def approved_english_mentor(user, admin, *, approve="✅ Approve", **kwarg
 async def english_subscriber(users, name="Sara"):
     sara = users.new(name, "en")
     await sara.start_in("English")
-    await sara.press("Only stories")
-    await sara.press("I agree")
-    await sara.press("18 or older")
-    await sara.sees("What should I call you?")
-    await sara.send(name)
-    await sara.press("Bishkek")
-    await sara.press("Leader")
-    await sara.press("✅ Confirm")
+    await sara.presses("Only stories", "I agree", "18 or older")
+    await sara.answer("What should I call you?", name)
+    await sara.presses("Bishkek", "Leader", "✅ Confirm")
     await sara.sees("twice a week")
     return sara
 

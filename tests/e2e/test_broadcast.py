@@ -36,8 +36,7 @@ async def test_a_composed_message_reaches_everyone_in_her_language_with_live_pro
         "Preview for English (2):",
     ]
 
-    await admin.press("✅ Send")
-    await admin.sees("Broadcast #1 finished.", "Sent: 4")
+    await admin.press_then_see("✅ Send", "Broadcast #1 finished.", "Sent: 4")
     assert (await ky.sees("Салам, кыздар!")).text == "Салам, кыздар!"
     await ru.sees("Привет, девушки!")
     hello = await en.sees("Hello, girls!")
@@ -63,8 +62,7 @@ async def test_a_story_card_goes_to_a_segment_each_in_her_language(bot, users, r
     await admin.send("/broadcast")
     await admin.presses("📖 A story card", "Ada Lovelace", "A segment…", "Language", "Кыргызча")
     await admin.sees("It will go to 1 person")
-    await admin.press("✅ Send")
-    await admin.sees("finished", "Sent: 1")
+    await admin.press_then_see("✅ Send", "finished", "Sent: 1")
     card = await ky.sees("Ада Лавлейс")
     assert card.photo is not None
     assert [m for m in ru.emu.bot_messages(ru.id) if m.photo] == []
@@ -80,8 +78,7 @@ async def test_blocked_users_are_marked_and_skipped_and_429s_are_honoured(bot, u
         conn.execute("UPDATE users SET blocked_bot = 0 WHERE id = ?", (women[0].id,))
     emulator.fail_next("sendMessage", 2, retry_after=1)
     await compose_to_everyone(admin, ("ky", "ru", "en text"))
-    await admin.press("✅ Send")
-    await admin.sees("finished")
+    await admin.press_then_see("✅ Send", "finished")
     await runner.services.delivery.wait_idle("broadcast")
     for woman in women[1:]:
         got = [m for m in emulator.bot_messages(woman.id) if m.text == "en text"]
@@ -98,8 +95,7 @@ async def test_a_broadcast_can_be_cancelled_and_what_was_sent_stays_sent(bot, us
     await runner.settled()
     await runner.restart(BROADCAST_RATE="2")  # a slow broadcast, so there is time to cancel
     await compose_to_everyone(admin, ("ky", "ru", "slow"))
-    await admin.press("✅ Send")
-    queued = await admin.sees("queued")
+    queued = await admin.press_then_see("✅ Send", "queued")
     await admin.press("⏹ Cancel the broadcast", queued.message_id)
     await runner.services.delivery.wait_idle("broadcast")
     counts = dict(db_rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
@@ -150,8 +146,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     for uid in ids:
         await runner.services.stories.subscribe(uid, "daily", "morning", now, now)
     await compose_to_everyone(admin, ("ky", "Всем привет!", "en"))
-    await admin.press("✅ Send")
-    await admin.sees("queued")
+    await admin.press_then_see("✅ Send", "queued")
     clock.advance(timedelta(seconds=1))
     await run_jobs(bot)  # the story push is queued while the broadcast runs
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
@@ -184,13 +179,11 @@ async def test_the_composer_waits_for_each_language_across_a_restart_and_reuses_
 ):
     await admin.start_in("English")
     await admin.send("/broadcast")
-    await admin.press("✍️ A message")
-    await admin.sees("Send the message in Кыргызча")
+    await admin.press_then_see("✍️ A message", "Send the message in Кыргызча")
     await runner.restart()
     await admin.send("Салам!")  # the text asked for before the restart
     await admin.sees("Send the message in Русский")
-    await admin.press("Same text as in Кыргызча")
-    await admin.sees("Send the message in English")
+    await admin.press_then_see("Same text as in Кыргызча", "Send the message in English")
     await admin.send_sticker()
     await admin.answer("I need text here", "Hello!")
     await admin.sees("Who should receive it?")

@@ -73,8 +73,7 @@ async def test_each_problem_of_an_invalid_card_is_named_and_nothing_is_published
 async def test_a_new_version_replaces_the_card_and_hiding_keeps_it_from_readers(bot, admin, users, runner):
     await admin.start_in("English")
     await upload(admin, GOOD)
-    await admin.press("✅ Publish")
-    await admin.sees("version 1")
+    await admin.press_then_see("✅ Publish", "version 1")
     newer = GOOD.replace(b"Aigul Testova", b"Aigul Testova-Uulu")
     await upload(admin, newer)
     ask = await admin.sees("replace the current version")

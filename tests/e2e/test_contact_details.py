@@ -1,6 +1,6 @@
 """Item 5: contact details in relayed text, held back for minors (admins see it), refused for adults."""
 
-from tests.support.builders import matched, minor_and_mentor, minor_pair, new_mentee, new_mentor, request_card
+from tests.support.builders import minor_and_mentor, minor_pair, pair, request_card, write_through_the_bot
 from tests.support.db import db_rows
 
 PHONE = "WhatsApp me: +996 555 123 456"
@@ -29,9 +29,7 @@ async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged
 async def test_a_minors_own_message_with_a_username_is_held_back_too(bot, users, runner, admin):
     await admin.start_in("English")
     dana, aigul, _ = await minor_pair(runner, users)
-    await dana.send("/mentorship")
-    await dana.press("✉️ Message through the bot")
-    await dana.send("write me at @dana_2010 please")
+    await write_through_the_bot(dana, "write me at @dana_2010 please")
     await dana.sees("I held this message back")
     await admin.sees("from Dana to Aigul", "@dana_2010")
     await runner.settled()
@@ -40,12 +38,8 @@ async def test_a_minors_own_message_with_a_username_is_held_back_too(bot, users,
 
 async def test_between_adults_the_sender_is_asked_to_use_share_my_contact(bot, users, runner, admin):
     await admin.start_in("English")
-    aida = await new_mentee(runner, users, name="Aida")
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
-    await aida.send("/mentorship")
-    await aida.press("✉️ Message through the bot")
-    await aida.send("my mail is aida@example.com")
+    aida, aigul, _ = await pair(runner, users)
+    await write_through_the_bot(aida, "my mail is aida@example.com")
     await aida.sees("I didn't send this", "Share my contact")
     await runner.settled()
     assert not [m for m in runner.emulator.bot_messages(aigul.id) if "example.com" in (m.text or "")]
@@ -72,9 +66,7 @@ async def test_stats_count_flags_per_thousand_relayed_messages(bot, users, runne
     dana, aigul, mentorship = await minor_pair(runner, users)
     for n in range(3):
         await runner.services.relay.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
-    await aigul.send("/mentorship")
-    await aigul.press("✉️ Message through the bot")
-    await aigul.send(PHONE)
+    await write_through_the_bot(aigul, PHONE)
     await aigul.sees("I held this message back")
     await admin.send("/stats")
     await admin.sees("Messages held back for contact details: 1 (250 per 1,000 relayed)")

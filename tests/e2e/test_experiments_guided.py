@@ -22,8 +22,7 @@ async def test_an_admin_defines_and_starts_an_experiment_with_buttons(bot, users
     await admin.sees(
         "Preview", "Arms: plain / warm (the first is the control)", "Segment: mentee, joined after 2020-01-31"
     )
-    await admin.press("▶️ Start")
-    await admin.sees("Experiment #1 is running", "Joined at once from its segment: 2.")
+    await admin.press_then_see("▶️ Start", "Experiment #1 is running", "Joined at once from its segment: 2.")
     [(setting, arms, outcome, role, joined, size)] = db_rows(
         runner, "SELECT setting, arms, outcome, segment_role, joined_after, planned_size FROM experiments"
     )

@@ -58,8 +58,7 @@ async def test_a_mentor_answers_her_end_survey_once_and_it_is_in_mydata_and_the_
     await aigul.press(s.text("start", "en"))
     progress = s.text("progress", "en")
     await aigul.sees(progress.format(n=1, total=4), "How prepared did you feel")
-    await aigul.press("4")
-    await aigul.sees(progress.format(n=2, total=4))
+    await aigul.press_then_see("4", progress.format(n=2, total=4))
     await aigul.press(s.text("skip", "en"))
     await aigul.press(option("m_again", "yes"))
     await aigul.press(option("m_hours", "5_10"))
@@ -92,8 +91,7 @@ async def test_a_mentor_answers_her_end_survey_once_and_it_is_in_mydata_and_the_
     assert [i["wave"] for i in data["survey_invitations"]] == ["mentor_end"]
     assert [a["question"] for a in data["survey_answers"]] == ["m_prepared", "m_support", "m_again", "m_hours"]
     await aigul.send("/deleteme")
-    await aigul.press("Yes, erase everything")
-    await aigul.sees("everything about you is erased")
+    await aigul.press_then_see("Yes, erase everything", "everything about you is erased")
     for table in ("survey_answers", "survey_invitations"):
         assert rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aigul.id) == [(0,)], table
 

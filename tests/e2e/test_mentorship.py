@@ -4,7 +4,7 @@ through the bot, report, block, end, forged buttons, and erasure."""
 import sqlite3
 from datetime import timedelta
 
-from tests.support.builders import matched, minor_pair, new_mentee, new_mentor
+from tests.support.builders import matched, minor_pair, new_mentee, new_mentor, pair
 from tests.support.db import db_rows
 
 
@@ -56,8 +56,7 @@ async def test_contacts_are_never_shared_with_a_minor_and_she_is_told_why(bot, u
 async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot, users, runner):
     dana, aigul, mentorship = await minor_pair(runner, users)
     await dana.send("/mentorship")
-    await dana.press("✉️ Message through the bot")
-    await dana.sees("Type your message for Aigul")
+    await dana.press_then_see("✉️ Message through the bot", "Type your message for Aigul")
     await dana.send("/cancle")  # a mistyped command is not passed on as her message
     await dana.sees("I don't know that command")
     await dana.send("Hi <i>Aigul</i>! Can we talk about robotics?")
@@ -109,12 +108,9 @@ async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_contex
 
 
 async def test_block_ends_the_mentorship_and_they_are_never_matched_again(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
+    aida, aigul, _ = await pair(runner, users)
     await aida.send("/mentorship")
-    await aida.press("🚫 Block")
-    await aida.sees("Block Aigul?")
+    await aida.press_then_see("🚫 Block", "Block Aigul?")
     assert await aida.press("🚫 Yes, block") == "Blocked ✓"
     await aida.sees("Blocked. Your mentorship with Aigul has ended")
     await aigul.sees("Your mentorship with Aida has ended")
@@ -132,9 +128,7 @@ async def test_block_ends_the_mentorship_and_they_are_never_matched_again(bot, u
 
 
 async def test_end_with_a_reason_tells_the_other_side(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     await aigul.send("/mentorship")
     await aigul.sees("Your mentee: Aida")
     await aigul.press("🏁 End mentorship")
@@ -155,9 +149,7 @@ async def test_end_with_a_reason_tells_the_other_side(bot, users, runner):
 
 
 async def test_someone_elses_mentorship_buttons_are_refused_and_change_nothing(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     mallory = await new_mentee(runner, users, name="Mallory")
     await mallory.send("/mentorship")
     own = await mallory.sees("You don't have a mentor yet")
@@ -183,15 +175,12 @@ async def test_someone_elses_mentorship_buttons_are_refused_and_change_nothing(b
 
 
 async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     now = runner.clock.now()
     await runner.services.relay.relay(mentorship.id, aida.id, "Hello from Aida", now)
     await runner.services.reports.report(mentorship.id, aida.id, "other", now)
     await aida.send("/deleteme")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     with sqlite3.connect(runner.database_path) as conn:
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in conn.execute(f"SELECT * FROM {table}"):

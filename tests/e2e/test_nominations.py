@@ -17,8 +17,7 @@ async def minor_in_kyrgyz(users, runner):
     """A 15-year-old mentee (onboarded in English) who then switches to Kyrgyz."""
     aijan = users.new("Aijan", "en")
     await onboard_english_mentee(aijan, age="14–17")
-    await aijan.press("✅ Confirm")
-    await aijan.sees("/mentors")
+    await aijan.press_then_see("✅ Confirm", "/mentors")
     await aijan.send("/language")
     await aijan.press("Кыргызча")
     await runner.settled()
@@ -112,6 +111,5 @@ async def test_her_nomination_is_in_mydata_and_erased_with_her(bot, users, runne
     message = await sara.sees("everything I store")
     assert json.loads(message.document.data)["story_nominations"][0]["name"] == "Mira Botbaeva"
     await sara.send("/deleteme")
-    await sara.press("Yes, erase everything")
-    await sara.sees("everything about you is erased")
+    await sara.press_then_see("Yes, erase everything", "everything about you is erased")
     assert rows(runner, "SELECT COUNT(*) FROM story_nominations") == [(0,)]

@@ -21,8 +21,7 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
     aida = users.new("Aida", "en")
     summary = await onboard_english_mentee(aida)
     assert "Aida 🌸" in summary.text and "Software and IT, Data and AI" in summary.text
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await aida.press_then_see("✅ Confirm", "/mentors")
     row = her_profile(runner, aida.id)
     assert row["role"] == "mentee" and row["step"] == "done" and row["completed_at"]
     assert row["display_name"] == "Aida 🌸" and row["region"] == "bishkek" and row["stage"] == "university"
@@ -39,8 +38,7 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
     summary = await sara.sees_buttons("✅ Confirm")
     assert "Step" not in summary.text and "Only stories" in summary.text
     assert "Fields" not in summary.text
-    await sara.press("✅ Confirm")
-    await sara.sees("/story")
+    await sara.press_then_see("✅ Confirm", "/story")
     row = her_profile(runner, sara.id, "u.role, p.step, p.region")
     assert tuple(row) == ("subscriber", "done", "naryn")
 
@@ -48,8 +46,7 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
 async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(bot, users, runner):
     dana = users.new("Dana", "en")
     await onboard_english_mentee(dana, age="14–17")
-    await dana.press("✅ Confirm")
-    await dana.sees("/mentors")
+    await dana.press_then_see("✅ Confirm", "/mentors")
     row = db_row(
         runner,
         "SELECT is_minor, age_band, guardian_consent_at FROM profiles WHERE user_id = ?",
@@ -62,20 +59,17 @@ async def test_a_guardian_who_has_not_agreed_yet_keeps_her_at_that_step(bot, use
     dana = users.new("Dana", "en")
     await to_the_age_question(dana)
     await dana.press("14–17")
-    await dana.press("Not yet")
-    await dana.sees("talk to your parent or guardian first")
+    await dana.press_then_see("Not yet", "talk to your parent or guardian first")
     assert db_row(runner, "SELECT step FROM profiles WHERE user_id = ?", dana.id)["step"] == "guardian"
 
 
 async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
     nuri = users.new("Nuri", "en")
     await to_the_age_question(nuri)
-    await nuri.press("Under 14")
-    await nuri.sees("Mentoring starts at 14")
+    await nuri.press_then_see("Under 14", "Mentoring starts at 14")
     await nuri.sees_buttons("Issyk-Kul region")  # no name asked of a child
     await nuri.press("Issyk-Kul region")
-    await nuri.press("✅ Confirm")
-    await nuri.sees("/story")
+    await nuri.press_then_see("✅ Confirm", "/story")
     row = her_profile(runner, nuri.id, "u.role, p.is_minor, p.display_name")
     assert tuple(row) == ("subscriber", 1, None)
 
@@ -83,8 +77,7 @@ async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
 async def test_a_teen_cannot_become_a_mentor(bot, users, runner):
     dana = users.new("Dana", "en")
     await to_the_age_question(dana, role="I want to mentor")
-    await dana.press("14–17")
-    await dana.sees("Mentors are adults")
+    await dana.press_then_see("14–17", "Mentors are adults")
     await dana.sees_buttons("Yes, my parent or guardian agrees")
     assert db_row(runner, "SELECT role FROM users WHERE id = ?", dana.id)["role"] == "mentee"
 
@@ -94,8 +87,7 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
     aigul = users.new("Aigul", "en")
     summary = await onboard_english_mentor(aigul)
     assert "I build bridges &lt;b&gt;and&lt;/b&gt; I love it." in summary.html  # her text, escaped
-    await aigul.press("✅ Confirm")
-    await aigul.sees("approved")
+    await aigul.press_then_see("✅ Confirm", "approved")
     card = await admin.sees("New mentor to check", "Civil engineer")
     assert admin.buttons(card) == ["✅ Approve", "✅ Approve and clear for minors", "✖️ Reject"]
     assert (
@@ -124,8 +116,7 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
 async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runner, admin):
     aigul = users.new("Aigul", "en")
     await onboard_english_mentor(aigul, link=None)
-    await aigul.press("✅ Confirm")
-    await aigul.sees("approved")
+    await aigul.press_then_see("✅ Confirm", "approved")
     await admin.start_in("English")
     await admin.send("/pending")
     await admin.sees("1 mentor is waiting for approval:")
@@ -164,8 +155,7 @@ async def test_stickers_typed_answers_and_old_buttons_get_the_current_question_a
     await aida.send("yes I agree")  # typed where a button is expected
     await aida.sees("Please answer with the buttons")
     await aida.press("I agree")
-    await aida.press("18 or older")
-    await aida.sees("What should I call you?")
+    await aida.press_then_see("18 or older", "What should I call you?")
     await aida.send_sticker()
     await aida.sees("I can only read text here")
     await aida.send_photo()
@@ -182,8 +172,7 @@ async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, 
     aida = users.new("Aida", "en")
     await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
-    await aida.press("⬅️ Back")
-    await aida.sees("Do you agree")
+    await aida.press_then_see("⬅️ Back", "Do you agree")
     await aida.press("⬅️ Back")
     await aida.sees_buttons("I want a mentor")
     await aida.press("⬅️ Back")
@@ -233,8 +222,7 @@ async def test_profile_edit_changes_exactly_one_field(bot, users, runner):
     await aida.send("/profile")
     await aida.press("✏️ Region")
     await aida.sees_buttons("Talas region", "↩️ Back without changes")
-    await aida.press("Talas region")
-    card = await aida.sees("Your profile", "Talas region")
+    card = await aida.press_then_see("Talas region", "Your profile", "Talas region")
     assert "✏️ Name" in aida.buttons(card)
     after = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "nudges_sent"}
@@ -259,11 +247,9 @@ async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner)
     aida = users.new("Aida", "en")
     await onboarded_english_mentee(aida)
     await aida.send("/deleteme")
-    await aida.press("No, keep it")
-    await aida.sees("Nothing was erased")
+    await aida.press_then_see("No, keep it", "Nothing was erased")
     await aida.send("/deleteme")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     with sqlite3.connect(runner.database_path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
@@ -287,8 +273,7 @@ async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
     await aizada.press("Онлайн")
     summary = await aizada.sees_buttons("✅ Тастыктоо")
     assert "Айзада" in summary.text and "IT жана программалоо" in summary.text
-    await aizada.press("✅ Тастыктоо")
-    await aizada.sees("Профилиңиз даяр")
+    await aizada.press_then_see("✅ Тастыктоо", "Профилиңиз даяр")
     await runner.settled()
     row = her_profile(runner, aizada.id, "p.step, p.fields, p.languages, u.language")
     assert tuple(row) == ("done", '["it"]', '["ky"]', "ky")

@@ -61,8 +61,7 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     preview = await admin.sees("Valid rows: 5. Rows with problems: 1.")
     assert "Row 7, link: must be a web address" in preview.text
     assert "Row 2: Олимпиада по физике (ru)" in preview.text
-    await admin.press("✅ Add them")
-    await admin.sees("Opportunities added: 5.")
+    await admin.press_then_see("✅ Add them", "Opportunities added: 5.")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 5
     first_id = db_rows(runner, "SELECT id FROM opportunities WHERE link = 'https://olymp.kg/phys'")[0][0]
 
@@ -74,11 +73,9 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
         await aida.press("⭐ Save", first.message_id) == "Saved. I'll remind you 7 days and 1 day before the deadline."
     )
     await aida.sees_buttons("✓ Saved")
-    await aida.press("➡️ Next")
-    second = await aida.sees("Girls code week", "2 of 2")
+    second = await aida.press_then_see("➡️ Next", "Girls code week", "2 of 2")
     assert "✓ Saved" not in aida.buttons(second)
-    await aida.press("Not for me")
-    await aida.sees("Олимпиада по физике", "1 of 1")
+    await aida.press_then_see("Not for me", "Олимпиада по физике", "1 of 1")
     await aida.send("/opportunities")
     await aida.sees("Олимпиада по физике", "1 of 1")  # never the others: adults-only, Kyrgyz, Bishkek
 
@@ -138,6 +135,5 @@ deadline = {moment(clock, 15).date().isoformat()}
     await outsider.sees("I answer to buttons and commands.")
     await send_file(emulator, admin, toml, "list.toml", caption="/opportunities_import")
     await admin.sees("Valid rows: 1. Rows with problems: 0.", "Зимняя школа")
-    await admin.press("Cancel")
-    await admin.sees("Import cancelled. Nothing was added.")
+    await admin.press_then_see("Cancel", "Import cancelled. Nothing was added.")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 0

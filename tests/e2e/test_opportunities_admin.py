@@ -54,20 +54,16 @@ async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clo
     assert "Olympiad 6" not in page.text
     for forged in (cb("oppa", "cly", ids[0]), cb("oppa", "vf", ids[0], 1, 0), cb("oppa", "sv")):
         assert await outsider.press_data(outsider.last().message_id, forged) == "This is for programme admins only."
-    await admin.press("➡️ Next")
-    await admin.sees("6. Olympiad 6", "7. Olympiad 7")
-    await admin.press("⬅️ Back")
-    await admin.sees("1. Olympiad 1")
+    await admin.press_then_see("➡️ Next", "6. Olympiad 6", "7. Olympiad 7")
+    await admin.press_then_see("⬅️ Back", "1. Olympiad 1")
 
     # A typed edit: checked, previewed, saved, audited.
-    await admin.press("✏️ Edit 1")
-    await admin.sees("What do you want to change in “Olympiad 1”?")
+    await admin.press_then_see("✏️ Edit 1", "What do you want to change in “Olympiad 1”?")
     await admin.press("Link")
     await admin.answer("Link now: https://example.kg/x", "olymp.kg")
     await admin.answer("doesn't look like a web address", "https://olymp.kg/new")
     await admin.sees("New Link: https://olymp.kg/new", "Olympiad 1", "https://olymp.kg/new")
-    await admin.press("✅ Save")
-    await admin.sees("Saved ✓")
+    await admin.press_then_see("✅ Save", "Saved ✓")
     assert db_rows(runner, "SELECT link FROM opportunities WHERE id = ?", ids[0]) == [("https://olymp.kg/new",)]
     assert await admin.press_data(admin.last().message_id, cb("oppa", "sv")) is not None  # twice: stale
 
@@ -75,13 +71,11 @@ async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clo
     await admin.send("/opportunities_admin")
     await admin.presses("✏️ Edit 2", "Regions", "Osh city", "Done")
     await admin.sees("New Regions: Osh city")
-    await admin.press("✅ Save")
-    await admin.sees("Saved ✓")
+    await admin.press_then_see("✅ Save", "Saved ✓")
     assert json.loads(db_rows(runner, "SELECT regions FROM opportunities WHERE id = ?", ids[1])[0][0]) == ["osh_city"]
 
     await admin.send("/opportunities_admin")
-    await admin.press("Verify 3")
-    await admin.sees("verified ✅")
+    await admin.press_then_see("Verify 3", "verified ✅")
     assert db_rows(runner, "SELECT verified FROM opportunities WHERE id = ?", ids[2]) == [(1,)]
 
     # She saves Olympiad 1; the admin closes it early.
@@ -90,10 +84,8 @@ async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clo
     await aida.press("⭐ Save")
     await admin.send("/opportunities_admin")
     await admin.sees("Reached 1 · saved 1")
-    await admin.press("Close 1")
-    await admin.sees("Close “Olympiad 1” early?")
-    await admin.press("Yes, close it")
-    await admin.sees("Closed ✓")
+    await admin.press_then_see("Close 1", "Close “Olympiad 1” early?")
+    await admin.press_then_see("Yes, close it", "Closed ✓")
     assert db_rows(runner, "SELECT closed_at IS NOT NULL FROM opportunities WHERE id = ?", ids[0]) == [(1,)]
     actions = [row[0] for row in db_rows(runner, "SELECT action FROM admin_audit ORDER BY id")]
     assert actions == ["opportunity_edit", "opportunity_edit", "opportunity_verify", "opportunity_close"]

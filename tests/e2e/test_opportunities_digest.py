@@ -86,12 +86,9 @@ async def test_the_weekly_digest_once_a_week_in_her_slot_and_off_with_one_tap(em
 
     await aida.send("/opportunities")
     await aida.sees_buttons("🔔 Weekly digest", "📤 Share")
-    await aida.press("🔔 Weekly digest")
-    await aida.sees("Your weekly digest of new opportunities is off.")
-    await aida.press("🔔 Turn on the weekly digest")
-    await aida.sees("comes on Monday at 10:00 (your time)")
-    await aida.press("Friday")
-    await aida.sees("comes on Friday at 10:00")
+    await aida.press_then_see("🔔 Weekly digest", "Your weekly digest of new opportunities is off.")
+    await aida.press_then_see("🔔 Turn on the weekly digest", "comes on Monday at 10:00 (your time)")
+    await aida.press_then_see("Friday", "comes on Friday at 10:00")
     assert db_rows(runner, "SELECT enabled, weekday FROM opportunity_digest_settings WHERE user_id = ?", aida.id) == [
         (1, 4)
     ]
@@ -119,5 +116,4 @@ async def test_share_opens_the_bot_on_the_card_only_if_it_fits(emulator, users, 
 
     dana = users.new("Dana", "en")
     await dana.send(f"/start opp_{for_girls}")
-    await dana.press("English")
-    await dana.sees("Someone shared an opportunity with you. Finish your profile")
+    await dana.press_then_see("English", "Someone shared an opportunity with you. Finish your profile")

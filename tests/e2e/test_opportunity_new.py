@@ -21,8 +21,7 @@ async def test_an_admin_composes_previews_and_publishes(emulator, users, runner,
     assert (
         await outsider.press_data(outsider.last().message_id, cb("oppn", "pub")) == "This is for programme admins only."
     )
-    await admin.press("Olympiad")
-    languages = await admin.sees("Which languages")
+    languages = await admin.press_then_see("Olympiad", "Which languages")
     assert await admin.press("Done") == "Choose at least one language."
     await admin.press("Русский", languages.message_id)
     await admin.press("English")
@@ -41,24 +40,20 @@ async def test_an_admin_composes_previews_and_publishes(emulator, users, runner,
     await admin.answer("The deadline", "2020-01-01")
     await admin.answer("already passed", "2099-03-31 18:00")
     await admin.sees("When are the results announced?")
-    await admin.press("Skip")
-    await admin.sees("Which ages")
+    await admin.press_then_see("Skip", "Which ages")
     await admin.press("14–17")
-    await admin.press("Done")
-    await admin.sees("Which regions?")
+    await admin.press_then_see("Done", "Which regions?")
     await admin.press("Osh city")
     await admin.press("Done")
     await admin.press("Done")  # fields: all
     await admin.sees("Which stages?")
-    await admin.press("Done")
-    await admin.sees("for girls and women only?")
-    await admin.press("Yes")
-    await admin.sees("checked it?")
-    await admin.press("No")
-    await admin.sees("Preview in Русский", "Олимпиада по физике", "Олимпиада · KSTU", "https://olymp.kg/Phys?x=1")
+    await admin.press_then_see("Done", "for girls and women only?")
+    await admin.press_then_see("Yes", "checked it?")
+    await admin.press_then_see(
+        "No", "Preview in Русский", "Олимпиада по физике", "Олимпиада · KSTU", "https://olymp.kg/Phys?x=1"
+    )
     await admin.sees("Preview in English", "Physics olympiad", "For girls and women")
-    await admin.press("✅ Publish")
-    await admin.sees("Published ✓")
+    await admin.press_then_see("✅ Publish", "Published ✓")
     assert await admin.press_data(admin.last().message_id, cb("oppn", "pub")) is not None  # a second press: stale
 
     row = db_rows(runner, "SELECT kind, titles, link, age_bands, regions, women_only, verified FROM opportunities")

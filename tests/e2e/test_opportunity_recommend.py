@@ -70,7 +70,6 @@ async def test_skip_sends_the_card_alone(emulator, users, runner):
     await add(runner, "Open data school", [])
     await aigul.send("/opportunities")
     await aigul.press("🌟 Recommend to Aida")
-    await aigul.press("Skip")
-    await aigul.sees("Sent to Aida ✓")
+    await aigul.press_then_see("Skip", "Sent to Aida ✓")
     seen = await aida.sees("Your mentor Aigul recommends this to you:", "Open data school")
     assert "⭐ Save" in aida.buttons(seen)

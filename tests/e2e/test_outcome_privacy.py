@@ -52,8 +52,7 @@ async def test_answers_and_arm_are_in_mydata_and_erased_by_deleteme(users, runne
     assert [(e["experiment"], e["arm"]) for e in data["experiment_assignments"]] == [("nudge wording", arm)]
 
     await aida.send("/deleteme")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     for table in ("survey_answers", "survey_invitations", "survey_opt_outs", "experiment_assignments"):
         assert rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aida.id) == [(0,)], table
 

@@ -132,8 +132,7 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
         ("baseline", "closed", 1),
         ("about", "sent", 0),
     ]
-    await bermet.press("Жок, рахмат")
-    await bermet.sees("Мындан ары бул суроолорду бербейм")
+    await bermet.press_then_see("Жок, рахмат", "Мындан ары бул суроолорду бербейм")
     # Midline time, end and follow-ups: nothing more for her.
     clock.advance(timedelta(days=100))
     db = Database(database_path)

@@ -114,8 +114,7 @@ async def test_f2_a_suspended_mentor_who_erases_and_reapplies_is_flagged_and_sta
     await admin.press("⛔ Suspend", card.message_id)
     await aigul.sees("suspended your account")
     await aigul.send("/deleteme")
-    await aigul.press("Yes, erase everything")
-    await aigul.sees("everything about you is erased")
+    await aigul.press_then_see("Yes, erase everything", "everything about you is erased")
     await onboard_english_mentor(aigul)
     await aigul.press("✅ Confirm")
     flagged = await admin.sees("New mentor to check", "safety history")
@@ -134,8 +133,7 @@ async def test_f2_a_suspended_mentor_who_erases_and_reapplies_is_flagged_and_sta
 async def test_f3_a_report_and_its_evidence_outlive_the_reporters_erasure(bot, users, runner, admin):
     dana, aigul, mentorship = await minor_reports_her_mentor(runner, admin, users)
     await dana.send("/deleteme")
-    await dana.press("Yes, erase everything")
-    await dana.sees("everything about you is erased")
+    await dana.press_then_see("Yes, erase everything", "everything about you is erased")
     await admin.send("/reports")
     card = await admin.sees("Safety report #")
     assert "From: (erased account)" in card.text and "About: Aigul" in card.text
@@ -151,8 +149,7 @@ async def test_f9_the_audit_log_forgets_an_erased_mentor(bot, users, runner, adm
     aigul = users.new("Aigul", "en")
     await approved_english_mentor(aigul, admin)
     await aigul.send("/deleteme")
-    await aigul.press("Yes, erase everything")
-    await aigul.sees("everything about you is erased")
+    await aigul.press_then_see("Yes, erase everything", "everything about you is erased")
     rows = db_rows(runner, "SELECT target, details FROM admin_audit")
     assert rows and all(str(aigul.id) not in f"{r[0]} {r[1]}" for r in rows)
 
@@ -207,8 +204,7 @@ async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users,
     assert db_rows(runner, "SELECT reason FROM exclusions")[0][0] == "reported"
     # The evidence outlives her erasure until an admin closes the report.
     await dana.send("/deleteme")
-    await dana.press("Yes, erase everything")
-    await dana.sees("everything about you is erased")
+    await dana.press_then_see("Yes, erase everything", "everything about you is erased")
     await admin.send("/reports")
     card = await admin.sees("From: (erased account)")
     assert "Send me a photo of you" in card.text

@@ -1,14 +1,7 @@
 """/reports: admins see open safety reports with context and act on them; non-admins cannot."""
 
 from bot.callbacks import cb
-from tests.support.builders import (
-    confirmed_session,
-    free_hour,
-    matched,
-    minor_pair,
-    new_mentee,
-    new_mentor,
-)
+from tests.support.builders import confirmed_session, free_hour, matched, minor_pair, new_mentee, new_mentor
 from tests.support.db import db_rows
 
 

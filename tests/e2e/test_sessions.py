@@ -131,8 +131,7 @@ async def test_forged_and_stale_buttons_change_nothing(bot, users, runner):
     start = await free_hour(runner, aigul)
     await aida.send("/book")
     await aida.press(translator("en").datetime(start, BISHKEK))
-    await aida.press("✅ Book it")
-    her_card = await aida.sees("I've asked Aigul to confirm")
+    her_card = await aida.press_then_see("✅ Book it", "I've asked Aigul to confirm")
     request = await aigul.sees_buttons("✅ Confirm")
     (session,) = db_rows(runner, "SELECT id FROM sessions")
     forged = f"v1:book:ok:{session['id']}"

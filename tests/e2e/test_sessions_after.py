@@ -29,8 +29,7 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     assert len(asked(emulator, aigul, "How was your session with Aida")) == 1
 
     assert await aida.press("✅ It took place", question.message_id) == "Saved ✓"
-    await aida.press("45 min")
-    await aida.sees("How did it go")
+    await aida.press_then_see("45 min", "How did it go")
     await aida.press("⭐⭐⭐⭐⭐")
     await aida.answer("Anything you'd like to add?", "Loved it 🌷")
     await aida.sees("Thank you! 💛")
@@ -39,8 +38,7 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     assert again == "You have already answered this. Thank you! 💛"
     assert await aida.press_data(question.message_id, f"v1:fb:min:{session.id}:90") == again
 
-    await aigul.press("🙈 Aida didn't come")
-    await aigul.sees("Thank you for telling me.")
+    await aigul.press_then_see("🙈 Aida didn't come", "Thank you for telling me.")
     rows = db_rows(
         runner,
         "SELECT user_id, outcome, minutes, rating, comment FROM session_feedback ORDER BY 1",

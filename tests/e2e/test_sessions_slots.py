@@ -23,8 +23,7 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
     await aigul.sees("You haven't published any free time yet.")
 
     await aigul.press("➕ Weekly time")
-    await aigul.press("Tuesday")
-    await aigul.sees("Every Tuesday: what time does it start?", "Asia/Bishkek")
+    await aigul.press_then_see("Tuesday", "Every Tuesday: what time does it start?", "Asia/Bishkek")
     await aigul.send("25:00")
     await aigul.answer("Please type the time like 18:30", "18:00")
     await aigul.sees("How long are you free from 18:00?")
@@ -34,8 +33,7 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
 
     # A one-off slot three days from now, from the date picker.
     day = clock.now().astimezone(BISHKEK).date() + timedelta(days=3)
-    await aigul.press("➕ One-off time")
-    picker = await aigul.sees("Which day? (the next 60 days)")
+    picker = await aigul.press_then_see("➕ One-off time", "Which day? (the next 60 days)")
     assert aigul.buttons(picker)[0] == day_label(clock.now().astimezone(BISHKEK).date())
     await aigul.press("▶️")
     await aigul.sees_buttons(day_label(day + timedelta(days=15)), "◀️")

@@ -9,8 +9,7 @@ async def test_a_new_user_picks_russian_and_is_greeted_in_russian(bot, users, ru
     question = await aida.reply()
     assert aida.buttons(question) == ["Русский", "Кыргызча", "English"]  # hers first
     assert question.text.splitlines()[0] == "Пожалуйста, выберите язык:"
-    await aida.press("Русский")
-    greeting = await aida.sees("Здравствуйте, Aida!")
+    greeting = await aida.press_then_see("Русский", "Здравствуйте, Aida!")
     assert "ментор" in greeting.text
     await aida.sees_buttons("Ищу ментора", "Хочу стать ментором", "Только истории")
     assert (await runner.services.users.get(aida.id)).language == "ru"
@@ -58,8 +57,7 @@ async def test_language_can_be_changed_and_survives_a_restart(bot, users, runner
     aida = users.new("Aida", "ru")
     await aida.start_in("Русский")
     await aida.send("/language")
-    await aida.press("Кыргызча")
-    await aida.sees("Тандалган тил: Кыргызча")
+    await aida.press_then_see("Кыргызча", "Тандалган тил: Кыргызча")
     await aida.sees_buttons("Мага ментор керек")  # the question she was on, now in Kyrgyz
 
     await runner.restart()

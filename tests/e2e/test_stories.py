@@ -92,14 +92,12 @@ async def test_frequency_and_time_of_day_can_be_changed_and_stories_turned_off(b
     await sara.sees("You get a story: twice a week, evening (19:00).")
     await sara.press("Every day")
     await sara.sees_buttons("✅ Every day")
-    await sara.press("Morning (9:00)")
-    await sara.sees("You get a story: every day, morning (9:00).")
+    await sara.press_then_see("Morning (9:00)", "You get a story: every day, morning (9:00).")
     await runner.settled()
     (due,) = db_rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
     local = datetime.fromisoformat(due).astimezone(runner.services.settings.default_timezone)
     assert local.hour == 9 and datetime.fromisoformat(due) - clock.now() <= timedelta(days=1)
-    await sara.press("🔕 Turn off")
-    await sara.sees("Stories are off")
+    await sara.press_then_see("🔕 Turn off", "Stories are off")
     await runner.settled()
     clock.advance(timedelta(days=8))
     await run_jobs(bot)
@@ -134,8 +132,7 @@ async def test_a_new_user_from_a_shared_link_sees_the_story_after_she_picks_her_
     await aida.send("/start story_tu-youyou")
     await aida.sees_buttons("English")
     await runner.restart()  # kept in the database, not in memory
-    await aida.press("English")
-    card = await aida.sees("Tu Youyou")
+    card = await aida.press_then_see("English", "Tu Youyou")
     assert card.photo is not None
     await aida.sees_buttons("I want a mentor")  # and onboarding goes on as usual
     assert db_rows(runner, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]

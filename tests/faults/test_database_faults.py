@@ -70,8 +70,7 @@ async def test_a_read_only_database_gives_a_clear_error_and_no_damage(bot, users
     await aida.send("/language")
     await aida.sees_buttons("Русский")
     with caplog.at_level(logging.ERROR):
-        await aida.press("Русский")
-        await aida.sees(SORRY)
+        await aida.press_then_see("Русский", SORRY)
     assert "attempt to write a readonly database" in caplog.text
     async with db.reading() as session:
         await session.execute("PRAGMA query_only = 0")

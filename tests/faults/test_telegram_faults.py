@@ -115,8 +115,7 @@ async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(bot, 
     await admin.press("✍️ A message")
     for text in ("ky", "ru", "Despite the hiccup"):
         await admin.answer("Send the message in", text)
-    await admin.press("Everyone")
-    confirm = await admin.sees("It will go to")
+    confirm = await admin.press_then_see("Everyone", "It will go to")
     emulator.fail_next("sendMessage", 2)  # the 'queued' message and the apology
     await admin.press_data(confirm.message_id, cb("bc", "send"))
     await emulator.wait_for(lambda: all(received(emulator, "Despite the hiccup")[i] == 1 for i in ids), timeout=8)

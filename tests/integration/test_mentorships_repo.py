@@ -25,6 +25,14 @@ async def repos(tmp_path):
     await db.close()
 
 
+async def aida_asks_aigul(repos):
+    """Mentee 1 and mentor 10 on file, and 1's pending request to 10."""
+    users, profiles, repo = repos
+    await add_mentee(users, profiles, 1, NOW)
+    await add_mentor(users, profiles, 10, NOW)
+    return repo, await repo.requests.create_request(1, 10, NOW)
+
+
 def refusal(error) -> Refusal:
     return error.value.code
 
@@ -148,10 +156,7 @@ async def test_who_may_answer_a_request_and_when(repos):
 
 
 async def test_a_decline_excludes_the_pair_for_good(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    request = await repo.requests.create_request(1, 10, NOW)
+    repo, request = await aida_asks_aigul(repos)
     declined = await repo.requests.decline(request.id, 10, "no_time", NOW)
     assert declined.status == "declined" and declined.decline_reason == "no_time"
     assert (1, 10) in await repo.candidates.exclusions(1)
@@ -161,10 +166,7 @@ async def test_a_decline_excludes_the_pair_for_good(repos):
 
 
 async def test_nudge_and_expiry_claims_run_twice_happen_once(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    request = await repo.requests.create_request(1, 10, NOW)
+    repo, request = await aida_asks_aigul(repos)
     assert await repo.expiry.due_nudges(NOW + NUDGE_AFTER - timedelta(minutes=1), NUDGE_AFTER) == []
     later = NOW + NUDGE_AFTER
     assert await repo.expiry.due_nudges(later, NUDGE_AFTER) == [request.id]

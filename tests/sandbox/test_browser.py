@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -77,20 +78,15 @@ def chromium() -> str:
     return found
 
 
-@pytest.fixture
-async def sandbox(tmp_path):
-    async with Sandbox(
-        port=0,
-        database_path=tmp_path / "sandbox.sqlite3",
-        environ={},
-        env_file=None,
-        poll_timeout=1,
-    ) as sb:
-        yield sb
+def _sandbox(tmp_path, *, seed=False) -> Sandbox:
+    return Sandbox(
+        port=0, database_path=tmp_path / "sandbox.sqlite3", environ={}, env_file=None, poll_timeout=1, seed=seed
+    )
 
 
-@pytest.fixture
-async def page(chromium, sandbox):
+@asynccontextmanager
+async def _phone_tab(chromium, url, *, no_script_errors):
+    """The page at `url` in a phone-sized Chromium tab, once it shows its personas."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=ARGS)
@@ -98,12 +94,25 @@ async def page(chromium, sandbox):
             tab = await browser.new_page(viewport=PHONE, device_scale_factor=1)
             errors: list[str] = []
             tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(sandbox.url)
+            await tab.goto(url)
             await expect(tab.locator(".persona").first).to_be_visible(timeout=WAIT)
             yield tab
-            assert not errors, f"JavaScript errors on the page: {errors}"
+            if no_script_errors:
+                assert not errors, f"JavaScript errors on the page: {errors}"
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def sandbox(tmp_path):
+    async with _sandbox(tmp_path) as sb:
+        yield sb
+
+
+@pytest.fixture
+async def page(chromium, sandbox):
+    async with _phone_tab(chromium, sandbox.url, no_script_errors=True) as tab:
+        yield tab
 
 
 async def shot(page: Page, name: str) -> None:
@@ -273,29 +282,14 @@ async def test_her_text_is_shown_as_typed_and_the_clock_and_new_personas_work(pa
 
 @pytest.fixture
 async def seeded_sandbox(tmp_path):
-    async with Sandbox(
-        port=0,
-        database_path=tmp_path / "sandbox.sqlite3",
-        environ={},
-        env_file=None,
-        poll_timeout=1,
-        seed=True,
-    ) as sb:
+    async with _sandbox(tmp_path, seed=True) as sb:
         yield sb
 
 
 @pytest.fixture
 async def seeded_page(chromium, seeded_sandbox):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, args=ARGS)
-        try:
-            tab = await browser.new_page(viewport=PHONE, device_scale_factor=1)
-            await tab.goto(seeded_sandbox.url)
-            await expect(tab.locator(".persona").first).to_be_visible(timeout=WAIT)
-            yield tab
-        finally:
-            await browser.close()
+    async with _phone_tab(chromium, seeded_sandbox.url, no_script_errors=False) as tab:
+        yield tab
 
 
 async def click(page: Page, label: str) -> None:

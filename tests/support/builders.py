@@ -155,6 +155,13 @@ async def minor_pair(runner, users, *, name="Dana"):
     return girl, aigul, await matched(runner, girl, aigul)
 
 
+async def write_through_the_bot(person, text):
+    """She opens /mentorship and sends `text` to the other person through the bot."""
+    await person.send("/mentorship")
+    await person.press("✉️ Message through the bot")
+    await person.send(text)
+
+
 async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
     """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
     start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)

@@ -67,6 +67,11 @@ class Persona:
         for label in labels:
             await self.press(label)
 
+    async def press_then_see(self, label: str, *fragments: str) -> ChatMessage:
+        """Press the button `label`, then wait for a message with every fragment: what it led to."""
+        await self.press(label)
+        return await self.sees(*fragments)
+
     async def answer(self, question: str, text: str) -> None:
         """Wait until the bot asks `question` (a fragment of it), then type her answer."""
         await self.sees(question)

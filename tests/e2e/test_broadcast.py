@@ -107,8 +107,7 @@ async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, us
     eve = users.new("Eve", "en")
     await eve.start_in("English")
     for command in ("/broadcast", "/admin", "/audit", "/pending"):
-        await eve.send(command)
-        await eve.sees("This is for programme admins only.")
+        await eve.send_then_see(command, "This is for programme admins only.")
     message_id = eve.last().message_id
     for data in (
         cb("bc", "send"),

@@ -16,8 +16,7 @@ async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged
     flag = await admin.sees("Contact details held back in a message, from Aigul to Dana")
     assert PHONE in flag.text
     # She may type it again without them: the bot still waits for her message.
-    await aigul.send("See you on Saturday!")
-    await aigul.sees("Sent ✓")
+    await aigul.send_then_see("See you on Saturday!", "Sent ✓")
     await dana.sees("See you on Saturday!")
     await runner.settled()
     assert not [m for m in runner.emulator.bot_messages(dana.id) if "+996" in (m.text or "")]
@@ -68,5 +67,4 @@ async def test_stats_count_flags_per_thousand_relayed_messages(bot, users, runne
         await runner.services.relay.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
     await write_through_the_bot(aigul, PHONE)
     await aigul.sees("I held this message back")
-    await admin.send("/stats")
-    await admin.sees("Messages held back for contact details: 1 (250 per 1,000 relayed)")
+    await admin.send_then_see("/stats", "Messages held back for contact details: 1 (250 per 1,000 relayed)")

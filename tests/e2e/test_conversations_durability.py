@@ -18,8 +18,7 @@ async def test_kill_9_in_the_middle_of_a_nomination_keeps_her_step(emulator, use
     process = await start_bot_process(emulator, database_path)
     try:
         sara = await english_subscriber(users)
-        await sara.send("/nominate")
-        await sara.sees("Type her full name")
+        await sara.send_then_see("/nominate", "Type her full name")
         # The step is in the database as soon as the question is out, not a second later.
         assert conversation_rows(database_path, sara.id) == [("nominate", '"name"')]
         await sara.send("Asel Sartbaeva")

@@ -10,8 +10,7 @@ async def test_an_admin_defines_and_starts_an_experiment_with_buttons(bot, users
     await new_mentee(runner, users, "Aida")
     await new_mentee(runner, users, "Bermet")
     await admin.send("/start")
-    await admin.send("/experiments new")
-    await admin.sees("Which setting do its arms change?")
+    await admin.send_then_see("/experiments new", "Which setting do its arms change?")
     await admin.presses("nudge_wording", "plain", "warm")
     await admin.sees("Chosen: plain / warm")
     await admin.presses("Next", "request_30d", "mentee")
@@ -34,13 +33,11 @@ async def test_an_admin_defines_and_starts_an_experiment_with_buttons(bot, users
 async def test_a_non_admin_and_a_forged_press_are_refused(bot, users, admin, runner):
     aida = users.new("Aida", "en")
     await aida.start_in("English")
-    await aida.send("/experiments new")
-    await aida.sees("for programme admins only")
+    await aida.send_then_see("/experiments new", "for programme admins only")
     message = await aida.reply()
     assert "admins only" in await aida.press_data(message.message_id, cb("exn", "set", 0))
     await admin.send("/start")
-    await admin.send("/experiments new")
-    shown = await admin.sees("Which setting do its arms change?")
+    shown = await admin.send_then_see("/experiments new", "Which setting do its arms change?")
     # A press for a later step than the one she is on: out of date, nothing saved.
     assert "out of date" in await admin.press_data(shown.message_id, cb("exn", "start"))
     assert db_rows(runner, "SELECT id FROM experiments") == []

@@ -28,8 +28,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
 
     aida = users.new("Aida", "en")
     await onboarded_english_mentee(aida)
-    await aida.send("/mentors")
-    found = await aida.sees("Aigul", "Compatibility:")
+    found = await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
     assert "Civil engineer · Kyrgyz State Technical University" in found.text
     assert "you both speak Kyrgyz" in found.text and "further along: Experienced professional" in found.text
     assert "has time for a new mentee" in found.text and "Last active: today" in found.text
@@ -55,16 +54,14 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
         ("accepted", aigul.id),
         ("active", aigul.id),
     ]
-    await aida.send("/mentors")
-    await aida.sees("You already have a mentor")
+    await aida.send_then_see("/mentors", "You already have a mentor")
 
 
 async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(bot, users, runner):
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, fields=("it",))
     await new_mentor(runner, users, name="Bermet", fields=("physics",), topics=("confidence",))
-    await aida.send("/mentors")
-    await aida.sees("Aigul", "Compatibility:")
+    await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
     await aida.press("📨 Request")
     await aida.press_then_see("📨 Send without a note", "Sent! 📨")
     card = await aigul.sees_buttons("✖️ Decline")
@@ -80,8 +77,7 @@ async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(
         (aida.id, aigul.id, "declined")
     ]
     # A declined pair is never suggested again.
-    await aida.send("/mentors")
-    shown = await aida.sees("Compatibility:")
+    shown = await aida.send_then_see("/mentors", "Compatibility:")
     assert "Bermet" in shown.text and "Aigul" not in shown.text
 
 
@@ -89,8 +85,7 @@ async def test_next_and_narrow_by_field(bot, users, runner):
     aida = await new_mentee(runner, users, fields=("it", "physics"))
     await new_mentor(runner, users, fields=("it",))
     await new_mentor(runner, users, name="Bermet", fields=("physics",), topics=("leadership",))
-    await aida.send("/mentors")
-    await aida.sees("Aigul", "Compatibility:")
+    await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
     await aida.press_then_see("Next ➡️", "Bermet", "Compatibility:")
     await aida.press_then_see("Next ➡️", "That's everyone who suits you right now.")
     await aida.press_then_see("🔎 Narrow by field", "Which field?")
@@ -104,22 +99,18 @@ async def test_next_and_narrow_by_field(bot, users, runner):
 async def test_an_empty_result_says_why_and_what_she_can_change(bot, users, runner):
     aida = await new_mentee(runner, users, languages=("en",))
     await new_mentor(runner, users, languages=("ky",))
-    await aida.send("/mentors")
-    await aida.sees("No mentor speaks your languages yet", "/profile")
+    await aida.send_then_see("/mentors", "No mentor speaks your languages yet", "/profile")
     aigul = users.new("Aigul", "en")
     await add_mentor(runner.services.users, runner.services.profiles, aigul.id, runner.clock.now(), name="Aigul2")
-    await aigul.send("/mentors")
-    await aigul.sees("/mentors is for mentees")
+    await aigul.send_then_see("/mentors", "/mentors is for mentees")
 
 
 async def test_a_minor_only_sees_mentors_cleared_for_minors(bot, users, runner):
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     await new_mentor(runner, users)
-    await dana.send("/mentors")
-    await dana.sees("only mentors checked by the programme team")
+    await dana.send_then_see("/mentors", "only mentors checked by the programme team")
     await new_mentor(runner, users, name="Bermet", minors=True)
-    await dana.send("/mentors")
-    card = await dana.sees("Compatibility:")
+    card = await dana.send_then_see("/mentors", "Compatibility:")
     assert "Bermet" in card.text
 
 
@@ -196,13 +187,11 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot
     assert "/profile" in paused.text and "Take mentees again" in paused.text
     assert db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1
     late = await new_mentee(runner, users, name="Late")
-    await late.send("/mentors")
-    await late.sees("busy right now")
+    await late.send_then_see("/mentors", "busy right now")
     # She comes back through /profile.
     await aigul.send("/profile")
     await aigul.press("▶️ Take mentees again")
-    await late.send("/mentors")
-    await late.sees("Aigul", "Compatibility:")
+    await late.send_then_see("/mentors", "Aigul", "Compatibility:")
 
 
 async def test_two_mentors_accepting_the_same_mentee_at_once_only_one_wins(bot, users, runner):
@@ -229,14 +218,12 @@ async def test_forged_request_buttons_are_refused_and_change_nothing(bot, users,
     aigul = await new_mentor(runner, users)
     bermet = await new_mentor(runner, users, name="Bermet")
     request, card = await request_card(runner, aida, aigul)
-    await bermet.send("/mentorship")
-    elsewhere = await bermet.sees("no mentees yet")
+    elsewhere = await bermet.send_then_see("/mentorship", "no mentees yet")
     answer = await bermet.press_data(elsewhere.message_id, f"v1:req:acc:{request.id}")
     assert answer == "This button isn't meant for you, so nothing was changed."
     answer = await bermet.press_data(elsewhere.message_id, f"v1:req:why:{request.id}:no_time")
     assert answer == "This button isn't meant for you, so nothing was changed."
-    await aida.send("/mentorship")
-    hers = await aida.sees("don't have a mentor yet")
+    hers = await aida.send_then_see("/mentorship", "don't have a mentor yet")
     answer = await aida.press_data(hers.message_id, f"v1:req:acc:{request.id}")
     assert answer == "This is your own request: only the mentor can answer it."
     answer = await aida.press_data(hers.message_id, "v1:req:acc:notanumber")

@@ -27,8 +27,7 @@ async def test_an_edited_bio_reaches_adults_at_once_and_minors_after_an_admin_ap
 
     await aida.send("/mentors")
     assert NEW_BIO in (await aida.sees("Aigul")).text
-    await dana.send("/mentors")
-    minor_card = await dana.sees("Aigul")
+    minor_card = await dana.send_then_see("/mentors", "Aigul")
     assert NEW_BIO not in minor_card.text and "I love helping girls into tech." in minor_card.text
 
     await admin.press("✅ Approve the change", card.message_id)

@@ -13,6 +13,7 @@ from tests.support.builders import (
     pick_many,
     to_the_age_question,
     to_the_name_question,
+    to_the_name_question_in_kyrgyz,
 )
 from tests.support.db import db_row, her_profile
 
@@ -118,11 +119,9 @@ async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runn
     await onboard_english_mentor(aigul, link=None)
     await aigul.press_then_see("✅ Confirm", "approved")
     await admin.start_in("English")
-    await admin.send("/pending")
-    await admin.sees("1 mentor is waiting for approval:")
+    await admin.send_then_see("/pending", "1 mentor is waiting for approval:")
     await admin.sees("Aigul")
-    await aigul.send("/pending")
-    await aigul.sees("This is for programme admins only.")
+    await aigul.send_then_see("/pending", "This is for programme admins only.")
     answer = await aigul.press_data(aigul.last().message_id, f"v1:vet:approve:{aigul.id}")
     assert answer == "This is for programme admins only."
     assert (
@@ -141,8 +140,7 @@ async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runn
 async def test_a_bad_name_is_refused_kindly_and_asked_again(bot, users, runner, typed, complaint):
     aida = users.new("Aida", "en")
     await to_the_name_question(aida)
-    await aida.send(typed)
-    await aida.sees(complaint)
+    await aida.send_then_see(typed, complaint)
     await aida.sees("What should I call you?")
     assert db_row(runner, "SELECT display_name, step FROM profiles WHERE user_id = ?", aida.id)["step"] == "name"
 
@@ -185,12 +183,10 @@ async def test_cancel_keeps_answers_and_start_resumes_at_the_same_step(bot, user
     aida = users.new("Aida", "en")
     await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
-    await aida.send("/cancel")
-    await aida.sees("Your answers are saved")
+    await aida.send_then_see("/cancel", "Your answers are saved")
     await aida.send("Aida")  # not an answer any more: she paused
     await aida.sees("/start")
-    await aida.send("/start")
-    await aida.sees("Welcome back")
+    await aida.send_then_see("/start", "Welcome back")
     await aida.sees_buttons("18 or older")
 
 
@@ -234,8 +230,7 @@ async def test_mydata_sends_everything_stored_as_json(bot, users, runner, emulat
 
     aida = users.new("Aida", "en")
     await onboarded_english_mentee(aida)
-    await aida.send("/mydata")
-    message = await aida.sees("everything I store")
+    message = await aida.send_then_see("/mydata", "everything I store")
     assert message.document.file_name == f"my-data-{aida.id}.json"
     data = json.loads(message.document.data)
     assert data["users"][0]["id"] == aida.id
@@ -263,9 +258,7 @@ async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner)
 
 async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
     aizada = users.new("Айзада", "ky")
-    await aizada.start_in("Кыргызча")
-    await aizada.presses("Мага ментор керек", "Макулмун", "18 жаш жана андан улуу")
-    await aizada.sees_buttons("⬅️ Артка")
+    await to_the_name_question_in_kyrgyz(aizada)
     await aizada.send("Айзада")
     await aizada.presses("Бишкек", "Университетте окуйм")
     for choice in ("IT жана программалоо", "Биринчи жумуш же стажировка", "Кыргызча", "Иш күндөрү кечинде"):
@@ -331,8 +324,7 @@ async def test_a_long_bio_and_a_bad_link_are_refused_and_asked_again(bot, users,
         "javascript:alert(1)",
         "https://localhost",
     ):
-        await aigul.send(bad)
-        await aigul.sees("doesn't look like a link")
+        await aigul.send_then_see(bad, "doesn't look like a link")
     await aigul.send("https://meet.google.com/abc-defg-hij")
     await aigul.sees_buttons("✅ Confirm")
     await runner.settled()

@@ -51,12 +51,10 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     app = await runner.start()
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     outsider = users.new("Nurai", "en")
-    await outsider.send("/opportunities_import")
-    await outsider.sees("This is for programme admins only.")
+    await outsider.send_then_see("/opportunities_import", "This is for programme admins only.")
 
     data, deadline = csv_file(clock)
-    await admin.send("/opportunities_import")
-    await admin.sees("Send me a CSV or TOML file")
+    await admin.send_then_see("/opportunities_import", "Send me a CSV or TOML file")
     await send_file(emulator, admin, data)
     preview = await admin.sees("Valid rows: 5. Rows with problems: 1.")
     assert "Row 7, link: must be a web address" in preview.text

@@ -12,12 +12,10 @@ from tests.support.db import db_rows
 async def test_an_admin_composes_previews_and_publishes(emulator, users, runner, admin):
     await runner.start()
     outsider = users.new("Nurai", "en")
-    await outsider.send("/opportunity_new")
-    await outsider.sees("This is for programme admins only.")
+    await outsider.send_then_see("/opportunity_new", "This is for programme admins only.")
     await admin.start_in("English")
 
-    await admin.send("/opportunity_new")
-    await admin.sees("What kind is it?")
+    await admin.send_then_see("/opportunity_new", "What kind is it?")
     assert (
         await outsider.press_data(outsider.last().message_id, cb("oppn", "pub")) == "This is for programme admins only."
     )
@@ -72,5 +70,4 @@ async def test_an_admin_composes_previews_and_publishes(emulator, users, runner,
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunity_drafts") == [(0,)]
 
     aida = await new_mentee(runner, users, minor=True, region="osh_city", languages=("ru",), fields=("physics",))
-    await aida.send("/opportunities")
-    await aida.sees("Physics olympiad", "https://olymp.kg/Phys?x=1")
+    await aida.send_then_see("/opportunities", "Physics olympiad", "https://olymp.kg/Phys?x=1")

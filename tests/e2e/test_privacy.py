@@ -31,8 +31,7 @@ async def test_a_mentors_mydata_has_her_mentorship_and_sessions_but_no_mentee_or
     dana, aigul, mentorship = await minor_pair(runner, users)
     await runner.services.relay.relay(mentorship.id, dana.id, "Hello!", runner.clock.now())
     await confirmed_session(runner, mentorship, await free_hour(runner, aigul))
-    await aigul.send("/mydata")
-    message = await aigul.sees("everything I store")
+    message = await aigul.send_then_see("/mydata", "everything I store")
     data = json.loads(message.document.data)
     for table in ("profiles", "mentorships", "requests", "sessions", "relay_messages", "mentorship_events", "slots"):
         assert data.get(table), table

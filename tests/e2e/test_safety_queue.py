@@ -50,9 +50,7 @@ async def test_a_routine_report_waits_a_day_and_a_decided_one_never_realerts(bot
     await run_jobs(runner.app)
     alert = await admin.sees(f"Safety report #{routine.id} is still open after 24 h")
     assert "Routine" in alert.text
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{routine.id}", "open for 24 h")
+    card = await admin.send_then_see("/reports", f"Safety report #{routine.id}", "open for 24 h")
     await admin.press("✔️ Dismiss", card.message_id)
     await admin.sees("Dismissed ✓")
-    await admin.send("/stats")
-    await admin.sees("Median time to first action on a report: 24 h")
+    await admin.send_then_see("/stats", "Median time to first action on a report: 24 h")

@@ -19,8 +19,7 @@ def day_label(day) -> str:
 
 async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, runner, clock):
     aigul = await new_mentor(runner, users)
-    await aigul.send("/slots")
-    await aigul.sees("You haven't published any free time yet.")
+    await aigul.send_then_see("/slots", "You haven't published any free time yet.")
 
     await aigul.press("➕ Weekly time")
     await aigul.press_then_see("Tuesday", "Every Tuesday: what time does it start?", "Asia/Bishkek")
@@ -72,14 +71,12 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
 
 async def test_free_time_is_for_mentors(bot, users, runner):
     aida = await new_mentee(runner, users)
-    await aida.send("/slots")
-    await aida.sees("Free time is for mentors. Mentees book a session with /book.")
+    await aida.send_then_see("/slots", "Free time is for mentors. Mentees book a session with /book.")
 
 
 async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
     aida = await new_mentee(runner, users)
-    await aida.send("/timezone")
-    await aida.sees("Your time zone is Asia/Bishkek")
+    await aida.send_then_see("/timezone", "Your time zone is Asia/Bishkek")
     berlin = f"Berlin ({utc_offset_label('Europe/Berlin', clock.now())})"
     assert await aida.press(berlin) == "Saved ✓"
     await aida.sees("Done: your time zone is Europe/Berlin")

@@ -88,8 +88,7 @@ def emulator_photos(user):
 async def test_frequency_and_time_of_day_can_be_changed_and_stories_turned_off(bot, users, runner, clock):
     sara = await english_subscriber(users)
     await runner.settled()
-    await sara.send("/stories")
-    await sara.sees("You get a story: twice a week, evening (19:00).")
+    await sara.send_then_see("/stories", "You get a story: twice a week, evening (19:00).")
     await sara.press("Every day")
     await sara.sees_buttons("✅ Every day")
     await sara.press_then_see("Morning (9:00)", "You get a story: every day, morning (9:00).")
@@ -120,8 +119,7 @@ async def test_a_subscriber_who_blocked_the_bot_is_skipped_and_marked(bot, users
 async def test_a_shared_deep_link_opens_the_bot_on_that_card(bot, users, runner):
     aida = users.new("Aida", "en")
     await aida.start_in("English")
-    await aida.send("/start story_tu-youyou")
-    card = await aida.sees("Tu Youyou")
+    card = await aida.send_then_see("/start story_tu-youyou", "Tu Youyou")
     assert card.photo is not None
     await aida.send("/start story_no-such-card")
     await aida.sees_buttons("I want a mentor")  # no card, just where she was
@@ -152,8 +150,7 @@ async def test_a_hidden_card_is_never_sent(bot, users, runner):
 
 async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
     await admin.start_in("English")
-    await admin.send("/cards")
-    library = await admin.sees("Story library", f"{len(runner.services.cards)} cards, 0 hidden")
+    library = await admin.send_then_see("/cards", "Story library", f"{len(runner.services.cards)} cards, 0 hidden")
     ada = next(b for b in admin.buttons(library) if b.startswith("Ada Lovelace"))
     await admin.press(ada, library.message_id)
     await admin.sees("preview in each language")

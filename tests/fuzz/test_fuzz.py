@@ -80,11 +80,6 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Sticker:
-    who: int
-
-
-@dataclass(frozen=True)
 class Photo:
     who: int
     caption: str | None = None
@@ -97,6 +92,11 @@ class Press:
     who: int
     pick: int
     fresh: bool = True
+
+
+@dataclass(frozen=True)
+class Sticker:
+    who: int
 
 
 @dataclass(frozen=True)

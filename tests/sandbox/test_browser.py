@@ -104,14 +104,16 @@ async def _phone_tab(chromium, url, *, no_script_errors):
 
 
 @pytest.fixture
-async def sandbox(tmp_path):
-    async with _sandbox(tmp_path) as sb:
+async def sandbox(tmp_path, request):
+    """A sandbox on its own database; `"seeded"` (indirect parameter) starts it with the demo people."""
+    async with _sandbox(tmp_path, seed=getattr(request, "param", None) == "seeded") as sb:
         yield sb
 
 
 @pytest.fixture
 async def page(chromium, sandbox):
-    async with _phone_tab(chromium, sandbox.url, no_script_errors=True) as tab:
+    # The seeded walk-through has always tolerated script errors; the others must have none.
+    async with _phone_tab(chromium, sandbox.url, no_script_errors=not sandbox.seed) as tab:
         yield tab
 
 
@@ -280,18 +282,6 @@ async def test_her_text_is_shown_as_typed_and_the_clock_and_new_personas_work(pa
     await shot(page, "11-wide-screen")
 
 
-@pytest.fixture
-async def seeded_sandbox(tmp_path):
-    async with _sandbox(tmp_path, seed=True) as sb:
-        yield sb
-
-
-@pytest.fixture
-async def seeded_page(chromium, seeded_sandbox):
-    async with _phone_tab(chromium, seeded_sandbox.url, no_script_errors=False) as tab:
-        yield tab
-
-
 async def click(page: Page, label: str) -> None:
     """Press the newest inline button with exactly this label, as she would."""
     button = page.get_by_role("button", name=label, exact=True).last
@@ -304,10 +294,9 @@ async def type_in(page: Page, text: str) -> None:
     await page.locator("#text").press("Enter")
 
 
-async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_admin_broadcasts(
-    seeded_page, seeded_sandbox
-):
-    page, emu = seeded_page, seeded_sandbox.emulator
+@pytest.mark.parametrize("sandbox", ["seeded"], indirect=True)
+async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_admin_broadcasts(page, sandbox):
+    emu = sandbox.emulator
     await persona(page, AIDA.user_id).click()
     await type_in(page, "/start")
     await click(page, "English")

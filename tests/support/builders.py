@@ -204,6 +204,13 @@ async def to_the_name_question(user, *, role="I want a mentor", age="18 or older
     await user.sees("What should I call you?")
 
 
+async def to_the_name_question_in_kyrgyz(user):
+    """From /start in Kyrgyz, as a mentee of 18 or older, up to the question of her name."""
+    await user.start_in("Кыргызча")
+    await user.presses("Мага ментор керек", "Макулмун", "18 жаш жана андан улуу")
+    await user.sees_buttons("⬅️ Артка")
+
+
 async def _shared_answers(user, name, region_and_stage, choices, meeting_format):
     """What mentees and mentors both answer after the name question, each pressed as she would."""
     await user.send(name)

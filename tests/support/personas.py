@@ -72,6 +72,11 @@ class Persona:
         await self.press(label)
         return await self.sees(*fragments)
 
+    async def send_then_see(self, text: str, *fragments: str) -> ChatMessage:
+        """Send `text` (a command or a message), then wait for a message with every fragment."""
+        await self.send(text)
+        return await self.sees(*fragments)
+
     async def answer(self, question: str, text: str) -> None:
         """Wait until the bot asks `question` (a fragment of it), then type her answer."""
         await self.sees(question)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bot.clock import Clock
+from bot.db import Database
 from sandbox.emulator.server import Emulator
 from tests.support import ADMIN_ID, BotRunner, Personas
 
@@ -33,6 +34,15 @@ def clock() -> Clock:
 @pytest.fixture
 def database_path(tmp_path):
     return tmp_path / "bot.sqlite3"
+
+
+@pytest.fixture
+async def db(database_path):
+    """The bot's database, migrated and open, without the bot: for tests of the stores."""
+    database = Database(database_path)
+    await database.open()
+    yield database
+    await database.close()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from tests.support.builders import english_subscriber, onboard_english_mentee
+from tests.support.builders import english_subscriber, onboard_english_mentee, to_the_name_question_in_kyrgyz
 from tests.support.db import scalar
 
 
@@ -35,11 +35,7 @@ async def test_stats_match_the_database_and_come_with_a_chart(bot, users, runner
 async def test_export_sends_csv_files_with_a_bom_and_cyrillic_intact(bot, users, runner, admin):
     await admin.start_in("English")
     aizada = users.new("Айзада", "ky")
-    await aizada.start_in("Кыргызча")
-    await aizada.press("Мага ментор керек")
-    await aizada.press("Макулмун")
-    await aizada.press("18 жаш жана андан улуу")
-    await aizada.sees_buttons("⬅️ Артка")
+    await to_the_name_question_in_kyrgyz(aizada)
     await aizada.send("Айзада Ңөү")
     await aizada.press("Бишкек")
     await runner.settled()

@@ -17,8 +17,7 @@ async def compose_to_everyone(admin, texts=("Салам, кыздар!", "При
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in texts:
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     await admin.press("Everyone")
     return await admin.sees("It will go to")
 
@@ -37,8 +36,7 @@ async def test_a_composed_message_reaches_everyone_in_her_language_with_live_pro
         "Preview for English (2):",
     ]
 
-    await admin.press("✅ Send")
-    await admin.sees("Broadcast #1 finished.", "Sent: 4")
+    await admin.press_then_see("✅ Send", "Broadcast #1 finished.", "Sent: 4")
     assert (await ky.sees("Салам, кыздар!")).text == "Салам, кыздар!"
     await ru.sees("Привет, девушки!")
     hello = await en.sees("Hello, girls!")
@@ -51,8 +49,7 @@ async def test_broken_html_is_refused_before_anything_is_sent(bot, users, runner
     await admin.start_in("English")
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
-    await admin.sees("Send the message in")
-    await admin.send("<b>unclosed")
+    await admin.answer("Send the message in", "<b>unclosed")
     await admin.sees("Telegram would refuse this text")
     await admin.sees("Send the message in Кыргызча")
     assert db_rows(runner, "SELECT COUNT(*) FROM outbox_batches") == [(0,)]
@@ -63,14 +60,9 @@ async def test_a_story_card_goes_to_a_segment_each_in_her_language(bot, users, r
     ky = await member(users, "Aizada", "Кыргызча")
     ru = await member(users, "Dina", "Русский")
     await admin.send("/broadcast")
-    await admin.press("📖 A story card")
-    await admin.press("Ada Lovelace")
-    await admin.press("A segment…")
-    await admin.press("Language")
-    await admin.press("Кыргызча")
+    await admin.presses("📖 A story card", "Ada Lovelace", "A segment…", "Language", "Кыргызча")
     await admin.sees("It will go to 1 person")
-    await admin.press("✅ Send")
-    await admin.sees("finished", "Sent: 1")
+    await admin.press_then_see("✅ Send", "finished", "Sent: 1")
     card = await ky.sees("Ада Лавлейс")
     assert card.photo is not None
     assert [m for m in ru.emu.bot_messages(ru.id) if m.photo] == []
@@ -86,8 +78,7 @@ async def test_blocked_users_are_marked_and_skipped_and_429s_are_honoured(bot, u
         conn.execute("UPDATE users SET blocked_bot = 0 WHERE id = ?", (women[0].id,))
     emulator.fail_next("sendMessage", 2, retry_after=1)
     await compose_to_everyone(admin, ("ky", "ru", "en text"))
-    await admin.press("✅ Send")
-    await admin.sees("finished")
+    await admin.press_then_see("✅ Send", "finished")
     await runner.services.delivery.wait_idle("broadcast")
     for woman in women[1:]:
         got = [m for m in emulator.bot_messages(woman.id) if m.text == "en text"]
@@ -104,8 +95,7 @@ async def test_a_broadcast_can_be_cancelled_and_what_was_sent_stays_sent(bot, us
     await runner.settled()
     await runner.restart(BROADCAST_RATE="2")  # a slow broadcast, so there is time to cancel
     await compose_to_everyone(admin, ("ky", "ru", "slow"))
-    await admin.press("✅ Send")
-    queued = await admin.sees("queued")
+    queued = await admin.press_then_see("✅ Send", "queued")
     await admin.press("⏹ Cancel the broadcast", queued.message_id)
     await runner.services.delivery.wait_idle("broadcast")
     counts = dict(db_rows(runner, "SELECT status, COUNT(*) FROM outbox GROUP BY status"))
@@ -117,8 +107,7 @@ async def test_non_admins_are_refused_for_every_admin_command_and_button(bot, us
     eve = users.new("Eve", "en")
     await eve.start_in("English")
     for command in ("/broadcast", "/admin", "/audit", "/pending"):
-        await eve.send(command)
-        await eve.sees("This is for programme admins only.")
+        await eve.send_then_see(command, "This is for programme admins only.")
     message_id = eve.last().message_id
     for data in (
         cb("bc", "send"),
@@ -156,8 +145,7 @@ async def test_a_story_push_and_a_broadcast_at_once_both_finish_within_telegrams
     for uid in ids:
         await runner.services.stories.subscribe(uid, "daily", "morning", now, now)
     await compose_to_everyone(admin, ("ky", "Всем привет!", "en"))
-    await admin.press("✅ Send")
-    await admin.sees("queued")
+    await admin.press_then_see("✅ Send", "queued")
     clock.advance(timedelta(seconds=1))
     await run_jobs(bot)  # the story push is queued while the broadcast runs
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
@@ -190,16 +178,13 @@ async def test_the_composer_waits_for_each_language_across_a_restart_and_reuses_
 ):
     await admin.start_in("English")
     await admin.send("/broadcast")
-    await admin.press("✍️ A message")
-    await admin.sees("Send the message in Кыргызча")
+    await admin.press_then_see("✍️ A message", "Send the message in Кыргызча")
     await runner.restart()
     await admin.send("Салам!")  # the text asked for before the restart
     await admin.sees("Send the message in Русский")
-    await admin.press("Same text as in Кыргызча")
-    await admin.sees("Send the message in English")
+    await admin.press_then_see("Same text as in Кыргызча", "Send the message in English")
     await admin.send_sticker()
-    await admin.sees("I need text here")
-    await admin.send("Hello!")
+    await admin.answer("I need text here", "Hello!")
     await admin.sees("Who should receive it?")
     payload = db_rows(runner, "SELECT payload FROM broadcast_drafts WHERE admin_id = ?", admin.id)[0][0]
     assert json.loads(payload)["texts"] == {"ky": "Салам!", "ru": "Салам!", "en": "Hello!"}

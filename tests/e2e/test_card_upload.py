@@ -1,15 +1,11 @@
 """Cards without a deploy: an admin sends a card file, sees every problem or a preview, and publishes it."""
 
-import sqlite3
 from pathlib import Path
+
+from tests.support.db import db_rows
 
 CARDS = Path(__file__).resolve().parent.parent / "data" / "cards"
 GOOD = (CARDS / "aigul-test.toml").read_bytes()
-
-
-def rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 async def upload(admin, data: bytes, name: str = "aigul-test.toml"):
@@ -29,8 +25,8 @@ async def test_a_valid_card_is_previewed_in_each_language_then_published_and_kep
 
     assert await admin.press("✅ Publish", ask.message_id) == "Published ✓"
     await admin.sees("is in the library (version 1)")
-    assert rows(runner, "SELECT slug, version FROM story_uploads") == [("aigul-test", 1)]
-    assert rows(runner, "SELECT hidden FROM story_cards WHERE slug = 'aigul-test'") == [(0,)]
+    assert db_rows(runner, "SELECT slug, version FROM story_uploads") == [("aigul-test", 1)]
+    assert db_rows(runner, "SELECT hidden FROM story_cards WHERE slug = 'aigul-test'") == [(0,)]
 
     await runner.restart()
     assert runner.services.cards["aigul-test"].text("en").name == "Aigul Testova"
@@ -67,24 +63,22 @@ async def test_each_problem_of_an_invalid_card_is_named_and_nothing_is_published
     await upload(admin, GOOD.replace(b'body = """', b'body = """<b>', 1))
     assert "problems" in (await admin.sees("problems")).text
     await runner.settled()
-    assert rows(runner, "SELECT COUNT(*) FROM story_uploads") == [(0,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_uploads") == [(0,)]
 
 
 async def test_a_new_version_replaces_the_card_and_hiding_keeps_it_from_readers(bot, admin, users, runner):
     await admin.start_in("English")
     await upload(admin, GOOD)
-    await admin.press("✅ Publish")
-    await admin.sees("version 1")
+    await admin.press_then_see("✅ Publish", "version 1")
     newer = GOOD.replace(b"Aigul Testova", b"Aigul Testova-Uulu")
     await upload(admin, newer)
     ask = await admin.sees("replace the current version")
     await admin.press("✅ Publish", ask.message_id)
     await admin.sees("version 2")
     assert runner.services.cards["aigul-test"].text("en").name == "Aigul Testova-Uulu"
-    assert rows(runner, "SELECT COUNT(*) FROM story_cards WHERE slug = 'aigul-test'") == [(1,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_cards WHERE slug = 'aigul-test'") == [(1,)]
 
-    await admin.send("/cards")
-    listing = await admin.sees("Story library")
+    listing = await admin.send_then_see("/cards", "Story library")
     last_page = listing
     while "▶️" in admin.buttons(last_page):
         await admin.press("▶️", last_page.message_id)
@@ -93,7 +87,7 @@ async def test_a_new_version_replaces_the_card_and_hiding_keeps_it_from_readers(
             break
     await admin.press("Aigul Testova-Uulu · Engineering", last_page.message_id)
     await admin.press("🙈 Hide it")
-    assert rows(runner, "SELECT hidden FROM story_cards WHERE slug = 'aigul-test'") == [(1,)]
+    assert db_rows(runner, "SELECT hidden FROM story_cards WHERE slug = 'aigul-test'") == [(1,)]
     assert "aigul-test" not in await runner.services.stories.visible_slugs()
 
 
@@ -104,4 +98,4 @@ async def test_a_document_from_someone_who_is_not_an_admin_is_not_taken_as_a_car
     reply = await aida.reply()
     assert "problems" not in (reply.text or "") and "Publish" not in aida.buttons(reply)
     await runner.settled()
-    assert rows(runner, "SELECT COUNT(*) FROM story_drafts") == [(0,)]
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_drafts") == [(0,)]

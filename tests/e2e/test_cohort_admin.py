@@ -11,8 +11,7 @@ async def test_cohort_preview_then_confirm_sends_each_request_once(bot, users, r
     lonely = await new_mentee(runner, users, name="Sara", languages=("en",))
     aigul = await new_mentor(runner, users, capacity=1, fields=("it",))
     zarina = await new_mentor(runner, users, name="Zarina", capacity=1, fields=("physics",))
-    await admin.send("/cohort")
-    preview = await admin.sees("Cohort preview")
+    preview = await admin.send_then_see("/cohort", "Cohort preview")
     assert "2 of 3 waiting mentees matched" in preview.text
     assert "Aida → Aigul" in preview.text and "Nuria → Zarina" in preview.text
     assert "Sara: no free mentor speaks her languages" in preview.text
@@ -38,8 +37,7 @@ async def test_cohort_preview_then_confirm_sends_each_request_once(bot, users, r
         assert len(cards) == 1
     assert lonely.id not in {r[0] for r in rows}
     # They are no longer waiting: a new preview finds only Sara.
-    await admin.send("/cohort")
-    second = await admin.sees("Cohort preview")
+    second = await admin.send_then_see("/cohort", "Cohort preview")
     assert "0 of 1 waiting mentees matched" in second.text
 
 
@@ -47,11 +45,9 @@ async def test_cohort_is_for_admins_only(bot, users, runner, admin):
     await admin.start_in("English")
     await new_mentee(runner, users)
     await new_mentor(runner, users)
-    await admin.send("/cohort")
-    preview = await admin.sees("Cohort preview")
+    preview = await admin.send_then_see("/cohort", "Cohort preview")
     aida = await new_mentee(runner, users, name="Mallory")
-    await aida.send("/cohort")
-    refused = await aida.sees("This is for programme admins only.")
+    refused = await aida.send_then_see("/cohort", "This is for programme admins only.")
     answer = await aida.press_data(refused.message_id, preview.keyboard[0][0]["callback_data"])
     assert answer == "This is for programme admins only."
     assert db_rows(runner, "SELECT COUNT(*) FROM requests")[0][0] == 0

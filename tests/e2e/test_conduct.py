@@ -2,13 +2,12 @@
 
 from bot.conduct.rules import VERSION
 from bot.jobs import run_at_start
-from tests.support.builders import new_mentee, new_mentor
+from tests.support.builders import minor_and_mentor, new_mentor
 from tests.support.db import db_row
 
 
 async def test_a_new_version_asks_again_and_holds_the_clearance_for_minors_until_accepted(bot, users, runner):
-    aigul = await new_mentor(runner, users, minors=True)
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     # She accepted an older version: the current one is new to her.
     await runner.services.db.execute(
         "UPDATE profiles SET conduct_version = ?, conduct_asked = ? WHERE user_id = ?",
@@ -18,8 +17,7 @@ async def test_a_new_version_asks_again_and_holds_the_clearance_for_minors_until
     code = await aigul.sees("Our safeguarding code for mentors", f"version {VERSION}")
     row = db_row(runner, "SELECT cleared_for_minors, minors_hold FROM profiles WHERE user_id = ?", aigul.id)
     assert tuple(row) == (0, 1)
-    await dana.send("/mentors")
-    await dana.sees("only mentors checked by the programme team")
+    await dana.send_then_see("/mentors", "only mentors checked by the programme team")
     await run_at_start(runner.app)  # asked once, not at every start
     await runner.settled()
     assert len([m for m in runner.emulator.bot_messages(aigul.id) if "safeguarding code" in (m.text or "")]) == 1
@@ -30,15 +28,13 @@ async def test_a_new_version_asks_again_and_holds_the_clearance_for_minors_until
         runner, "SELECT cleared_for_minors, minors_hold, conduct_version FROM profiles WHERE user_id = ?", aigul.id
     )
     assert tuple(row) == (1, 0, VERSION)
-    await dana.send("/mentors")
-    await dana.sees("Aigul", "Compatibility")
+    await dana.send_then_see("/mentors", "Aigul", "Compatibility")
 
 
 async def test_a_forged_press_of_an_old_version_accepts_nothing(bot, users, runner):
     aigul = await new_mentor(runner, users, minors=True)
     await runner.services.db.execute("UPDATE profiles SET conduct_version = NULL WHERE user_id = ?", (aigul.id,))
-    await aigul.send("/profile")
-    card = await aigul.sees("Your profile")
+    card = await aigul.send_then_see("/profile", "Your profile")
     answer = await aigul.press_data(card.message_id, f"v1:code:ok:{VERSION - 1}")
     assert answer == "This button is out of date. Tap /start to begin again."
     await aigul.sees("Our safeguarding code for mentors")

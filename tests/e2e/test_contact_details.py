@@ -1,6 +1,6 @@
 """Item 5: contact details in relayed text, held back for minors (admins see it), refused for adults."""
 
-from tests.support.builders import matched, new_mentee, new_mentor, request_card
+from tests.support.builders import minor_and_mentor, minor_pair, pair, request_card, write_through_the_bot
 from tests.support.db import db_rows
 
 PHONE = "WhatsApp me: +996 555 123 456"
@@ -8,19 +8,15 @@ PHONE = "WhatsApp me: +996 555 123 456"
 
 async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    await matched(runner, dana, aigul)
+    dana, aigul, _ = await minor_pair(runner, users)
     await aigul.send("/mentorship")
     await aigul.press("✉️ Message through the bot")
-    await aigul.sees("Type your message for Dana")
-    await aigul.send(PHONE)
+    await aigul.answer("Type your message for Dana", PHONE)
     await aigul.sees("I held this message back", "under 18")
     flag = await admin.sees("Contact details held back in a message, from Aigul to Dana")
     assert PHONE in flag.text
     # She may type it again without them: the bot still waits for her message.
-    await aigul.send("See you on Saturday!")
-    await aigul.sees("Sent ✓")
+    await aigul.send_then_see("See you on Saturday!", "Sent ✓")
     await dana.sees("See you on Saturday!")
     await runner.settled()
     assert not [m for m in runner.emulator.bot_messages(dana.id) if "+996" in (m.text or "")]
@@ -31,12 +27,8 @@ async def test_a_message_with_a_phone_number_to_a_minor_is_held_back_and_flagged
 
 async def test_a_minors_own_message_with_a_username_is_held_back_too(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    await matched(runner, dana, aigul)
-    await dana.send("/mentorship")
-    await dana.press("✉️ Message through the bot")
-    await dana.send("write me at @dana_2010 please")
+    dana, aigul, _ = await minor_pair(runner, users)
+    await write_through_the_bot(dana, "write me at @dana_2010 please")
     await dana.sees("I held this message back")
     await admin.sees("from Dana to Aigul", "@dana_2010")
     await runner.settled()
@@ -45,12 +37,8 @@ async def test_a_minors_own_message_with_a_username_is_held_back_too(bot, users,
 
 async def test_between_adults_the_sender_is_asked_to_use_share_my_contact(bot, users, runner, admin):
     await admin.start_in("English")
-    aida = await new_mentee(runner, users, name="Aida")
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
-    await aida.send("/mentorship")
-    await aida.press("✉️ Message through the bot")
-    await aida.send("my mail is aida@example.com")
+    aida, aigul, _ = await pair(runner, users)
+    await write_through_the_bot(aida, "my mail is aida@example.com")
     await aida.sees("I didn't send this", "Share my contact")
     await runner.settled()
     assert not [m for m in runner.emulator.bot_messages(aigul.id) if "example.com" in (m.text or "")]
@@ -61,12 +49,10 @@ async def test_between_adults_the_sender_is_asked_to_use_share_my_contact(bot, u
 
 async def test_a_question_to_a_minor_with_a_link_is_held_back(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     _, card = await request_card(runner, dana, aigul)
     await aigul.press("❓ Ask a question", card.message_id)
-    await aigul.sees("Type your question for")
-    await aigul.send("Add me on t.me/aigul_private ?")
+    await aigul.answer("Type your question for", "Add me on t.me/aigul_private ?")
     await aigul.sees("I held this message back")
     await admin.sees("a question before a request is answered", "t.me/aigul_private")
     await runner.settled()
@@ -76,14 +62,9 @@ async def test_a_question_to_a_minor_with_a_link_is_held_back(bot, users, runner
 
 async def test_stats_count_flags_per_thousand_relayed_messages(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     for n in range(3):
         await runner.services.relay.relay(mentorship.id, dana.id, f"hello {n}", runner.clock.now())
-    await aigul.send("/mentorship")
-    await aigul.press("✉️ Message through the bot")
-    await aigul.send(PHONE)
+    await write_through_the_bot(aigul, PHONE)
     await aigul.sees("I held this message back")
-    await admin.send("/stats")
-    await admin.sees("Messages held back for contact details: 1 (250 per 1,000 relayed)")
+    await admin.send_then_see("/stats", "Messages held back for contact details: 1 (250 per 1,000 relayed)")

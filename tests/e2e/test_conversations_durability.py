@@ -18,14 +18,12 @@ async def test_kill_9_in_the_middle_of_a_nomination_keeps_her_step(emulator, use
     process = await start_bot_process(emulator, database_path)
     try:
         sara = await english_subscriber(users)
-        await sara.send("/nominate")
-        await sara.sees("Type her full name")
+        await sara.send_then_see("/nominate", "Type her full name")
         # The step is in the database as soon as the question is out, not a second later.
         assert conversation_rows(database_path, sara.id) == [("nominate", '"name"')]
         await sara.send("Asel Sartbaeva")
         await sara.press("Chemistry")
-        await sara.press("Kyrgyzstan")
-        await sara.sees("Why does she inspire you?")
+        await sara.press_then_see("Kyrgyzstan", "Why does she inspire you?")
         assert conversation_rows(database_path, sara.id) == [("nominate", '"why"')]
     finally:
         process.send_signal(signal.SIGKILL)
@@ -35,8 +33,7 @@ async def test_kill_9_in_the_middle_of_a_nomination_keeps_her_step(emulator, use
     await runner.start()
     await sara.send("She keeps vaccines cold without fridges")
     await sara.sees("Last: a link where the writers can read about her")
-    await sara.press("Skip")
-    await sara.sees("Thank you! The programme team will read your nomination")
+    await sara.press_then_see("Skip", "Thank you! The programme team will read your nomination")
     await runner.settled()
     with sqlite3.connect(database_path) as conn:
         assert conn.execute("SELECT name, why, status FROM story_nominations").fetchall() == [

@@ -24,8 +24,7 @@ async def test_a_new_subscriber_gets_her_arms_story_frequency_and_the_report_say
     bot, users, admin, runner, clock
 ):
     await admin.send("/start")
-    await admin.send(STORIES)
-    await admin.sees("Experiment #1 is running")
+    await admin.send_then_see(STORIES, "Experiment #1 is running")
     await admin.send("/experiments")
     await admin.sees("#1 stories: daily or weekly · story_frequency · daily / weekly · story_opened_30d · 4 · running")
 
@@ -33,19 +32,15 @@ async def test_a_new_subscriber_gets_her_arms_story_frequency_and_the_report_say
     await sara.start_in("English")
     for button in ("Only stories", "I agree", "18 or older"):
         await sara.press(button)
-    await sara.sees("What should I call you?")
-    await sara.send("Sara")
-    await sara.press("Bishkek")
-    await sara.press("Leader")
-    await sara.press("✅ Confirm")
+    await sara.answer("What should I call you?", "Sara")
+    await sara.presses("Bishkek", "Leader", "✅ Confirm")
     told = await sara.sees("All set!")
     [(arm,)] = db_rows(runner, "SELECT arm FROM experiment_assignments WHERE user_id = ?", sara.id)
     assert db_rows(runner, "SELECT frequency FROM story_subscriptions WHERE user_id = ?", sara.id) == [(arm,)]
     assert ("every day" if arm == "daily" else "once a week") in told.text
 
     clock.advance(timedelta(days=31))
-    await admin.send("/experiments stop 1")
-    await admin.sees("Experiment #1 is stopped")
+    await admin.send_then_see("/experiments stop 1", "Experiment #1 is stopped")
     report = await admin.sees("Experiment: stories: daily or weekly")
     assert f"{arm}{' (control)' if arm == 'daily' else ''}: 0.0% (0 of 1), 95% CI 0.0%…79.3%" in report.text
     assert "Planned size not reached yet: 1 of 4." in report.text

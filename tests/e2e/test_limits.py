@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.limits.rules import SlidingWindow
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import matched, new_mentee, new_mentor, pair, write_through_the_bot
 from tests.support.db import db_rows
 
 
@@ -12,9 +12,7 @@ def told(runner, user, fragment):
 
 
 async def test_f6_a_repeated_share_press_sends_the_other_side_nothing_new(bot, users, runner):
-    aida = await new_mentee(runner, users, name="Aida")
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     await aida.send("/mentorship")
     card = await aida.sees_buttons("🤝 Share my contact")
     await aida.press("🤝 Share my contact")
@@ -27,13 +25,9 @@ async def test_f6_a_repeated_share_press_sends_the_other_side_nothing_new(bot, u
 
 async def test_f14_relayed_messages_past_the_limit_are_not_sent(bot, users, runner):
     runner.services.limits.windows["relay"] = SlidingWindow(1, timedelta(minutes=10))
-    aida = await new_mentee(runner, users, name="Aida")
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
+    aida, aigul, _ = await pair(runner, users)
     for text in ("first", "second"):
-        await aida.send("/mentorship")
-        await aida.press("✉️ Message through the bot")
-        await aida.send(text)
+        await write_through_the_bot(aida, text)
     await aida.sees("You are sending a lot right now")
     await runner.settled()
     assert [r[0] for r in db_rows(runner, "SELECT text FROM relay_messages")] == ["first"]
@@ -50,8 +44,7 @@ async def test_f13_reports_past_the_limit_are_kept_but_do_not_alert_admins_one_b
         await aida.send("/mentorship")
         card = await aida.sees_buttons("⚠️ Report")
         await aida.press_data(card.message_id, f"v1:ship:report:{mentorship.id}")
-        await aida.press("Something else")
-        await aida.sees("Thank you for telling us")
+        await aida.press_then_see("Something else", "Thank you for telling us")
         await runner.services.mentorships.end(mentorship.id, aida.id, "other", runner.clock.now())
     await runner.settled()
     assert db_rows(runner, "SELECT COUNT(*) FROM reports")[0][0] == 2

@@ -12,10 +12,10 @@ from bot.jobs import run_jobs
 from bot.mentorship.rules import EXPIRE_AFTER, NUDGE_AFTER
 from tests.support.builders import (
     add_mentor,
+    approved_english_mentor,
     new_mentee,
     new_mentor,
-    onboard_english_mentee,
-    onboard_english_mentor,
+    onboarded_english_mentee,
     request_card,
 )
 from tests.support.db import db_rows
@@ -24,19 +24,11 @@ from tests.support.db import db_rows
 async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot, users, runner, admin):
     await admin.start_in("English")
     aigul = users.new("Aigul", "en")
-    await onboard_english_mentor(aigul)
-    await aigul.press("✅ Confirm")
-    card = await admin.sees("New mentor to check")
-    await aigul.press("✅ I accept the code")
-    await admin.press("✅ Approve", card.message_id)
-    await aigul.sees("you are approved as a mentor")
+    await approved_english_mentor(aigul, admin)
 
     aida = users.new("Aida", "en")
-    await onboard_english_mentee(aida)
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
-    await aida.send("/mentors")
-    found = await aida.sees("Aigul", "Compatibility:")
+    await onboarded_english_mentee(aida)
+    found = await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
     assert "Civil engineer · Kyrgyz State Technical University" in found.text
     assert "you both speak Kyrgyz" in found.text and "further along: Experienced professional" in found.text
     assert "has time for a new mentee" in found.text and "Last active: today" in found.text
@@ -44,8 +36,7 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
     assert aida.buttons(found) == ["📨 Request", "Next ➡️", "🔎 Narrow by field"]
 
     await aida.press("📨 Request")
-    await aida.sees("add a short note for Aigul")
-    await aida.send("Hello <b>Aigul</b>! I want to build bridges too.")
+    await aida.answer("add a short note for Aigul", "Hello <b>Aigul</b>! I want to build bridges too.")
     await aida.sees("Sent! 📨")
     request = await aigul.sees("A new mentee would like you as her mentor")
     assert "Hello &lt;b&gt;Aigul&lt;/b&gt;! I want to build bridges too." in request.html
@@ -63,24 +54,20 @@ async def test_a_mentee_finds_requests_and_is_accepted_through_the_real_flow(bot
         ("accepted", aigul.id),
         ("active", aigul.id),
     ]
-    await aida.send("/mentors")
-    await aida.sees("You already have a mentor")
+    await aida.send_then_see("/mentors", "You already have a mentor")
 
 
 async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(bot, users, runner):
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, fields=("it",))
     await new_mentor(runner, users, name="Bermet", fields=("physics",), topics=("confidence",))
-    await aida.send("/mentors")
-    await aida.sees("Aigul", "Compatibility:")
+    await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
     await aida.press("📨 Request")
-    await aida.press("📨 Send without a note")
-    await aida.sees("Sent! 📨")
+    await aida.press_then_see("📨 Send without a note", "Sent! 📨")
     card = await aigul.sees_buttons("✖️ Decline")
     await aigul.press("✖️ Decline", card.message_id)
     await aigul.sees_buttons("No time right now", "↩️ Back")
-    await aigul.press("No time right now")
-    await aigul.sees("Declined: No time right now")
+    await aigul.press_then_see("No time right now", "Declined: No time right now")
     told = await aida.sees("Aigul can't be your mentor this time", "no time for a new mentee right now")
     assert "Here is your next best match" in told.text
     await aida.sees("Bermet", "Compatibility:")
@@ -90,8 +77,7 @@ async def test_decline_with_a_reason_tells_her_kindly_and_offers_the_next_match(
         (aida.id, aigul.id, "declined")
     ]
     # A declined pair is never suggested again.
-    await aida.send("/mentors")
-    shown = await aida.sees("Compatibility:")
+    shown = await aida.send_then_see("/mentors", "Compatibility:")
     assert "Bermet" in shown.text and "Aigul" not in shown.text
 
 
@@ -99,43 +85,32 @@ async def test_next_and_narrow_by_field(bot, users, runner):
     aida = await new_mentee(runner, users, fields=("it", "physics"))
     await new_mentor(runner, users, fields=("it",))
     await new_mentor(runner, users, name="Bermet", fields=("physics",), topics=("leadership",))
-    await aida.send("/mentors")
-    await aida.sees("Aigul", "Compatibility:")
-    await aida.press("Next ➡️")
-    await aida.sees("Bermet", "Compatibility:")
-    await aida.press("Next ➡️")
-    await aida.sees("That's everyone who suits you right now.")
-    await aida.press("🔎 Narrow by field")
-    await aida.sees("Which field?")
-    await aida.press("Physics")
-    card = await aida.sees("Showing mentors in: Physics")
+    await aida.send_then_see("/mentors", "Aigul", "Compatibility:")
+    await aida.press_then_see("Next ➡️", "Bermet", "Compatibility:")
+    await aida.press_then_see("Next ➡️", "That's everyone who suits you right now.")
+    await aida.press_then_see("🔎 Narrow by field", "Which field?")
+    card = await aida.press_then_see("Physics", "Showing mentors in: Physics")
     assert "Bermet" in card.text
     await aida.press("🔎 Narrow by field")
-    await aida.press("Chemistry")
-    await aida.sees("No free mentor who suits you works in Chemistry yet")
-    await aida.press("🌐 All fields")
-    await aida.sees("Aigul", "Compatibility:")
+    await aida.press_then_see("Chemistry", "No free mentor who suits you works in Chemistry yet")
+    await aida.press_then_see("🌐 All fields", "Aigul", "Compatibility:")
 
 
 async def test_an_empty_result_says_why_and_what_she_can_change(bot, users, runner):
     aida = await new_mentee(runner, users, languages=("en",))
     await new_mentor(runner, users, languages=("ky",))
-    await aida.send("/mentors")
-    await aida.sees("No mentor speaks your languages yet", "/profile")
+    await aida.send_then_see("/mentors", "No mentor speaks your languages yet", "/profile")
     aigul = users.new("Aigul", "en")
     await add_mentor(runner.services.users, runner.services.profiles, aigul.id, runner.clock.now(), name="Aigul2")
-    await aigul.send("/mentors")
-    await aigul.sees("/mentors is for mentees")
+    await aigul.send_then_see("/mentors", "/mentors is for mentees")
 
 
 async def test_a_minor_only_sees_mentors_cleared_for_minors(bot, users, runner):
     dana = await new_mentee(runner, users, name="Dana", minor=True)
     await new_mentor(runner, users)
-    await dana.send("/mentors")
-    await dana.sees("only mentors checked by the programme team")
+    await dana.send_then_see("/mentors", "only mentors checked by the programme team")
     await new_mentor(runner, users, name="Bermet", minors=True)
-    await dana.send("/mentors")
-    card = await dana.sees("Compatibility:")
+    card = await dana.send_then_see("/mentors", "Compatibility:")
     assert "Bermet" in card.text
 
 
@@ -144,12 +119,10 @@ async def test_a_note_too_long_is_refused_kindly_and_asked_again(bot, users, run
     aigul = await new_mentor(runner, users)
     await aida.send("/mentors")
     await aida.press("📨 Request")
-    await aida.sees("add a short note")
-    await aida.send("x" * 501)
+    await aida.answer("add a short note", "x" * 501)
     await aida.sees("keep your note under 500 characters")
     await aida.send_sticker()
-    await aida.sees("Please type your note as text")
-    await aida.send("Short and sweet 🌸")
+    await aida.answer("Please type your note as text", "Short and sweet 🌸")
     await aida.sees("Sent! 📨")
     card = await aigul.sees("A new mentee would like you")
     assert "Short and sweet 🌸" in card.text
@@ -160,14 +133,12 @@ async def test_the_mentor_asks_a_question_and_gets_her_answer_with_the_buttons(b
     aigul = await new_mentor(runner, users)
     _, card = await request_card(runner, aida, aigul)
     await aigul.press("❓ Ask a question", card.message_id)
-    await aigul.sees("Type your question for Aida")
-    await aigul.send("Which <programming> language do you use?")
+    await aigul.answer("Type your question for Aida", "Which <programming> language do you use?")
     await aigul.sees("Sent ✓")
     question = await aida.sees("Aigul has a question before answering your request")
     assert "Which &lt;programming&gt; language do you use?" in question.html
     await aida.press("✍️ Answer")
-    await aida.sees("Type your answer for Aigul")
-    await aida.send("Python, mostly!")
+    await aida.answer("Type your answer for Aigul", "Python, mostly!")
     await aida.sees("Sent ✓")
     answered = await aigul.sees("She answered your question", "Python, mostly!")
     assert aigul.buttons(answered) == ["✅ Accept", "✖️ Decline", "❓ Ask a question"]
@@ -216,13 +187,11 @@ async def test_three_expiries_in_a_row_pause_the_mentor_until_she_comes_back(bot
     assert "/profile" in paused.text and "Take mentees again" in paused.text
     assert db_rows(runner, "SELECT mentor_paused FROM profiles WHERE user_id = ?", aigul.id)[0][0] == 1
     late = await new_mentee(runner, users, name="Late")
-    await late.send("/mentors")
-    await late.sees("busy right now")
+    await late.send_then_see("/mentors", "busy right now")
     # She comes back through /profile.
     await aigul.send("/profile")
     await aigul.press("▶️ Take mentees again")
-    await late.send("/mentors")
-    await late.sees("Aigul", "Compatibility:")
+    await late.send_then_see("/mentors", "Aigul", "Compatibility:")
 
 
 async def test_two_mentors_accepting_the_same_mentee_at_once_only_one_wins(bot, users, runner):
@@ -249,14 +218,12 @@ async def test_forged_request_buttons_are_refused_and_change_nothing(bot, users,
     aigul = await new_mentor(runner, users)
     bermet = await new_mentor(runner, users, name="Bermet")
     request, card = await request_card(runner, aida, aigul)
-    await bermet.send("/mentorship")
-    elsewhere = await bermet.sees("no mentees yet")
+    elsewhere = await bermet.send_then_see("/mentorship", "no mentees yet")
     answer = await bermet.press_data(elsewhere.message_id, f"v1:req:acc:{request.id}")
     assert answer == "This button isn't meant for you, so nothing was changed."
     answer = await bermet.press_data(elsewhere.message_id, f"v1:req:why:{request.id}:no_time")
     assert answer == "This button isn't meant for you, so nothing was changed."
-    await aida.send("/mentorship")
-    hers = await aida.sees("don't have a mentor yet")
+    hers = await aida.send_then_see("/mentorship", "don't have a mentor yet")
     answer = await aida.press_data(hers.message_id, f"v1:req:acc:{request.id}")
     assert answer == "This is your own request: only the mentor can answer it."
     answer = await aida.press_data(hers.message_id, "v1:req:acc:notanumber")

@@ -1,7 +1,7 @@
 """F4: an approved mentor's edits of her vetted card wait for an admin before minors see them."""
 
 from bot.video_room import ROOM_BASE
-from tests.support.builders import free_hour, matched, new_mentee, new_mentor
+from tests.support.builders import free_hour, matched, minor_and_mentor, new_mentee, new_mentor
 from tests.support.db import db_row
 
 NEW_BIO = "WhatsApp me: +996 555 123 456"
@@ -10,14 +10,12 @@ NEW_BIO = "WhatsApp me: +996 555 123 456"
 async def edit_bio(aigul, text):
     await aigul.send("/profile")
     await aigul.press("✏️ About me")
-    await aigul.sees("Tell mentees about yourself")
-    await aigul.send(text)
+    await aigul.answer("Tell mentees about yourself", text)
 
 
 async def test_an_edited_bio_reaches_adults_at_once_and_minors_after_an_admin_approves(bot, users, runner, admin):
     await admin.start_in("English")
-    aigul = await new_mentor(runner, users, minors=True)
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     aida = await new_mentee(runner, users, name="Aida")
     await edit_bio(aigul, NEW_BIO)
     await aigul.sees("mentees under 18 see your card as it was approved")
@@ -29,8 +27,7 @@ async def test_an_edited_bio_reaches_adults_at_once_and_minors_after_an_admin_ap
 
     await aida.send("/mentors")
     assert NEW_BIO in (await aida.sees("Aigul")).text
-    await dana.send("/mentors")
-    minor_card = await dana.sees("Aigul")
+    minor_card = await dana.send_then_see("/mentors", "Aigul")
     assert NEW_BIO not in minor_card.text and "I love helping girls into tech." in minor_card.text
 
     await admin.press("✅ Approve the change", card.message_id)

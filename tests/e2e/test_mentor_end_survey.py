@@ -4,7 +4,6 @@ respected; in /mydata, erased by /deleteme, and its own section of /outcomes and
 
 import io
 import json
-import sqlite3
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -16,11 +15,7 @@ from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from bot.outcomes.workbook import MENTOR_SHEET
 from tests.support.builders import MatchingStores, add_mentee, add_mentor
-
-
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
+from tests.support.db import db_rows
 
 
 async def mentorships_ended(database_path, now, mentor, mentees, *, by_mentor=False):
@@ -58,20 +53,19 @@ async def test_a_mentor_answers_her_end_survey_once_and_it_is_in_mydata_and_the_
     await aigul.press(s.text("start", "en"))
     progress = s.text("progress", "en")
     await aigul.sees(progress.format(n=1, total=4), "How prepared did you feel")
-    await aigul.press("4")
-    await aigul.sees(progress.format(n=2, total=4))
+    await aigul.press_then_see("4", progress.format(n=2, total=4))
     await aigul.press(s.text("skip", "en"))
     await aigul.press(option("m_again", "yes"))
     await aigul.press(option("m_hours", "5_10"))
     await aigul.sees(s.text("thanks", "en"))
-    assert rows(
+    assert db_rows(
         database_path, "SELECT question, value, version FROM survey_answers WHERE user_id = ? ORDER BY rowid", aigul.id
     ) == [("m_prepared", "4", 1), ("m_support", None, 1), ("m_again", "yes", 1), ("m_hours", "5_10", 1)]
 
     # Two mentorships ended, a month passes: still the one invitation, and no other wave for her.
     clock.advance(timedelta(days=30))
     await run_jobs(app)
-    assert rows(database_path, "SELECT wave, status FROM survey_invitations WHERE user_id = ?", aigul.id) == [
+    assert db_rows(database_path, "SELECT wave, status FROM survey_invitations WHERE user_id = ?", aigul.id) == [
         ("mentor_end", "done")
     ]
 
@@ -92,10 +86,9 @@ async def test_a_mentor_answers_her_end_survey_once_and_it_is_in_mydata_and_the_
     assert [i["wave"] for i in data["survey_invitations"]] == ["mentor_end"]
     assert [a["question"] for a in data["survey_answers"]] == ["m_prepared", "m_support", "m_again", "m_hours"]
     await aigul.send("/deleteme")
-    await aigul.press("Yes, erase everything")
-    await aigul.sees("everything about you is erased")
+    await aigul.press_then_see("Yes, erase everything", "everything about you is erased")
     for table in ("survey_answers", "survey_invitations"):
-        assert rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aigul.id) == [(0,)], table
+        assert db_rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aigul.id) == [(0,)], table
 
 
 async def test_ended_by_the_mentor_reminded_once_then_no_thanks_is_respected(users, runner, database_path, clock):
@@ -113,12 +106,12 @@ async def test_ended_by_the_mentor_reminded_once_then_no_thanks_is_respected(use
     clock.advance(timedelta(days=1))
     await run_jobs(app)  # no second reminder
     reminded = "SELECT status, reminded_at IS NOT NULL FROM survey_invitations WHERE user_id = ?"
-    assert rows(database_path, reminded, aigul.id) == [("sent", 1)]
+    assert db_rows(database_path, reminded, aigul.id) == [("sent", 1)]
     await aigul.press(s.text("no_thanks", "en"))
     await aigul.sees(s.text("declined", "en"))
     clock.advance(timedelta(days=30))
     await run_jobs(app)
-    assert rows(database_path, "SELECT wave, status FROM survey_invitations WHERE user_id = ?", aigul.id) == [
+    assert db_rows(database_path, "SELECT wave, status FROM survey_invitations WHERE user_id = ?", aigul.id) == [
         ("mentor_end", "declined")
     ]
-    assert rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(aigul.id,)]
+    assert db_rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(aigul.id,)]

@@ -4,7 +4,7 @@ through the bot, report, block, end, forged buttons, and erasure."""
 import sqlite3
 from datetime import timedelta
 
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import matched, minor_pair, new_mentee, new_mentor, pair
 from tests.support.db import db_rows
 
 
@@ -14,8 +14,7 @@ async def test_contacts_go_to_both_only_when_both_agreed(bot, users, runner, emu
     emulator.user(aigul.id).username = "aigul_eng"  # seen by the bot next time she writes
     clock.advance(timedelta(minutes=10))
     mentorship = await matched(runner, aida, aigul)
-    await aida.send("/mentorship")
-    card = await aida.sees("Your mentor: Aigul")
+    card = await aida.send_then_see("/mentorship", "Your mentor: Aigul")
     assert "🤝 Share my contact" in aida.buttons(card)
     answer = await aida.press("🤝 Share my contact")
     assert answer == "Done: I'll share your contact as soon as Aigul agrees too."
@@ -39,12 +38,9 @@ async def test_contacts_go_to_both_only_when_both_agreed(bot, users, runner, emu
 
 
 async def test_contacts_are_never_shared_with_a_minor_and_she_is_told_why(bot, users, runner):
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     for person in (dana, aigul):
-        await person.send("/mentorship")
-        card = await person.sees("under 18")
+        card = await person.send_then_see("/mentorship", "under 18")
         assert "🤝 Share my contact" not in person.buttons(card)
         answer = await person.press_data(card.message_id, f"v1:ship:share:{mentorship.id}")
         assert answer.startswith("Contacts are never shared when the mentee is under 18")
@@ -56,21 +52,16 @@ async def test_contacts_are_never_shared_with_a_minor_and_she_is_told_why(bot, u
 
 
 async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot, users, runner):
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await dana.send("/mentorship")
-    await dana.press("✉️ Message through the bot")
-    await dana.sees("Type your message for Aigul")
+    await dana.press_then_see("✉️ Message through the bot", "Type your message for Aigul")
     await dana.send("/cancle")  # a mistyped command is not passed on as her message
     await dana.sees("I don't know that command")
-    await dana.send("Hi <i>Aigul</i>! Can we talk about robotics?")
-    await dana.sees("Sent ✓")
+    await dana.send_then_see("Hi <i>Aigul</i>! Can we talk about robotics?", "Sent ✓")
     relayed = await aigul.sees("Message from Dana:")
     assert "Hi &lt;i&gt;Aigul&lt;/i&gt;! Can we talk about robotics?" in relayed.html
     await aigul.press("↩️ Reply", relayed.message_id)
-    await aigul.sees("Type your message for Dana")
-    await aigul.send("Of course! Saturday?")
+    await aigul.answer("Type your message for Dana", "Of course! Saturday?")
     await aigul.sees("Sent ✓")
     await dana.sees("Message from Aigul:", "Of course! Saturday?")
     rows = db_rows(
@@ -85,9 +76,7 @@ async def test_a_minor_and_her_mentor_talk_through_the_bot_and_it_is_stored(bot,
 
 async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_context(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await runner.services.relay.relay(mentorship.id, aigul.id, "Send me your <home> address", runner.clock.now())
     await dana.send("/mentorship")
     await dana.press("⚠️ Report")
@@ -104,32 +93,26 @@ async def test_a_report_pauses_the_mentorship_and_alerts_every_admin_with_contex
     assert tuple(report) == (dana.id, aigul.id, mentorship.id, "uncomfortable", "open")
     assert [tuple(r) for r in db_rows(runner, "SELECT reason FROM exclusions")] == [("reported",)]
     # Her details reach the admins too.
-    await dana.send("She asked me to meet alone.")
-    await dana.sees("Added to your report")
+    await dana.send_then_see("She asked me to meet alone.", "Added to your report")
     await admin.sees("More details for safety report", "She asked me to meet alone.")
     # Nothing passes through a paused mentorship.
-    await aigul.send("/mentorship")
-    card = await aigul.sees("Paused")
+    card = await aigul.send_then_see("/mentorship", "Paused")
     assert "✉️ Message through the bot" not in aigul.buttons(card)
     answer = await aigul.press_data(card.message_id, f"v1:ship:msg:{mentorship.id}")
     assert answer == "This mentorship is paused or over, so this can't be done now."
 
 
 async def test_block_ends_the_mentorship_and_they_are_never_matched_again(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
+    aida, aigul, _ = await pair(runner, users)
     await aida.send("/mentorship")
-    await aida.press("🚫 Block")
-    await aida.sees("Block Aigul?")
+    await aida.press_then_see("🚫 Block", "Block Aigul?")
     assert await aida.press("🚫 Yes, block") == "Blocked ✓"
     await aida.sees("Blocked. Your mentorship with Aigul has ended")
     await aigul.sees("Your mentorship with Aida has ended")
     row = db_rows(runner, "SELECT status, end_reason, ended_at FROM mentorships")[0]
     assert row[0] == "cancelled" and row[1] == "blocked" and row[2]
     assert [tuple(r) for r in db_rows(runner, "SELECT reason FROM exclusions")] == [("blocked",)]
-    await aida.send("/mentors")
-    await aida.sees("already been in touch with every mentor who suits you")
+    await aida.send_then_see("/mentors", "already been in touch with every mentor who suits you")
     # Aigul may still report her from an old card, but the bot does not write to Aida for her.
     mentorship_id = db_rows(runner, "SELECT id FROM mentorships")[0][0]
     card = await aigul.sees("Your mentorship with Aida has ended")
@@ -139,11 +122,8 @@ async def test_block_ends_the_mentorship_and_they_are_never_matched_again(bot, u
 
 
 async def test_end_with_a_reason_tells_the_other_side(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
-    await aigul.send("/mentorship")
-    await aigul.sees("Your mentee: Aida")
+    aida, aigul, mentorship = await pair(runner, users)
+    await aigul.send_then_see("/mentorship", "Your mentee: Aida")
     await aigul.press("🏁 End mentorship")
     await aigul.sees_buttons("We reached our goals")
     assert await aigul.press("We reached our goals") == "Ended ✓"
@@ -157,17 +137,13 @@ async def test_end_with_a_reason_tells_the_other_side(bot, users, runner):
         mentorship.id,
     )
     assert [tuple(e) for e in events] == [("active", aigul.id), ("completed", aigul.id)]
-    await aida.send("/mentorship")
-    await aida.sees("You don't have a mentor yet")
+    await aida.send_then_see("/mentorship", "You don't have a mentor yet")
 
 
 async def test_someone_elses_mentorship_buttons_are_refused_and_change_nothing(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     mallory = await new_mentee(runner, users, name="Mallory")
-    await mallory.send("/mentorship")
-    own = await mallory.sees("You don't have a mentor yet")
+    own = await mallory.send_then_see("/mentorship", "You don't have a mentor yet")
     m = mentorship.id
     for data in (
         f"share:{m}",
@@ -190,15 +166,12 @@ async def test_someone_elses_mentorship_buttons_are_refused_and_change_nothing(b
 
 
 async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     now = runner.clock.now()
     await runner.services.relay.relay(mentorship.id, aida.id, "Hello from Aida", now)
     await runner.services.reports.report(mentorship.id, aida.id, "other", now)
     await aida.send("/deleteme")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     with sqlite3.connect(runner.database_path) as conn:
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
             for row in conn.execute(f"SELECT * FROM {table}"):

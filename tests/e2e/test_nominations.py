@@ -2,27 +2,21 @@
 
 import csv
 import io
-import sqlite3
 
 from bot.callbacks import cb
 from tests.support.builders import english_subscriber, onboard_english_mentee
-
-
-def rows(runner, sql, *params):
-    with sqlite3.connect(runner.database_path) as conn:
-        return conn.execute(sql, params).fetchall()
+from tests.support.db import db_rows
 
 
 async def minor_in_kyrgyz(users, runner):
     """A 15-year-old mentee (onboarded in English) who then switches to Kyrgyz."""
     aijan = users.new("Aijan", "en")
     await onboard_english_mentee(aijan, age="14–17")
-    await aijan.press("✅ Confirm")
-    await aijan.sees("/mentors")
+    await aijan.press_then_see("✅ Confirm", "/mentors")
     await aijan.send("/language")
     await aijan.press("Кыргызча")
     await runner.settled()
-    assert rows(runner, "SELECT is_minor FROM profiles WHERE user_id = ?", aijan.id) == [(1,)]
+    assert db_rows(runner, "SELECT is_minor FROM profiles WHERE user_id = ?", aijan.id) == [(1,)]
     return aijan
 
 
@@ -63,7 +57,7 @@ async def test_an_adult_nominates_in_english_and_hears_back_when_an_admin_accept
     assert (
         await admin.press_data(queued.message_id, cb("nom", "no", 1)) == "Another admin has decided this one already."
     )
-    assert rows(runner, "SELECT status FROM story_nominations") == [("accepted",)]
+    assert db_rows(runner, "SELECT status FROM story_nominations") == [("accepted",)]
 
     await admin.send("/nominations")
     await admin.press("📄 Accepted ones as CSV")
@@ -85,7 +79,7 @@ async def test_a_minor_nominates_in_kyrgyz_and_hears_the_decline_in_kyrgyz(bot, 
     await admin.press("Decline", queued.message_id)
     answer = await aijan.sees("Айгүл")
     assert "Айгүл" in answer.text
-    assert rows(runner, "SELECT status, language, link FROM story_nominations WHERE user_id = ?", aijan.id) == [
+    assert db_rows(runner, "SELECT status, language, link FROM story_nominations WHERE user_id = ?", aijan.id) == [
         ("declined", "ky", "")
     ]
 
@@ -96,11 +90,10 @@ async def test_the_name_is_cleaned_and_cut_and_an_empty_answer_is_asked_again(bo
     await sara.send("/nominate")
     await sara.reply()
     await sara.send("\u202e\u200b ")
-    await sara.sees("Please type it in words.")
-    await sara.send("A" * 500)
+    await sara.answer("Please type it in words.", "A" * 500)
     await sara.sees("What is ")
     await runner.settled()
-    assert rows(runner, "SELECT length(name), status FROM story_nominations") == [(100, "draft")]
+    assert db_rows(runner, "SELECT length(name), status FROM story_nominations") == [(100, "draft")]
 
 
 async def test_her_nomination_is_in_mydata_and_erased_with_her(bot, users, runner):
@@ -109,10 +102,8 @@ async def test_her_nomination_is_in_mydata_and_erased_with_her(bot, users, runne
     sara = await english_subscriber(users)
     await nominate(sara, "Mira Botbaeva", "Biology and medicine", "Kyrgyzstan", "A biologist from Toktogul")
     await sara.sees("Thank you! The programme team will read your nomination")
-    await sara.send("/mydata")
-    message = await sara.sees("everything I store")
+    message = await sara.send_then_see("/mydata", "everything I store")
     assert json.loads(message.document.data)["story_nominations"][0]["name"] == "Mira Botbaeva"
     await sara.send("/deleteme")
-    await sara.press("Yes, erase everything")
-    await sara.sees("everything about you is erased")
-    assert rows(runner, "SELECT COUNT(*) FROM story_nominations") == [(0,)]
+    await sara.press_then_see("Yes, erase everything", "everything about you is erased")
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_nominations") == [(0,)]

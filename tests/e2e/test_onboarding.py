@@ -13,6 +13,7 @@ from tests.support.builders import (
     pick_many,
     to_the_age_question,
     to_the_name_question,
+    to_the_name_question_in_kyrgyz,
 )
 from tests.support.db import db_row, her_profile
 
@@ -21,8 +22,7 @@ async def test_an_english_mentee_onboards_and_everything_is_stored(bot, users, r
     aida = users.new("Aida", "en")
     summary = await onboard_english_mentee(aida)
     assert "Aida 🌸" in summary.text and "Software and IT, Data and AI" in summary.text
-    await aida.press("✅ Confirm")
-    await aida.sees("/mentors")
+    await aida.press_then_see("✅ Confirm", "/mentors")
     row = her_profile(runner, aida.id)
     assert row["role"] == "mentee" and row["step"] == "done" and row["completed_at"]
     assert row["display_name"] == "Aida 🌸" and row["region"] == "bishkek" and row["stage"] == "university"
@@ -34,15 +34,12 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
     sara = users.new("Sara", "en")
     await to_the_name_question(sara, role="Only stories")
     await sara.send("Sara")
-    await sara.sees_buttons("Naryn region")
     await sara.press("Naryn region")
-    await sara.sees_buttons("Leader")
     await sara.press("Leader")
     summary = await sara.sees_buttons("✅ Confirm")
     assert "Step" not in summary.text and "Only stories" in summary.text
     assert "Fields" not in summary.text
-    await sara.press("✅ Confirm")
-    await sara.sees("/story")
+    await sara.press_then_see("✅ Confirm", "/story")
     row = her_profile(runner, sara.id, "u.role, p.step, p.region")
     assert tuple(row) == ("subscriber", "done", "naryn")
 
@@ -50,8 +47,7 @@ async def test_a_stories_only_subscriber_answers_only_what_she_needs(bot, users,
 async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(bot, users, runner):
     dana = users.new("Dana", "en")
     await onboard_english_mentee(dana, age="14–17")
-    await dana.press("✅ Confirm")
-    await dana.sees("/mentors")
+    await dana.press_then_see("✅ Confirm", "/mentors")
     row = db_row(
         runner,
         "SELECT is_minor, age_band, guardian_consent_at FROM profiles WHERE user_id = ?",
@@ -63,25 +59,18 @@ async def test_a_fifteen_year_old_gives_guardian_consent_and_is_marked_a_minor(b
 async def test_a_guardian_who_has_not_agreed_yet_keeps_her_at_that_step(bot, users, runner):
     dana = users.new("Dana", "en")
     await to_the_age_question(dana)
-    await dana.sees_buttons("14–17")
     await dana.press("14–17")
-    await dana.sees_buttons("Not yet")
-    await dana.press("Not yet")
-    await dana.sees("talk to your parent or guardian first")
+    await dana.press_then_see("Not yet", "talk to your parent or guardian first")
     assert db_row(runner, "SELECT step FROM profiles WHERE user_id = ?", dana.id)["step"] == "guardian"
 
 
 async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
     nuri = users.new("Nuri", "en")
     await to_the_age_question(nuri)
-    await nuri.sees_buttons("Under 14")
-    await nuri.press("Under 14")
-    await nuri.sees("Mentoring starts at 14")
+    await nuri.press_then_see("Under 14", "Mentoring starts at 14")
     await nuri.sees_buttons("Issyk-Kul region")  # no name asked of a child
     await nuri.press("Issyk-Kul region")
-    await nuri.sees_buttons("✅ Confirm")
-    await nuri.press("✅ Confirm")
-    await nuri.sees("/story")
+    await nuri.press_then_see("✅ Confirm", "/story")
     row = her_profile(runner, nuri.id, "u.role, p.is_minor, p.display_name")
     assert tuple(row) == ("subscriber", 1, None)
 
@@ -89,9 +78,7 @@ async def test_a_twelve_year_old_gets_stories_only_kindly(bot, users, runner):
 async def test_a_teen_cannot_become_a_mentor(bot, users, runner):
     dana = users.new("Dana", "en")
     await to_the_age_question(dana, role="I want to mentor")
-    await dana.sees_buttons("14–17")
-    await dana.press("14–17")
-    await dana.sees("Mentors are adults")
+    await dana.press_then_see("14–17", "Mentors are adults")
     await dana.sees_buttons("Yes, my parent or guardian agrees")
     assert db_row(runner, "SELECT role FROM users WHERE id = ?", dana.id)["role"] == "mentee"
 
@@ -101,8 +88,7 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
     aigul = users.new("Aigul", "en")
     summary = await onboard_english_mentor(aigul)
     assert "I build bridges &lt;b&gt;and&lt;/b&gt; I love it." in summary.html  # her text, escaped
-    await aigul.press("✅ Confirm")
-    await aigul.sees("approved")
+    await aigul.press_then_see("✅ Confirm", "approved")
     card = await admin.sees("New mentor to check", "Civil engineer")
     assert admin.buttons(card) == ["✅ Approve", "✅ Approve and clear for minors", "✖️ Reject"]
     assert (
@@ -131,14 +117,11 @@ async def test_a_mentor_waits_for_approval_and_an_admin_approves_her(bot, users,
 async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runner, admin):
     aigul = users.new("Aigul", "en")
     await onboard_english_mentor(aigul, link=None)
-    await aigul.press("✅ Confirm")
-    await aigul.sees("approved")
+    await aigul.press_then_see("✅ Confirm", "approved")
     await admin.start_in("English")
-    await admin.send("/pending")
-    await admin.sees("1 mentor is waiting for approval:")
+    await admin.send_then_see("/pending", "1 mentor is waiting for approval:")
     await admin.sees("Aigul")
-    await aigul.send("/pending")
-    await aigul.sees("This is for programme admins only.")
+    await aigul.send_then_see("/pending", "This is for programme admins only.")
     answer = await aigul.press_data(aigul.last().message_id, f"v1:vet:approve:{aigul.id}")
     assert answer == "This is for programme admins only."
     assert (
@@ -157,8 +140,7 @@ async def test_pending_lists_waiting_mentors_and_refuses_others(bot, users, runn
 async def test_a_bad_name_is_refused_kindly_and_asked_again(bot, users, runner, typed, complaint):
     aida = users.new("Aida", "en")
     await to_the_name_question(aida)
-    await aida.send(typed)
-    await aida.sees(complaint)
+    await aida.send_then_see(typed, complaint)
     await aida.sees("What should I call you?")
     assert db_row(runner, "SELECT display_name, step FROM profiles WHERE user_id = ?", aida.id)["step"] == "name"
 
@@ -170,11 +152,8 @@ async def test_stickers_typed_answers_and_old_buttons_get_the_current_question_a
     await aida.sees_buttons("I agree")
     await aida.send("yes I agree")  # typed where a button is expected
     await aida.sees("Please answer with the buttons")
-    await aida.sees_buttons("I agree")
     await aida.press("I agree")
-    await aida.sees_buttons("18 or older")
-    await aida.press("18 or older")
-    await aida.sees("What should I call you?")
+    await aida.press_then_see("18 or older", "What should I call you?")
     await aida.send_sticker()
     await aida.sees("I can only read text here")
     await aida.send_photo()
@@ -191,8 +170,7 @@ async def test_back_returns_to_the_previous_question_and_keeps_the_answers(bot, 
     aida = users.new("Aida", "en")
     await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
-    await aida.press("⬅️ Back")
-    await aida.sees("Do you agree")
+    await aida.press_then_see("⬅️ Back", "Do you agree")
     await aida.press("⬅️ Back")
     await aida.sees_buttons("I want a mentor")
     await aida.press("⬅️ Back")
@@ -205,12 +183,10 @@ async def test_cancel_keeps_answers_and_start_resumes_at_the_same_step(bot, user
     aida = users.new("Aida", "en")
     await to_the_age_question(aida)
     await aida.sees_buttons("18 or older")
-    await aida.send("/cancel")
-    await aida.sees("Your answers are saved")
+    await aida.send_then_see("/cancel", "Your answers are saved")
     await aida.send("Aida")  # not an answer any more: she paused
     await aida.sees("/start")
-    await aida.send("/start")
-    await aida.sees("Welcome back")
+    await aida.send_then_see("/start", "Welcome back")
     await aida.sees_buttons("18 or older")
 
 
@@ -240,11 +216,9 @@ async def test_profile_edit_changes_exactly_one_field(bot, users, runner):
     await onboarded_english_mentee(aida)
     before = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
     await aida.send("/profile")
-    await aida.sees_buttons("✏️ Region")
     await aida.press("✏️ Region")
     await aida.sees_buttons("Talas region", "↩️ Back without changes")
-    await aida.press("Talas region")
-    card = await aida.sees("Your profile", "Talas region")
+    card = await aida.press_then_see("Talas region", "Your profile", "Talas region")
     assert "✏️ Name" in aida.buttons(card)
     after = dict(db_row(runner, "SELECT * FROM profiles WHERE user_id = ?", aida.id))
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "nudges_sent"}
@@ -256,8 +230,7 @@ async def test_mydata_sends_everything_stored_as_json(bot, users, runner, emulat
 
     aida = users.new("Aida", "en")
     await onboarded_english_mentee(aida)
-    await aida.send("/mydata")
-    message = await aida.sees("everything I store")
+    message = await aida.send_then_see("/mydata", "everything I store")
     assert message.document.file_name == f"my-data-{aida.id}.json"
     data = json.loads(message.document.data)
     assert data["users"][0]["id"] == aida.id
@@ -269,13 +242,9 @@ async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner)
     aida = users.new("Aida", "en")
     await onboarded_english_mentee(aida)
     await aida.send("/deleteme")
-    await aida.sees_buttons("No, keep it")
-    await aida.press("No, keep it")
-    await aida.sees("Nothing was erased")
+    await aida.press_then_see("No, keep it", "Nothing was erased")
     await aida.send("/deleteme")
-    await aida.sees_buttons("Yes, erase everything")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     with sqlite3.connect(runner.database_path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
@@ -289,27 +258,15 @@ async def test_deleteme_leaves_no_personal_data_in_any_table(bot, users, runner)
 
 async def test_a_mentee_onboards_in_kyrgyz(bot, users, runner):
     aizada = users.new("Айзада", "ky")
-    await aizada.start_in("Кыргызча")
-    await aizada.press("Мага ментор керек")
-    await aizada.press("Макулмун")
-    await aizada.press("18 жаш жана андан улуу")
-    await aizada.sees_buttons("⬅️ Артка")
+    await to_the_name_question_in_kyrgyz(aizada)
     await aizada.send("Айзада")
-    await aizada.press("Бишкек")
-    await aizada.press("Университетте окуйм")
-    await aizada.press("IT жана программалоо")
-    await aizada.press("Даяр ✔️")
-    await aizada.press("Биринчи жумуш же стажировка")
-    await aizada.press("Даяр ✔️")
-    await aizada.press("Кыргызча")
-    await aizada.press("Даяр ✔️")
-    await aizada.press("Иш күндөрү кечинде")
-    await aizada.press("Даяр ✔️")
+    await aizada.presses("Бишкек", "Университетте окуйм")
+    for choice in ("IT жана программалоо", "Биринчи жумуш же стажировка", "Кыргызча", "Иш күндөрү кечинде"):
+        await pick_many(aizada, choice, done="Даяр ✔️")
     await aizada.press("Онлайн")
     summary = await aizada.sees_buttons("✅ Тастыктоо")
     assert "Айзада" in summary.text and "IT жана программалоо" in summary.text
-    await aizada.press("✅ Тастыктоо")
-    await aizada.sees("Профилиңиз даяр")
+    await aizada.press_then_see("✅ Тастыктоо", "Профилиңиз даяр")
     await runner.settled()
     row = her_profile(runner, aizada.id, "p.step, p.fields, p.languages, u.language")
     assert tuple(row) == ("done", '["it"]', '["ky"]', "ky")
@@ -319,32 +276,17 @@ async def test_a_mentor_onboards_in_russian_and_an_admin_approves_her(bot, users
     await admin.start_in("English")
     gulnara = users.new("Гульнара", "ru")
     await gulnara.start_in("Русский")
-    await gulnara.press("Хочу стать ментором")
-    await gulnara.press("Даю согласие")
-    await gulnara.press("18 лет и старше")
+    await gulnara.presses("Хочу стать ментором", "Даю согласие", "18 лет и старше")
     await gulnara.sees_buttons("⬅️ Назад")
     await gulnara.send("Гульнара")
-    await gulnara.press("Город Ош")
-    await gulnara.press("Опытный специалист")
-    await gulnara.press("Инженерия")
-    await gulnara.press("Готово ✔️")
-    await gulnara.press("Лидерство")
-    await gulnara.press("Готово ✔️")
-    await gulnara.press("Русский")
-    await gulnara.press("Кыргызский")
-    await gulnara.press("Готово ✔️")
-    await gulnara.press("По выходным")
-    await gulnara.press("Готово ✔️")
+    await gulnara.presses("Город Ош", "Опытный специалист")
+    for choices in (["Инженерия"], ["Лидерство"], ["Русский", "Кыргызский"], ["По выходным"]):
+        await pick_many(gulnara, *choices, done="Готово ✔️")
     await gulnara.press("И онлайн, и вживую")
-    await gulnara.sees_buttons("⬅️ Назад")
-    await gulnara.send("Инженер-строитель")
-    await gulnara.sees_buttons("⬅️ Назад")
-    await gulnara.send("КГТУ им. Раззакова")
-    await gulnara.sees_buttons("⬅️ Назад")
-    await gulnara.send("Строю мосты и учу студентов. " * 3)
-    await gulnara.press("3")
-    await gulnara.press("Пропустить")
-    await gulnara.press("✅ Подтвердить")
+    for typed in ("Инженер-строитель", "КГТУ им. Раззакова", "Строю мосты и учу студентов. " * 3):
+        await gulnara.sees_buttons("⬅️ Назад")
+        await gulnara.send(typed)
+    await gulnara.presses("3", "Пропустить", "✅ Подтвердить")
     card = await admin.sees("New mentor to check", "Гульнара")
     await gulnara.press("✅ Я принимаю правила")
     await admin.press("✅ Approve", card.message_id)
@@ -369,15 +311,11 @@ async def test_a_long_bio_and_a_bad_link_are_refused_and_asked_again(bot, users,
     await pick_many(aigul, "Russian")
     await pick_many(aigul, "Weekday mornings")
     await aigul.press("Online")
-    await aigul.sees("job title")
-    await aigul.send("CTO")
-    await aigul.sees("Where do you work?")
-    await aigul.send("Data Lab")
-    await aigul.sees("Tell mentees about yourself")
-    await aigul.send("x" * 5000)
+    await aigul.answer("job title", "CTO")
+    await aigul.answer("Where do you work?", "Data Lab")
+    await aigul.answer("Tell mentees about yourself", "x" * 5000)
     await aigul.sees("longer than 500 characters")
-    await aigul.sees("Tell mentees about yourself")
-    await aigul.send("I lead a data team. 📊")
+    await aigul.answer("Tell mentees about yourself", "I lead a data team. 📊")
     await aigul.press("2")
     await aigul.sees_buttons("Skip")
     for bad in (
@@ -386,8 +324,7 @@ async def test_a_long_bio_and_a_bad_link_are_refused_and_asked_again(bot, users,
         "javascript:alert(1)",
         "https://localhost",
     ):
-        await aigul.send(bad)
-        await aigul.sees("doesn't look like a link")
+        await aigul.send_then_see(bad, "doesn't look like a link")
     await aigul.send("https://meet.google.com/abc-defg-hij")
     await aigul.sees_buttons("✅ Confirm")
     await runner.settled()

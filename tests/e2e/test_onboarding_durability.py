@@ -17,9 +17,7 @@ async def test_kill_9_in_the_middle_of_onboarding_loses_nothing(emulator, users,
     try:
         aida = users.new("Aida", "en")
         await aida.start_in("English")
-        await aida.press("I want a mentor")
-        await aida.press("I agree")
-        await aida.press("18 or older")
+        await aida.presses("I want a mentor", "I agree", "18 or older")
         await aida.sees("What should I call you?")
     finally:
         process.send_signal(signal.SIGKILL)
@@ -60,11 +58,7 @@ async def test_two_nudges_for_an_unfinished_onboarding_then_silence(bot, users, 
     await aida.sees_buttons("I agree")
     finished = users.new("Bermet", "en")
     await finished.start_in("English")
-    await finished.press("Only stories")
-    await finished.press("I agree")
-    await finished.press("Under 14")
-    await finished.press("Bishkek")
-    await finished.press("✅ Confirm")
+    await finished.presses("Only stories", "I agree", "Under 14", "Bishkek", "✅ Confirm")
     await finished.sees("/story")
 
     def nudges(user):

@@ -51,18 +51,15 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
     app = await runner.start()
     app.job_queue.scheduler.pause()  # the test runs the ticks itself
     outsider = users.new("Nurai", "en")
-    await outsider.send("/opportunities_import")
-    await outsider.sees("This is for programme admins only.")
+    await outsider.send_then_see("/opportunities_import", "This is for programme admins only.")
 
     data, deadline = csv_file(clock)
-    await admin.send("/opportunities_import")
-    await admin.sees("Send me a CSV or TOML file")
+    await admin.send_then_see("/opportunities_import", "Send me a CSV or TOML file")
     await send_file(emulator, admin, data)
     preview = await admin.sees("Valid rows: 5. Rows with problems: 1.")
     assert "Row 7, link: must be a web address" in preview.text
     assert "Row 2: Олимпиада по физике (ru)" in preview.text
-    await admin.press("✅ Add them")
-    await admin.sees("Opportunities added: 5.")
+    await admin.press_then_see("✅ Add them", "Opportunities added: 5.")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 5
     first_id = db_rows(runner, "SELECT id FROM opportunities WHERE link = 'https://olymp.kg/phys'")[0][0]
 
@@ -74,11 +71,9 @@ async def test_import_browse_save_remind_dismiss_and_ask(emulator, users, runner
         await aida.press("⭐ Save", first.message_id) == "Saved. I'll remind you 7 days and 1 day before the deadline."
     )
     await aida.sees_buttons("✓ Saved")
-    await aida.press("➡️ Next")
-    second = await aida.sees("Girls code week", "2 of 2")
+    second = await aida.press_then_see("➡️ Next", "Girls code week", "2 of 2")
     assert "✓ Saved" not in aida.buttons(second)
-    await aida.press("Not for me")
-    await aida.sees("Олимпиада по физике", "1 of 1")
+    await aida.press_then_see("Not for me", "Олимпиада по физике", "1 of 1")
     await aida.send("/opportunities")
     await aida.sees("Олимпиада по физике", "1 of 1")  # never the others: adults-only, Kyrgyz, Bishkek
 
@@ -138,6 +133,5 @@ deadline = {moment(clock, 15).date().isoformat()}
     await outsider.sees("I answer to buttons and commands.")
     await send_file(emulator, admin, toml, "list.toml", caption="/opportunities_import")
     await admin.sees("Valid rows: 1. Rows with problems: 0.", "Зимняя школа")
-    await admin.press("Cancel")
-    await admin.sees("Import cancelled. Nothing was added.")
+    await admin.press_then_see("Cancel", "Import cancelled. Nothing was added.")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunities")[0][0] == 0

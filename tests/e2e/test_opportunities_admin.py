@@ -7,32 +7,13 @@ from datetime import timedelta
 
 from bot.callbacks import cb
 from bot.jobs import run_jobs
-from bot.opportunities import store
 from tests.support.builders import new_mentee
 from tests.support.db import db_rows
+from tests.support.opportunities import add_opportunity
 
 
 async def add(runner, title, days):
-    now = runner.clock.now()
-    row = {
-        "kind": "olympiad",
-        "titles": {"en": title},
-        "texts": {},
-        "link": "https://example.kg/x",
-        "organiser": "KSTU",
-        "deadline_at": (now + timedelta(days=days)).isoformat(),
-        "starts_on": None,
-        "ends_on": None,
-        "result_on": None,
-        "age_bands": ["14-17"],
-        "regions": [],
-        "fields": [],
-        "stages": [],
-        "women_only": False,
-        "verified": False,
-    }
-    async with runner.services.db.transaction() as tx:
-        return await store.add(tx, row, 1, now)
+    return await add_opportunity(runner, title, days=days, ages=["14-17"])
 
 
 async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clock, admin):
@@ -43,62 +24,45 @@ async def test_the_admin_list_edit_verify_and_close(emulator, users, runner, clo
     clock.advance(timedelta(minutes=1))
     ids = [await add(runner, f"Olympiad {n}", 10 + n) for n in range(1, 8)]
     outsider = users.new("Nurai", "en")
-    await outsider.send("/opportunities_admin")
-    await outsider.sees("This is for programme admins only.")
+    await outsider.send_then_see("/opportunities_admin", "This is for programme admins only.")
     await admin.start_in("English")
 
-    await admin.send("/admin")
-    await admin.sees("/opportunities_admin")
+    await admin.send_then_see("/admin", "/opportunities_admin")
     await admin.send("/opportunities_admin")
     page = await admin.sees("1. Olympiad 1", "not verified", "Reached 0 · saved 0 · applied 0 · accepted 0")
     assert "Olympiad 6" not in page.text
     for forged in (cb("oppa", "cly", ids[0]), cb("oppa", "vf", ids[0], 1, 0), cb("oppa", "sv")):
         assert await outsider.press_data(outsider.last().message_id, forged) == "This is for programme admins only."
-    await admin.press("➡️ Next")
-    await admin.sees("6. Olympiad 6", "7. Olympiad 7")
-    await admin.press("⬅️ Back")
-    await admin.sees("1. Olympiad 1")
+    await admin.press_then_see("➡️ Next", "6. Olympiad 6", "7. Olympiad 7")
+    await admin.press_then_see("⬅️ Back", "1. Olympiad 1")
 
     # A typed edit: checked, previewed, saved, audited.
-    await admin.press("✏️ Edit 1")
-    await admin.sees("What do you want to change in “Olympiad 1”?")
+    await admin.press_then_see("✏️ Edit 1", "What do you want to change in “Olympiad 1”?")
     await admin.press("Link")
-    await admin.sees("Link now: https://example.kg/x")
-    await admin.send("olymp.kg")
-    await admin.sees("doesn't look like a web address")
-    await admin.send("https://olymp.kg/new")
+    await admin.answer("Link now: https://example.kg/x", "olymp.kg")
+    await admin.answer("doesn't look like a web address", "https://olymp.kg/new")
     await admin.sees("New Link: https://olymp.kg/new", "Olympiad 1", "https://olymp.kg/new")
-    await admin.press("✅ Save")
-    await admin.sees("Saved ✓")
+    await admin.press_then_see("✅ Save", "Saved ✓")
     assert db_rows(runner, "SELECT link FROM opportunities WHERE id = ?", ids[0]) == [("https://olymp.kg/new",)]
     assert await admin.press_data(admin.last().message_id, cb("oppa", "sv")) is not None  # twice: stale
 
     # A picked edit: regions.
     await admin.send("/opportunities_admin")
-    await admin.press("✏️ Edit 2")
-    await admin.press("Regions")
-    await admin.press("Osh city")
-    await admin.press("Done")
+    await admin.presses("✏️ Edit 2", "Regions", "Osh city", "Done")
     await admin.sees("New Regions: Osh city")
-    await admin.press("✅ Save")
-    await admin.sees("Saved ✓")
+    await admin.press_then_see("✅ Save", "Saved ✓")
     assert json.loads(db_rows(runner, "SELECT regions FROM opportunities WHERE id = ?", ids[1])[0][0]) == ["osh_city"]
 
     await admin.send("/opportunities_admin")
-    await admin.press("Verify 3")
-    await admin.sees("verified ✅")
+    await admin.press_then_see("Verify 3", "verified ✅")
     assert db_rows(runner, "SELECT verified FROM opportunities WHERE id = ?", ids[2]) == [(1,)]
 
     # She saves Olympiad 1; the admin closes it early.
-    await aida.send("/opportunities")
-    await aida.sees("Olympiad 1")
+    await aida.send_then_see("/opportunities", "Olympiad 1")
     await aida.press("⭐ Save")
-    await admin.send("/opportunities_admin")
-    await admin.sees("Reached 1 · saved 1")
-    await admin.press("Close 1")
-    await admin.sees("Close “Olympiad 1” early?")
-    await admin.press("Yes, close it")
-    await admin.sees("Closed ✓")
+    await admin.send_then_see("/opportunities_admin", "Reached 1 · saved 1")
+    await admin.press_then_see("Close 1", "Close “Olympiad 1” early?")
+    await admin.press_then_see("Yes, close it", "Closed ✓")
     assert db_rows(runner, "SELECT closed_at IS NOT NULL FROM opportunities WHERE id = ?", ids[0]) == [(1,)]
     actions = [row[0] for row in db_rows(runner, "SELECT action FROM admin_audit ORDER BY id")]
     assert actions == ["opportunity_edit", "opportunity_edit", "opportunity_verify", "opportunity_close"]

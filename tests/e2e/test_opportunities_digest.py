@@ -6,35 +6,17 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.jobs import run_jobs
-from bot.opportunities import store
 from bot.opportunities.rules import next_slot
 from tests.support.builders import new_mentee
 from tests.support.db import db_rows
+from tests.support.opportunities import add_opportunity
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
 
 async def add(runner, title, *, ages=(), language="ru", days=20):
-    now = runner.clock.now()
-    row = {
-        "kind": "olympiad",
-        "titles": {language: title},
-        "texts": {},
-        "link": f"https://example.kg/{len(title)}",
-        "organiser": "KSTU",
-        "deadline_at": (now + timedelta(days=days)).isoformat(),
-        "starts_on": None,
-        "ends_on": None,
-        "result_on": None,
-        "age_bands": list(ages),
-        "regions": [],
-        "fields": [],
-        "stages": [],
-        "women_only": False,
-        "verified": True,
-    }
-    async with runner.services.db.transaction() as tx:
-        return await store.add(tx, row, 1, now)
+    link = f"https://example.kg/{len(title)}"
+    return await add_opportunity(runner, title, ages=ages, language=language, days=days, link=link, verified=True)
 
 
 def digests(emulator, user):
@@ -86,12 +68,9 @@ async def test_the_weekly_digest_once_a_week_in_her_slot_and_off_with_one_tap(em
 
     await aida.send("/opportunities")
     await aida.sees_buttons("🔔 Weekly digest", "📤 Share")
-    await aida.press("🔔 Weekly digest")
-    await aida.sees("Your weekly digest of new opportunities is off.")
-    await aida.press("🔔 Turn on the weekly digest")
-    await aida.sees("comes on Monday at 10:00 (your time)")
-    await aida.press("Friday")
-    await aida.sees("comes on Friday at 10:00")
+    await aida.press_then_see("🔔 Weekly digest", "Your weekly digest of new opportunities is off.")
+    await aida.press_then_see("🔔 Turn on the weekly digest", "comes on Monday at 10:00 (your time)")
+    await aida.press_then_see("Friday", "comes on Friday at 10:00")
     assert db_rows(runner, "SELECT enabled, weekday FROM opportunity_digest_settings WHERE user_id = ?", aida.id) == [
         (1, 4)
     ]
@@ -107,17 +86,13 @@ async def test_share_opens_the_bot_on_the_card_only_if_it_fits(emulator, users, 
     for_girls = await add(runner, "Олимпиада для школьниц", ages=("14-17",))
     adults = await add(runner, "Only for adults", ages=("18+",), language="en")
     aida = await new_mentee(runner, users, minor=True, region="osh_city", languages=("ru",))
-    await aida.send("/opportunities")
-    card = await aida.sees("Олимпиада для школьниц")
+    card = await aida.send_then_see("/opportunities", "Олимпиада для школьниц")
     share = next(b["url"] for row in card.keyboard for b in row if b["text"] == "📤 Share")
     assert share.startswith("https://t.me/share/url?url=") and f"start%3Dopp_{for_girls}" in share
 
-    await aida.send(f"/start opp_{adults}")
-    await aida.sees("This opportunity is closed or not open to you.")
-    await aida.send(f"/start opp_{for_girls}")
-    await aida.sees("Олимпиада для школьниц", "1 of 1")
+    await aida.send_then_see(f"/start opp_{adults}", "This opportunity is closed or not open to you.")
+    await aida.send_then_see(f"/start opp_{for_girls}", "Олимпиада для школьниц", "1 of 1")
 
     dana = users.new("Dana", "en")
     await dana.send(f"/start opp_{for_girls}")
-    await dana.press("English")
-    await dana.sees("Someone shared an opportunity with you. Finish your profile")
+    await dana.press_then_see("English", "Someone shared an opportunity with you. Finish your profile")

@@ -7,32 +7,17 @@ import io
 from datetime import timedelta
 
 from bot.jobs import run_jobs
-from bot.opportunities import flow, store
+from bot.opportunities import flow
 from tests.support.builders import new_mentee
 from tests.support.db import db_rows
+from tests.support.opportunities import add_opportunity
 
 
 async def add(runner, title, *, days=10, result_days=None):
-    now = runner.clock.now()
-    row = {
-        "kind": "scholarship",
-        "titles": {"en": title},
-        "texts": {},
-        "link": "https://fund.kg",
-        "organiser": "=Fund",
-        "deadline_at": (now + timedelta(days=days)).isoformat(),
-        "starts_on": None,
-        "ends_on": None,
-        "result_on": (now + timedelta(days=result_days)).date().isoformat() if result_days else None,
-        "age_bands": ["14-17", "18+"],
-        "regions": [],
-        "fields": [],
-        "stages": [],
-        "women_only": True,
-        "verified": False,
-    }
-    async with runner.services.db.transaction() as tx:
-        return await store.add(tx, row, 1, now)
+    scholarship = dict(kind="scholarship", link="https://fund.kg", organiser="=Fund", women_only=True)
+    return await add_opportunity(
+        runner, title, days=days, result_days=result_days, ages=("14-17", "18+"), **scholarship
+    )
 
 
 def asked(emulator, user):

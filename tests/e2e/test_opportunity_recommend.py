@@ -2,34 +2,14 @@
 the mentee, a line with contact details refused with the reason, then sent with her line; the
 mentee sees who recommended it and saves it; a forged press for another mentor's mentee is refused."""
 
-from datetime import timedelta
-
-from bot.opportunities import store
 from tests.support.builders import new_mentee, pair
 from tests.support.db import db_rows
+from tests.support.opportunities import add_opportunity
 
 
 async def add(runner, title, ages):
-    now = runner.clock.now()
-    row = dict(
-        kind="olympiad",
-        titles={"en": title},
-        texts={},
-        link=f"https://example.kg/{title.split()[0].lower()}",
-        organiser="KSTU",
-        deadline_at=(now + timedelta(days=20)).isoformat(),
-        starts_on=None,
-        ends_on=None,
-        result_on=None,
-        age_bands=ages,
-        regions=[],
-        fields=[],
-        stages=[],
-        women_only=False,
-        verified=True,
-    )
-    async with runner.services.db.transaction() as tx:
-        return await store.add(tx, row, 0, now)
+    link = f"https://example.kg/{title.split()[0].lower()}"
+    return await add_opportunity(runner, title, ages=ages, link=link, verified=True, by=0)
 
 
 async def test_a_mentor_recommends_with_her_line_and_the_mentee_saves_it(emulator, users, runner):
@@ -38,17 +18,14 @@ async def test_a_mentor_recommends_with_her_line_and_the_mentee_saves_it(emulato
     teens = await add(runner, "Teen physics olympiad", ["14-17"])
     await add(runner, "Adults only internship", ["18+"])
 
-    await aigul.send("/opportunities")
-    card = await aigul.sees("Teen physics olympiad", "1 of 1")
+    card = await aigul.send_then_see("/opportunities", "Teen physics olympiad", "1 of 1")
     assert "🌟 Recommend to Aida" in aigul.buttons(card)
 
     await aigul.press("🌟 Recommend to Aida")
-    await aigul.sees("Type a short line for Aida")
-    await aigul.send("Write to me at aigul@mail.kg")
+    await aigul.answer("Type a short line for Aida", "Write to me at aigul@mail.kg")
     await aigul.sees("Aida is under 18", "aigul@mail.kg")
     assert db_rows(runner, "SELECT COUNT(*) FROM opportunity_recommendations")[0][0] == 0
-    await aigul.send("You'd love this one, go for it!")
-    await aigul.sees("Sent to Aida ✓")
+    await aigul.send_then_see("You'd love this one, go for it!", "Sent to Aida ✓")
 
     seen = await aida.sees("Your mentor Aigul recommends this to you:", "go for it!", "Teen physics olympiad")
     assert "aigul@mail.kg" not in seen.text
@@ -71,7 +48,6 @@ async def test_skip_sends_the_card_alone(emulator, users, runner):
     await add(runner, "Open data school", [])
     await aigul.send("/opportunities")
     await aigul.press("🌟 Recommend to Aida")
-    await aigul.press("Skip")
-    await aigul.sees("Sent to Aida ✓")
+    await aigul.press_then_see("Skip", "Sent to Aida ✓")
     seen = await aida.sees("Your mentor Aigul recommends this to you:", "Open data school")
     assert "⭐ Save" in aida.buttons(seen)

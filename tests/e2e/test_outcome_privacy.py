@@ -2,7 +2,6 @@
 why the disability items are asked, in each language."""
 
 import json
-import sqlite3
 
 import pytest
 
@@ -16,11 +15,7 @@ from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from handlers.start import privacy_text
 from tests.support.builders import add_mentee, add_mentor
-
-
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
+from tests.support.db import db_rows
 
 
 async def test_answers_and_arm_are_in_mydata_and_erased_by_deleteme(users, runner, database_path, clock):
@@ -52,10 +47,9 @@ async def test_answers_and_arm_are_in_mydata_and_erased_by_deleteme(users, runne
     assert [(e["experiment"], e["arm"]) for e in data["experiment_assignments"]] == [("nudge wording", arm)]
 
     await aida.send("/deleteme")
-    await aida.press("Yes, erase everything")
-    await aida.sees("everything about you is erased")
+    await aida.press_then_see("Yes, erase everything", "everything about you is erased")
     for table in ("survey_answers", "survey_invitations", "survey_opt_outs", "experiment_assignments"):
-        assert rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aida.id) == [(0,)], table
+        assert db_rows(database_path, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", aida.id) == [(0,)], table
 
 
 @pytest.mark.parametrize(
@@ -69,6 +63,5 @@ async def test_answers_and_arm_are_in_mydata_and_erased_by_deleteme(users, runne
 async def test_privacy_explains_the_disability_questions_in_her_language(bot, users, button, language, words):
     aida = users.new("Aida", language)
     await aida.start_in(button)
-    await aida.send("/privacy")
-    reply = await aida.sees(words)
+    reply = await aida.send_then_see("/privacy", words)
     assert reply.text == privacy_text(translator(language)).replace("<b>", "").replace("</b>", "")

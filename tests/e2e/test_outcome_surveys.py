@@ -3,7 +3,6 @@ resumed after a restart; the who-she-is items with "prefer not to say"; "no than
 midline, endline and follow-ups fall due as the clock moves."""
 
 import io
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from bot.mentorship.store.requests import RequestRepository
 from bot.onboarding.store import ProfileRepository
 from bot.outcomes.rules import surveys
 from tests.support.builders import add_mentee, add_mentor
+from tests.support.db import db_rows
 
 
 async def prepare(database_path, now, mentor, mentee, language):
@@ -37,9 +37,16 @@ async def prepare(database_path, now, mentor, mentee, language):
         await db.close()
 
 
-def rows(database_path, sql, *params):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(sql, params).fetchall()
+async def invited_to_the_baseline(users, runner, database_path, clock, language):
+    """Aida, matched with Aigul, sees the invitation to the baseline survey in her language."""
+    s = surveys()
+    aida, aigul = users.new("Aida", language), users.new("Aigul", "ru")
+    await prepare(database_path, clock.now(), aigul, aida, language)
+    app = await runner.start()
+    app.job_queue.scheduler.pause()
+    await run_jobs(app)
+    await aida.sees(s.text("invite_baseline", language)[:40])
+    return s, aida, app
 
 
 def option(question: str, code: str, language: str) -> str:
@@ -50,13 +57,7 @@ def option(question: str, code: str, language: str) -> str:
 async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_about_items(
     users, runner, database_path, clock, language
 ):
-    s = surveys()
-    aida, aigul = users.new("Aida", language), users.new("Aigul", "ru")
-    await prepare(database_path, clock.now(), aigul, aida, language)
-    app = await runner.start()
-    app.job_queue.scheduler.pause()
-    await run_jobs(app)
-    await aida.sees(s.text("invite_baseline", language)[:40])
+    s, aida, app = await invited_to_the_baseline(users, runner, database_path, clock, language)
     await aida.press(s.text("start", language))
     progress = s.text("progress", language)
     await aida.sees(progress.format(n=1, total=7), s.questions["conf_math"].text[language][:30])
@@ -74,7 +75,7 @@ async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_abou
     await aida.press(option("know_woman", "no", language))
     await aida.press(option("step", "learning", language))
     await aida.sees(s.text("thanks", language))
-    answers = rows(
+    answers = db_rows(
         database_path, "SELECT question, value, version FROM survey_answers WHERE user_id = ? ORDER BY rowid", aida.id
     )
     assert answers == [
@@ -92,23 +93,17 @@ async def test_a_baseline_answered_skipped_resumed_after_a_restart_then_the_abou
     await aida.press(s.text("start", language))
     await aida.press(s.text("prefer_not", language))
     await aida.sees(progress.format(n=2, total=7))
-    assert rows(database_path, "SELECT value FROM survey_answers WHERE question = 'area'") == [("na",)]
+    assert db_rows(database_path, "SELECT value FROM survey_answers WHERE question = 'area'") == [("na",)]
 
 
 @pytest.mark.parametrize("language", ["ru", "ky", "en"])
 async def test_no_thanks_in_each_language_means_no_more_questions(users, runner, database_path, clock, language):
-    s = surveys()
-    aida, aigul = users.new("Aida", language), users.new("Aigul", "ru")
-    await prepare(database_path, clock.now(), aigul, aida, language)
-    app = await runner.start()
-    app.job_queue.scheduler.pause()
-    await run_jobs(app)
-    await aida.sees(s.text("invite_baseline", language)[:40])
+    s, aida, app = await invited_to_the_baseline(users, runner, database_path, clock, language)
     await aida.press(s.text("no_thanks", language))
     await aida.sees(s.text("declined", language))
     clock.advance(timedelta(days=30))
     await run_jobs(app)
-    assert rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
+    assert db_rows(database_path, "SELECT wave, status FROM survey_invitations ORDER BY id") == [
         ("baseline", "declined"),
         ("about", "declined"),
     ]
@@ -128,12 +123,13 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
     clock.advance(timedelta(days=12))
     await run_jobs(app)  # the baseline is closed, the about items go out
     await bermet.sees("Эмне үчүн: программа")
-    assert rows(database_path, "SELECT wave, status, reminded_at IS NOT NULL FROM survey_invitations ORDER BY id") == [
+    assert db_rows(
+        database_path, "SELECT wave, status, reminded_at IS NOT NULL FROM survey_invitations ORDER BY id"
+    ) == [
         ("baseline", "closed", 1),
         ("about", "sent", 0),
     ]
-    await bermet.press("Жок, рахмат")
-    await bermet.sees("Мындан ары бул суроолорду бербейм")
+    await bermet.press_then_see("Жок, рахмат", "Мындан ары бул суроолорду бербейм")
     # Midline time, end and follow-ups: nothing more for her.
     clock.advance(timedelta(days=100))
     db = Database(database_path)
@@ -143,11 +139,11 @@ async def test_no_thanks_means_never_again_and_waves_follow_the_clock(users, run
     clock.advance(timedelta(days=400))
     await run_jobs(app)
     hers = "SELECT wave, status FROM survey_invitations WHERE user_id = ? ORDER BY id"
-    assert rows(database_path, hers, bermet.id) == [
+    assert db_rows(database_path, hers, bermet.id) == [
         ("baseline", "closed"),
         ("about", "declined"),
     ]
-    assert rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(bermet.id,)]
+    assert db_rows(database_path, "SELECT user_id FROM survey_opt_outs") == [(bermet.id,)]
 
 
 async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, admin, runner, database_path, clock):
@@ -156,8 +152,7 @@ async def test_outcomes_is_for_admins_and_sends_the_summary_and_workbook(users, 
     app = await runner.start()
     app.job_queue.scheduler.pause()
     await admin.send("/start")
-    await admin.send("/outcomes")
-    await admin.sees("No outcome surveys in this period yet.")
+    await admin.send_then_see("/outcomes", "No outcome surveys in this period yet.")
     await run_jobs(app)  # Aida's baseline invitation: a cohort of one, shown without figures
     await admin.send("/outcomes")
     summary, chart, workbook = await admin.replies(3)
@@ -187,7 +182,5 @@ async def test_outcomes_takes_a_date_range(users, admin, runner, database_path, 
     summary, chart, _ = await admin.replies(3)
     assert summary.text.startswith(f"Cohort: baseline due {today} … {today}") and "of 1 (aim 60%)" in summary.text
     assert chart.photo is not None
-    await admin.send("/outcomes 2026-06-30 2026-01-01")
-    await admin.sees("Dates as YYYY-MM-DD")
-    await admin.send("/outcomes yesterday")
-    await admin.sees("Dates as YYYY-MM-DD")
+    await admin.send_then_see("/outcomes 2026-06-30 2026-01-01", "Dates as YYYY-MM-DD")
+    await admin.send_then_see("/outcomes yesterday", "Dates as YYYY-MM-DD")

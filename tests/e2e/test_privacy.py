@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 from bot.privacy.export import NAMED, NOT_EXPORTED, OTHER_PEOPLE, PARENTS
-from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, new_mentor
+from tests.support.builders import confirmed_session, free_hour, minor_pair, new_mentee, pair
 from tests.support.personas import ADMIN_ID
 
 PEOPLE = ("user_id", "mentee_id", "mentor_id", "sender_id", "recipient_id", "reporter_id", "reported_id")
@@ -28,13 +28,10 @@ def test_every_table_with_a_users_id_is_in_mydata_or_said_why_not(bot, runner):
 
 
 async def test_a_mentors_mydata_has_her_mentorship_and_sessions_but_no_mentee_or_admin_id(bot, users, runner):
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users)
     await runner.services.relay.relay(mentorship.id, dana.id, "Hello!", runner.clock.now())
     await confirmed_session(runner, mentorship, await free_hour(runner, aigul))
-    await aigul.send("/mydata")
-    message = await aigul.sees("everything I store")
+    message = await aigul.send_then_see("/mydata", "everything I store")
     data = json.loads(message.document.data)
     for table in ("profiles", "mentorships", "requests", "sessions", "relay_messages", "mentorship_events", "slots"):
         assert data.get(table), table
@@ -44,9 +41,7 @@ async def test_a_mentors_mydata_has_her_mentorship_and_sessions_but_no_mentee_or
 
 
 async def test_a_mentees_mydata_has_her_story_and_reminder_rows(bot, users, runner):
-    aida = await new_mentee(runner, users, name="Aida")
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     await confirmed_session(runner, mentorship, await free_hour(runner, aigul))
     await aida.send("/mydata")
     data = json.loads((await aida.sees("everything I store")).document.data)

@@ -117,8 +117,7 @@ async def test_reschedule_replans_the_reminders_and_cancel_stops_them(emulator, 
         "This session is cancelled or over, so this can't be done now."
     )
     await aida.press("✖️ Cancel", told.message_id)
-    await aida.press("✖️ Yes, cancel it")
-    await aida.sees("Cancelled ✓")
+    await aida.press_then_see("✖️ Yes, cancel it", "Cancelled ✓")
     await aigul.sees("Aida cancelled your session on")
     assert {s for *_, s in statuses(runner)} == {"cancelled"}
     await advance_to(runner, clock, later - timedelta(minutes=30))
@@ -133,11 +132,9 @@ async def test_a_late_cancel_needs_a_reason_and_is_recorded(emulator, users, run
     await advance_to(runner, clock, start - MIN_NOTICE + timedelta(minutes=10))
     await aida.send("/sessions")
     await aida.press("📅 " + translator("en").datetime(start, BISHKEK))
-    await aida.press("✖️ Cancel")
-    await aida.sees("It's less than 3 hours before the start, so please type a short reason")
+    await aida.press_then_see("✖️ Cancel", "It's less than 3 hours before the start, so please type a short reason")
     await aida.send_sticker()
-    await aida.sees("Please type the reason as text.")
-    await aida.send("I have a <fever>")
+    await aida.answer("Please type the reason as text.", "I have a <fever>")
     await aida.sees("Cancelled ✓")
     told = await aigul.sees("Aida cancelled your session", "Reason: I have a <fever>")
     assert "&lt;fever&gt;" in told.html

@@ -46,8 +46,7 @@ async def book_and_confirm(mentee, mentor, start):
     label = translator("en").datetime(start, BISHKEK)
     await mentee.send("/book")
     await mentee.press(label)
-    await mentee.press("✅ Book it")
-    await mentee.sees("I've asked Aigul to confirm")
+    await mentee.press_then_see("✅ Book it", "I've asked Aigul to confirm")
     request = await mentor.sees(f"{mentee.name} would like a session with you")
     assert await mentor.press("✅ Confirm", request.message_id) == "Confirmed ✓"
     await mentee.sees("Your session is confirmed")

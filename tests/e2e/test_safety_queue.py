@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.jobs import run_jobs
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import matched, minor_and_mentor, new_mentee, new_mentor
 from tests.support.db import db_rows
 
 
@@ -17,8 +17,7 @@ def realerts(runner, admin):
 
 async def test_a_critical_report_realerts_after_two_hours_and_again_after_a_day_once_each(bot, users, runner, admin):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
+    dana, aigul = await minor_and_mentor(runner, users)
     first = await report(runner, dana, await matched(runner, dana, aigul), "contact")
     runner.clock.advance(timedelta(hours=1, minutes=59))
     await run_jobs(runner.app)
@@ -51,9 +50,7 @@ async def test_a_routine_report_waits_a_day_and_a_decided_one_never_realerts(bot
     await run_jobs(runner.app)
     alert = await admin.sees(f"Safety report #{routine.id} is still open after 24 h")
     assert "Routine" in alert.text
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{routine.id}", "open for 24 h")
+    card = await admin.send_then_see("/reports", f"Safety report #{routine.id}", "open for 24 h")
     await admin.press("✔️ Dismiss", card.message_id)
     await admin.sees("Dismissed ✓")
-    await admin.send("/stats")
-    await admin.sees("Median time to first action on a report: 24 h")
+    await admin.send_then_see("/stats", "Median time to first action on a report: 24 h")

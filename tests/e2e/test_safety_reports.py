@@ -1,15 +1,13 @@
 """/reports: admins see open safety reports with context and act on them; non-admins cannot."""
 
 from bot.callbacks import cb
-from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, new_mentor
+from tests.support.builders import confirmed_session, free_hour, matched, minor_pair, new_mentee, new_mentor
 from tests.support.db import db_rows
 
 
 async def reported_pair(runner, admin, users):
     await admin.start_in("English")
-    dana = await new_mentee(runner, users, name="Dana & Co", minor=True)
-    aigul = await new_mentor(runner, users, minors=True)
-    mentorship = await matched(runner, dana, aigul)
+    dana, aigul, mentorship = await minor_pair(runner, users, name="Dana & Co")
     now = runner.clock.now()
     await runner.services.relay.relay(mentorship.id, aigul.id, "Meet me alone <tonight>", now)
     report = await runner.services.reports.report(mentorship.id, dana.id, "contact", now)
@@ -18,8 +16,7 @@ async def reported_pair(runner, admin, users):
 
 async def test_an_admin_suspends_the_reported_mentor_and_both_are_told(bot, users, runner, admin):
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{report.id}")
+    card = await admin.send_then_see("/reports", f"Safety report #{report.id}")
     assert "From: Dana & Co (id" in card.text and "About: Aigul" in card.text
     assert "Reason: Asked for my contacts or to meet alone" in card.text
     assert "Meet me alone &lt;tonight&gt;" in card.html
@@ -41,20 +38,17 @@ async def test_an_admin_suspends_the_reported_mentor_and_both_are_told(bot, user
 
 async def test_dismissing_resumes_the_mentorship_and_tells_her(bot, users, runner, admin):
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{report.id}")
+    card = await admin.send_then_see("/reports", f"Safety report #{report.id}")
     await admin.press("✔️ Dismiss", card.message_id)
     await dana.sees("your mentorship can go on")
     await runner.settled()
     assert db_rows(runner, "SELECT status FROM mentorships WHERE id = ?", mentorship.id)[0][0] == "active"
-    await admin.send("/reports")
-    await admin.sees("No open safety reports")
+    await admin.send_then_see("/reports", "No open safety reports")
 
 
 async def test_a_warning_reaches_the_reported_person_and_the_mentorship_goes_on(bot, users, runner, admin):
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{report.id}")
+    card = await admin.send_then_see("/reports", f"Safety report #{report.id}")
     await admin.press("⚠️ Warn", card.message_id)
     await aigul.sees("Another report may suspend your account")
     await dana.sees("Your mentorship can go on")
@@ -65,8 +59,7 @@ async def test_a_warning_reaches_the_reported_person_and_the_mentorship_goes_on(
 
 async def test_non_admins_cannot_see_or_act_on_reports(bot, users, runner, admin):
     dana, aigul, mentorship, report = await reported_pair(runner, admin, users)
-    await aigul.send("/reports")
-    await aigul.sees("This is for programme admins only.")
+    await aigul.send_then_see("/reports", "This is for programme admins only.")
     answer = await aigul.press_data(aigul.last().message_id, cb("report", "dismiss", report.id))
     assert answer == "This is for programme admins only."
     await runner.settled()
@@ -86,8 +79,7 @@ async def test_suspending_a_mentor_ends_her_other_mentorships_sessions_and_reque
     services = runner.services
     request = await services.requests.create_request(cholpon.id, aigul.id, runner.clock.now())
     report = await services.reports.report(reported.id, dana.id, "contact", runner.clock.now())
-    await admin.send("/reports")
-    card = await admin.sees(f"Safety report #{report.id}")
+    card = await admin.send_then_see("/reports", f"Safety report #{report.id}")
     await admin.press("⛔ Suspend", card.message_id)
     await admin.sees("Suspended ✓")
     await dana.sees("ended this mentorship after a safety report")

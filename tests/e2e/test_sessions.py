@@ -36,8 +36,7 @@ async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_an
     aida, aigul, _ = await pair(runner, users)
     await aida.send("/timezone")
     await aida.press("⌨️ Type a different one")
-    await aida.sees("Type your time zone's name")
-    await aida.send("europe/berlin")
+    await aida.answer("Type your time zone's name", "europe/berlin")
     await aida.sees("Done: your time zone is Europe/Berlin")
     start = await free_hour(runner, aigul)
     en = translator("en")
@@ -50,8 +49,7 @@ async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_an
     await aida.press(her_time)
     await aida.sees("with Aigul")
     await aida.press("✍️ Add a topic first")
-    await aida.sees("Type what you'd like to talk about")
-    await aida.send("My <b>first</b> internship")
+    await aida.answer("Type what you'd like to talk about", "My <b>first</b> internship")
     await aida.sees("I've asked Aigul to confirm")
     request = await aigul.sees("Aida would like a session with you")
     assert mentor_time in request.text and "(your time, Asia/Bishkek)" in request.text
@@ -83,8 +81,7 @@ async def test_a_mentee_in_berlin_books_a_mentor_in_bishkek_and_both_get_card_an
 async def test_auto_confirm_books_at_once(bot, users, runner, emulator):
     aida, aigul, _ = await pair(runner, users)
     start = await free_hour(runner, aigul)
-    await aigul.send("/slots")
-    await aigul.sees("Auto-confirm bookings: off")
+    await aigul.send_then_see("/slots", "Auto-confirm bookings: off")
     assert await aigul.press("Turn auto-confirm on") == "Bookings are now confirmed at once."
     await aigul.sees("Auto-confirm bookings: on")
     await aida.send("/book")
@@ -133,8 +130,7 @@ async def test_forged_and_stale_buttons_change_nothing(bot, users, runner):
     start = await free_hour(runner, aigul)
     await aida.send("/book")
     await aida.press(translator("en").datetime(start, BISHKEK))
-    await aida.press("✅ Book it")
-    her_card = await aida.sees("I've asked Aigul to confirm")
+    her_card = await aida.press_then_see("✅ Book it", "I've asked Aigul to confirm")
     request = await aigul.sees_buttons("✅ Confirm")
     (session,) = db_rows(runner, "SELECT id FROM sessions")
     forged = f"v1:book:ok:{session['id']}"
@@ -174,11 +170,9 @@ async def test_a_suspended_mentee_cannot_book(bot, users, runner):
     await free_hour(runner, aigul)
     with sqlite3.connect(runner.database_path) as conn:
         conn.execute("UPDATE users SET suspended_at = '2025-01-01T00:00:00+00:00' WHERE id = ?", (aida.id,))
-    await aida.send("/book")
-    await aida.sees("Sessions can't be booked right now")
+    await aida.send_then_see("/book", "Sessions can't be booked right now")
     nobody = users.new("Nobody", "en")
-    await nobody.send("/book")
-    await nobody.sees("once you have an active mentorship")
+    await nobody.send_then_see("/book", "once you have an active mentorship")
 
 
 async def test_sessions_lists_upcoming_and_past_in_her_language_and_zone(bot, users, runner, clock):
@@ -208,12 +202,10 @@ async def test_a_mentor_without_free_time_is_told_once_a_day_however_often_her_m
         return sum(1 for m in runner.emulator.bot_messages(aigul.id) if asked in (m.text or ""))
 
     for _ in range(3):
-        await aida.send("/book")
-        await aida.sees("Aigul has no free time in the next two weeks yet.")
+        await aida.send_then_see("/book", "Aigul has no free time in the next two weeks yet.")
     await runner.settled()
     assert told() == 1
     clock.advance(timedelta(hours=25))
-    await aida.send("/book")
-    await aida.sees("Aigul has no free time in the next two weeks yet.")
+    await aida.send_then_see("/book", "Aigul has no free time in the next two weeks yet.")
     await runner.settled()
     assert told() == 2

@@ -29,19 +29,16 @@ async def test_feedback_is_asked_when_the_session_has_ended_and_stored_once(bot,
     assert len(asked(emulator, aigul, "How was your session with Aida")) == 1
 
     assert await aida.press("✅ It took place", question.message_id) == "Saved ✓"
-    await aida.press("45 min")
-    await aida.sees("How did it go")
+    await aida.press_then_see("45 min", "How did it go")
     await aida.press("⭐⭐⭐⭐⭐")
-    await aida.sees("Anything you'd like to add?")
-    await aida.send("Loved it 🌷")
+    await aida.answer("Anything you'd like to add?", "Loved it 🌷")
     await aida.sees("Thank you! 💛")
     # The same answer again, from the old button: refused kindly, nothing changes.
     again = await aida.press_data(question.message_id, f"v1:fb:out:{session.id}:no_show")
     assert again == "You have already answered this. Thank you! 💛"
     assert await aida.press_data(question.message_id, f"v1:fb:min:{session.id}:90") == again
 
-    await aigul.press("🙈 Aida didn't come")
-    await aigul.sees("Thank you for telling me.")
+    await aigul.press_then_see("🙈 Aida didn't come", "Thank you for telling me.")
     rows = db_rows(
         runner,
         "SELECT user_id, outcome, minutes, rating, comment FROM session_feedback ORDER BY 1",
@@ -119,8 +116,7 @@ async def test_the_mentorship_rhythm_from_agreement_to_closing_survey(bot, users
     assert "/mentors finds you a new mentor" in closing.text
     assert len(asked(emulator, aigul, "Six months together!")) == 1
     assert await aida.press("5", closing.message_id) == "Saved ✓"
-    await aida.sees("Anything you'd like to tell the programme?")
-    await aida.send("Thank you, Aigul!")
+    await aida.answer("Anything you'd like to tell the programme?", "Thank you, Aigul!")
     await aida.sees("Thank you for being part of the programme!")
     ship = db_rows(runner, "SELECT status, end_reason FROM mentorships")
     assert tuple(ship[0]) == ("completed", "programme_end")

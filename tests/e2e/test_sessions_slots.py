@@ -19,15 +19,12 @@ def day_label(day) -> str:
 
 async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, runner, clock):
     aigul = await new_mentor(runner, users)
-    await aigul.send("/slots")
-    await aigul.sees("You haven't published any free time yet.")
+    await aigul.send_then_see("/slots", "You haven't published any free time yet.")
 
     await aigul.press("➕ Weekly time")
-    await aigul.press("Tuesday")
-    await aigul.sees("Every Tuesday: what time does it start?", "Asia/Bishkek")
+    await aigul.press_then_see("Tuesday", "Every Tuesday: what time does it start?", "Asia/Bishkek")
     await aigul.send("25:00")
-    await aigul.sees("Please type the time like 18:30")
-    await aigul.send("18:00")
+    await aigul.answer("Please type the time like 18:30", "18:00")
     await aigul.sees("How long are you free from 18:00?")
     assert await aigul.press("2 hours") == "Saved ✓"
     listed = await aigul.sees("Every Tuesday, 18:00–20:00")
@@ -35,8 +32,7 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
 
     # A one-off slot three days from now, from the date picker.
     day = clock.now().astimezone(BISHKEK).date() + timedelta(days=3)
-    await aigul.press("➕ One-off time")
-    picker = await aigul.sees("Which day? (the next 60 days)")
+    picker = await aigul.press_then_see("➕ One-off time", "Which day? (the next 60 days)")
     assert aigul.buttons(picker)[0] == day_label(clock.now().astimezone(BISHKEK).date())
     await aigul.press("▶️")
     await aigul.sees_buttons(day_label(day + timedelta(days=15)), "◀️")
@@ -75,25 +71,21 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
 
 async def test_free_time_is_for_mentors(bot, users, runner):
     aida = await new_mentee(runner, users)
-    await aida.send("/slots")
-    await aida.sees("Free time is for mentors. Mentees book a session with /book.")
+    await aida.send_then_see("/slots", "Free time is for mentors. Mentees book a session with /book.")
 
 
 async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
     aida = await new_mentee(runner, users)
-    await aida.send("/timezone")
-    await aida.sees("Your time zone is Asia/Bishkek")
+    await aida.send_then_see("/timezone", "Your time zone is Asia/Bishkek")
     berlin = f"Berlin ({utc_offset_label('Europe/Berlin', clock.now())})"
     assert await aida.press(berlin) == "Saved ✓"
     await aida.sees("Done: your time zone is Europe/Berlin")
 
     await aida.send("/timezone")
     await aida.press("⌨️ Type a different one")
-    await aida.sees("Type your time zone's name")
-    await aida.send("Mars/Olympus_Base")
+    await aida.answer("Type your time zone's name", "Mars/Olympus_Base")
     await aida.sees("I don't know the time zone “Mars/Olympus_Base”")
     await aida.send_sticker()
-    await aida.sees("Please type the name as text")
-    await aida.send("asia/tokyo")
+    await aida.answer("Please type the name as text", "asia/tokyo")
     await aida.sees("Done: your time zone is Asia/Tokyo")
     assert [r["timezone"] for r in db_rows(runner, "SELECT timezone FROM users")] == ["Asia/Tokyo"]

@@ -9,8 +9,7 @@ async def test_a_new_user_picks_russian_and_is_greeted_in_russian(bot, users, ru
     question = await aida.reply()
     assert aida.buttons(question) == ["Русский", "Кыргызча", "English"]  # hers first
     assert question.text.splitlines()[0] == "Пожалуйста, выберите язык:"
-    await aida.press("Русский")
-    greeting = await aida.sees("Здравствуйте, Aida!")
+    greeting = await aida.press_then_see("Русский", "Здравствуйте, Aida!")
     assert "ментор" in greeting.text
     await aida.sees_buttons("Ищу ментора", "Хочу стать ментором", "Только истории")
     assert (await runner.services.users.get(aida.id)).language == "ru"
@@ -39,8 +38,7 @@ async def test_help_lists_the_commands_in_her_language(bot, users, runner):
     for language, heading in expected.items():
         user = users.new(f"U{language}", "en")
         await user.start_in(button[language])
-        await user.send("/help")
-        help_message = await user.sees(heading)
+        help_message = await user.send_then_see("/help", heading)
         for command in (
             "/start",
             "/help",
@@ -58,14 +56,11 @@ async def test_language_can_be_changed_and_survives_a_restart(bot, users, runner
     aida = users.new("Aida", "ru")
     await aida.start_in("Русский")
     await aida.send("/language")
-    await aida.sees_buttons("Кыргызча")
-    await aida.press("Кыргызча")
-    await aida.sees("Тандалган тил: Кыргызча")
+    await aida.press_then_see("Кыргызча", "Тандалган тил: Кыргызча")
     await aida.sees_buttons("Мага ментор керек")  # the question she was on, now in Kyrgyz
 
     await runner.restart()
-    await aida.send("/help")
-    await aida.sees("Мен буларды кыла алам:")
+    await aida.send_then_see("/help", "Мен буларды кыла алам:")
 
 
 async def test_command_menus_are_published_in_every_language(bot, emulator):
@@ -156,8 +151,7 @@ async def test_privacy_says_what_is_stored(bot, users):
 async def test_an_unexpected_failure_gets_an_apology_in_her_language(bot, users, emulator):
     aida = await _russian_user(users)
     emulator.fail_next("sendMessage", 1, error_code=400, description="Bad Request: something unexpected")
-    await aida.send("/help")
-    apology = await aida.sees("Извините")
+    apology = await aida.send_then_see("/help", "Извините")
     assert "/help" not in apology.text
 
 
@@ -179,8 +173,7 @@ async def test_a_slow_answer_to_one_user_does_not_hold_up_another(bot, users, em
     await aida.send("/help")
     await emulator.wait_for(lambda: emulator.calls("sendMessage")[before:])
     aidas_update = emulator.delivered_update_ids[-1]
-    await bermet.send("/help")
-    await bermet.sees("Here is what I can do:")
+    await bermet.send_then_see("/help", "Here is what I can do:")
     assert aidas_update not in runner.done, "Bermet was answered only after Aida's slow answer"
     await runner.settled()
     assert aidas_update in runner.done

@@ -88,18 +88,15 @@ def emulator_photos(user):
 async def test_frequency_and_time_of_day_can_be_changed_and_stories_turned_off(bot, users, runner, clock):
     sara = await english_subscriber(users)
     await runner.settled()
-    await sara.send("/stories")
-    await sara.sees("You get a story: twice a week, evening (19:00).")
+    await sara.send_then_see("/stories", "You get a story: twice a week, evening (19:00).")
     await sara.press("Every day")
     await sara.sees_buttons("✅ Every day")
-    await sara.press("Morning (9:00)")
-    await sara.sees("You get a story: every day, morning (9:00).")
+    await sara.press_then_see("Morning (9:00)", "You get a story: every day, morning (9:00).")
     await runner.settled()
     (due,) = db_rows(runner, "SELECT next_due_at FROM story_subscriptions WHERE user_id = ?", sara.id)[0]
     local = datetime.fromisoformat(due).astimezone(runner.services.settings.default_timezone)
     assert local.hour == 9 and datetime.fromisoformat(due) - clock.now() <= timedelta(days=1)
-    await sara.press("🔕 Turn off")
-    await sara.sees("Stories are off")
+    await sara.press_then_see("🔕 Turn off", "Stories are off")
     await runner.settled()
     clock.advance(timedelta(days=8))
     await run_jobs(bot)
@@ -122,8 +119,7 @@ async def test_a_subscriber_who_blocked_the_bot_is_skipped_and_marked(bot, users
 async def test_a_shared_deep_link_opens_the_bot_on_that_card(bot, users, runner):
     aida = users.new("Aida", "en")
     await aida.start_in("English")
-    await aida.send("/start story_tu-youyou")
-    card = await aida.sees("Tu Youyou")
+    card = await aida.send_then_see("/start story_tu-youyou", "Tu Youyou")
     assert card.photo is not None
     await aida.send("/start story_no-such-card")
     await aida.sees_buttons("I want a mentor")  # no card, just where she was
@@ -134,8 +130,7 @@ async def test_a_new_user_from_a_shared_link_sees_the_story_after_she_picks_her_
     await aida.send("/start story_tu-youyou")
     await aida.sees_buttons("English")
     await runner.restart()  # kept in the database, not in memory
-    await aida.press("English")
-    card = await aida.sees("Tu Youyou")
+    card = await aida.press_then_see("English", "Tu Youyou")
     assert card.photo is not None
     await aida.sees_buttons("I want a mentor")  # and onboarding goes on as usual
     assert db_rows(runner, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]
@@ -155,8 +150,7 @@ async def test_a_hidden_card_is_never_sent(bot, users, runner):
 
 async def test_admins_preview_hide_and_show_cards(bot, users, runner, admin):
     await admin.start_in("English")
-    await admin.send("/cards")
-    library = await admin.sees("Story library", f"{len(runner.services.cards)} cards, 0 hidden")
+    library = await admin.send_then_see("/cards", "Story library", f"{len(runner.services.cards)} cards, 0 hidden")
     ada = next(b for b in admin.buttons(library) if b.startswith("Ada Lovelace"))
     await admin.press(ada, library.message_id)
     await admin.sees("preview in each language")

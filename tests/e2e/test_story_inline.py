@@ -61,6 +61,5 @@ async def test_the_shared_link_opens_the_card_for_a_brand_new_user(bot, users, r
     zarina = users.new("Zarina", "ky")
     await zarina.send("/start story_ada-lovelace")
     await zarina.sees_buttons("Кыргызча", "Русский", "English")
-    await zarina.press("Кыргызча")
-    card = await zarina.sees("Ада Лавлейс")
+    card = await zarina.press_then_see("Кыргызча", "Ада Лавлейс")
     assert card.photo is not None

@@ -91,8 +91,7 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
         assert "my_chat_member" in emulator.allowed_updates  # Update.ALL_TYPES
 
         aida = users.new("Aida", "en")
-        await aida.send("/start")
-        question = await aida.sees("Please choose your language:")
+        question = await aida.send_then_see("/start", "Please choose your language:")
         await aida.press("English", question.message_id)
         await aida.sees_buttons("I want a mentor")
 
@@ -112,8 +111,7 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
                 assert response.status == 400
         # Updates are handled in order: once Bermet is answered, anything before would have been.
         bermet = users.new("Bermet", "ru")
-        await bermet.send("/start")
-        await bermet.sees("Пожалуйста, выберите язык:")
+        await bermet.send_then_see("/start", "Пожалуйста, выберите язык:")
         assert emulator.bot_messages(eve) == []
         assert db_rows(database_path, "SELECT COUNT(*) FROM users WHERE id = ?", eve) == [(0,)]
 
@@ -129,8 +127,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
     port = free_port()
     process = await start_webhook_process(emulator, database_path, port)
     aida = users.new("Aida", "en")
-    await aida.send("/start")
-    question = await aida.sees("Please choose your language:")
+    question = await aida.send_then_see("/start", "Please choose your language:")
     # Her language choice is still being handled (a slow Telegram) when the stop signal comes.
     emulator.delay("editMessageText", 1.5)
     edits = len(emulator.calls("editMessageText"))
@@ -145,8 +142,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_running_handler_and_loses_no
     process = await start_webhook_process(emulator, database_path, port)
     try:
         await bermet.sees("Пожалуйста, выберите язык:")
-        await aida.send("/help")
-        await aida.sees("Here is what I can do:")
+        await aida.send_then_see("/help", "Here is what I can do:")
     finally:
         await stop(process)
     asked = [m for m in emulator.bot_messages(bermet.id) if "выберите язык" in (m.text or "")]

@@ -9,6 +9,11 @@ from hypothesis import strategies as st
 from sandbox.emulator.html import HtmlError, parse_html, trim, utf16_len
 
 
+def spans(*entities: tuple[str, int, int]) -> list[dict]:
+    """Entities as Telegram sends them, from (type, offset, length)."""
+    return [{"type": kind, "offset": offset, "length": length} for kind, offset, length in entities]
+
+
 @pytest.mark.parametrize(
     ("tag", "kind"),
     [
@@ -70,23 +75,14 @@ def test_offsets_are_utf16_code_units_with_emoji_and_cyrillic():
     # 😀 and 🔬 are surrogate pairs; Cyrillic letters are one unit each (two UTF-8 bytes).
     text, entities = parse_html("😀 <b>Айда</b> 👩‍🔬 <i>наука</i> <u>🔬</u>")
     assert text == "😀 Айда 👩‍🔬 наука 🔬"
-    assert entities == [
-        {"type": "bold", "offset": 3, "length": 4},
-        {"type": "italic", "offset": 14, "length": 5},
-        {"type": "underline", "offset": 20, "length": 2},
-    ]
+    assert entities == spans(("bold", 3, 4), ("italic", 14, 5), ("underline", 20, 2))
     assert utf16_len(text) == 22
 
 
 def test_nested_entities_are_sorted_by_offset_then_longest_first():
     text, entities = parse_html("<i>a <b>b</b></i><b><i>c</i></b>")
     assert text == "a bc"
-    assert entities == [
-        {"type": "italic", "offset": 0, "length": 3},
-        {"type": "bold", "offset": 2, "length": 1},
-        {"type": "bold", "offset": 3, "length": 1},
-        {"type": "italic", "offset": 3, "length": 1},
-    ]
+    assert entities == spans(("italic", 0, 3), ("bold", 2, 1), ("bold", 3, 1), ("italic", 3, 1))
 
 
 def test_character_references_are_decoded():

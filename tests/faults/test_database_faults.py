@@ -64,19 +64,16 @@ async def test_a_read_only_database_gives_a_clear_error_and_no_damage(bot, users
     async with db.reading() as session:  # every write now fails, as on a read-only file or mount
         await session.execute("PRAGMA query_only = 1")
     # Reading still works (her /help needs no write) ...
-    await aida.send("/help")
-    await aida.sees("Here is what I can do:")
+    await aida.send_then_see("/help", "Here is what I can do:")
     # ... and a change she makes gets an apology, not silence.
     await aida.send("/language")
     await aida.sees_buttons("Русский")
     with caplog.at_level(logging.ERROR):
-        await aida.press("Русский")
-        await aida.sees(SORRY)
+        await aida.press_then_see("Русский", SORRY)
     assert "attempt to write a readonly database" in caplog.text
     async with db.reading() as session:
         await session.execute("PRAGMA query_only = 0")
-    await aida.send("/help")
-    await aida.sees("Here is what I can do:")
+    await aida.send_then_see("/help", "Here is what I can do:")
     assert integrity(runner.database_path) == "ok"
 
 

@@ -49,8 +49,7 @@ async def test_500s_for_a_while_then_her_next_message_is_answered(bot, users, em
     await aida.send("/help")
     await runner.settled()
     assert shown(emulator, aida, HELP) == 0
-    await aida.send("/help")
-    await aida.sees(HELP)
+    await aida.send_then_see("/help", HELP)
     assert bot.running and bot.updater.running
     failed = Counter((c.method, c.error_code) for c in emulator.calls() if not c.ok)
     assert failed == {("getUpdates", 500): 2, ("sendMessage", 500): 2}
@@ -63,8 +62,7 @@ async def test_a_telegram_timeout_does_not_stop_the_bot(bot, users, emulator, ru
     await aida.send("/help")
     await aida.sees(SORRY, timeout=15)  # the error handler tells her it was us
     await runner.settled()
-    await aida.send("/help")
-    await aida.sees(HELP)
+    await aida.send_then_see("/help", HELP)
     assert bot.running and bot.updater.running
 
 
@@ -72,8 +70,7 @@ async def test_429s_for_a_while_are_waited_out_and_she_is_answered_once(bot, use
     aida = users.new("Aida", "en")
     await aida.start_in("English")
     emulator.fail_next("sendMessage", 3, retry_after=1)
-    await aida.send("/help")
-    await aida.sees(HELP)
+    await aida.send_then_see("/help", HELP)
     await runner.settled()
     assert shown(emulator, aida, HELP) == 1 and shown(emulator, aida, SORRY) == 0
     assert [c.error_code for c in emulator.calls("sendMessage") if not c.ok] == [429] * 3
@@ -92,8 +89,7 @@ async def test_the_outbox_goes_through_500s_and_429s_losing_nothing(bot, users, 
     ]
     # Meanwhile she is answered as usual.
     aida = users.new("Aida", "en")
-    await aida.send("/start")
-    await aida.sees("Please choose your language:")
+    await aida.send_then_see("/start", "Please choose your language:")
 
 
 async def test_a_broadcast_send_that_timed_out_after_telegram_took_it_is_not_sent_twice(bot, users, emulator, runner):
@@ -114,10 +110,8 @@ async def test_a_broadcast_confirmed_while_telegram_hiccups_still_goes_out(bot, 
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in ("ky", "ru", "Despite the hiccup"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
-    await admin.press("Everyone")
-    confirm = await admin.sees("It will go to")
+        await admin.answer("Send the message in", text)
+    confirm = await admin.press_then_see("Everyone", "It will go to")
     emulator.fail_next("sendMessage", 2)  # the 'queued' message and the apology
     await admin.press_data(confirm.message_id, cb("bc", "send"))
     await emulator.wait_for(lambda: all(received(emulator, "Despite the hiccup")[i] == 1 for i in ids), timeout=8)

@@ -80,11 +80,6 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Sticker:
-    who: int
-
-
-@dataclass(frozen=True)
 class Photo:
     who: int
     caption: str | None = None
@@ -97,6 +92,11 @@ class Press:
     who: int
     pick: int
     fresh: bool = True
+
+
+@dataclass(frozen=True)
+class Sticker:
+    who: int
 
 
 @dataclass(frozen=True)
@@ -410,8 +410,7 @@ async def test_a_toggle_on_an_older_copy_of_the_question_is_harmless(runner, bot
     await aida.start_in("English")
     for button in ("I want a mentor", "I agree", "18 or older"):
         await aida.press(button)
-    await aida.sees("What should I call you?")
-    await aida.send("Aida")
+    await aida.answer("What should I call you?", "Aida")
     await aida.press("Bishkek")
     await aida.press("At university")
     first = await aida.sees_buttons("Software and IT")
@@ -444,8 +443,7 @@ async def test_a_stale_audience_button_of_an_earlier_broadcast_is_refused_kindly
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in ("ky", "ru", "en"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     audience = await admin.sees_buttons("Everyone")
     await admin.send("/broadcast")  # starts over: a new, empty draft
     await admin.sees("What would you like to send?")

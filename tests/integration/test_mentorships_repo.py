@@ -25,6 +25,23 @@ async def repos(tmp_path):
     await db.close()
 
 
+async def one_mentee_two_mentors(repos):
+    """Mentee 1, and mentors 10 and 11 (Bermet), on file."""
+    users, profiles, repo = repos
+    await add_mentee(users, profiles, 1, NOW)
+    await add_mentor(users, profiles, 10, NOW)
+    await add_mentor(users, profiles, 11, NOW, name="Bermet")
+    return repo
+
+
+async def aida_asks_aigul(repos):
+    """Mentee 1 and mentor 10 on file, and 1's pending request to 10."""
+    users, profiles, repo = repos
+    await add_mentee(users, profiles, 1, NOW)
+    await add_mentor(users, profiles, 10, NOW)
+    return repo, await repo.requests.create_request(1, 10, NOW)
+
+
 def refusal(error) -> Refusal:
     return error.value.code
 
@@ -72,10 +89,7 @@ async def test_hard_rules_refuse_requests_to_mentors_she_may_not_have(repos):
 
 
 async def test_two_mentors_accepting_the_same_mentee_at_once_only_one_wins(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    await add_mentor(users, profiles, 11, NOW, name="Bermet")
+    repo = await one_mentee_two_mentors(repos)
     first = await repo.requests.create_request(1, 10, NOW)
     second = await repo.requests.create_request(1, 11, NOW)
     outcomes = await asyncio.gather(
@@ -112,10 +126,7 @@ async def test_one_mentor_accepting_past_her_capacity_at_once_only_fills_it(repo
 
 
 async def test_one_active_mentorship_per_mentee_even_if_the_code_forgot(repos, tmp_path):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    await add_mentor(users, profiles, 11, NOW, name="Bermet")
+    repo = await one_mentee_two_mentors(repos)
     accepted = await repo.requests.accept((await repo.requests.create_request(1, 10, NOW)).id, 10, NOW)
     assert accepted.mentorship.status == "active"
     with pytest.raises(Refused) as error:
@@ -126,10 +137,7 @@ async def test_one_active_mentorship_per_mentee_even_if_the_code_forgot(repos, t
 
 
 async def test_who_may_answer_a_request_and_when(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    await add_mentor(users, profiles, 11, NOW, name="Bermet")
+    repo = await one_mentee_two_mentors(repos)
     request = await repo.requests.create_request(1, 10, NOW)
     for actor, code in ((11, Refusal.NOT_YOURS), (1, Refusal.OWN_REQUEST)):
         with pytest.raises(Refused) as error:
@@ -148,10 +156,7 @@ async def test_who_may_answer_a_request_and_when(repos):
 
 
 async def test_a_decline_excludes_the_pair_for_good(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    request = await repo.requests.create_request(1, 10, NOW)
+    repo, request = await aida_asks_aigul(repos)
     declined = await repo.requests.decline(request.id, 10, "no_time", NOW)
     assert declined.status == "declined" and declined.decline_reason == "no_time"
     assert (1, 10) in await repo.candidates.exclusions(1)
@@ -161,10 +166,7 @@ async def test_a_decline_excludes_the_pair_for_good(repos):
 
 
 async def test_nudge_and_expiry_claims_run_twice_happen_once(repos):
-    users, profiles, repo = repos
-    await add_mentee(users, profiles, 1, NOW)
-    await add_mentor(users, profiles, 10, NOW)
-    request = await repo.requests.create_request(1, 10, NOW)
+    repo, request = await aida_asks_aigul(repos)
     assert await repo.expiry.due_nudges(NOW + NUDGE_AFTER - timedelta(minutes=1), NUDGE_AFTER) == []
     later = NOW + NUDGE_AFTER
     assert await repo.expiry.due_nudges(later, NUDGE_AFTER) == [request.id]

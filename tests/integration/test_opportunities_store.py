@@ -3,10 +3,7 @@ show, a forged Save refused for a minor, and the reminders and the applied quest
 
 from datetime import timedelta
 
-import pytest
-
 from bot.clock import Clock
-from bot.db import Database
 from bot.db.users import UserRepository
 from bot.onboarding.store import ProfileRepository
 from bot.opportunities import flow, store
@@ -27,14 +24,6 @@ ROW = {
     "women_only": False,
     "verified": True,
 }
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 async def add(db, now, days, ages):

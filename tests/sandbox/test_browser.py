@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -77,20 +78,15 @@ def chromium() -> str:
     return found
 
 
-@pytest.fixture
-async def sandbox(tmp_path):
-    async with Sandbox(
-        port=0,
-        database_path=tmp_path / "sandbox.sqlite3",
-        environ={},
-        env_file=None,
-        poll_timeout=1,
-    ) as sb:
-        yield sb
+def _sandbox(tmp_path, *, seed=False) -> Sandbox:
+    return Sandbox(
+        port=0, database_path=tmp_path / "sandbox.sqlite3", environ={}, env_file=None, poll_timeout=1, seed=seed
+    )
 
 
-@pytest.fixture
-async def page(chromium, sandbox):
+@asynccontextmanager
+async def _phone_tab(chromium, url, *, no_script_errors):
+    """The page at `url` in a phone-sized Chromium tab, once it shows its personas."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=ARGS)
@@ -98,12 +94,27 @@ async def page(chromium, sandbox):
             tab = await browser.new_page(viewport=PHONE, device_scale_factor=1)
             errors: list[str] = []
             tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(sandbox.url)
+            await tab.goto(url)
             await expect(tab.locator(".persona").first).to_be_visible(timeout=WAIT)
             yield tab
-            assert not errors, f"JavaScript errors on the page: {errors}"
+            if no_script_errors:
+                assert not errors, f"JavaScript errors on the page: {errors}"
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def sandbox(tmp_path, request):
+    """A sandbox on its own database; `"seeded"` (indirect parameter) starts it with the demo people."""
+    async with _sandbox(tmp_path, seed=getattr(request, "param", None) == "seeded") as sb:
+        yield sb
+
+
+@pytest.fixture
+async def page(chromium, sandbox):
+    # The seeded walk-through has always tolerated script errors; the others must have none.
+    async with _phone_tab(chromium, sandbox.url, no_script_errors=not sandbox.seed) as tab:
+        yield tab
 
 
 async def shot(page: Page, name: str) -> None:
@@ -271,33 +282,6 @@ async def test_her_text_is_shown_as_typed_and_the_clock_and_new_personas_work(pa
     await shot(page, "11-wide-screen")
 
 
-@pytest.fixture
-async def seeded_sandbox(tmp_path):
-    async with Sandbox(
-        port=0,
-        database_path=tmp_path / "sandbox.sqlite3",
-        environ={},
-        env_file=None,
-        poll_timeout=1,
-        seed=True,
-    ) as sb:
-        yield sb
-
-
-@pytest.fixture
-async def seeded_page(chromium, seeded_sandbox):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, args=ARGS)
-        try:
-            tab = await browser.new_page(viewport=PHONE, device_scale_factor=1)
-            await tab.goto(seeded_sandbox.url)
-            await expect(tab.locator(".persona").first).to_be_visible(timeout=WAIT)
-            yield tab
-        finally:
-            await browser.close()
-
-
 async def click(page: Page, label: str) -> None:
     """Press the newest inline button with exactly this label, as she would."""
     button = page.get_by_role("button", name=label, exact=True).last
@@ -310,10 +294,9 @@ async def type_in(page: Page, text: str) -> None:
     await page.locator("#text").press("Enter")
 
 
-async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_admin_broadcasts(
-    seeded_page, seeded_sandbox
-):
-    page, emu = seeded_page, seeded_sandbox.emulator
+@pytest.mark.parametrize("sandbox", ["seeded"], indirect=True)
+async def test_a_mentee_onboards_reads_a_story_and_requests_a_mentor_then_the_admin_broadcasts(page, sandbox):
+    emu = sandbox.emulator
     await persona(page, AIDA.user_id).click()
     await type_in(page, "/start")
     await click(page, "English")

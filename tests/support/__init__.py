@@ -1,5 +1,6 @@
-"""Test helpers: the bot runner, personas, builders (an onboarded mentee, a matched pair, a mentor
-with a free hour) and database reads. Test modules import from here, never from each other.
+"""Test helpers: the bot runner, personas (send, press, see, answer), builders (an onboarded mentee,
+a matched pair, a minor with a cleared mentor, a mentor with a free hour), opportunities on file, a
+broadcast queued, and database reads. Test modules import from here, never from each other.
 """
 
 from tests.support.personas import ADMIN_ID, Persona, Personas

@@ -43,19 +43,21 @@ async def send_to_everyone(admin) -> None:
     await admin.send("/broadcast")
     await admin.press("✍️ A message")
     for text in ("ky", TEXT, "en"):
-        await admin.sees("Send the message in")
-        await admin.send(text)
+        await admin.answer("Send the message in", text)
     await admin.press("Everyone")
     await admin.press("✅ Send")
 
 
 def assert_each_got_it_once(emulator, database_path, ids, *, uncertain_at_most: int) -> None:
-    """Nobody got it twice; each got it once, but for the sends caught in flight by the stop
-    ('uncertain': never resent, they may or may not have arrived), at most `uncertain_at_most`."""
-    got = received(emulator)
     with sqlite3.connect(database_path) as conn:
         status = dict(conn.execute("SELECT user_id, status FROM outbox"))
-    assert max(got.values()) == 1, "someone got the broadcast twice"
+    assert_once_each(received(emulator), status, ids, uncertain_at_most=uncertain_at_most)
+
+
+def assert_once_each(got: Counter, status: dict, ids, *, uncertain_at_most: int, what="the broadcast") -> None:
+    """Nobody got it twice; each got it once, but for the sends caught in flight by the stop
+    ('uncertain': never resent, they may or may not have arrived), at most `uncertain_at_most`."""
+    assert max(got.values()) == 1, f"someone got {what} twice"
     for uid in ids:
         if status[uid] == "uncertain":
             assert got[uid] <= 1

@@ -142,6 +142,26 @@ async def pair(runner, users, *, mentee="Aida", mentor="Aigul", minor=False, **k
     return aida, aigul, mentorship
 
 
+async def minor_and_mentor(runner, users, *, name="Dana"):
+    """A girl under 18 with her guardian's consent, and a mentor cleared for minors (not matched)."""
+    girl = await new_mentee(runner, users, name=name, minor=True)
+    aigul = await new_mentor(runner, users, minors=True)
+    return girl, aigul
+
+
+async def minor_pair(runner, users, *, name="Dana"):
+    """A girl under 18 in an active mentorship with a mentor cleared for minors."""
+    girl, aigul = await minor_and_mentor(runner, users, name=name)
+    return girl, aigul, await matched(runner, girl, aigul)
+
+
+async def write_through_the_bot(person, text):
+    """She opens /mentorship and sends `text` to the other person through the bot."""
+    await person.send("/mentorship")
+    await person.press("✉️ Message through the bot")
+    await person.send(text)
+
+
 async def free_hour(runner, mentor, hours_ahead=26, minutes=60):
     """A one-off slot of the mentor's starting on a whole hour about `hours_ahead` from now."""
     start = (runner.clock.now() + timedelta(hours=hours_ahead)).replace(minute=0, second=0, microsecond=0)
@@ -159,18 +179,18 @@ async def confirmed_session(runner, mentorship, start):
     return await services.bookings.confirm(session.id, mentorship.mentor_id, now, offsets=offsets)
 
 
-async def pick_many(user, *labels):
+async def pick_many(user, *labels, done="Done ✔️"):
+    """A question with several answers: each pressed and shown ticked, then `done`."""
     for label in labels:
         await user.press(label)
         await user.sees_buttons("✅ " + label)
-    await user.press("Done ✔️")
+    await user.press(done)
 
 
 async def to_the_age_question(user, *, role="I want a mentor"):
     """From /start in English: the role chosen and the consent given."""
     await user.start_in("English")
     await user.press(role)
-    await user.sees_buttons("I agree")
     await user.press("I agree")
 
 
@@ -180,55 +200,41 @@ async def to_the_name_question(user, *, role="I want a mentor", age="18 or older
     await user.sees_buttons(age)
     await user.press(age)
     if age == "14–17":
-        await user.sees_buttons("Yes, my parent or guardian agrees")
         await user.press("Yes, my parent or guardian agrees")
     await user.sees("What should I call you?")
 
 
+async def to_the_name_question_in_kyrgyz(user):
+    """From /start in Kyrgyz, as a mentee of 18 or older, up to the question of her name."""
+    await user.start_in("Кыргызча")
+    await user.presses("Мага ментор керек", "Макулмун", "18 жаш жана андан улуу")
+    await user.sees_buttons("⬅️ Артка")
+
+
+async def _shared_answers(user, name, region_and_stage, choices, meeting_format):
+    """What mentees and mentors both answer after the name question, each pressed as she would."""
+    await user.send(name)
+    await user.presses(*region_and_stage)
+    for labels in choices:
+        await pick_many(user, *labels)
+    await user.press(meeting_format)
+
+
 async def onboard_english_mentee(user, *, age="18 or older"):
     await to_the_name_question(user, age=age)
-    await user.send("Aida 🌸")
-    await user.sees_buttons("Bishkek")
-    await user.press("Bishkek")
-    await user.sees_buttons("At university")
-    await user.press("At university")
-    await user.sees_buttons("Software and IT")
-    await pick_many(user, "Software and IT", "Data and AI")
-    await user.sees_buttons("Finding a first job or internship")
-    await pick_many(user, "Finding a first job or internship")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz", "Russian")
-    await user.sees_buttons("Weekday evenings")
-    await pick_many(user, "Weekday evenings")
-    await user.sees_buttons("Online")
-    await user.press("Online")
+    fields, goals = ("Software and IT", "Data and AI"), ("Finding a first job or internship",)
+    choices = [fields, goals, ("Kyrgyz", "Russian"), ("Weekday evenings",)]
+    await _shared_answers(user, "Aida 🌸", ("Bishkek", "At university"), choices, "Online")
     return await user.sees_buttons("✅ Confirm")
 
 
 async def onboard_english_mentor(user, *, link="https://meet.jit.si/aigul-stem"):
     await to_the_name_question(user, role="I want to mentor")
-    await user.send("Aigul")
-    await user.sees_buttons("Osh city")
-    await user.press("Osh city")
-    await user.sees_buttons("Experienced professional")
-    await user.press("Experienced professional")
-    await user.sees_buttons("Engineering")
-    await pick_many(user, "Engineering")
-    await user.sees_buttons("Confidence")
-    await pick_many(user, "Confidence", "Leadership")
-    await user.sees_buttons("Kyrgyz")
-    await pick_many(user, "Kyrgyz")
-    await user.sees_buttons("Weekends")
-    await pick_many(user, "Weekends")
-    await user.sees_buttons("Both")
-    await user.press("Both")
-    await user.sees("job title")
-    await user.send("Civil engineer")
-    await user.sees("Where do you work?")
-    await user.send("Kyrgyz State Technical University")
-    await user.sees("Tell mentees about yourself")
-    await user.send("I build bridges <b>and</b> I love it.")
-    await user.sees_buttons("3")
+    choices = [("Engineering",), ("Confidence", "Leadership"), ("Kyrgyz",), ("Weekends",)]
+    await _shared_answers(user, "Aigul", ("Osh city", "Experienced professional"), choices, "Both")
+    await user.answer("job title", "Civil engineer")
+    await user.answer("Where do you work?", "Kyrgyz State Technical University")
+    await user.answer("Tell mentees about yourself", "I build bridges <b>and</b> I love it.")
     await user.press("3")
     await user.sees_buttons("Skip")
     if link:
@@ -252,20 +258,15 @@ async def approved_english_mentor(user, admin, *, approve="✅ Approve", **kwarg
     card = await admin.sees("New mentor to check")
     await user.press("✅ I accept the code")
     await admin.press(approve, card.message_id)
-    await user.sees("approved as a mentor")
+    await user.sees("you are approved as a mentor")
 
 
 async def english_subscriber(users, name="Sara"):
     sara = users.new(name, "en")
     await sara.start_in("English")
-    await sara.press("Only stories")
-    await sara.press("I agree")
-    await sara.press("18 or older")
-    await sara.sees("What should I call you?")
-    await sara.send(name)
-    await sara.press("Bishkek")
-    await sara.press("Leader")
-    await sara.press("✅ Confirm")
+    await sara.presses("Only stories", "I agree", "18 or older")
+    await sara.answer("What should I call you?", name)
+    await sara.presses("Bishkek", "Leader", "✅ Confirm")
     await sara.sees("twice a week")
     return sara
 

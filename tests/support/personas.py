@@ -62,6 +62,26 @@ class Persona:
         answer = await self.emu.wait_callback_answer(query_id, timeout=WAIT)
         return answer.get("text") if answer else None
 
+    async def presses(self, *labels: str) -> None:
+        """Press these buttons one after another, each once the bot offers it."""
+        for label in labels:
+            await self.press(label)
+
+    async def press_then_see(self, label: str, *fragments: str) -> ChatMessage:
+        """Press the button `label`, then wait for a message with every fragment: what it led to."""
+        await self.press(label)
+        return await self.sees(*fragments)
+
+    async def send_then_see(self, text: str, *fragments: str) -> ChatMessage:
+        """Send `text` (a command or a message), then wait for a message with every fragment."""
+        await self.send(text)
+        return await self.sees(*fragments)
+
+    async def answer(self, question: str, text: str) -> None:
+        """Wait until the bot asks `question` (a fragment of it), then type her answer."""
+        await self.sees(question)
+        await self.send(text)
+
     async def press_data(self, message_id: int, callback_data: str) -> str | None:
         """Press a button with data of our choosing (a forged or stale button)."""
         self._mark()

@@ -33,14 +33,6 @@ def test_arms_are_balanced_within_every_stratum_for_10000_people():
     assert firsts == set(ARMS)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
-
-
 async def add_users(db, n, now):
     async with db.transaction() as tx:
         for user_id in range(1, n + 1):

@@ -103,22 +103,28 @@ def changed(**mentor_changes: object) -> tuple[int, Match]:
     return match.score - GULNARA_MATCH.score, match
 
 
-def test_more_shared_fields_score_higher() -> None:
-    delta, match = changed(fields=frozenset({Field.DATA_AI, Field.IT, Field.MATH}))
+@pytest.mark.parametrize(
+    ("answer", "more", "less", "code", "shown"),
+    [
+        ("fields", {Field.DATA_AI, Field.IT, Field.MATH}, {Field.MATH}, "field", ("it", "data_ai")),
+        ("topics", {Goal.FIRST_JOB, Goal.CONFIDENCE}, {Goal.LEADERSHIP}, "topic", ("first_job", "confidence")),
+        (
+            "availability",
+            {Availability.WEEKENDS, Availability.WEEKDAY_EVENINGS},
+            {Availability.WEEKDAY_MORNINGS},
+            "availability",
+            ("wd_evening", "weekend"),
+        ),
+    ],
+    ids=["fields", "goals", "free-time"],
+)
+def test_more_in_common_scores_higher_and_is_named(answer, more, less, code, shown) -> None:
+    delta, match = changed(**{answer: frozenset(more)})
     assert delta > 0
-    assert reason(match, "field") == Reason("field", ("it", "data_ai"))
-    delta, match = changed(fields=frozenset({Field.MATH}))
+    assert reason(match, code) == Reason(code, shown)
+    delta, match = changed(**{answer: frozenset(less)})
     assert delta < 0
-    assert reason(match, "field") is None
-
-
-def test_her_goals_among_the_topics_score_higher() -> None:
-    delta, match = changed(topics=frozenset({Goal.FIRST_JOB, Goal.CONFIDENCE}))
-    assert delta > 0
-    assert reason(match, "topic") == Reason("topic", ("first_job", "confidence"))
-    delta, match = changed(topics=frozenset({Goal.LEADERSHIP}))
-    assert delta < 0
-    assert reason(match, "topic") is None
+    assert reason(match, code) is None
 
 
 def test_ahead_beats_same_stage_beats_behind() -> None:
@@ -138,16 +144,6 @@ def test_returning_counts_as_early_career_and_leader_is_highest() -> None:
     assert reason(score(experienced, replace(GULNARA, stage=Stage.LEADER), NOW), "ahead")
     leader = replace(AIDA, stage=Stage.LEADER)
     assert not {"ahead", "same_stage"} & set(codes(score(leader, GULNARA, NOW)))
-
-
-def test_shared_free_time_scores_higher() -> None:
-    both = frozenset({Availability.WEEKENDS, Availability.WEEKDAY_EVENINGS})
-    delta, match = changed(availability=both)
-    assert delta > 0
-    assert reason(match, "availability") == Reason("availability", ("wd_evening", "weekend"))
-    delta, match = changed(availability=frozenset({Availability.WEEKDAY_MORNINGS}))
-    assert delta < 0
-    assert reason(match, "availability") is None
 
 
 def test_same_region_counts_when_either_wants_to_meet_in_person() -> None:

@@ -77,6 +77,13 @@ def delete_lines(text: str, first: int, last: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def problem_in(directory: Path, text: str) -> tuple[int, str]:
+    """The line and message of the one problem `check_cards` finds in a card with this text."""
+    write(directory, text)
+    problem = only_problem(directory)
+    return problem.line, problem.message
+
+
 def only_problem(directory: Path) -> Problem:
     problems = check_cards(directory)
     assert len(problems) == 1, [str(problem) for problem in problems]
@@ -128,38 +135,26 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
 
 
 def test_missing_key(tmp_path: Path) -> None:
-    write(tmp_path, delete_lines(GOOD, 4))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (1, "missing key 'region'")
+    assert problem_in(tmp_path, delete_lines(GOOD, 4)) == (1, "missing key 'region'")
 
 
 def test_unknown_key(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 8, 'country = "GB"\ncolour = "red"'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (9, "unknown key 'colour'")
+    assert problem_in(tmp_path, replace_line(GOOD, 8, 'country = "GB"\ncolour = "red"')) == (9, "unknown key 'colour'")
 
 
 def test_unknown_table_is_reported_at_its_header(tmp_path: Path) -> None:
-    write(tmp_path, GOOD + '\n[fr]\nname = "x"\n')
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (30, "unknown key 'fr'")
+    assert problem_in(tmp_path, GOOD + '\n[fr]\nname = "x"\n') == (30, "unknown key 'fr'")
 
 
 def test_unknown_key_in_a_language_table(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 18, 'title = "Заголовок"\nsubtitle = "x"'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (19, "unknown key 'subtitle' in [ru]")
+    assert problem_in(tmp_path, replace_line(GOOD, 18, 'title = "Заголовок"\nsubtitle = "x"')) == (
+        19,
+        "unknown key 'subtitle' in [ru]",
+    )
 
 
 def test_value_of_the_wrong_type(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 2, "field = 3"))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (2, "field must be a string")
+    assert problem_in(tmp_path, replace_line(GOOD, 2, "field = 3")) == (2, "field must be a string")
 
 
 def test_slug_that_differs_from_the_file_name(tmp_path: Path) -> None:
@@ -209,25 +204,16 @@ def test_unknown_field_lists_the_codes_of_the_domain(tmp_path: Path) -> None:
 
 
 def test_missing_language_table(tmp_path: Path) -> None:
-    write(tmp_path, delete_lines(GOOD, 22, 28))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (1, "missing [ky] table with name, title and body")
+    assert problem_in(tmp_path, delete_lines(GOOD, 22, 28)) == (1, "missing [ky] table with name, title and body")
 
 
 def test_missing_name_is_reported_at_the_table(tmp_path: Path) -> None:
-    write(tmp_path, delete_lines(GOOD, 17))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (16, "missing 'name' in [ru]")
+    assert problem_in(tmp_path, delete_lines(GOOD, 17)) == (16, "missing 'name' in [ru]")
 
 
 @pytest.mark.parametrize(("line", "key"), [(10, "name"), (11, "title")])
 def test_empty_name_or_title(tmp_path: Path, line: int, key: str) -> None:
-    write(tmp_path, replace_line(GOOD, line, f'{key} = "  "'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (line, f"[en] {key} is empty")
+    assert problem_in(tmp_path, replace_line(GOOD, line, f'{key} = "  "')) == (line, f"[en] {key} is empty")
 
 
 def test_empty_body(tmp_path: Path) -> None:
@@ -240,10 +226,10 @@ def test_empty_body(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["ftp://example.org/x", "example.org/x", "https://", "https://a b"])
 def test_source_that_is_not_an_http_url(tmp_path: Path, source: str) -> None:
-    write(tmp_path, replace_line(GOOD, 6, f'sources = ["{source}"]'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (6, f"source {source!r} is not an http(s) URL")
+    assert problem_in(tmp_path, replace_line(GOOD, 6, f'sources = ["{source}"]')) == (
+        6,
+        f"source {source!r} is not an http(s) URL",
+    )
 
 
 @pytest.mark.parametrize(
@@ -274,17 +260,17 @@ def test_broken_html_in_a_body(tmp_path: Path, body: str, message: str) -> None:
 
 
 def test_broken_html_is_reported_on_its_own_line_of_a_long_body(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 27, "Биринчи сап.\n\nҮчүнчү сап <u>жабылган жок."))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (29, "[ky] body: unclosed tag <u>")
+    assert problem_in(tmp_path, replace_line(GOOD, 27, "Биринчи сап.\n\nҮчүнчү сап <u>жабылган жок.")) == (
+        29,
+        "[ky] body: unclosed tag <u>",
+    )
 
 
 def test_broken_html_in_a_one_line_body(tmp_path: Path) -> None:
-    write(tmp_path, delete_lines(GOOD, 19, 21).replace("[ru]", '[ru]\nbody = "x & y"', 1))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (17, "[ru] body: bare '&': write &amp;")
+    assert problem_in(tmp_path, delete_lines(GOOD, 19, 21).replace("[ru]", '[ru]\nbody = "x & y"', 1)) == (
+        17,
+        "[ru] body: bare '&': write &amp;",
+    )
 
 
 def test_telegram_entities_and_allowed_tags_pass() -> None:
@@ -316,10 +302,9 @@ def test_caption_limit_counts_text_after_parsing_html(tmp_path: Path) -> None:
 
 
 def test_named_image_that_is_missing(tmp_path: Path) -> None:
-    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (7, "image 'portrait.png' not found in images/")
+    assert problem_in(
+        tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"')
+    ) == (7, "image 'portrait.png' not found in images/")
 
 
 def test_named_image_outside_the_images_folder(tmp_path: Path) -> None:
@@ -335,10 +320,9 @@ def test_named_image_outside_the_images_folder(tmp_path: Path) -> None:
 def test_named_image_that_is_not_png_or_jpeg(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "portrait.png").write_text("GIF89a, not really", encoding="utf-8")
-    write(tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (7, "image 'portrait.png' is not a PNG or JPEG file")
+    assert problem_in(
+        tmp_path, replace_line(GOOD, 7, 'image = "portrait.png"\nimage_credit = "Photo: A. Author, CC BY 4.0"')
+    ) == (7, "image 'portrait.png' is not a PNG or JPEG file")
 
 
 def test_named_image_over_5_mb(tmp_path: Path) -> None:
@@ -346,10 +330,9 @@ def test_named_image_over_5_mb(tmp_path: Path) -> None:
     with (tmp_path / "images" / "big.jpg").open("wb") as file:
         file.write(b"\xff\xd8\xff\xe0")
         file.truncate(5 * 1024 * 1024 + 1)
-    write(tmp_path, replace_line(GOOD, 7, 'image = "big.jpg"\nimage_credit = "Photo: A. Author, CC BY 4.0"'))
-
-    problem = only_problem(tmp_path)
-    assert (problem.line, problem.message) == (7, "image 'big.jpg' is larger than 5 MB")
+    assert problem_in(
+        tmp_path, replace_line(GOOD, 7, 'image = "big.jpg"\nimage_credit = "Photo: A. Author, CC BY 4.0"')
+    ) == (7, "image 'big.jpg' is larger than 5 MB")
 
 
 @pytest.mark.parametrize(("name", "kind"), [("portrait.png", "PNG"), ("portrait.jpg", "JPEG")])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from telegram import CallbackQuery, Update, User
 
-from bot.update_order import PerUserOrder, lane_of
+from bot.update_order import BURST_QUIET_SECONDS, PerUserOrder, lane_of
 
 
 def tap(update_id: int, user_id: int) -> Update:
@@ -158,7 +159,15 @@ async def flood_in_waves(processor: PerUserOrder, clock: FakeClock, waves: int, 
     await asyncio.sleep(0)
 
 
-async def test_one_note_per_burst_even_when_her_queue_empties_during_a_long_flood():
+@pytest.mark.parametrize(
+    ("waves", "gap", "notes_expected"),
+    [
+        # A flood of 50 seconds whose queue empties between waves is still one burst: one note.
+        pytest.param(10, 5.0, [101], id="one-note-per-burst-even-when-her-queue-empties-during-a-long-flood"),
+        pytest.param(2, BURST_QUIET_SECONDS + 1, [101, 101], id="after-a-quiet-pause-a-new-burst-gets-its-own-note"),
+    ],
+)
+async def test_overflow_notes_come_once_per_burst(waves, gap, notes_expected):
     clock = FakeClock()
     processor = PerUserOrder(clock=clock)
     notes: list[int] = []
@@ -167,23 +176,8 @@ async def test_one_note_per_burst_even_when_her_queue_empties_during_a_long_floo
         notes.append(user_id)
 
     processor.on_overflow = note
-    await flood_in_waves(processor, clock, waves=10, gap=5.0)  # a flood of 50 seconds
-    assert notes == [101]
-
-
-async def test_after_a_quiet_pause_a_new_burst_gets_its_own_note():
-    from bot.update_order import BURST_QUIET_SECONDS
-
-    clock = FakeClock()
-    processor = PerUserOrder(clock=clock)
-    notes: list[int] = []
-
-    async def note(user_id: int) -> None:
-        notes.append(user_id)
-
-    processor.on_overflow = note
-    await flood_in_waves(processor, clock, waves=2, gap=BURST_QUIET_SECONDS + 1)
-    assert notes == [101, 101]
+    await flood_in_waves(processor, clock, waves=waves, gap=gap)
+    assert notes == notes_expected
 
 
 def raw_text(update_id: int, user_id: int) -> dict:

@@ -81,8 +81,8 @@ async def contention(recipients: int, users: int, rate: float, messages: int, la
     broadcast_rate = sum(1 for c in during if c.params.get("text") == TEXT) / span
     replies_rate = sum(1 for c in during if c.params.get("text") != TEXT) / span
     room = TELEGRAM_LIMIT - replies_rate
-    # The budget holds each send's place for a window and its margin (bot/budget.py: 20 ms), so at
-    # most 30 in 1.02 s: the room the budget can give at best with the replies' share taken.
+    # The budget holds each send's place for a window and its margin (bot/budget.py: 10 ms), so at
+    # most 30 in 1.01 s: the room the budget can give at best with the replies' share taken.
     margin_room = TELEGRAM_LIMIT / (1 + Limits().margin) - replies_rate
     return {
         "recipients": recipients,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bot.notices import Priority
 
 # Answers before the quickest round trip among them is trusted to be near the floor (see `Schedule`).
-ROUND_TRIPS_KNOWN = 20
+ROUND_TRIPS_KNOWN = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,9 @@ class Limits:
     overall: int = 30  # messages in any one window
     window: float = 1.0  # seconds
     # Slack for the quickest round trip seen not being quite the quickest one possible (the two
-    # legs, to Telegram and back, each a little above their floor in that same request) and for
-    # the clocks' granularity. See `Schedule`: the overall limit's safety rests on it.
-    margin: float = 0.02  # seconds
+    # legs, to Telegram and back, each a little above its floor even in the quickest of 50). Not
+    # for jitter: a late request is covered by its late answer. See `Schedule`: safety rests on it.
+    margin: float = 0.01  # seconds
     bulk_rate: float = 30.0  # BROADCAST_RATE: the ceiling for bulk sending, a second
     private_burst: int = 3  # messages to one private chat at once
     private_rate: float = 1.0  # and then a second
@@ -77,10 +77,11 @@ class Schedule:
     So a request held back on its way (a loaded machine, a stalled emulator, a retransmitted packet)
     is covered by its own late answer, whichever leg the delay was on; and with a steady latency a
     send holds the room for a window and a margin instead of a window and its round trip (at 60 ms,
-    29.4 sends a second instead of 28.3). Counting from when the bytes leave the bot would not be
-    safe: a request held back after leaving (the network, Telegram's queue) could then bunch. Until `ROUND_TRIPS_KNOWN` answers have come the quickest is not
-    trusted and a send counts until a full window after its answer. A request with no answer
-    (a network error) may have arrived at any moment before it failed: a full window after, too.
+    29.7 sends a second instead of 28.3). Counting from when the bytes leave the bot would not be
+    safe: a request held back after leaving (the network, Telegram's queue) could then bunch.
+    Until `ROUND_TRIPS_KNOWN` answers have come the quickest is not trusted and a send counts until
+    a full window after its answer. A request with no answer (a network error) may have arrived at
+    any moment before it failed: a full window after, too.
     The quickest round trip is kept from the start: a lasting rise in latency costs room, never safety."""
 
     def __init__(self, limits: Limits) -> None:

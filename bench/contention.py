@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import updates
 from broadcast import prepare
 
+from bot.budget import Limits
 from sandbox.emulator.api_messages import SEND_METHODS
 from sandbox.emulator.server import Emulator
 
@@ -80,9 +81,9 @@ async def contention(recipients: int, users: int, rate: float, messages: int, la
     broadcast_rate = sum(1 for c in during if c.params.get("text") == TEXT) / span
     replies_rate = sum(1 for c in during if c.params.get("text") != TEXT) / span
     room = TELEGRAM_LIMIT - replies_rate
-    # The budget counts each send from its turn until a second after its answer (bot/budget.py), so
-    # at most 30 in (1 s + a round trip): the margin that keeps every arrival inside Telegram's limit.
-    margin_room = TELEGRAM_LIMIT / (1 + latency) - replies_rate
+    # The budget holds each send's place for a window and its margin (bot/budget.py: 10 ms), so at
+    # most 30 in 1.01 s: the room the budget can give at best with the replies' share taken.
+    margin_room = TELEGRAM_LIMIT / (1 + Limits().margin) - replies_rate
     return {
         "recipients": recipients,
         "users": users,
@@ -105,7 +106,7 @@ async def contention(recipients: int, users: int, rate: float, messages: int, la
         "replies_per_s": round(replies_rate, 2),
         "room_per_s": round(room, 2),
         "broadcast_share_of_room": round(broadcast_rate / room, 3),
-        "room_after_round_trip_margin_per_s": round(margin_room, 2),
+        "room_after_margin_per_s": round(margin_room, 2),
         "broadcast_share_of_room_after_margin": round(broadcast_rate / margin_room, 3),
     }
 

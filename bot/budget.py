@@ -16,15 +16,24 @@ from dataclasses import dataclass, field
 
 from bot.notices import Priority
 
+# Answers before the quickest round trip among them is trusted to be near the floor (see `Schedule`).
+ROUND_TRIPS_KNOWN = 50
+# How late a timer may wake and a bulk turn still keep its place in step (see `_cadence`).
+TIMER_LATENESS = 0.005  # seconds
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Telegram's limits as the bot keeps them. Telegram counts a message when it arrives there,
     at some moment between our sending it and its answer coming back; a send therefore counts in
-    the overall window from its turn until a full window after its answer (see `Schedule`)."""
+    the overall window from its turn until about a window after Telegram counted it (see `Schedule`)."""
 
     overall: int = 30  # messages in any one window
-    window: float = 1.0  # seconds, after the answer
+    window: float = 1.0  # seconds
+    # Slack for the quickest round trip seen not being quite the quickest one possible (the two
+    # legs, to Telegram and back, each a little above its floor even in the quickest of 50). Not
+    # for jitter: a late request is covered by its late answer. See `Schedule`: safety rests on it.
+    margin: float = 0.01  # seconds
     bulk_rate: float = 30.0  # BROADCAST_RATE: the ceiling for bulk sending, a second
     private_burst: int = 3  # messages to one private chat at once
     private_rate: float = 1.0  # and then a second
@@ -34,7 +43,9 @@ class Limits:
     @property
     def spacing(self) -> float:
         # Sends evenly apart, never a burst: a reply then waits at most one spacing for its turn.
-        return 1.0 / self.overall
+        # A tenth under 1/30 s: timers wake a millisecond or two late, and a spacing of exactly
+        # 1/30 s then held everyone to 28.5 a second; the window above keeps to the 30.
+        return 1.0 / (self.overall * 1.1)
 
 
 @dataclass(slots=True)
@@ -55,23 +66,40 @@ class Schedule:
     """Who may send next. Waiting tickets go by priority, then in arrival order; a ticket whose chat
     is still at its limit lets the next one pass. Bulk also keeps to its own ceiling.
 
-    The overall limit is kept where Telegram counts, not where we grant: a granted send counts
-    while it is in flight and for one window after `answered`. A loaded machine can hold one
-    request back and let it arrive with later ones; counting by grant times alone (even with a
-    margin) then put 31 into one of Telegram's seconds and cost everyone a 1-second flood wait.
-    Counted this way no delay can: any 31 sends arriving within a second would all have been in
-    flight or answered less than a window before the last of them was granted."""
+    The overall limit is kept where Telegram counts, not where we grant. Telegram counts a send at
+    some moment A between its turn G and its answer R: A = G + d (on the way: our own event loop,
+    the network, Telegram's queue) and R = A + r (back). A granted send therefore counts from G
+    while it is in flight, and after its answer until
+
+        R + window - (quickest round trip seen - margin)
+
+    Why no 31 sends can then arrive within one of Telegram's seconds, however each is delayed: take
+    the one of them granted last, L; every other one j must still count at G_L, or L would not have
+    had its turn. G_L = A_L - d_L < A_j + window - d_L = R_j - r_j + window - d_L, which is below
+    j's end as soon as the quickest round trip seen is at most d_L + r_j + margin. Each leg has a
+    floor (d >= d0, r >= r0) and the quickest of many round trips comes within `margin` of d0 + r0.
+    So a request held back on its way (a loaded machine, a stalled emulator, a retransmitted packet)
+    is covered by its own late answer, whichever leg the delay was on; and with a steady latency a
+    send holds the room for a window and a margin instead of a window and its round trip (at 60 ms,
+    29.7 sends a second instead of 28.3). Counting from when the bytes leave the bot would not be
+    safe: a request held back after leaving (the network, Telegram's queue) could then bunch.
+    Until `ROUND_TRIPS_KNOWN` answers have come the quickest is not trusted and a send counts until
+    a full window after its answer. A request with no answer (a network error) may have arrived at
+    any moment before it failed: a full window after, too.
+    The quickest round trip is kept from the start: a lasting rise in latency costs room, never safety."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._waiting: list[Ticket] = []
-        self._flying: set[int] = set()  # tickets granted, not yet answered
+        self._flying: dict[int, float] = {}  # tickets granted, not yet answered: when granted
         self._counted: list[float] = []  # a heap: when each answered send leaves the window
         self._last = float("-inf")
         self._last_bulk = float("-inf")
         self._chats: dict[int, _Chat] = {}
         self._order = itertools.count()
         self.paused_until = float("-inf")
+        self.quickest = float("inf")  # the quickest round trip seen, turn to answer
+        self._round_trips = 0
 
     # --- requests -------------------------------------------------------------------
 
@@ -102,11 +130,19 @@ class Schedule:
         wake = min((self._ready_at(t, now) for t in self._waiting), default=None)
         return granted, (None if wake == float("inf") else wake)  # inf: until an answer comes
 
-    def answered(self, ticket: Ticket, now: float) -> None:
-        """Its answer came back (or it failed): Telegram counted it by now, if at all."""
-        if ticket.order in self._flying:
-            self._flying.remove(ticket.order)
-            heapq.heappush(self._counted, now + self.limits.window)
+    def answered(self, ticket: Ticket, now: float, *, reached: bool = True) -> None:
+        """Its answer came back (`reached`: from Telegram, even an error), or it failed without one:
+        Telegram counted it by now, if at all."""
+        granted = self._flying.pop(ticket.order, None)
+        if granted is None:
+            return
+        credit = 0.0
+        if reached:
+            self.quickest = min(self.quickest, now - granted)
+            self._round_trips += 1
+            if self._round_trips >= ROUND_TRIPS_KNOWN:
+                credit = max(0.0, self.quickest - self.limits.margin)
+        heapq.heappush(self._counted, max(now, now + self.limits.window - credit))
 
     # --- the sliding windows and buckets ------------------------------------------------
 
@@ -152,10 +188,10 @@ class Schedule:
             self._forget(now)
 
     def _record(self, ticket: Ticket, now: float) -> None:
-        self._flying.add(ticket.order)
+        self._flying[ticket.order] = now
         self._last = now
         if ticket.priority is Priority.BULK:
-            self._last_bulk = now
+            self._last_bulk = _cadence(self._last_bulk, 1.0 / self.limits.bulk_rate, now)
         self.note_chat(ticket.chat, now)
 
     def _forget(self, now: float) -> None:
@@ -167,6 +203,14 @@ class Schedule:
                 full = state.tokens + (now - state.at) * limits.private_rate >= limits.private_burst
             if full:
                 del self._chats[chat]
+
+
+def _cadence(last: float, spacing: float, now: float) -> float:
+    """The slot a bulk turn given `now` takes: the one in step if the timer woke a little late.
+    Counting each turn from its waking added a millisecond or two to every spacing (28.5 a second
+    for a ceiling of 30)."""
+    due = last + spacing
+    return due if 0 <= now - due < TIMER_LATENESS else now
 
 
 # Set by a caller that must know whether its request went out (the outbox: a row stopped before
@@ -195,9 +239,9 @@ class SendBudget:
         self.schedule.pause(self._clock() + seconds)
         self._pump()
 
-    def answered(self, ticket: Ticket) -> None:
-        """The request of this turn has its answer (or failed): see `Schedule`."""
-        self.schedule.answered(ticket, self._clock())
+    def answered(self, ticket: Ticket, *, reached: bool = True) -> None:
+        """The request of this turn has its answer (`reached`), or failed without one: see `Schedule`."""
+        self.schedule.answered(ticket, self._clock(), reached=reached)
         self._pump()
 
     async def acquire(self, priority: Priority, chat: int | None) -> Ticket:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 from bot.budget import Limits, SendBudget
@@ -70,6 +70,12 @@ def _chat_of(data: dict[str, Any]) -> int | None:
         return None  # "@channelname": no per-chat bookkeeping for it
 
 
+def _answered_by_telegram(error: TelegramError) -> bool:
+    # PTB's NetworkError is also the base of BadRequest (an answer); the rest of it (a timeout, a
+    # dropped connection) means no answer came, so the request may have arrived at any moment.
+    return isinstance(error, BadRequest) or not isinstance(error, NetworkError)
+
+
 def _seconds(value: int | float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
@@ -101,14 +107,21 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
         chat = None if endpoint in EDITS else _chat_of(data)
         for attempt in range(MAX_RETRIES + 1):
             ticket = await self.budget.acquire(priority_for(chat), chat)
+            reached = False
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
+                reached = True
+                return result
             except RetryAfter as error:
+                reached = True
                 if attempt == MAX_RETRIES:
                     raise
                 seconds = _seconds(error.retry_after)
                 log.warning("Telegram asked to wait %.0f s (%s): every send waits", seconds, endpoint)
                 self.budget.pause(seconds + 0.1)
+            except TelegramError as error:
+                reached = _answered_by_telegram(error)
+                raise
             finally:
-                self.budget.answered(ticket)
+                self.budget.answered(ticket, reached=reached)
         raise AssertionError("unreachable")

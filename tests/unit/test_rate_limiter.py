@@ -3,7 +3,8 @@
 import asyncio
 import time
 
-from telegram.error import RetryAfter
+import pytest
+from telegram.error import BadRequest, RetryAfter, TimedOut
 
 from bot.notices import Priority
 from bot.telegram.budget import BudgetRateLimiter, priority_for, replying_to, sending_as
@@ -57,3 +58,22 @@ def test_her_own_chat_while_her_update_is_handled_is_a_reply():
     finally:
         replying_to.reset(token)
     assert priority_for(7) is Priority.NOTICE
+
+
+async def test_only_an_answer_from_telegram_tells_the_budget_a_round_trip():
+    """A timeout may have reached Telegram at any moment before it: it keeps its full window and
+    says nothing of the round trip; an error Telegram answered (a bad request) is a round trip."""
+    limiter = BudgetRateLimiter()
+
+    def failing(error):
+        async def call():
+            raise error
+
+        return call
+
+    with pytest.raises(TimedOut):
+        await limiter.process_request(failing(TimedOut()), (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert limiter.budget.schedule.quickest == float("inf")
+    with pytest.raises(BadRequest):
+        await limiter.process_request(failing(BadRequest("no")), (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert limiter.budget.schedule.quickest < 1.0

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.db._rows import iso, load
-from bot.db.database import Database
+from bot.db.database import Repository
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
 
@@ -43,10 +43,7 @@ class OutboxRow:
     attempts: int
 
 
-class OutboxRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class OutboxRepository(Repository):
     async def create_batch(
         self,
         lane: str,

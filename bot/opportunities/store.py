@@ -68,16 +68,7 @@ async def seeker(tx: Session, user_id: int) -> Seeker | None:
         " JOIN profiles p ON p.user_id = u.id WHERE u.id = ? AND p.step = 'done'",
         (user_id,),
     )
-    if row is None:
-        return None
-    return Seeker(
-        age_band=row["age_band"],
-        region=row["region"],
-        stage=row["stage"],
-        language=row["language"],
-        fields=frozenset(json.loads(row["fields"])),
-        languages=frozenset(json.loads(row["languages"])),
-    )
+    return None if row is None else load(Seeker, row)
 
 
 async def choices(tx: Session, user_id: int) -> dict[int, str]:

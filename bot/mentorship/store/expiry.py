@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Repository
 from bot.mentorship.rules import MISSED_TO_PAUSE
 from bot.mentorship.store.requests import Request, load_request
 from bot.mentorship.store.rows import record_event
@@ -19,10 +19,7 @@ class Expired:
     withdrawn: list[Request]  # the paused mentor's other pending requests, closed
 
 
-class RequestExpiryRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class RequestExpiryRepository(Repository):
     async def due_nudges(self, now: datetime, after) -> list[int]:
         rows = await self._db.fetchall(
             "SELECT id FROM requests"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.mentorship.rules import Refusal, Refused, Status
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
@@ -21,10 +21,7 @@ from bot.mentorship.store.rows import (
 )
 
 
-class MentorshipRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class MentorshipRepository(Repository):
     async def get(self, mentorship_id: int) -> Mentorship | None:
         row = await self._db.fetchone("SELECT * FROM mentorships WHERE id = ?", (mentorship_id,))
         return None if row is None else Mentorship.from_row(row)

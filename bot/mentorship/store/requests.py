@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso, load
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.matching.rules import MenteeProfile, MentorProfile, eligible
 from bot.matching.rules import score as match_score
 from bot.matching.store import check_pair, excluded_in, mentee_in, mentor_in
@@ -81,12 +81,9 @@ async def requestable(tx: Session, mentee_id: int, mentor_id: int) -> tuple[Ment
     return mentee, mentor
 
 
-class RequestRepository:
+class RequestRepository(Repository):
     """Every rule that two people could race on (three pending requests, one mentor per mentee,
     a mentor's capacity, a request answered once) is checked and written in one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get_request(self, request_id: int) -> Request | None:
         row = await self._db.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso, load
+from bot.db._rows import by_id, iso, load
 from bot.db.database import Repository
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
@@ -78,8 +78,7 @@ class OutboxRepository(Repository):
         return batch_id
 
     async def batch(self, batch_id: int) -> Batch | None:
-        row = await self._db.fetchone("SELECT * FROM outbox_batches WHERE id = ?", (batch_id,))
-        return None if row is None else load(Batch, row)
+        return await by_id(self._db, Batch, "outbox_batches", batch_id)
 
     async def next_batch(self, lane: str) -> Batch | None:
         """The oldest unfinished batch of a lane: batches of a lane run one after another."""

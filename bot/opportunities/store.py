@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db._rows import load
+from bot.db._rows import by_id, load
 from bot.db.database import Session
 from bot.opportunities.rules import Opportunity, Seeker
 
@@ -48,8 +48,7 @@ async def add(tx: Session, row: dict[str, Any], admin_id: int, now: datetime) ->
 
 
 async def get(tx: Session, opportunity_id: int) -> Opportunity | None:
-    row = await tx.fetchone("SELECT * FROM opportunities WHERE id = ?", (opportunity_id,))
-    return _opportunity(row) if row else None
+    return await by_id(tx, Opportunity, "opportunities", opportunity_id)
 
 
 async def open_ones(tx: Session, now: datetime) -> list[Opportunity]:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.db._rows import iso, load
+from bot.db._rows import by_id, iso, load
 from bot.db.accountability import DEV_KEY, note_account
 from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status, can_move
@@ -119,8 +119,7 @@ class ReportRepository:
         return report_id
 
     async def get_report(self, report_id: int) -> Report | None:
-        row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return None if row is None else Report.from_row(row)
+        return await by_id(self._db, Report, "reports", report_id)
 
     async def decide(self, report_id: int, admin_id: int, decision: str, now: datetime) -> Decided | None:
         """Close a report once (None if someone already did) and apply the decision to its mentorship.

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db._rows import iso, load
+from bot.db._rows import by_id, iso, load
 from bot.db.database import Repository, Session
 from bot.matching.rules import MenteeProfile, MentorProfile, eligible
 from bot.matching.rules import score as match_score
@@ -52,10 +52,10 @@ class Accepted:
 
 
 async def load_request(tx: Session, request_id: int, *, missing: Refusal | None = None) -> Request:
-    row = await tx.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
-    if row is None:
+    request = await by_id(tx, Request, "requests", request_id)
+    if request is None:
         raise Refused(missing or Refusal.NOT_FOUND)
-    return Request.from_row(row)
+    return request
 
 
 async def requestable(tx: Session, mentee_id: int, mentor_id: int) -> tuple[MenteeProfile, MentorProfile]:
@@ -86,8 +86,7 @@ class RequestRepository(Repository):
     a mentor's capacity, a request answered once) is checked and written in one transaction."""
 
     async def get_request(self, request_id: int) -> Request | None:
-        row = await self._db.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
-        return None if row is None else Request.from_row(row)
+        return await by_id(self._db, Request, "requests", request_id)
 
     async def pending_requests(self, *, mentee_id: int | None = None, mentor_id: int | None = None) -> list[Request]:
         column, value = ("mentee_id", mentee_id) if mentee_id is not None else ("mentor_id", mentor_id)

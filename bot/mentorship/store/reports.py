@@ -10,7 +10,7 @@ from bot.db._rows import by_id, iso, load
 from bot.db.accountability import DEV_KEY, note_account
 from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status, can_move
-from bot.mentorship.store.requests import Request, load_request
+from bot.mentorship.store.requests import Request, load_request, withdraw_pending
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
     Mentorship,
@@ -168,15 +168,7 @@ class ReportRepository:
         ended = [Mentorship.from_row(row) for row in rows]
         for mentorship in ended:
             await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
-        rows = await tx.fetchall(
-            "SELECT * FROM requests WHERE ? IN (mentor_id, mentee_id) AND status = 'pending'", (user_id,)
-        )
-        withdrawn = [Request.from_row(row) for row in rows]
-        for request in withdrawn:
-            await tx.execute(
-                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request.id)
-            )
-            await record_event(tx, now, "withdrawn", admin_id, request_id=request.id, detail="suspended")
+        withdrawn = await withdraw_pending(tx, user_id, now, side="either", actor_id=admin_id, detail="suspended")
         return ended, withdrawn
 
     async def add_report_text(self, report_id: int, reporter_id: int, text: str) -> bool:

@@ -10,7 +10,6 @@ import html
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import parse_callback
 from bot.contact_guard.notices import HELD_BACK, SHARE_INSTEAD
 from bot.context import Context
 from bot.i18n import N_
@@ -76,22 +75,6 @@ async def card(context: Context, viewer: int, m: Mentorship):
     other_name = await services.users.display_name(m.other(viewer))
     shown = notices.card(m, viewer, other_name, minor=await is_minor(services, m.mentee_id))
     return ui.text(context, *shown.lines), ui.buttons(context, shown.buttons)
-
-
-async def on_button(update: Update, context: Context) -> object:
-    query = update.callback_query
-    data = parse_callback(query.data)
-    mentorship_id = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if mentorship_id is None or action is None:
-        await stale_button(update, context)
-        return None
-    try:
-        m = await context.services.mentorships.party_of(mentorship_id, query.from_user.id)
-        return await action(update, context, m, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
-        return None
 
 
 async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> None:
@@ -244,6 +227,13 @@ ACTIONS = {
     "end": on_end,
     "endr": on_end_reason,
 }
+# Every press names a mentorship; only its two people get further (forged presses too).
+on_button = ui.by_id(
+    ACTIONS,
+    Refused,
+    lambda context, code: refusal_text(context.t, code),
+    load=lambda context, mentorship_id, user_id: context.services.mentorships.party_of(mentorship_id, user_id),
+)
 
 
 def register(app: Application) -> None:

@@ -10,7 +10,7 @@ import html
 from telegram import Update
 from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_
 from bot.matching import flow, notices
@@ -29,23 +29,13 @@ ANSWER = "answer"
 SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 
 
-async def on_button(update: Update, context: Context) -> object:
+async def drop_settled(update: Update, context: Context, request_id: int, code: Refusal) -> None:
+    """A request already settled: its buttons are of no more use to the mentor."""
     query = update.callback_query
-    data = parse_callback(query.data)
-    request_id = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if request_id is None or action is None:
-        await stale_button(update, context)
-        return None
-    try:
-        return await action(update, context, request_id, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
-        if refused.code in SETTLED and query.message is not None:
-            request = await context.services.requests.get_request(request_id)
-            if request is not None and query.from_user.id == request.mentor_id:
-                await ui.drop_buttons(query)
-        return None
+    if code in SETTLED and query.message is not None:
+        request = await context.services.requests.get_request(request_id)
+        if request is not None and query.from_user.id == request.mentor_id:
+            await ui.drop_buttons(query)
 
 
 async def close_card(update: Update, context: Context, done: flow.Done) -> None:
@@ -189,6 +179,7 @@ ACTIONS = {
     "ask": on_ask,
     "ans": on_answer_button,
 }
+on_button = ui.by_id(ACTIONS, Refused, lambda context, code: refusal_text(context.t, code), after_refusal=drop_settled)
 
 
 def register(app: Application) -> None:

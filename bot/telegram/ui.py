@@ -238,10 +238,20 @@ def add_area(app: Application, area: str, on_button, *, conversation: str = "", 
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(area)))
 
 
-def by_id(actions: dict, refused: type[Exception], explain, *, second=lambda data: data.arg(1)):
+def by_id(
+    actions: dict,
+    refused: type[Exception],
+    explain,
+    *,
+    second=lambda data: data.arg(1),
+    load=None,
+    after_refusal=None,
+):
     """The on_button of an area whose buttons carry an id first: `actions[action](update, context,
-    id, second(data))`. A press with no id or an unknown action is stale; a `refused` raised by the
-    action is her alert, `explain(context, code)`."""
+    id, second(data))`, or with `load`, the thing `await load(context, id, presser_id)` returns in
+    place of the id (a load that refuses stops the press). A press with no id or an unknown action
+    is stale; a `refused` raised is her alert, `explain(context, code)`, then
+    `await after_refusal(update, context, id, code)` if given."""
 
     async def on_button(update: Update, context: Context) -> object:
         query = update.callback_query
@@ -252,9 +262,12 @@ def by_id(actions: dict, refused: type[Exception], explain, *, second=lambda dat
             await stale_button(update, context)
             return None
         try:
-            return await action(update, context, target, second(data))
+            subject = target if load is None else await load(context, target, query.from_user.id)
+            return await action(update, context, subject, second(data))
         except refused as error:
             await query.answer(explain(context, error.code), show_alert=True)
+            if after_refusal is not None:
+                await after_refusal(update, context, target, error.code)
             return None
 
     return on_button

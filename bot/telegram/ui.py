@@ -273,6 +273,23 @@ def by_id(
     return on_button
 
 
+def admin_area(actions: dict, *, default=None):
+    """The on_button of an admin-only area: `actions[action](update, context, data, admin_id, now)`
+    (`default` for an action not in the table). Anyone else is refused; a press with no handler is stale."""
+
+    async def on_button(update: Update, context: Context) -> object:
+        if await refuse_non_admin(update, context):
+            return None
+        data: Callback | None = parse_callback(update.callback_query.data)
+        handler = actions.get(data.action, default) if data else None
+        if handler is None:
+            await stale_button(update, context)
+            return None
+        return await handler(update, context, data, update.effective_user.id, context.services.clock.now())
+
+    return on_button
+
+
 def register_fallbacks(app: Application, stray_message) -> None:
     """Last in group 0: only what no journey took reaches these."""
     app.add_handler(CallbackQueryHandler(stale_button))

@@ -1,29 +1,23 @@
-"""What every handler shares: the loader each update passes through, edits that never raise,
-buttons, refusals, and the last-resort answers."""
+"""What every handler shares: edits that never raise, buttons, callback areas, refusals, typed-text
+steps (the loader every update passes through and the fallbacks: bot.telegram.loader)."""
 
 from __future__ import annotations
 
 import html
 import logging
-from zoneinfo import ZoneInfo
 
-from telegram import Bot, ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
-    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
-    filters,
 )
 
-from bot.callbacks import Callback, cb, parse_callback, pattern
+from bot.callbacks import Callback, parse_callback, pattern
 from bot.context import Context
-from bot.domain import LANGUAGE_BUTTONS, Language
-from bot.i18n import N_, SUPPORTED, Translator, normalize_language, translator
+from bot.i18n import N_, Translator
 from bot.mentorship.rules import MAX_PENDING_REQUESTS, REFUSALS, Refusal, clean_message
 from bot.notices import Button, Line, Notice, render_line
 from bot.onboarding.rules import InvalidAnswer
@@ -32,43 +26,6 @@ from bot.telegram import conversations
 from bot.telegram.send import keyboard
 
 log = logging.getLogger(__name__)
-
-# Handler groups: the loader runs before every journey (group 0).
-LOAD_USER_GROUP = -10
-
-
-async def load_user(update: Update, context: Context) -> None:
-    """Load (or create) her record once per update, so handlers know her language."""
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    context.telegram_language = user.language_code
-    services = context.services
-    if update.my_chat_member is not None:
-        # A membership change is not her writing to us: it must not clear "blocked".
-        context.user_record = await services.users.get(user.id)
-        return
-    context.user_record = await services.users.seen(
-        user.id, user.first_name or "", user.language_code, services.clock.now(), user.username
-    )
-    query = update.callback_query
-    if query is not None and parse_callback(query.data) is None:
-        # Data we never made (forged, from an old version, or none at all): no journey sees it.
-        await stale_button(update, context)
-        raise ApplicationHandlerStop
-
-
-async def track_blocking(update: Update, context: Context) -> None:
-    """Mark her as unreachable when she blocks the bot, and reachable when she comes back."""
-    change = update.my_chat_member
-    if change is None or change.chat.type != "private":
-        return
-    status = change.new_chat_member.status
-    if status in (ChatMember.BANNED, ChatMember.LEFT):
-        await context.services.users.mark_blocked(change.from_user.id, context.services.clock.now())
-        log.info("user %s blocked the bot", change.from_user.id)
-    elif status == ChatMember.MEMBER:
-        await context.services.users.mark_unblocked(change.from_user.id)
 
 
 async def hint(update: Update, context: Context) -> None:
@@ -178,37 +135,10 @@ async def refuse_non_admin(update: Update, context: Context) -> bool:
     return True
 
 
-def language_keyboard(telegram_language: str | None) -> InlineKeyboardMarkup:
-    """The three languages, each in its own words, hers first."""
-    first = normalize_language(telegram_language)
-    order = sorted(Language, key=lambda lang: lang != first)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=cb("lang", "set", lang.value))] for lang in order]
-    )
-
-
-def language_question(telegram_language: str | None) -> str:
-    first = normalize_language(telegram_language)
-    order = sorted(SUPPORTED, key=lambda lang: lang != first)
-    lines = []
-    for lang in order:
-        t = translator(lang)
-        lines.append(t("Please choose your language:"))
-    return "\n".join(lines)
-
-
 async def stale_button(update: Update, context: Context) -> None:
     """A button from an old message, or data we never made."""
     query = update.callback_query
     await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
-
-
-def register_loader(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, load_user), group=LOAD_USER_GROUP)
-    app.add_handler(
-        ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER),
-        group=LOAD_USER_GROUP + 1,
-    )
 
 
 def add_area(app: Application, area: str, on_button, *, conversation: str = "", starts=(), states=None) -> None:
@@ -290,12 +220,6 @@ def admin_area(actions: dict, *, default=None):
     return on_button
 
 
-def register_fallbacks(app: Application, stray_message) -> None:
-    """Last in group 0: only what no journey took reaches these."""
-    app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, stray_message))
-
-
 # --- typed-text steps of a bot.telegram.conversations.Conversation ----------------------------
 
 TOO_LONG = N_("That is too long: please keep it under {n} characters.")
@@ -347,14 +271,6 @@ def refusal_text(t: Translator, code: Refusal) -> str:
     return t(REFUSALS[code]).format(n=MAX_PENDING_REQUESTS)
 
 
-async def reader_of(services: Services, user_id: int) -> tuple[Translator, ZoneInfo]:
-    """Her translator and time zone, for writing to someone other than who pressed."""
-    record = await services.users.get(user_id)
-    if record is None:
-        return translator(None), services.settings.default_timezone
-    return translator(record.language), ZoneInfo(record.timezone)
-
-
 async def name_of(services: Services, user_id: int) -> str:
     """Her display name, escaped for HTML."""
     profile = await services.profiles.get(user_id)
@@ -362,23 +278,6 @@ async def name_of(services: Services, user_id: int) -> str:
         return html.escape(profile.answers.display_name)
     record = await services.users.get(user_id)
     return html.escape(record.first_name) if record and record.first_name else "—"
-
-
-async def deliver(
-    bot: Bot,
-    services: Services,
-    user_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> Message | None:
-    """Send to someone who did not just write to us; None if she cannot be reached."""
-    try:
-        return await bot.send_message(user_id, text, reply_markup=markup)
-    except Forbidden:
-        await services.users.mark_blocked(user_id, services.clock.now())
-    except TelegramError as error:
-        log.warning("could not write to %s: %s", user_id, error)
-    return None
 
 
 async def is_minor(services: Services, user_id: int) -> bool:

@@ -25,11 +25,10 @@ from bot.mentorship.rules import (
     Refused,
     ReportReason,
     Status,
-    parse_code,
 )
 from bot.mentorship.store.rows import Mentorship
 from bot.telegram import conversations, ui
-from bot.telegram.ui import is_minor, name_of, refusal_text, stale_button
+from bot.telegram.mentoring import is_minor, name_of, refusal_text
 
 # The typed-text steps: a message for the other side, and the details of a report just made.
 CONVERSATION = "ship"
@@ -110,11 +109,8 @@ async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> Non
     await ui.edit(update.callback_query, context.t("Why would you like to end the mentorship?"), reasons)
 
 
-async def on_end_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
-    reason = parse_code(EndReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
+@ui.coded(EndReason)
+async def on_end_reason(update: Update, context: Context, m: Mentorship, reason: EndReason) -> None:
     services, t, query = context.services, context.t, update.callback_query
     done = await flow.end(services, m.id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Ended ✓"))
@@ -149,11 +145,8 @@ async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> 
     )
 
 
-async def on_report_reason(update: Update, context: Context, m: Mentorship, code: str) -> object:
-    reason = parse_code(ReportReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return None
+@ui.coded(ReportReason)
+async def on_report_reason(update: Update, context: Context, m: Mentorship, reason: ReportReason) -> object:
     services, t, query = context.services, context.t, update.callback_query
     reported = await flow.report(services, m.id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))

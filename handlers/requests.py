@@ -14,10 +14,10 @@ from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_
 from bot.matching import flow, notices
-from bot.mentorship.rules import NOTE_MAX, REPORT_LABELS, DeclineReason, Refusal, Refused, ReportReason, parse_code
+from bot.mentorship.rules import NOTE_MAX, REPORT_LABELS, DeclineReason, Refusal, Refused, ReportReason
 from bot.notices import Button, Msg
 from bot.telegram import conversations, ui
-from bot.telegram.ui import refusal_text, stale_button
+from bot.telegram.mentoring import refusal_text
 
 # The conversation: Ask a question (req:ask) waits for the mentor's QUESTION; the mentee's
 # Answer button under it (req:ans) waits for her ANSWER.
@@ -68,12 +68,9 @@ async def on_back(update: Update, context: Context, request_id: int, _: str) -> 
     await query.edit_message_reply_markup(ui.buttons(context, notices.request_buttons(request_id)))
 
 
-async def on_decline_reason(update: Update, context: Context, request_id: int, code: str) -> None:
+@ui.coded(DeclineReason)
+async def on_decline_reason(update: Update, context: Context, request_id: int, reason: DeclineReason) -> None:
     services, query = context.services, update.callback_query
-    reason = parse_code(DeclineReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
     done = await flow.decline(services, request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(context.t("Declined"))
     await close_card(update, context, done)
@@ -155,11 +152,8 @@ async def on_report(update: Update, context: Context, request_id: int, _: str) -
     await ui.edit(query, ui.text(context, Msg(what)), reply_markup=ui.buttons(context, rows))
 
 
-async def on_report_reason(update: Update, context: Context, request_id: int, code: str) -> None:
-    reason = parse_code(ReportReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
+@ui.coded(ReportReason)
+async def on_report_reason(update: Update, context: Context, request_id: int, reason: ReportReason) -> None:
     services, t, query = context.services, context.t, update.callback_query
     done = await flow.report(services, request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))

@@ -3,7 +3,7 @@ steps (the loader every update passes through and the fallbacks: bot.telegram.lo
 
 from __future__ import annotations
 
-import html
+import functools
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,11 +17,10 @@ from telegram.ext import (
 
 from bot.callbacks import Callback, parse_callback, pattern
 from bot.context import Context
-from bot.i18n import N_, Translator
-from bot.mentorship.rules import MAX_PENDING_REQUESTS, REFUSALS, Refusal, clean_message
+from bot.i18n import N_
+from bot.mentorship.rules import clean_message
 from bot.notices import Button, Line, Notice, render_line
 from bot.onboarding.rules import InvalidAnswer
-from bot.services import Services
 from bot.telegram import conversations
 from bot.telegram.send import keyboard
 
@@ -203,6 +202,24 @@ def by_id(
     return on_button
 
 
+def coded(enum: type):
+    """For an action of `by_id` whose second argument is a code of `enum`: it gets the member; a code
+    forged or from an older version is a stale button."""
+
+    def wrap(action):
+        @functools.wraps(action)
+        async def checked(update: Update, context: Context, subject, code: str) -> object:
+            member = enum._value2member_map_.get(code)
+            if member is None:
+                await stale_button(update, context)
+                return None
+            return await action(update, context, subject, member)
+
+        return checked
+
+    return wrap
+
+
 def admin_area(actions: dict, *, default=None):
     """The on_button of an admin-only area: `actions[action](update, context, data, admin_id, now)`
     (`default` for an action not in the table). Anyone else is refused; a press with no handler is stale."""
@@ -262,24 +279,3 @@ async def stop_waiting(update: Update, context: Context) -> object:
     await context.services.inputs.clear(update.effective_user.id)
     await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
     return conversations.END
-
-
-# Writing to the other person of a mentoring journey (requests, mentorships, reports).
-
-
-def refusal_text(t: Translator, code: Refusal) -> str:
-    return t(REFUSALS[code]).format(n=MAX_PENDING_REQUESTS)
-
-
-async def name_of(services: Services, user_id: int) -> str:
-    """Her display name, escaped for HTML."""
-    profile = await services.profiles.get(user_id)
-    if profile is not None and profile.answers.display_name:
-        return html.escape(profile.answers.display_name)
-    record = await services.users.get(user_id)
-    return html.escape(record.first_name) if record and record.first_name else "—"
-
-
-async def is_minor(services: Services, user_id: int) -> bool:
-    profile = await services.profiles.get(user_id)
-    return bool(profile and profile.is_minor)

@@ -20,7 +20,7 @@ from bot.i18n import normalize_language, translator
 from bot.jobs import run_at_start, schedule_jobs
 from bot.persistence import SqlitePersistence
 from bot.services import Services
-from bot.telegram import broadcast_view, menu, ui
+from bot.telegram import broadcast_view, loader, menu, ui
 from bot.telegram.budget import BudgetRateLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.update_order import PerUserOrder, ScreenedGetUpdates
@@ -135,7 +135,7 @@ def build_application(
         app.update_processor.on_overflow = partial(flood.slow_down, app)  # F7
 
     # Who she is, before any journey sees the update.
-    ui.register_loader(app)
+    loader.register_loader(app)
     private_only.register(app)  # F11
     # Journeys, in group 0: the first matching handler wins. Onboarding first, so
     # that her typed answers reach it before anything else looks at text.
@@ -179,7 +179,7 @@ def build_application(
     admin_circles.register(app)  # /circles for admins
     circle_join.register(app)  # asking to join an open circle, and opening one
     # Last: whatever no journey took.
-    ui.register_fallbacks(app, stray.stray_message)
+    loader.register_fallbacks(app, stray.stray_message)
     app.add_error_handler(on_error)
     schedule_jobs(app)
     return app

@@ -21,7 +21,7 @@ class BotData:
 class Context(CallbackContext[ExtBot, dict, dict, BotData]):
     def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None):
         super().__init__(application, chat_id=chat_id, user_id=user_id)
-        # Set by the first handler group (bot.telegram.ui.load_user) for every update with a user.
+        # Set by the first handler group (bot.telegram.loader.load_user) for every update with a user.
         self.user_record: User | None = None
         self.telegram_language: str | None = None
 

@@ -17,7 +17,8 @@ from bot.safety import CRITICAL_REASONS
 from bot.safety_queue import store as safety_queue
 from bot.safety_queue.rules import due_alert, is_critical
 from bot.telegram import ui
-from bot.telegram.ui import name_of, refuse_non_admin
+from bot.telegram.mentoring import name_of
+from bot.telegram.ui import refuse_non_admin
 
 
 async def reports(update: Update, context: Context) -> None:

@@ -17,7 +17,8 @@ from bot.matching.cohort import NO_FREE_SLOT, NO_MENTORS, cohort_match
 from bot.matching.notices import percent
 from bot.matching.rules import Rejection
 from bot.telegram import ui
-from bot.telegram.ui import name_of, refuse_non_admin, stale_button
+from bot.telegram.mentoring import name_of
+from bot.telegram.ui import refuse_non_admin, stale_button
 
 SHOWN = 20  # pairs and unmatched mentees listed in a preview; the rest are counted
 

@@ -13,7 +13,8 @@ from bot.i18n import N_
 from bot.matching import find, flow, mentor_card, notices
 from bot.mentorship.rules import NOTE_MAX, Refused
 from bot.telegram import conversations, ui
-from bot.telegram.ui import refusal_text, stale_button
+from bot.telegram.mentoring import refusal_text
+from bot.telegram.ui import stale_button
 
 CONVERSATION = "req_note"
 NOTE = "note"

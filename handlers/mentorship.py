@@ -10,7 +10,6 @@ import html
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import parse_callback
 from bot.contact_guard.notices import HELD_BACK, SHARE_INSTEAD
 from bot.context import Context
 from bot.i18n import N_
@@ -26,11 +25,10 @@ from bot.mentorship.rules import (
     Refused,
     ReportReason,
     Status,
-    parse_code,
 )
 from bot.mentorship.store.rows import Mentorship
 from bot.telegram import conversations, ui
-from bot.telegram.ui import is_minor, name_of, refusal_text, stale_button
+from bot.telegram.mentoring import is_minor, name_of, refusal_text
 
 # The typed-text steps: a message for the other side, and the details of a report just made.
 CONVERSATION = "ship"
@@ -78,22 +76,6 @@ async def card(context: Context, viewer: int, m: Mentorship):
     return ui.text(context, *shown.lines), ui.buttons(context, shown.buttons)
 
 
-async def on_button(update: Update, context: Context) -> object:
-    query = update.callback_query
-    data = parse_callback(query.data)
-    mentorship_id = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if mentorship_id is None or action is None:
-        await stale_button(update, context)
-        return None
-    try:
-        m = await context.services.mentorships.party_of(mentorship_id, query.from_user.id)
-        return await action(update, context, m, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
-        return None
-
-
 async def on_show(update: Update, context: Context, m: Mentorship, _: str) -> None:
     await update.callback_query.answer()
     await refresh(update, context, m)
@@ -127,11 +109,8 @@ async def on_end(update: Update, context: Context, m: Mentorship, _: str) -> Non
     await ui.edit(update.callback_query, context.t("Why would you like to end the mentorship?"), reasons)
 
 
-async def on_end_reason(update: Update, context: Context, m: Mentorship, code: str) -> None:
-    reason = parse_code(EndReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
+@ui.coded(EndReason)
+async def on_end_reason(update: Update, context: Context, m: Mentorship, reason: EndReason) -> None:
     services, t, query = context.services, context.t, update.callback_query
     done = await flow.end(services, m.id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Ended ✓"))
@@ -166,11 +145,8 @@ async def on_report(update: Update, context: Context, m: Mentorship, _: str) -> 
     )
 
 
-async def on_report_reason(update: Update, context: Context, m: Mentorship, code: str) -> object:
-    reason = parse_code(ReportReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return None
+@ui.coded(ReportReason)
+async def on_report_reason(update: Update, context: Context, m: Mentorship, reason: ReportReason) -> object:
     services, t, query = context.services, context.t, update.callback_query
     reported = await flow.report(services, m.id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
@@ -244,6 +220,13 @@ ACTIONS = {
     "end": on_end,
     "endr": on_end_reason,
 }
+# Every press names a mentorship; only its two people get further (forged presses too).
+on_button = ui.by_id(
+    ACTIONS,
+    Refused,
+    lambda context, code: refusal_text(context.t, code),
+    load=lambda context, mentorship_id, user_id: context.services.mentorships.party_of(mentorship_id, user_id),
+)
 
 
 def register(app: Application) -> None:

@@ -20,7 +20,16 @@ from bot.onboarding.store import Profile
 from bot.stories import flow as stories_flow
 from bot.stories.schedule import subscription_text
 from bot.telegram import conversations, ui, vetting
-from bot.telegram.onboarding_view import CONVERSATION, END, current, keyboard, show, state
+from bot.telegram.onboarding_view import (
+    CONVERSATION,
+    END,
+    current,
+    keyboard,
+    language_keyboard,
+    language_question,
+    show,
+    state,
+)
 
 
 async def _after(message: Message, context: Context, answered: flow.Answered, *, again: bool = True) -> str | int:
@@ -86,7 +95,7 @@ async def on_back(update: Update, context: Context, profile: Profile, step: Step
     if previous is None:
         # Before the first question comes the language; the role question's state stays.
         language = context.telegram_language
-        await message.edit_text(ui.language_question(language), reply_markup=ui.language_keyboard(language))
+        await message.edit_text(language_question(language), reply_markup=language_keyboard(language))
         return state(step)
     return await show(message, context, previous, edit=True)
 

@@ -9,7 +9,7 @@ import json
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, pattern
 from bot.context import Context
 from bot.i18n import N_, translator
 from bot.notices import Button, Msg, render_msg, render_text
@@ -122,20 +122,6 @@ async def read_typed(update: Update, context: Context) -> object:
         await message.reply_text(render_msg(problem, context.t, context.zone))
         return state
     return await show_preview(update, context, {**about, "v": value})
-
-
-async def on_button(update: Update, context: Context) -> object:
-    if await refuse_non_admin(update, context):
-        return None
-    query, services = update.callback_query, context.services
-    data = parse_callback(query.data)
-    admin_id, now = update.effective_user.id, services.clock.now()
-    action = data.action if data else ""
-    handler = ACTIONS.get(action)
-    if handler is None:
-        await ui.stale_button(update, context)
-        return None
-    return await handler(update, context, data, admin_id, now)
 
 
 async def on_page(update, context, data, admin_id, now) -> object:
@@ -279,6 +265,7 @@ ACTIONS = {
     "cln": on_close_no,
     "vf": on_verify,
 }
+on_button = ui.admin_area(ACTIONS)
 
 
 def register(app: Application) -> None:

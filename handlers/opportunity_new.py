@@ -4,12 +4,13 @@ girls' card in each language, and publishes it. Her draft and her step survive a
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import Callback, cb, pattern
 from bot.context import Context
 from bot.domain import LANGUAGE_BUTTONS, Language
 from bot.i18n import N_, translator
@@ -166,30 +167,31 @@ async def read_typed(update: Update, context: Context) -> object:
     return await ask_next(update, context, data)
 
 
-async def on_button(update: Update, context: Context) -> object:
-    if await refuse_non_admin(update, context):
-        return None
-    query, services = update.callback_query, context.services
-    data = parse_callback(query.data)
-    admin_id, now = update.effective_user.id, services.clock.now()
-    action = data.action if data else ""
-    if action == "cancel":
-        await authoring.cancel(services.db, admin_id)
-        await conversations.forget(update, context, CONVERSATION)
-        await query.answer()
-        await ui.edit(query, context.t("Cancelled. Nothing was published."))
+async def on_cancel(update: Update, context: Context, data: Callback, admin_id: int, now: datetime) -> object:
+    await authoring.cancel(context.services.db, admin_id)
+    await conversations.forget(update, context, CONVERSATION)
+    await update.callback_query.answer()
+    await ui.edit(update.callback_query, context.t("Cancelled. Nothing was published."))
+    return conversations.END
+
+
+async def on_publish(update: Update, context: Context, data: Callback, admin_id: int, now: datetime) -> object:
+    services, query = context.services, update.callback_query
+    opportunity_id = await authoring.publish(services.db, admin_id, now)
+    if opportunity_id is None:
+        await ui.stale_button(update, context)
         return conversations.END
-    if action == "pub":
-        opportunity_id = await authoring.publish(services.db, admin_id, now)
-        if opportunity_id is None:
-            await ui.stale_button(update, context)
-            return conversations.END
-        await services.admin.record(admin_id, "opportunity_new", now, opportunity_id)
-        await query.answer()
-        await ui.edit(query, context.t("Published ✓ Girls it fits will find it in /opportunities."))
-        return conversations.END
-    first, second = (data.arg(0), data.arg(1)) if data else ("", "")
-    if data is None or drafting.pressed({}, action, first, second) is None:
+    await services.admin.record(admin_id, "opportunity_new", now, opportunity_id)
+    await query.answer()
+    await ui.edit(query, context.t("Published ✓ Girls it fits will find it in /opportunities."))
+    return conversations.END
+
+
+async def on_draft(update: Update, context: Context, data: Callback, admin_id: int, now: datetime) -> object:
+    """A press that changes the draft (kind, languages, groups, flags, skip): the next question."""
+    services, query, action = context.services, update.callback_query, data.action
+    first, second = data.arg(0), data.arg(1)
+    if drafting.pressed({}, action, first, second) is None:
         await ui.stale_button(update, context)
         return None
     how = partial(drafting.pressed, action=action, first=first, second=second)
@@ -221,6 +223,9 @@ async def on_button(update: Update, context: Context) -> object:
     if data.arg(0) == drafting.FLAGS[0]:
         return await ask_flag(update, context, drafting.FLAGS[1])
     return await show_preview(update, context, draft)
+
+
+on_button = ui.admin_area({"cancel": on_cancel, "pub": on_publish}, default=on_draft)
 
 
 def register(app: Application) -> None:

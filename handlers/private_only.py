@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import Context
-from bot.telegram.ui import LOAD_USER_GROUP
+from bot.telegram.loader import LOAD_USER_GROUP
 
 
 async def refuse_in_group(update: Update, context: Context) -> None:

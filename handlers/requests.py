@@ -10,14 +10,14 @@ import html
 from telegram import Update
 from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_
 from bot.matching import flow, notices
-from bot.mentorship.rules import NOTE_MAX, REPORT_LABELS, DeclineReason, Refusal, Refused, ReportReason, parse_code
+from bot.mentorship.rules import NOTE_MAX, REPORT_LABELS, DeclineReason, Refusal, Refused, ReportReason
 from bot.notices import Button, Msg
 from bot.telegram import conversations, ui
-from bot.telegram.ui import refusal_text, stale_button
+from bot.telegram.mentoring import refusal_text
 
 # The conversation: Ask a question (req:ask) waits for the mentor's QUESTION; the mentee's
 # Answer button under it (req:ans) waits for her ANSWER.
@@ -29,23 +29,13 @@ ANSWER = "answer"
 SETTLED = (Refusal.ANSWERED, Refusal.EXPIRED, Refusal.MENTEE_TAKEN)
 
 
-async def on_button(update: Update, context: Context) -> object:
+async def drop_settled(update: Update, context: Context, request_id: int, code: Refusal) -> None:
+    """A request already settled: its buttons are of no more use to the mentor."""
     query = update.callback_query
-    data = parse_callback(query.data)
-    request_id = data.int_arg(0) if data else None
-    action = ACTIONS.get(data.action) if data else None
-    if request_id is None or action is None:
-        await stale_button(update, context)
-        return None
-    try:
-        return await action(update, context, request_id, data.arg(1))
-    except Refused as refused:
-        await query.answer(refusal_text(context.t, refused.code), show_alert=True)
-        if refused.code in SETTLED and query.message is not None:
-            request = await context.services.requests.get_request(request_id)
-            if request is not None and query.from_user.id == request.mentor_id:
-                await ui.drop_buttons(query)
-        return None
+    if code in SETTLED and query.message is not None:
+        request = await context.services.requests.get_request(request_id)
+        if request is not None and query.from_user.id == request.mentor_id:
+            await ui.drop_buttons(query)
 
 
 async def close_card(update: Update, context: Context, done: flow.Done) -> None:
@@ -78,12 +68,9 @@ async def on_back(update: Update, context: Context, request_id: int, _: str) -> 
     await query.edit_message_reply_markup(ui.buttons(context, notices.request_buttons(request_id)))
 
 
-async def on_decline_reason(update: Update, context: Context, request_id: int, code: str) -> None:
+@ui.coded(DeclineReason)
+async def on_decline_reason(update: Update, context: Context, request_id: int, reason: DeclineReason) -> None:
     services, query = context.services, update.callback_query
-    reason = parse_code(DeclineReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
     done = await flow.decline(services, request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(context.t("Declined"))
     await close_card(update, context, done)
@@ -165,11 +152,8 @@ async def on_report(update: Update, context: Context, request_id: int, _: str) -
     await ui.edit(query, ui.text(context, Msg(what)), reply_markup=ui.buttons(context, rows))
 
 
-async def on_report_reason(update: Update, context: Context, request_id: int, code: str) -> None:
-    reason = parse_code(ReportReason, code)
-    if reason is None:
-        await stale_button(update, context)
-        return
+@ui.coded(ReportReason)
+async def on_report_reason(update: Update, context: Context, request_id: int, reason: ReportReason) -> None:
     services, t, query = context.services, context.t, update.callback_query
     done = await flow.report(services, request_id, query.from_user.id, reason, services.clock.now())
     await query.answer(t("Reported ✓"))
@@ -189,6 +173,7 @@ ACTIONS = {
     "ask": on_ask,
     "ans": on_answer_button,
 }
+on_button = ui.by_id(ACTIONS, Refused, lambda context, code: refusal_text(context.t, code), after_refusal=drop_settled)
 
 
 def register(app: Application) -> None:

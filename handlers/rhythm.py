@@ -9,14 +9,13 @@ import html
 import logging
 from datetime import datetime
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.ext import Application
 
 from bot.callbacks import cb
 from bot.context import Context
 from bot.domain import GOAL_LABELS, Goal
 from bot.i18n import N_, Translator
-from bot.mentorship.store.rows import Mentorship
 from bot.notices import Button, Html, Msg, Notice
 from bot.services import Services
 from bot.sessions.rules import (
@@ -61,31 +60,6 @@ async def plain_name(services: Services, user_id: int) -> str:
 
 def rating_buttons(action: str, checkin_id: int) -> tuple[tuple[Button, ...], ...]:
     return (tuple(Button(str(n), cb("rhy", action, checkin_id, n)) for n in RATINGS),)
-
-
-async def begin(bot: Bot, services: Services, mentorship: Mentorship) -> None:
-    """A new mentorship: its rhythm starts, and both are asked how often they'd like to meet."""
-    if not await services.rhythms.start_rhythm(mentorship.id, mentorship.started_at):
-        return
-    goals = await goals_of(services, mentorship.mentee_id)
-    mentee_name = await plain_name(services, mentorship.mentee_id)
-    how_often = N_(
-        "How often would you like to meet? Either of you can choose, and you'll "
-        "both see it. The programme runs for six months, with a short check-in "
-        "each month."
-    )
-    buttons = tuple(
-        (Button(Msg(label), cb("rhy", "every", mentorship.id, days)),) for days, label in MEET_LABELS.items()
-    )
-    notices = []
-    for viewer in (mentorship.mentee_id, mentorship.mentor_id):
-        if viewer == mentorship.mentee_id:
-            heading = Msg(N_("Your goals: {goals}"), goals=goals)
-        else:
-            heading = Msg(N_("{name}'s goals: {goals}"), name=mentee_name, goals=goals)
-        lines = (Msg("🤝 <b>{s}</b>", s=Msg(N_("Your agreement"))), "", heading, "", Msg(how_often))
-        notices.append(Notice(viewer, lines, buttons))
-    await services.sender.send(notices)
 
 
 async def on_every(update: Update, context: Context, mentorship_id: int, days: int | None) -> None:

@@ -16,7 +16,7 @@ from bot.opportunities import flow as opportunities
 from bot.opportunities.flow import LINK_PREFIX as OPPORTUNITY_PREFIX
 from bot.telegram import ui
 from bot.telegram.menu import help_text, set_chat_menu
-from bot.telegram.onboarding_view import resume
+from bot.telegram.onboarding_view import language_keyboard, language_question, resume
 from bot.telegram.send import keyboard
 from bot.telegram.story_card import DEEP_LINK_PREFIX, send_card
 
@@ -78,8 +78,8 @@ async def start(update: Update, context: Context) -> None:
                 user.id, STORY_LINK, payload.removeprefix(DEEP_LINK_PREFIX), services.clock.now()
             )
         await update.effective_message.reply_text(
-            ui.language_question(user.language_code),
-            reply_markup=ui.language_keyboard(user.language_code),
+            language_question(user.language_code),
+            reply_markup=language_keyboard(user.language_code),
         )
         return
     profile = await context.services.profiles.get(user.id)
@@ -93,8 +93,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        ui.language_question(update.effective_user.language_code),
-        reply_markup=ui.language_keyboard(update.effective_user.language_code),
+        language_question(update.effective_user.language_code),
+        reply_markup=language_keyboard(update.effective_user.language_code),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.db._rows import iso, load
-from bot.db.database import Database
+from bot.db.database import Repository
 
 # Segment dimension -> the SQL column it filters on (a closed list: never user input in SQL).
 SEGMENT_COLUMNS = {
@@ -36,10 +36,7 @@ class AuditEntry:
     at: datetime
 
 
-class AdminRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class AdminRepository(Repository):
     async def draft(self, admin_id: int) -> Draft | None:
         row = await self._db.fetchone("SELECT * FROM broadcast_drafts WHERE admin_id = ?", (admin_id,))
         if row is None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from bot.i18n import N_
 
 VERSION = 1
+# Said to a mentor of minors who has not accepted this version yet, whatever she tried to do.
+ACCEPT_FIRST = N_(
+    "Please accept the programme's new code of conduct first (I sent it to you with a button): "
+    "then you can have new sessions and messages with mentees under 18 again."
+)
 
 POINTS = (
     N_("I talk with mentees only through this bot, and never ask a mentee under 18 for her contacts."),

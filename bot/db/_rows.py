@@ -6,6 +6,9 @@ import json
 import sqlite3
 from dataclasses import fields
 from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def iso(moment: datetime) -> str:
@@ -33,3 +36,28 @@ def load(cls, row: sqlite3.Row):
             value = frozenset(json.loads(value))
         values[field.name] = value
     return cls(**values)
+
+
+async def by_id(s: Any, cls: type[T], table: str, row_id: int) -> T | None:
+    """Row `row_id` of `table` as its dataclass, or None; `s` is a Session or the Database."""
+    row = await s.fetchone(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    return None if row is None else load(cls, row)
+
+
+class TwoSides:
+    """A row between a mentee and a mentor (a mentorship, a session), as seen by one of them."""
+
+    __slots__ = ()
+    mentee_id: int
+    mentor_id: int
+
+    def other(self, user_id: int) -> int:
+        return self.mentor_id if user_id == self.mentee_id else self.mentee_id
+
+    def has(self, user_id: int) -> bool:
+        return user_id in (self.mentee_id, self.mentor_id)
+
+
+def sql_list(codes) -> str:
+    """Fixed codes (never user input) as an SQL list for `IN`: ('active', 'paused')."""
+    return "('" + "', '".join(codes) + "')"

@@ -236,3 +236,10 @@ class Database:
                 log.info("applied migration %s", name)
                 applied.append(name)
             return applied
+
+
+class Repository:
+    """A store's methods over the one database; a store with more to hold (a key, a default) adds it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db

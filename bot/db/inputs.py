@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.db.database import Database
+from bot.db.database import Repository
 
 # A question left unanswered this long is forgotten: her next text is not taken as its answer.
 INPUT_TTL = timedelta(days=2)
@@ -19,10 +19,7 @@ class PendingInput:
     created_at: datetime
 
 
-class InputRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class InputRepository(Repository):
     async def expect(self, user_id: int, kind: str, ref: str | int, now: datetime) -> None:
         """Wait for her next text as the answer to `kind` (replacing any earlier question)."""
         await self._db.execute(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso, load
-from bot.db.database import Database
+from bot.db._rows import by_id, iso, load
+from bot.db.database import Repository
 
 FINAL = ("sent", "failed", "blocked", "uncertain", "cancelled")
 
@@ -43,10 +43,7 @@ class OutboxRow:
     attempts: int
 
 
-class OutboxRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class OutboxRepository(Repository):
     async def create_batch(
         self,
         lane: str,
@@ -81,8 +78,7 @@ class OutboxRepository:
         return batch_id
 
     async def batch(self, batch_id: int) -> Batch | None:
-        row = await self._db.fetchone("SELECT * FROM outbox_batches WHERE id = ?", (batch_id,))
-        return None if row is None else load(Batch, row)
+        return await by_id(self._db, Batch, "outbox_batches", batch_id)
 
     async def next_batch(self, lane: str) -> Batch | None:
         """The oldest unfinished batch of a lane: batches of a lane run one after another."""

@@ -78,6 +78,19 @@ class _Problem:
     free: np.ndarray  # int64, mentors: free places before the cohort
 
 
+def _side(people: list, *, abroad: int) -> tuple[np.ndarray, ...]:
+    """The columns both sides have: fields, times, languages, stage level, region, online.
+    "abroad" never counts as the same region: each side's `abroad` is a code the other never has."""
+    return (
+        _column([_bits(m.fields, _FIELD_BIT) for m in people]),
+        _column([_bits(m.availability, _TIME_BIT) for m in people]),
+        _column([_bits(m.languages, _LANGUAGE_BIT) for m in people]),
+        _column([STAGE_LEVEL[m.stage] for m in people]),
+        _column([abroad if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in people]),
+        np.array([m.meeting_format == MeetingFormat.ONLINE for m in people], bool),
+    )
+
+
 def _prepare(
     mentees: Sequence[MenteeProfile],
     mentors: Sequence[MentorProfile],
@@ -93,23 +106,12 @@ def _prepare(
         first_mentors.setdefault(mentor.user_id, mentor)
     mentors = [first_mentors[i] for i in sorted(first_mentors)]
 
-    e_fields = _column([_bits(m.fields, _FIELD_BIT) for m in mentees])
+    e_fields, e_times, e_langs, e_level, e_region, e_online = _side(mentees, abroad=-1)
     e_goals = _column([_bits(m.goals, _GOAL_BIT) for m in mentees])
-    e_times = _column([_bits(m.availability, _TIME_BIT) for m in mentees])
-    e_langs = _column([_bits(m.languages, _LANGUAGE_BIT) for m in mentees])
-    e_level = _column([STAGE_LEVEL[m.stage] for m in mentees])
-    # "abroad" never counts as the same region: give each side a code the other never has.
-    e_region = _column([-1 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentees])
-    e_online = np.array([m.meeting_format == MeetingFormat.ONLINE for m in mentees], bool)
     e_minor = np.array([m.is_minor for m in mentees], bool)
 
-    r_fields = _column([_bits(m.fields, _FIELD_BIT) for m in mentors])
+    r_fields, r_times, r_langs, r_level, r_region, r_online = _side(mentors, abroad=-2)
     r_topics = _column([_bits(m.topics, _GOAL_BIT) for m in mentors])
-    r_times = _column([_bits(m.availability, _TIME_BIT) for m in mentors])
-    r_langs = _column([_bits(m.languages, _LANGUAGE_BIT) for m in mentors])
-    r_level = _column([STAGE_LEVEL[m.stage] for m in mentors])
-    r_region = _column([-2 if m.region == Region.ABROAD else _REGION_CODE[m.region] for m in mentors])
-    r_online = np.array([m.meeting_format == MeetingFormat.ONLINE for m in mentors], bool)
     r_fairness = np.array([fairness_share(m, now) for m in mentors], dtype=np.float64)
 
     ahead = r_level[None, :] - e_level[:, None]

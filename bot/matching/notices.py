@@ -198,6 +198,7 @@ def withdrawn_mine(mentor_name: str, block: bool) -> Msg:
 
 # --- the programme team -------------------------------------------------------------------------
 
+
 def report_alert(
     admin_id: int,
     report_id: int,

@@ -9,8 +9,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from bot.db._rows import iso, optional_time
-from bot.db.database import Database, Session
+from bot.db._rows import iso, load, optional_time
+from bot.db.database import Database, Repository, Session
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
 from bot.matching.rules import Exclusions, MenteeProfile, MentorProfile
 from bot.mentorship.rules import Refusal, Refused
@@ -27,39 +27,36 @@ def _member(enum: type, value: str | None):
     return enum._value2member_map_.get(value) if value else None
 
 
-def _mentee(row: sqlite3.Row) -> MenteeProfile | None:
+def _profile(row: sqlite3.Row) -> dict[str, Any] | None:
+    """What mentee and mentor profiles share; None where a stored code is from an older version."""
     stage, region = _member(Stage, row["stage"]), _member(Region, row["region"])
     meeting = _member(MeetingFormat, row["meeting_format"])
     if stage is None or region is None or meeting is None:
         return None
-    return MenteeProfile(
-        user_id=row["user_id"],
-        fields=_codes(Field, row["fields"]),
-        goals=_codes(Goal, row["goals"]),
-        stage=stage,
-        languages=_codes(Language, row["languages"]),
-        availability=_codes(Availability, row["availability"]),
-        meeting_format=meeting,
-        region=region,
-        # The band, not the stored flag: anything but a stated adult is matched as a minor.
-        is_minor=row["age_band"] != "18+",
-    )
+    return {
+        "user_id": row["user_id"],
+        "fields": _codes(Field, row["fields"]),
+        "stage": stage,
+        "languages": _codes(Language, row["languages"]),
+        "availability": _codes(Availability, row["availability"]),
+        "meeting_format": meeting,
+        "region": region,
+    }
+
+
+def _mentee(row: sqlite3.Row) -> MenteeProfile | None:
+    if (shared := _profile(row)) is None:
+        return None
+    # The band, not the stored flag: anything but a stated adult is matched as a minor.
+    return MenteeProfile(**shared, goals=_codes(Goal, row["goals"]), is_minor=row["age_band"] != "18+")
 
 
 def _mentor(row: sqlite3.Row) -> MentorProfile | None:
-    stage, region = _member(Stage, row["stage"]), _member(Region, row["region"])
-    meeting = _member(MeetingFormat, row["meeting_format"])
-    if stage is None or region is None or meeting is None:
+    if (shared := _profile(row)) is None:
         return None
     return MentorProfile(
-        user_id=row["user_id"],
-        fields=_codes(Field, row["fields"]),
+        **shared,
         topics=_codes(Goal, row["goals"]),
-        stage=stage,
-        languages=_codes(Language, row["languages"]),
-        availability=_codes(Availability, row["availability"]),
-        meeting_format=meeting,
-        region=region,
         approved=row["mentor_status"] == "approved",
         # A mentor who blocked the bot cannot hear of requests: as good as paused.
         paused=bool(row["mentor_paused"]) or bool(row["blocked_bot"]),
@@ -106,23 +103,12 @@ async def excluded_in(tx: Session, mentee_id: int, mentor_id: int) -> Exclusions
 
 async def person_in(s: Session | Database, user_id: int) -> Person | None:
     row = await s.fetchone(
-        "SELECT u.id, u.role, u.suspended_at, p.age_band, p.guardian_consent_at, p.completed_at,"
-        " p.mentor_status, p.cleared_for_minors FROM users u LEFT JOIN profiles p ON p.user_id = u.id"
-        " WHERE u.id = ?",
+        "SELECT u.id AS user_id, u.role, p.age_band, p.guardian_consent_at IS NOT NULL AS guardian_consent,"
+        " u.suspended_at IS NOT NULL AS suspended, p.completed_at IS NOT NULL AS finished, p.mentor_status,"
+        " p.cleared_for_minors FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",
         (user_id,),
     )
-    if row is None:
-        return None
-    return Person(
-        user_id=row["id"],
-        role=row["role"],
-        age_band=row["age_band"],
-        guardian_consent=row["guardian_consent_at"] is not None,
-        suspended=row["suspended_at"] is not None,
-        finished=row["completed_at"] is not None,
-        mentor_status=row["mentor_status"],
-        cleared_for_minors=bool(row["cleared_for_minors"]),
-    )
+    return None if row is None else load(Person, row)
 
 
 async def check_pair(tx: Session, mentee_id: int, mentor_id: int) -> None:
@@ -144,10 +130,7 @@ async def check_pair(tx: Session, mentee_id: int, mentor_id: int) -> None:
     raise Refused(Refusal.MENTOR_UNAVAILABLE)
 
 
-class CandidateRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CandidateRepository(Repository):
     async def mentee_profile(self, user_id: int) -> MenteeProfile | None:
         """Her matching profile, if she is a mentee who finished onboarding."""
         return await mentee_in(self._db, user_id)
@@ -184,10 +167,7 @@ class CandidateRepository:
         return {(row[0], row[1]) for row in rows}
 
 
-class CohortRunRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CohortRunRepository(Repository):
     async def save_cohort_run(self, admin_id: int, preview: dict[str, Any], now: datetime) -> int:
         async with self._db.transaction() as tx:
             return await tx.insert(

@@ -10,7 +10,9 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.conduct.rules import ACCEPT_FIRST
 from bot.i18n import N_
+from bot.labelled import Labelled
 from bot.onboarding.rules import InvalidAnswer, clean_text
 
 # A request that goes unanswered: the mentor is reminded once, then it expires.
@@ -86,10 +88,7 @@ REFUSALS = {
         "Your mentor can't get messages just now: she has a step to finish with the programme team. "
         "Please try again in a day or two."
     ),
-    Refusal.ACCEPT_CODE: N_(
-        "Please accept the programme's new code of conduct first (I sent it to you with a button): "
-        "then you can have new sessions and messages with mentees under 18 again."
-    ),
+    Refusal.ACCEPT_CODE: ACCEPT_FIRST,
     Refusal.SUSPENDED: N_(
         "Your account is paused by the programme team, so messages can't be sent. "
         "Please contact the programme organisers."
@@ -130,20 +129,14 @@ class Refused(Exception):
         self.code = code
 
 
-class DeclineReason(StrEnum):
-    NO_TIME = "no_time"
-    NOT_MY_FIELD = "field"
-    BETTER_FIT = "better"
-    OTHER = "other"
+class DeclineReason(Labelled):
+    NO_TIME = "no_time", N_("No time right now")
+    NOT_MY_FIELD = "field", N_("Not my field")
+    BETTER_FIT = "better", N_("Someone else fits better")
+    OTHER = "other", N_("Another reason")
 
 
-DECLINE_LABELS = {
-    DeclineReason.NO_TIME: N_("No time right now"),
-    DeclineReason.NOT_MY_FIELD: N_("Not my field"),
-    DeclineReason.BETTER_FIT: N_("Someone else fits better"),
-    DeclineReason.OTHER: N_("Another reason"),
-}
-
+DECLINE_LABELS = DeclineReason.labels()
 # How the mentee hears it: kind, and never her fault.
 DECLINE_TOLD = {
     DeclineReason.NO_TIME: N_("she has no time for a new mentee right now"),
@@ -153,34 +146,22 @@ DECLINE_TOLD = {
 }
 
 
-class EndReason(StrEnum):
-    GOALS = "goals"
-    NO_TIME = "no_time"
-    NOT_A_FIT = "fit"
-    OTHER = "other"
+class EndReason(Labelled):
+    GOALS = "goals", N_("We reached our goals")
+    NO_TIME = "no_time", N_("No time any more")
+    NOT_A_FIT = "fit", N_("Not a good fit")
+    OTHER = "other", N_("Another reason")
 
 
-END_LABELS = {
-    EndReason.GOALS: N_("We reached our goals"),
-    EndReason.NO_TIME: N_("No time any more"),
-    EndReason.NOT_A_FIT: N_("Not a good fit"),
-    EndReason.OTHER: N_("Another reason"),
-}
+class ReportReason(Labelled):
+    INAPPROPRIATE = "inappropriate", N_("Inappropriate messages")
+    CONTACT = "contact", N_("Asked for my contacts or to meet alone")
+    UNCOMFORTABLE = "uncomfortable", N_("Made me feel unsafe or uncomfortable")
+    OTHER = "other", N_("Something else")
 
 
-class ReportReason(StrEnum):
-    INAPPROPRIATE = "inappropriate"
-    CONTACT = "contact"
-    UNCOMFORTABLE = "uncomfortable"
-    OTHER = "other"
-
-
-REPORT_LABELS = {
-    ReportReason.INAPPROPRIATE: N_("Inappropriate messages"),
-    ReportReason.CONTACT: N_("Asked for my contacts or to meet alone"),
-    ReportReason.UNCOMFORTABLE: N_("Made me feel unsafe or uncomfortable"),
-    ReportReason.OTHER: N_("Something else"),
-}
+END_LABELS = EndReason.labels()
+REPORT_LABELS = ReportReason.labels()
 
 
 def parse_code(enum: type[StrEnum], value: str) -> StrEnum | None:

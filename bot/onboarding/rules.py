@@ -262,22 +262,21 @@ def validate_name(raw: str) -> str:
 
 def validate_title(raw: str) -> str:
     """A job title or an organisation: one line, at most TITLE_MAX characters, some letters."""
-    text = clean_text(raw)
-    if not text or not _has_letter_or_digit(text):
-        raise InvalidAnswer("text_empty")
-    if len(text) > TITLE_MAX:
-        raise InvalidAnswer("title_too_long")
-    return text
+    return _some_words(clean_text(raw), TITLE_MAX, "title_too_long")
 
 
 def validate_bio(raw: str) -> str:
     # Keep her line breaks in a bio; only drop control characters.
     text = "\n".join(clean_text(line) for line in raw.strip().splitlines()).strip()
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    return _some_words(re.sub(r"\n{3,}", "\n\n", text), BIO_MAX, "bio_too_long")
+
+
+def _some_words(text: str, limit: int, too_long: str) -> str:
+    """The cleaned text if it has a letter or digit and at most `limit` characters."""
     if not text or not _has_letter_or_digit(text):
         raise InvalidAnswer("text_empty")
-    if len(text) > BIO_MAX:
-        raise InvalidAnswer("bio_too_long")
+    if len(text) > limit:
+        raise InvalidAnswer(too_long)
     return text
 
 

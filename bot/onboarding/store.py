@@ -14,6 +14,7 @@ from bot.db import accountability
 from bot.db._rows import iso
 from bot.db.accountability import DEV_KEY, Record
 from bot.db.database import Database, Session
+from bot.mentorship.store.requests import withdraw_pending
 from bot.onboarding.rules import Answers
 
 # Columns an onboarding answer may write; anything else is a programming error.
@@ -176,7 +177,8 @@ class ProfileRepository:
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         async with self._db.transaction() as tx:
             if {"age_band", "guardian_consent_at"} & set(answers):
-                await _withdraw_pending(tx, user_id, now)
+                # Requests made on the old answers are withdrawn (the mentor was chosen for them).
+                await withdraw_pending(tx, user_id, now, side="mentee_id", actor_id=user_id, detail="profile changed")
             await tx.execute(
                 f"UPDATE profiles SET {assignments} WHERE user_id = :user_id",
                 {**values, "user_id": user_id},
@@ -326,18 +328,3 @@ async def _mark_change(tx: Session, user_id: int, now: datetime) -> None:
         " WHERE user_id = ? AND mentor_status = 'approved'",
         (iso(now), user_id),
     )
-
-
-async def _withdraw_pending(tx: Session, user_id: int, now: datetime) -> None:
-    """Her age or consent changes: requests made on the old answers are withdrawn (the mentor
-    was chosen for them), in the transaction that saves the new ones."""
-    rows = await tx.fetchall("SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (user_id,))
-    for (request_id,) in rows:
-        await tx.execute(
-            "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request_id)
-        )
-        await tx.execute(
-            "INSERT INTO mentorship_events (request_id, actor_id, event, detail, at)"
-            " VALUES (?, ?, 'withdrawn', 'profile changed', ?)",
-            (request_id, user_id, iso(now)),
-        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db._rows import load
+from bot.db._rows import by_id, load
 from bot.db.database import Session
 from bot.opportunities.rules import Opportunity, Seeker
 
@@ -48,8 +48,7 @@ async def add(tx: Session, row: dict[str, Any], admin_id: int, now: datetime) ->
 
 
 async def get(tx: Session, opportunity_id: int) -> Opportunity | None:
-    row = await tx.fetchone("SELECT * FROM opportunities WHERE id = ?", (opportunity_id,))
-    return _opportunity(row) if row else None
+    return await by_id(tx, Opportunity, "opportunities", opportunity_id)
 
 
 async def open_ones(tx: Session, now: datetime) -> list[Opportunity]:
@@ -68,16 +67,7 @@ async def seeker(tx: Session, user_id: int) -> Seeker | None:
         " JOIN profiles p ON p.user_id = u.id WHERE u.id = ? AND p.step = 'done'",
         (user_id,),
     )
-    if row is None:
-        return None
-    return Seeker(
-        age_band=row["age_band"],
-        region=row["region"],
-        stage=row["stage"],
-        language=row["language"],
-        fields=frozenset(json.loads(row["fields"])),
-        languages=frozenset(json.loads(row["languages"])),
-    )
+    return None if row is None else load(Seeker, row)
 
 
 async def choices(tx: Session, user_id: int) -> dict[int, str]:

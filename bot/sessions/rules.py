@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.conduct.rules import ACCEPT_FIRST
 from bot.i18n import N_
 from bot.labelled import Labelled
 from bot.sessions.slot_times import parse_zone
@@ -98,10 +99,7 @@ REFUSALS = {
         "New sessions can't be booked just now: your mentor has a step to finish with the programme team. "
         "Please try again in a day or two."
     ),
-    Refusal.ACCEPT_CODE: N_(
-        "Please accept the programme's new code of conduct first (I sent it to you with a button): "
-        "then you can have new sessions and messages with mentees under 18 again."
-    ),
+    Refusal.ACCEPT_CODE: ACCEPT_FIRST,
     Refusal.NO_MENTORSHIP: N_(
         "You can book a session once you have an active mentorship. /mentors helps you find one."
     ),

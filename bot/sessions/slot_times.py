@@ -55,9 +55,7 @@ class OneOffSlot:
     minutes: int
 
     def __post_init__(self) -> None:
-        _require_aware("start", self.start)
-        # Normalised to UTC so that adding minutes is real elapsed time, not wall-clock time.
-        object.__setattr__(self, "start", self.start.astimezone(UTC))
+        _in_utc(self, "start")
 
     @property
     def end(self) -> datetime:
@@ -72,10 +70,7 @@ class Busy:
     end: datetime
 
     def __post_init__(self) -> None:
-        _require_aware("start", self.start)
-        _require_aware("end", self.end)
-        object.__setattr__(self, "start", self.start.astimezone(UTC))
-        object.__setattr__(self, "end", self.end.astimezone(UTC))
+        _in_utc(self, "start", "end")
 
 
 @dataclass(frozen=True, order=True)
@@ -236,6 +231,15 @@ def validate_one_off(
 def _require_aware(name: str, value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value!r}")
+
+
+def _in_utc(instance: object, *names: str) -> None:
+    """Each named moment of a frozen dataclass, required aware, normalised to UTC so that adding
+    minutes is real elapsed time, not wall-clock time."""
+    for name in names:
+        value = getattr(instance, name)
+        _require_aware(name, value)
+        object.__setattr__(instance, name, value.astimezone(UTC))
 
 
 def _any(items: Iterable[object]) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,7 @@ _ITEMS = (
 )
 
 
-class StoryRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class StoryRepository(Repository):
     async def import_cards(self, cards: Sequence[tuple[str, str, str, str]], now: datetime) -> None:
         """Upsert (slug, field, stage, region) in file order; a card hidden by an admin stays hidden."""
         async with self._db.transaction() as tx:

@@ -8,7 +8,8 @@ from telegram.error import BadRequest
 
 from bot.callbacks import cb
 from bot.context import Context
-from bot.i18n import Translator
+from bot.domain import LANGUAGE_BUTTONS, Language
+from bot.i18n import SUPPORTED, Translator, normalize_language, translator
 from bot.onboarding import flow
 from bot.onboarding.rules import EDITABLE, KINDS, Kind, Step, applies, previous_step, progress
 from bot.onboarding.store import Profile
@@ -185,3 +186,22 @@ async def show(message: Message, context: Context, profile: Profile, *, edit: bo
                 return here
     await message.reply_text(text, reply_markup=markup)
     return here
+
+
+def language_keyboard(telegram_language: str | None) -> InlineKeyboardMarkup:
+    """The three languages, each in its own words, hers first."""
+    first = normalize_language(telegram_language)
+    order = sorted(Language, key=lambda lang: lang != first)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=cb("lang", "set", lang.value))] for lang in order]
+    )
+
+
+def language_question(telegram_language: str | None) -> str:
+    first = normalize_language(telegram_language)
+    order = sorted(SUPPORTED, key=lambda lang: lang != first)
+    lines = []
+    for lang in order:
+        t = translator(lang)
+        lines.append(t("Please choose your language:"))
+    return "\n".join(lines)

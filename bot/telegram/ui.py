@@ -1,74 +1,30 @@
-"""What every handler shares: the loader each update passes through, edits that never raise,
-buttons, refusals, and the last-resort answers."""
+"""What every handler shares: edits that never raise, buttons, callback areas, refusals, typed-text
+steps (the loader every update passes through and the fallbacks: bot.telegram.loader)."""
 
 from __future__ import annotations
 
-import html
+import functools
 import logging
-from zoneinfo import ZoneInfo
 
-from telegram import Bot, ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
-    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
-    filters,
 )
 
-from bot.callbacks import Callback, cb, parse_callback, pattern
+from bot.callbacks import Callback, parse_callback, pattern
 from bot.context import Context
-from bot.domain import LANGUAGE_BUTTONS, Language
-from bot.i18n import N_, SUPPORTED, Translator, normalize_language, translator
-from bot.mentorship.rules import MAX_PENDING_REQUESTS, REFUSALS, Refusal, clean_message
+from bot.i18n import N_
+from bot.mentorship.rules import clean_message
 from bot.notices import Button, Line, Notice, render_line
 from bot.onboarding.rules import InvalidAnswer
-from bot.services import Services
 from bot.telegram import conversations
 from bot.telegram.send import keyboard
 
 log = logging.getLogger(__name__)
-
-# Handler groups: the loader runs before every journey (group 0).
-LOAD_USER_GROUP = -10
-
-
-async def load_user(update: Update, context: Context) -> None:
-    """Load (or create) her record once per update, so handlers know her language."""
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    context.telegram_language = user.language_code
-    services = context.services
-    if update.my_chat_member is not None:
-        # A membership change is not her writing to us: it must not clear "blocked".
-        context.user_record = await services.users.get(user.id)
-        return
-    context.user_record = await services.users.seen(
-        user.id, user.first_name or "", user.language_code, services.clock.now(), user.username
-    )
-    query = update.callback_query
-    if query is not None and parse_callback(query.data) is None:
-        # Data we never made (forged, from an old version, or none at all): no journey sees it.
-        await stale_button(update, context)
-        raise ApplicationHandlerStop
-
-
-async def track_blocking(update: Update, context: Context) -> None:
-    """Mark her as unreachable when she blocks the bot, and reachable when she comes back."""
-    change = update.my_chat_member
-    if change is None or change.chat.type != "private":
-        return
-    status = change.new_chat_member.status
-    if status in (ChatMember.BANNED, ChatMember.LEFT):
-        await context.services.users.mark_blocked(change.from_user.id, context.services.clock.now())
-        log.info("user %s blocked the bot", change.from_user.id)
-    elif status == ChatMember.MEMBER:
-        await context.services.users.mark_unblocked(change.from_user.id)
 
 
 async def hint(update: Update, context: Context) -> None:
@@ -178,37 +134,10 @@ async def refuse_non_admin(update: Update, context: Context) -> bool:
     return True
 
 
-def language_keyboard(telegram_language: str | None) -> InlineKeyboardMarkup:
-    """The three languages, each in its own words, hers first."""
-    first = normalize_language(telegram_language)
-    order = sorted(Language, key=lambda lang: lang != first)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=cb("lang", "set", lang.value))] for lang in order]
-    )
-
-
-def language_question(telegram_language: str | None) -> str:
-    first = normalize_language(telegram_language)
-    order = sorted(SUPPORTED, key=lambda lang: lang != first)
-    lines = []
-    for lang in order:
-        t = translator(lang)
-        lines.append(t("Please choose your language:"))
-    return "\n".join(lines)
-
-
 async def stale_button(update: Update, context: Context) -> None:
     """A button from an old message, or data we never made."""
     query = update.callback_query
     await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
-
-
-def register_loader(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, load_user), group=LOAD_USER_GROUP)
-    app.add_handler(
-        ChatMemberHandler(track_blocking, ChatMemberHandler.MY_CHAT_MEMBER),
-        group=LOAD_USER_GROUP + 1,
-    )
 
 
 def add_area(app: Application, area: str, on_button, *, conversation: str = "", starts=(), states=None) -> None:
@@ -238,10 +167,20 @@ def add_area(app: Application, area: str, on_button, *, conversation: str = "", 
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(area)))
 
 
-def by_id(actions: dict, refused: type[Exception], explain, *, second=lambda data: data.arg(1)):
+def by_id(
+    actions: dict,
+    refused: type[Exception],
+    explain,
+    *,
+    second=lambda data: data.arg(1),
+    load=None,
+    after_refusal=None,
+):
     """The on_button of an area whose buttons carry an id first: `actions[action](update, context,
-    id, second(data))`. A press with no id or an unknown action is stale; a `refused` raised by the
-    action is her alert, `explain(context, code)`."""
+    id, second(data))`, or with `load`, the thing `await load(context, id, presser_id)` returns in
+    place of the id (a load that refuses stops the press). A press with no id or an unknown action
+    is stale; a `refused` raised is her alert, `explain(context, code)`, then
+    `await after_refusal(update, context, id, code)` if given."""
 
     async def on_button(update: Update, context: Context) -> object:
         query = update.callback_query
@@ -252,18 +191,50 @@ def by_id(actions: dict, refused: type[Exception], explain, *, second=lambda dat
             await stale_button(update, context)
             return None
         try:
-            return await action(update, context, target, second(data))
+            subject = target if load is None else await load(context, target, query.from_user.id)
+            return await action(update, context, subject, second(data))
         except refused as error:
             await query.answer(explain(context, error.code), show_alert=True)
+            if after_refusal is not None:
+                await after_refusal(update, context, target, error.code)
             return None
 
     return on_button
 
 
-def register_fallbacks(app: Application, stray_message) -> None:
-    """Last in group 0: only what no journey took reaches these."""
-    app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED, stray_message))
+def coded(enum: type):
+    """For an action of `by_id` whose second argument is a code of `enum`: it gets the member; a code
+    forged or from an older version is a stale button."""
+
+    def wrap(action):
+        @functools.wraps(action)
+        async def checked(update: Update, context: Context, subject, code: str) -> object:
+            member = enum._value2member_map_.get(code)
+            if member is None:
+                await stale_button(update, context)
+                return None
+            return await action(update, context, subject, member)
+
+        return checked
+
+    return wrap
+
+
+def admin_area(actions: dict, *, default=None):
+    """The on_button of an admin-only area: `actions[action](update, context, data, admin_id, now)`
+    (`default` for an action not in the table). Anyone else is refused; a press with no handler is stale."""
+
+    async def on_button(update: Update, context: Context) -> object:
+        if await refuse_non_admin(update, context):
+            return None
+        data: Callback | None = parse_callback(update.callback_query.data)
+        handler = actions.get(data.action, default) if data else None
+        if handler is None:
+            await stale_button(update, context)
+            return None
+        return await handler(update, context, data, update.effective_user.id, context.services.clock.now())
+
+    return on_button
 
 
 # --- typed-text steps of a bot.telegram.conversations.Conversation ----------------------------
@@ -308,49 +279,3 @@ async def stop_waiting(update: Update, context: Context) -> object:
     await context.services.inputs.clear(update.effective_user.id)
     await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
     return conversations.END
-
-
-# Writing to the other person of a mentoring journey (requests, mentorships, reports).
-
-
-def refusal_text(t: Translator, code: Refusal) -> str:
-    return t(REFUSALS[code]).format(n=MAX_PENDING_REQUESTS)
-
-
-async def reader_of(services: Services, user_id: int) -> tuple[Translator, ZoneInfo]:
-    """Her translator and time zone, for writing to someone other than who pressed."""
-    record = await services.users.get(user_id)
-    if record is None:
-        return translator(None), services.settings.default_timezone
-    return translator(record.language), ZoneInfo(record.timezone)
-
-
-async def name_of(services: Services, user_id: int) -> str:
-    """Her display name, escaped for HTML."""
-    profile = await services.profiles.get(user_id)
-    if profile is not None and profile.answers.display_name:
-        return html.escape(profile.answers.display_name)
-    record = await services.users.get(user_id)
-    return html.escape(record.first_name) if record and record.first_name else "—"
-
-
-async def deliver(
-    bot: Bot,
-    services: Services,
-    user_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> Message | None:
-    """Send to someone who did not just write to us; None if she cannot be reached."""
-    try:
-        return await bot.send_message(user_id, text, reply_markup=markup)
-    except Forbidden:
-        await services.users.mark_blocked(user_id, services.clock.now())
-    except TelegramError as error:
-        log.warning("could not write to %s: %s", user_id, error)
-    return None
-
-
-async def is_minor(services: Services, user_id: int) -> bool:
-    profile = await services.profiles.get(user_id)
-    return bool(profile and profile.is_minor)

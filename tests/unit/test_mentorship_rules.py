@@ -20,7 +20,7 @@ from bot.mentorship.rules import (
 )
 from bot.notices import render_value
 from bot.onboarding.rules import InvalidAnswer
-from bot.telegram.ui import refusal_text
+from bot.telegram.mentoring import refusal_text
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Repository
 from bot.mentorship.rules import MISSED_TO_PAUSE
-from bot.mentorship.store.requests import Request, load_request
+from bot.mentorship.store.requests import Request, load_request, withdraw_pending
 from bot.mentorship.store.rows import record_event
 
 
@@ -19,10 +19,7 @@ class Expired:
     withdrawn: list[Request]  # the paused mentor's other pending requests, closed
 
 
-class RequestExpiryRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class RequestExpiryRepository(Repository):
     async def due_nudges(self, now: datetime, after) -> list[int]:
         rows = await self._db.fetchall(
             "SELECT id FROM requests"
@@ -74,14 +71,7 @@ class RequestExpiryRepository:
                 "UPDATE profiles SET mentor_paused = 1, missed_requests = 0 WHERE user_id = ?",
                 (request.mentor_id,),
             )
-            others = await tx.fetchall(
-                "SELECT * FROM requests WHERE mentor_id = ? AND status = 'pending' ORDER BY id",
-                (request.mentor_id,),
+            others = await withdraw_pending(
+                tx, request.mentor_id, now, side="mentor_id", actor_id=None, detail="mentor_paused"
             )
-            for other in others:
-                await tx.execute(
-                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?",
-                    (iso(now), other["id"]),
-                )
-                await record_event(tx, now, "withdrawn", None, request_id=other["id"], detail="mentor_paused")
-            return Expired(request, True, [Request.from_row(row) for row in others])
+            return Expired(request, True, others)

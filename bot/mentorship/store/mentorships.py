@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db._rows import iso
-from bot.db.database import Database, Session
+from bot.db._rows import by_id, iso
+from bot.db.database import Repository, Session
 from bot.mentorship.rules import Refusal, Refused, Status
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
@@ -21,13 +21,9 @@ from bot.mentorship.store.rows import (
 )
 
 
-class MentorshipRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class MentorshipRepository(Repository):
     async def get(self, mentorship_id: int) -> Mentorship | None:
-        row = await self._db.fetchone("SELECT * FROM mentorships WHERE id = ?", (mentorship_id,))
-        return None if row is None else Mentorship.from_row(row)
+        return await by_id(self._db, Mentorship, "mentorships", mentorship_id)
 
     async def current(self, user_id: int) -> list[Mentorship]:
         """Her current (active or paused) mentorships, as mentee or as mentor."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.mentorship.rules import Refusal, Refused, Status
 from bot.mentorship.store.rows import Mentorship, load_party
 from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
@@ -24,10 +24,7 @@ class RelayMessage:
     sent_at: datetime
 
 
-class RelayRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class RelayRepository(Repository):
     async def relay(self, mentorship_id: int, sender_id: int, text: str, now: datetime) -> RelayMessage:
         """Store a message for the other side; only in an active mentorship."""
         async with self._db.transaction() as tx:

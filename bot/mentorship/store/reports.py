@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.db._rows import iso
+from bot.db._rows import by_id, iso, load
 from bot.db.accountability import DEV_KEY, note_account
 from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status, can_move
-from bot.mentorship.store.requests import Request, load_request
+from bot.mentorship.store.requests import Request, load_request, withdraw_pending
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
     Mentorship,
@@ -37,17 +37,7 @@ class Report:
 
     @classmethod
     def from_row(cls, row) -> Report:
-        return cls(
-            row["id"],
-            row["reporter_id"],
-            row["reported_id"],
-            row["mentorship_id"],
-            row["reason"],
-            datetime.fromisoformat(row["created_at"]),
-            row["counter_of"],
-            row["status"],
-            row["alerts_sent"],
-        )
+        return load(cls, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,38 +62,10 @@ class ReportRepository:
                 (mentorship_id,),
             )
             counter_of = counter_report_of(mentorship.status, reporter_id, [(r[0], r[1]) for r in open_ones])
-            minor = await tx.fetchval(
-                "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (reporter_id,)
-            )
-            report_id = await tx.insert(
-                "INSERT INTO reports (reporter_id, reported_id, mentorship_id, reason, created_at,"
-                " reporter_hash, reported_hash, reporter_minor, counter_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    reporter_id,
-                    reported,
-                    mentorship_id,
-                    reason,
-                    iso(now),
-                    account_hash(self._key, reporter_id),
-                    account_hash(self._key, reported),
-                    int(bool(minor)),
-                    counter_of,
-                ),
-            )
             await move(tx, mentorship, Status.PAUSED, reporter_id, now, detail="report")
-            await exclude_pair(tx, mentorship.mentee_id, mentorship.mentor_id, "reported", now)
-            await tx.execute(
-                "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (
-                    account_hash(self._key, mentorship.mentee_id),
-                    account_hash(self._key, mentorship.mentor_id),
-                    iso(now),
-                ),
-            )
-            what = "counter-reported" if counter_of else "reported"
-            await note_account(tx, self._key, reported, now, what=f"{what}:{reason}", report=report_id)
-        return Report(report_id, reporter_id, reported, mentorship_id, reason, now, counter_of)
+            report = Report(0, reporter_id, reported, mentorship_id, reason, now, counter_of)
+            report_id = await self._file(tx, report, mentorship.mentee_id, mentorship.mentor_id)
+        return replace(report, id=report_id)
 
     async def report_request(self, request_id: int, mentee_id: int, reason: str, now: datetime) -> Report:
         """She reports the mentor of her pending request: it is withdrawn, and they are never matched again."""
@@ -116,35 +78,48 @@ class ReportRepository:
                 (iso(now), request_id),
             )
             await record_event(tx, now, "withdrawn", mentee_id, request_id=request_id, detail="report")
-            minor = await tx.fetchval(
-                "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (mentee_id,)
-            )
-            report_id = await tx.insert(
-                "INSERT INTO reports (reporter_id, reported_id, request_id, reason, created_at,"
-                " reporter_hash, reported_hash, reporter_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    mentee_id,
-                    request.mentor_id,
-                    request_id,
-                    reason,
-                    iso(now),
-                    account_hash(self._key, mentee_id),
-                    account_hash(self._key, request.mentor_id),
-                    int(bool(minor)),
-                ),
-            )
-            await exclude_pair(tx, mentee_id, request.mentor_id, "reported", now)
-            await tx.execute(
-                "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (account_hash(self._key, mentee_id), account_hash(self._key, request.mentor_id), iso(now)),
-            )
-            await note_account(tx, self._key, request.mentor_id, now, what=f"reported:{reason}", report=report_id)
-        return Report(report_id, mentee_id, request.mentor_id, None, reason, now)
+            report = Report(0, mentee_id, request.mentor_id, None, reason, now)
+            report_id = await self._file(tx, report, mentee_id, request.mentor_id, request_id=request_id)
+        return replace(report, id=report_id)
+
+    async def _file(
+        self, tx: Session, report: Report, mentee_id: int, mentor_id: int, *, request_id: int | None = None
+    ) -> int:
+        """Store the report with both sides' keyed hashes (they outlive an erasure), exclude the pair for
+        good and note it on the reported account; its id."""
+        minor = await tx.fetchval(
+            "SELECT COALESCE(age_band, '') <> '18+' FROM profiles WHERE user_id = ?", (report.reporter_id,)
+        )
+        report_id = await tx.insert(
+            "INSERT INTO reports (reporter_id, reported_id, mentorship_id, request_id, reason, created_at,"
+            " reporter_hash, reported_hash, reporter_minor, counter_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report.reporter_id,
+                report.reported_id,
+                report.mentorship_id,
+                request_id,
+                report.reason,
+                iso(report.created_at),
+                account_hash(self._key, report.reporter_id),
+                account_hash(self._key, report.reported_id),
+                int(bool(minor)),
+                report.counter_of,
+            ),
+        )
+        await exclude_pair(tx, mentee_id, mentor_id, "reported", report.created_at)
+        await tx.execute(
+            "INSERT INTO kept_exclusions (mentee_hash, mentor_hash, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (account_hash(self._key, mentee_id), account_hash(self._key, mentor_id), iso(report.created_at)),
+        )
+        what = "counter-reported" if report.counter_of else "reported"
+        await note_account(
+            tx, self._key, report.reported_id, report.created_at, what=f"{what}:{report.reason}", report=report_id
+        )
+        return report_id
 
     async def get_report(self, report_id: int) -> Report | None:
-        row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return None if row is None else Report.from_row(row)
+        return await by_id(self._db, Report, "reports", report_id)
 
     async def decide(self, report_id: int, admin_id: int, decision: str, now: datetime) -> Decided | None:
         """Close a report once (None if someone already did) and apply the decision to its mentorship.
@@ -193,15 +168,7 @@ class ReportRepository:
         ended = [Mentorship.from_row(row) for row in rows]
         for mentorship in ended:
             await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
-        rows = await tx.fetchall(
-            "SELECT * FROM requests WHERE ? IN (mentor_id, mentee_id) AND status = 'pending'", (user_id,)
-        )
-        withdrawn = [Request.from_row(row) for row in rows]
-        for request in withdrawn:
-            await tx.execute(
-                "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), request.id)
-            )
-            await record_event(tx, now, "withdrawn", admin_id, request_id=request.id, detail="suspended")
+        withdrawn = await withdraw_pending(tx, user_id, now, side="either", actor_id=admin_id, detail="suspended")
         return ended, withdrawn
 
     async def add_report_text(self, report_id: int, reporter_id: int, text: str) -> bool:

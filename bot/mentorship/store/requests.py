@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db._rows import iso, load
-from bot.db.database import Database, Session
+from bot.db._rows import by_id, iso, load
+from bot.db.database import Repository, Session
 from bot.matching.rules import MenteeProfile, MentorProfile, eligible
 from bot.matching.rules import score as match_score
 from bot.matching.store import check_pair, excluded_in, mentee_in, mentor_in
@@ -52,10 +52,25 @@ class Accepted:
 
 
 async def load_request(tx: Session, request_id: int, *, missing: Refusal | None = None) -> Request:
-    row = await tx.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
-    if row is None:
+    request = await by_id(tx, Request, "requests", request_id)
+    if request is None:
         raise Refused(missing or Refusal.NOT_FOUND)
-    return Request.from_row(row)
+    return request
+
+
+async def withdraw_pending(
+    tx: Session, user_id: int, now: datetime, *, side: str, actor_id: int | None, detail: str
+) -> list[Request]:
+    """Close her pending requests as `side` ("mentee_id", "mentor_id" or "either"), each with its event;
+    the requests as they were, oldest first."""
+    where = "? IN (mentee_id, mentor_id)" if side == "either" else f"{side} = ?"
+    rows = await tx.fetchall(f"SELECT * FROM requests WHERE {where} AND status = 'pending' ORDER BY id", (user_id,))
+    for row in rows:
+        await tx.execute(
+            "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), row["id"])
+        )
+        await record_event(tx, now, "withdrawn", actor_id, request_id=row["id"], detail=detail)
+    return [Request.from_row(row) for row in rows]
 
 
 async def requestable(tx: Session, mentee_id: int, mentor_id: int) -> tuple[MenteeProfile, MentorProfile]:
@@ -81,16 +96,12 @@ async def requestable(tx: Session, mentee_id: int, mentor_id: int) -> tuple[Ment
     return mentee, mentor
 
 
-class RequestRepository:
+class RequestRepository(Repository):
     """Every rule that two people could race on (three pending requests, one mentor per mentee,
     a mentor's capacity, a request answered once) is checked and written in one transaction."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
     async def get_request(self, request_id: int) -> Request | None:
-        row = await self._db.fetchone("SELECT * FROM requests WHERE id = ?", (request_id,))
-        return None if row is None else Request.from_row(row)
+        return await by_id(self._db, Request, "requests", request_id)
 
     async def pending_requests(self, *, mentee_id: int | None = None, mentor_id: int | None = None) -> list[Request]:
         column, value = ("mentee_id", mentee_id) if mentee_id is not None else ("mentor_id", mentor_id)
@@ -161,21 +172,14 @@ class RequestRepository:
             )
             await record_event(tx, now, "accepted", mentor_id, request_id=request_id)
             await record_event(tx, now, Status.ACTIVE, mentor_id, mentorship_id=mentorship_id, detail="requested")
-            others = await tx.fetchall(
-                "SELECT * FROM requests WHERE mentee_id = ? AND status = 'pending' ORDER BY id",
-                (request.mentee_id,),
+            others = await withdraw_pending(
+                tx, request.mentee_id, now, side="mentee_id", actor_id=None, detail="matched"
             )
-            for other in others:
-                await tx.execute(
-                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?",
-                    (iso(now), other["id"]),
-                )
-                await record_event(tx, now, "withdrawn", None, request_id=other["id"], detail="matched")
             await tx.execute("UPDATE profiles SET missed_requests = 0 WHERE user_id = ?", (mentor_id,))
             return Accepted(
                 await load_request(tx, request_id),
                 await load_mentorship(tx, mentorship_id),
-                [Request.from_row(row) for row in others],
+                others,
             )
 
     async def decline(self, request_id: int, mentor_id: int, reason: str, now: datetime) -> Request:
@@ -247,16 +251,7 @@ class RequestRepository:
     async def withdraw_all(self, user_id: int, now: datetime) -> tuple[list[Request], list[Request]]:
         """Close every pending request she is part of (she is leaving): (hers as mentee, hers as mentor)."""
         async with self._db.transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT * FROM requests WHERE status = 'pending' AND (mentee_id = ? OR mentor_id = ?) ORDER BY id",
-                (user_id, user_id),
-            )
-            for row in rows:
-                await tx.execute(
-                    "UPDATE requests SET status = 'withdrawn', answered_at = ? WHERE id = ?", (iso(now), row["id"])
-                )
-                await record_event(tx, now, "withdrawn", None, request_id=row["id"], detail="erased")
-        closed = [Request.from_row(row) for row in rows]
+            closed = await withdraw_pending(tx, user_id, now, side="either", actor_id=None, detail="erased")
         return [r for r in closed if r.mentee_id == user_id], [r for r in closed if r.mentor_id == user_id]
 
     async def request_messages(self, request_id: int) -> list[tuple[int, str, str]]:

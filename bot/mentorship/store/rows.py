@@ -6,15 +6,15 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db._rows import iso, load
+from bot.db._rows import TwoSides, by_id, iso, load, sql_list
 from bot.db.database import Session
 from bot.mentorship.rules import CURRENT, Refusal, Refused, Status, can_move
 
-CURRENT_SQL = "('" + "', '".join(CURRENT) + "')"
+CURRENT_SQL = sql_list(CURRENT)
 
 
 @dataclass(frozen=True, slots=True)
-class Mentorship:
+class Mentorship(TwoSides):
     id: int
     mentee_id: int
     mentor_id: int
@@ -30,9 +30,6 @@ class Mentorship:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Mentorship:
         return load(cls, row)
-
-    def other(self, user_id: int) -> int:
-        return self.mentor_id if user_id == self.mentee_id else self.mentee_id
 
     def shares(self, user_id: int) -> bool:
         return self.mentee_shares_contact if user_id == self.mentee_id else self.mentor_shares_contact
@@ -71,16 +68,16 @@ async def count_current(tx: Session, column: str, user_id: int) -> int:
 
 
 async def load_mentorship(tx: Session, mentorship_id: int) -> Mentorship:
-    row = await tx.fetchone("SELECT * FROM mentorships WHERE id = ?", (mentorship_id,))
-    if row is None:
+    mentorship = await by_id(tx, Mentorship, "mentorships", mentorship_id)
+    if mentorship is None:
         raise Refused(Refusal.NOT_FOUND)
-    return Mentorship.from_row(row)
+    return mentorship
 
 
 async def load_party(tx: Session, mentorship_id: int, user_id: int) -> Mentorship:
     """The mentorship if she is one of its two people, else `Refused`."""
     mentorship = await load_mentorship(tx, mentorship_id)
-    if user_id not in (mentorship.mentee_id, mentorship.mentor_id):
+    if not mentorship.has(user_id):
         raise Refused(Refusal.NOT_YOURS)
     return mentorship
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.safety import MINOR_CONTACT_HELD_SQL, minor_contact_held
 from bot.sessions.rules import (
     BOOKING_DAYS,
@@ -24,16 +24,13 @@ from bot.sessions.store.rows import UPCOMING_SQL, SessionRow, load_session
 from bot.sessions.store.slots import free_slots_in
 
 
-class BookingRepository:
+class BookingRepository(Repository):
     """Book, confirm or decline, cancel (inside the minimum notice only with a reason),
     reschedule, and expire requests the mentor never answered.
 
     Every rule two people could race on (a slot booked twice, a session changed by both sides)
     is checked and written in one transaction.
     """
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def is_suspended(self, user_id: int) -> bool:
         value = await self._db.fetchval("SELECT suspended_at FROM users WHERE id = ?", (user_id,))

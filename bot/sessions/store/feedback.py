@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db.database import Repository
 from bot.sessions.rules import OUTCOME_STATUS, Outcome, Refusal, Refused, Status
 from bot.sessions.store.rows import SessionRow, load_session, session_from_row
 
 
-class FeedbackRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class FeedbackRepository(Repository):
     async def due_feedback(self, now: datetime) -> list[int]:
         """Confirmed sessions that have ended and whose people were not asked yet."""
         rows = await self._db.fetchall(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db._rows import iso, load
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.sessions.reminder_plan import plan_reminders
 from bot.sessions.store.rows import SessionRow
 
@@ -40,10 +40,7 @@ async def cancel_reminders_in(tx: Session, session_id: int) -> None:
     )
 
 
-class ReminderRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class ReminderRepository(Repository):
     async def due_reminders(self, now: datetime) -> list[DueReminder]:
         """Pending reminders whose moment (or retry) has come, oldest first."""
         rows = await self._db.fetchall(

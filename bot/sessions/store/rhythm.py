@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db._rows import iso, load, optional_time
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.mentorship.rules import Status
 from bot.mentorship.store.rows import load_mentorship, move
 from bot.sessions.rules import Refusal, Refused, RhythmState, rhythm_plan
@@ -38,10 +38,7 @@ class Checkin:
     answered_at: datetime | None
 
 
-class RhythmRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class RhythmRepository(Repository):
     async def start_rhythm(self, mentorship_id: int, started_at: datetime) -> bool:
         """Its rhythm from the day it began; False if it has one already."""
         first_checkin, ends = rhythm_plan(started_at)

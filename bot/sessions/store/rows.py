@@ -6,15 +6,15 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.db._rows import load
+from bot.db._rows import TwoSides, by_id, load, sql_list
 from bot.db.database import Session
 from bot.sessions.rules import UPCOMING, Refusal, Refused
 
-UPCOMING_SQL = "('" + "', '".join(UPCOMING) + "')"
+UPCOMING_SQL = sql_list(UPCOMING)
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRow:
+class SessionRow(TwoSides):
     id: int
     mentorship_id: int
     mentor_id: int
@@ -41,12 +41,6 @@ class SessionRow:
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.minutes)
 
-    def other(self, user_id: int) -> int:
-        return self.mentor_id if user_id == self.mentee_id else self.mentee_id
-
-    def has(self, user_id: int) -> bool:
-        return user_id in (self.mentee_id, self.mentor_id)
-
 
 @dataclass(frozen=True)
 class People:
@@ -67,7 +61,7 @@ def session_from_row(row: sqlite3.Row) -> SessionRow:
 
 
 async def load_session(s: Session, session_id: int) -> SessionRow:
-    row = await s.fetchone("SELECT * FROM sessions WHERE id = ?", (session_id,))
-    if row is None:
+    session = await by_id(s, SessionRow, "sessions", session_id)
+    if session is None:
         raise Refused(Refusal.NOT_FOUND)
-    return session_from_row(row)
+    return session

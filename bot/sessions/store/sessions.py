@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.db._rows import iso
-from bot.db.database import Database
+from bot.db._rows import by_id, iso
+from bot.db.database import Repository
 from bot.sessions.rules import UPCOMING, Refusal, Refused, Status
 from bot.sessions.store.rows import (
     UPCOMING_SQL,
@@ -18,13 +18,9 @@ from bot.sessions.store.rows import (
 )
 
 
-class SessionRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SessionRepository(Repository):
     async def get(self, session_id: int) -> SessionRow | None:
-        row = await self._db.fetchone("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        return None if row is None else session_from_row(row)
+        return await by_id(self._db, SessionRow, "sessions", session_id)
 
     async def party_of(self, session_id: int, user_id: int) -> SessionRow:
         """The session if she is one of its two people, else `Refused` (forged buttons)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.db._rows import iso, load
-from bot.db.database import Database, Session
+from bot.db.database import Repository, Session
 from bot.sessions.rules import BOOKING_DAYS, BUFFER_MINUTES, MIN_NOTICE, SESSION_MINUTES
 from bot.sessions.slot_times import (
     Busy,
@@ -87,10 +87,7 @@ async def free_slots_in(s: Session, mentor_id: int, now: datetime, *, days: int,
     )
 
 
-class SlotRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SlotRepository(Repository):
     async def of_mentor(self, mentor_id: int, now: datetime) -> list[SlotRow]:
         """Her weekly windows, then her one-off slots that have not ended yet."""
         async with self._db.reading() as s:

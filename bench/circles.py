@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.circles import chat
 from bot.circles.store import CircleStore
 from bot.clock import Clock
-from handlers.circles import pump
+from bot.telegram.circles import pump
 from sandbox.emulator.server import Emulator
 from tests.support.runner import BotRunner
 

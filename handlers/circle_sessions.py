@@ -18,9 +18,9 @@ from bot.notices import Button, Msg, When
 from bot.sessions.rules import parse_slot_code, slot_code
 from bot.sessions.store.slots import free_slots_in
 from bot.telegram import ui
+from bot.telegram.circles import refuse, store_of
 from bot.video_room import new_room_link
 from handlers import inputs
-from handlers.circles import refuse, store_of
 
 TYPED_FORMAT = "%Y-%m-%d %H:%M"
 REFUSALS = {

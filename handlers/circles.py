@@ -3,9 +3,6 @@ for admins (the list, and forming circles with a preview), and the paced fan-out
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -13,69 +10,14 @@ from bot.callbacks import cb, parse_callback, pattern
 from bot.circles import chat, membership
 from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
-from bot.circles.store import CircleStore, members
+from bot.circles.store import members
 from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
 from bot.telegram import ui
-from handlers import circle_join, inputs
-
-REFUSALS = {
-    "not_a_member": N_("This circle is not yours, or you are no longer in it."),
-    "circle_paused": N_("This circle is paused for now: messages wait until the programme team opens it again."),
-    "you_are_paused": N_("Your messages to this circle are paused while the programme team looks at a report."),
-    "done": N_("Already done: this preview was confirmed or discarded."),
-}
-_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-
-def store_of(context_or_app) -> CircleStore:
-    services = context_or_app.services if hasattr(context_or_app, "services") else context_or_app.bot_data.services
-    return CircleStore(services.db)
-
-
-async def pump(app: Application, circle_id: int) -> None:
-    """Send the circle's queue: one member's messages one after another (her order), members side by
-    side; at BULK priority, so the bot's rate limiter paces a busy circle under Telegram's limits."""
-    services = app.bot_data.services
-    store = CircleStore(services.db)
-    async with _locks[circle_id]:
-        progress = True
-        while progress and (queued := await chat.queued_notices(store, circle_id)):
-            per_member: dict[int, list] = defaultdict(list)
-            for item, notice in queued:
-                per_member[item.user_id].append((item, notice))
-
-            async def send_hers(items) -> int:
-                done = 0
-                for item, notice in items:
-                    sent = await services.sender.send([notice], Priority.BULK)
-                    if sent[0] is None and not await services.db.fetchval(
-                        "SELECT blocked_bot FROM users WHERE id = ?", (item.user_id,)
-                    ):
-                        break  # not sent (flood control, a network error): it stays queued, and so do hers after it
-                    await store.delivered([(item.message_id, item.user_id)], services.clock.now())
-                    done += 1
-                return done
-
-            progress = sum(await asyncio.gather(*(send_hers(items) for items in per_member.values()))) > 0
-
-
-async def circles_tick(app: Application) -> None:
-    """Queues left by a restart, then the quiet nudges."""
-    store = store_of(app)
-    for circle_id in await store.circles_with_queues():
-        await pump(app, circle_id)
-    await app.bot_data.services.sender.send(await chat.quiet_nudges(store, app.bot_data.services.clock.now()))
-
-
-async def refuse(update: Update, context: Context, code: str) -> None:
-    text = context.t(REFUSALS.get(code, REFUSALS["not_a_member"]))
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
+from bot.telegram.circles import open_button, pump, refuse, show_open, store_of
+from handlers import inputs
 
 
 async def my_circles(update: Update, context: Context) -> None:
@@ -83,14 +25,14 @@ async def my_circles(update: Update, context: Context) -> None:
     circles = await store_of(context).of_member(user_id)
     if not circles:
         await update.effective_message.reply_text(context.t("You are not in a circle yet."))
-        await circle_join.show_open(update, context)
+        await show_open(update, context)
         return
     for circle in circles:
         rows = [(Button(Msg(N_("Write to the circle")), cb("circ", "w", circle.id), emoji="✍️"),)]
         if user_id in circle.leads:
             rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
-            rows.append((circle_join.open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
+            rows.append((open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
         line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)

@@ -1,20 +1,21 @@
-"""The optimal grouping of waiting mentees into circles, pure: a mixed-integer programme (scipy's HiGHS).
+"""The optimal grouping of waiting mentees into circles, pure: one mixed-integer programme (scipy's HiGHS).
 
-What is optimised, lexicographically: the number of girls placed first, then how many share their
-circle's field, then how many are in their own age band, then shared free time with the mentor, then
-region. The hard rules are constraints: everyone speaks the circle's language, a minor is only in a
-14-17 circle led by a mentor cleared for minors, no (mentee, mentor) pair from `excluded`, 3 to 8 girls
-a circle, and no mentor over her free circles.
+The score (`plan_score`) is (girls placed, quality): placing one more girl always wins; among plans
+placing as many, quality adds up each girl's fit with her circle, weighted so that for every girl a
+shared field outweighs all the rest of her fit, her own age band outweighs free time and region, and
+free time outweighs region (WEIGHTS). The hard rules are constraints: everyone speaks the circle's
+language, a minor is only in a 14-17 circle led by a mentor cleared for minors, no (mentee, mentor)
+pair from `excluded`, 3 to 8 girls a circle, and no mentor over her free circles.
 
-The programme is a flow: a girl goes to a group (mentor, language, band), inside it to a circle of one
-of her own fields (y) or as a filler to any of its circles (w); z counts the group's circles of each
-field, each holding 3·z to 8·z girls. With z whole the rest is a network flow, whole at its vertices:
-so the search branches on the few z alone, and one more solve with z fixed reads off whole girls.
+The programme is a flow of counts: girls with the same attributes are interchangeable, so they are one
+type with a count. A type sends x girls to a group (mentor, language, band); inside it y of them go to
+circles of one of their own fields and the rest fill any of the group's circles; z counts the group's
+circles of each field, each holding 3·z to 8·z girls. Capacity rows are the only ones shared by a
+mentor's groups.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
@@ -26,43 +27,48 @@ from bot.circles.rules import ADULT_BAND, MAX_SIZE, MIN_SIZE, MINOR_BAND, Lead, 
 from bot.domain import Field, Language
 from bot.matching.rules import MenteeProfile
 
-TIME_LIMIT = 20.0  # seconds; the admin waits for the preview, and the best plan found by then is kept
+FILL_LIMIT = 5.0  # seconds for one flow with the circles fixed (it solves at its root, well under a second)
+TIME_LIMIT = 3.0  # seconds; the admin waits for the preview, and the better of the best plan by then and greedy is kept
 
-# The order of the score's terms, most important first (see `member_score`).
-TERMS = ("placed", "field", "age_band", "availability", "region")
+# What one girl's fit adds to the quality: shared field, own age band, each shared free-time slot, region.
+# Each weight is more than all those after it can add for one girl (8 > 2·3 + 1, 16 > 8 + 7).
+WEIGHTS = (16, 8, 2, 1)
+MOST_FIT = WEIGHTS[0] + WEIGHTS[1] + 3 * WEIGHTS[2] + WEIGHTS[3]
 
 
 @dataclass(frozen=True, slots=True)
-class _Group:
-    """Circles one mentor may lead in one language and age band; each has a field, chosen per circle."""
-
-    lead: Lead
-    language: Language
-    band: str
-    able: tuple[int, ...]  # indexes of the girls who may be in it
-    fields: tuple[Field, ...]  # the fields those girls have
+class Grouping:
+    plans: list[Plan]
+    left: list[int]
+    gap: float | None  # the solver's relative gap to its bound; 0 when proven optimal, None when greedy won
+    solver: str  # "optimal", "time_limit" (its best by then), or "greedy"
 
 
-def member_score(girl: MenteeProfile, lead: Lead, band: str, field: Field | None) -> tuple[int, ...]:
-    """What one girl adds to each term of the score when she is in this circle (see TERMS)."""
+def fit(girl: MenteeProfile, lead: Lead, band: str, field: Field | None) -> int:
+    """What one girl adds to the quality when she is in this circle (see WEIGHTS)."""
     return (
-        1,
-        int(field in girl.fields),
-        int((band == MINOR_BAND) == girl.is_minor),
-        len(girl.availability & lead.availability),
-        int(girl.region == lead.region),
+        WEIGHTS[0] * (field in girl.fields)
+        + WEIGHTS[1] * ((band == MINOR_BAND) == girl.is_minor)
+        + WEIGHTS[2] * len(girl.availability & lead.availability)
+        + WEIGHTS[3] * (girl.region == lead.region)
     )
 
 
-def plan_score(plans: Sequence[Plan], mentees: Sequence[MenteeProfile], leads: Sequence[Lead]) -> tuple[int, ...]:
-    """The score of a whole plan, a tuple compared lexicographically."""
+def plan_score(plans: Sequence[Plan], mentees: Sequence[MenteeProfile], leads: Sequence[Lead]) -> tuple[int, int]:
+    """(girls placed, quality): compared as a tuple, placing more comes first."""
     girl, lead = {m.user_id: m for m in mentees}, {lead.user_id: lead for lead in leads}
-    total = [0] * len(TERMS)
+    placed = quality = 0
     for plan in plans:
         for mentee_id in plan.mentee_ids:
-            for k, value in enumerate(member_score(girl[mentee_id], lead[plan.mentor_id], plan.band, plan.field)):
-                total[k] += value
-    return tuple(total)
+            placed += 1
+            quality += fit(girl[mentee_id], lead[plan.mentor_id], plan.band, plan.field)
+    return placed, quality
+
+
+def same_field(plans: Sequence[Plan], mentees: Sequence[MenteeProfile]) -> int:
+    """How many placed girls share their circle's field."""
+    girl = {m.user_id: m for m in mentees}
+    return sum(plan.field in girl[i].fields for plan in plans for i in plan.mentee_ids)
 
 
 def may_join(girl: MenteeProfile, lead: Lead, language: Language, band: str, excluded: Set) -> bool:
@@ -73,7 +79,28 @@ def may_join(girl: MenteeProfile, lead: Lead, language: Language, band: str, exc
     )
 
 
-def _groups(mentees: Sequence[MenteeProfile], leads: Sequence[Lead], excluded: Set) -> list[_Group]:
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Circles one mentor may lead in one language and age band; each has a field, chosen per circle."""
+
+    lead: Lead
+    language: Language
+    band: str
+    able: tuple[int, ...]  # indexes of the types whose girls may be in it
+    fields: tuple[Field, ...]  # the fields those girls have
+
+
+def _types(mentees: Sequence[MenteeProfile], leads: Sequence[Lead], excluded: Set) -> list[list[MenteeProfile]]:
+    """Girls who are interchangeable (same attributes, same mentors excluded), each list by id."""
+    kinds: dict[tuple, list[MenteeProfile]] = {}
+    for girl in mentees:
+        barred = frozenset(lead.user_id for lead in leads if (girl.user_id, lead.user_id) in excluded)
+        key = (girl.languages, girl.fields, girl.availability, girl.region, girl.is_minor, barred)
+        kinds.setdefault(key, []).append(girl)
+    return list(kinds.values())
+
+
+def _groups(types: list[list[MenteeProfile]], leads: Sequence[Lead], excluded: Set) -> list[_Group]:
     found = []
     for lead in sorted(leads, key=lambda lead: lead.user_id):
         if lead.free_circles <= 0:
@@ -81,10 +108,12 @@ def _groups(mentees: Sequence[MenteeProfile], leads: Sequence[Lead], excluded: S
         bands = (ADULT_BAND, MINOR_BAND) if lead.cleared_for_minors else (ADULT_BAND,)
         for language in sorted(lead.languages):
             for band in bands:
-                able = tuple(i for i, girl in enumerate(mentees) if may_join(girl, lead, language, band, excluded))
-                if len(able) < MIN_SIZE or (band == MINOR_BAND and not any(mentees[i].is_minor for i in able)):
+                able = tuple(t for t, kind in enumerate(types) if may_join(kind[0], lead, language, band, excluded))
+                if sum(len(types[t]) for t in able) < MIN_SIZE:
                     continue
-                fields = tuple(f for f in Field if any(f in mentees[i].fields for i in able))
+                if band == MINOR_BAND and not any(types[t][0].is_minor for t in able):
+                    continue
+                fields = tuple(f for f in Field if any(f in types[t][0].fields for t in able))
                 found.append(_Group(lead, language, band, able, fields))
     return found
 
@@ -96,122 +125,164 @@ def plan_circles(
     *,
     time_limit: float = TIME_LIMIT,
 ) -> tuple[list[Plan], list[int]]:
-    """Circles from waiting mentees under each mentor's free circles: the plans and who is left (by id).
+    """Circles from waiting mentees under each mentor's free circles: the plans and who is left (by id)."""
+    found = group(mentees, leads, excluded, time_limit=time_limit)
+    return found.plans, found.left
 
-    Optimal when the solver ends within `time_limit`; otherwise the better of its best plan by then and
-    the greedy one. Deterministic for a pool the solver finishes (HiGHS is; a time limit is not).
-    """
+
+def group(
+    mentees: Sequence[MenteeProfile],
+    leads: Sequence[Lead],
+    excluded: Set[tuple[int, int]],
+    *,
+    time_limit: float = TIME_LIMIT,
+    gap: float = 0.0,
+) -> Grouping:
+    """The best grouping (`plan_score`) when the solver proves it within `time_limit`; otherwise the better
+    of its best plan by then and the greedy one. Deterministic for a pool the solver finishes."""
     mentees = sorted(mentees, key=lambda m: m.user_id)
-    greedy = greedy_circles(mentees, leads, excluded)
-    found = _optimal(mentees, leads, excluded, time_limit)
-    if found is None or plan_score(found[0], mentees, leads) < plan_score(greedy[0], mentees, leads):
-        return greedy
+    greedy_plans, greedy_left = greedy_circles(mentees, leads, excluded)
+    found = _optimal(mentees, leads, excluded, greedy_plans, time_limit, gap)
+    if found is None or plan_score(found.plans, mentees, leads) < plan_score(greedy_plans, mentees, leads):
+        return Grouping(greedy_plans, greedy_left, None, "greedy")
     return found
 
 
-def _optimal(mentees, leads, excluded, time_limit: float) -> tuple[list[Plan], list[int]] | None:
+def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) -> Grouping | None:
     everyone = [m.user_id for m in mentees]
-    groups = _groups(mentees, leads, excluded)
+    types = _types(mentees, leads, excluded)
+    groups = _groups(types, leads, excluded)
     if not groups:
-        return [], everyone
-    terms: list[tuple[int, ...]] = []  # each column's part in each term of the score
+        return Grouping([], everyone, 0.0, "optimal")
+    gain: list[float] = []  # each column's part in the weighted score
     high: list[float] = []
 
-    def column(score: tuple[int, ...], upper: float) -> int:
-        terms.append(score)
+    def column(value: float, upper: float) -> int:
+        gain.append(value)
         high.append(upper)
-        return len(terms) - 1
+        return len(gain) - 1
 
-    nothing = (0,) * len(TERMS)
+    placing = 1 + MOST_FIT * len(mentees)  # one more girl placed outweighs any quality
     x: dict[tuple[int, int], int] = {}
     y: dict[tuple[int, int, Field], int] = {}
     fill: dict[tuple[int, Field], int] = {}
     z: dict[tuple[int, Field], int] = {}
-    for g, group in enumerate(groups):
-        most = min(group.lead.free_circles, len(group.able) // MIN_SIZE)
-        for i in group.able:
-            x[i, g] = column(member_score(mentees[i], group.lead, group.band, None), 1)
-            for field in mentees[i].fields:
-                y[i, g, field] = column((0, 1, 0, 0, 0), 1)
-        for field in group.fields:
-            fill[g, field] = column(nothing, MAX_SIZE * most)
-            z[g, field] = column(nothing, most)
+    for g, grp in enumerate(groups):
+        most = min(grp.lead.free_circles, sum(len(types[t]) for t in grp.able) // MIN_SIZE)
+        for t in grp.able:
+            kind = types[t]
+            x[t, g] = column(placing + fit(kind[0], grp.lead, grp.band, None), len(kind))
+            for field in kind[0].fields:
+                y[t, g, field] = column(WEIGHTS[0], len(kind))
+        for field in grp.fields:
+            fill[g, field] = column(0, MAX_SIZE * most)
+            z[g, field] = column(0, most)
     rows = _Rows()
-    for i in range(len(mentees)):  # each girl in one circle at most
-        rows.add([(x[key], 1) for key in x if key[0] == i], 0, 1)
-    for (i, g), col in x.items():  # in a field's circles only if she is in the group
-        rows.add([(y[i, g, f], 1) for f in mentees[i].fields] + [(col, -1)], -np.inf, 0)
-    for g, group in enumerate(groups):  # the group's girls without a field circle are its fillers
+    by_type: dict[int, list[int]] = {}
+    for (t, _), col in x.items():
+        by_type.setdefault(t, []).append(col)
+    for t, cols in by_type.items():  # each girl in one circle at most
+        rows.add([(col, 1) for col in cols], 0, len(types[t]))
+    for (t, g), col in x.items():  # in a field's circles only those in the group
+        rows.add([(y[t, g, f], 1) for f in types[t][0].fields] + [(col, -1)], -np.inf, 0)
+    for g, grp in enumerate(groups):  # the group's girls without a field circle are its fillers
         rows.add(
-            [(x[i, g], 1) for i in group.able]
-            + [(y[i, g, f], -1) for i in group.able for f in mentees[i].fields]
-            + [(fill[g, f], -1) for f in group.fields],
+            [(x[t, g], 1) for t in grp.able]
+            + [(y[t, g, f], -1) for t in grp.able for f in types[t][0].fields]
+            + [(fill[g, f], -1) for f in grp.fields],
             0,
             0,
         )
-        for f in group.fields:  # MIN_SIZE·z ≤ the field's circles' girls ≤ MAX_SIZE·z
-            members = [(y[i, g, f], 1) for i in group.able if f in mentees[i].fields] + [(fill[g, f], 1)]
+        for f in grp.fields:  # MIN_SIZE·z ≤ the field's circles' girls ≤ MAX_SIZE·z
+            members = [(y[t, g, f], 1) for t in grp.able if f in types[t][0].fields] + [(fill[g, f], 1)]
             rows.add([*members, (z[g, f], -MIN_SIZE)], 0, np.inf)
             rows.add([*members, (z[g, f], -MAX_SIZE)], -np.inf, 0)
     for lead in leads:  # no mentor over her free circles
         mine = [(col, 1) for (g, _), col in z.items() if groups[g].lead.user_id == lead.user_id]
         if mine:
             rows.add(mine, 0, lead.free_circles)
-    whole = np.zeros(len(terms))
-    whole[list(z.values())] = 1
-    chosen = _solve(
-        np.array(terms, dtype=float), rows.constraint(len(terms)), np.array(high), whole, len(mentees), time_limit
-    )
-    if chosen is None:
+    model = _Model(-np.array(gain), rows.constraint(len(gain)), np.array(high), list(z.values()))
+
+    def read(chosen: np.ndarray) -> list[Plan]:
+        plans, waiting = [], [list(kind) for kind in types]
+        for g, grp in enumerate(groups):
+            fillers, fielded = [], {f: [] for f in grp.fields}
+            for t in grp.able:
+                taken = _take(waiting[t], chosen[x[t, g]])
+                for f in types[t][0].fields:
+                    fielded[f] += [taken.pop(0) for _ in range(chosen[y[t, g, f]])]
+                fillers += taken
+            fillers.sort(key=lambda m: m.user_id)
+            for f in grp.fields:
+                girls = fielded[f] + [fillers.pop(0) for _ in range(chosen[fill[g, f]])]
+                plans += _split(grp, f, girls, chosen[z[g, f]])
+        return plans
+
+    # The search branches on the circle counts alone; with them fixed, the girls' side is a network flow
+    # whose best vertices are whole, so one more solve reads off whole girls.
+    found = model.solve(time_limit, gap)
+    where = {(grp.lead.user_id, grp.language, grp.band): g for g, grp in enumerate(groups)}
+    opened = np.zeros(len(gain))
+    for plan in greedy:  # the circles the greedy plan opens, filled with the best girls for them
+        opened[z[where[plan.mentor_id, plan.language, plan.band], plan.field]] += 1
+    tries = [model.fill(opened)] + ([model.fill(found.chosen)] if found is not None else [])
+    tries = [one for one in tries if one is not None]
+    if not tries:
         return None
-    plans = []
-    for g, group in enumerate(groups):
-        fillers = [mentees[i] for i in group.able if chosen[x[i, g]] and not any(
-            chosen[y[i, g, f]] for f in mentees[i].fields)]  # fmt: skip
-        for f in group.fields:
-            girls = [mentees[i] for i in group.able if f in mentees[i].fields and chosen[y[i, g, f]]]
-            girls += [fillers.pop(0) for _ in range(chosen[fill[g, f]])]
-            plans += _split(group, f, girls, chosen[z[g, f]])
+    best = min(tries, key=lambda one: one.value)
+    if found is not None and found.status == 0 and best.value <= found.value + 0.5:
+        return _grouping(read(best.chosen), everyone, 0.0, "optimal")
+    quality = -best.value - placing * sum(best.chosen[col] for col in x.values())
+    return _grouping(read(best.chosen), everyone, (best.value - model.bound) / max(quality, 1), "time_limit")
+
+
+def _grouping(plans: list[Plan], everyone: list[int], gap: float, solver: str) -> Grouping:
     placed = {i for plan in plans for i in plan.mentee_ids}
-    return plans, [i for i in everyone if i not in placed]
+    return Grouping(plans, [i for i in everyone if i not in placed], gap, solver)
 
 
-def _solve(terms: np.ndarray, constraints: LinearConstraint, upper: np.ndarray, whole: np.ndarray, girls: int,
-           limit: float):  # fmt: skip
-    """Whole values for the columns, best term by term: each term is maximised while the ones before it keep
-    the best value found (a term not finished in its share of time keeps its best so far).
+@dataclass(frozen=True, slots=True)
+class _Found:
+    chosen: np.ndarray
+    value: float  # the objective (minimised)
+    status: int  # 0: proven optimal
 
-    Only the circle counts (`whole`) are branched on: with them fixed the girls' side is a network flow, whose
-    best faces have whole vertices; the last solve, with the counts fixed and weights that order as the terms
-    do, reads one off.
-    """
-    kept, best = [constraints], None
-    deadline = time.monotonic() + limit
-    for k in range(len(TERMS)):
-        share = max((deadline - time.monotonic()) / (len(TERMS) - k), 0.5)
-        found = milp(-terms[:, k], constraints=kept, integrality=whole, bounds=Bounds(0, upper),
-                     options={"time_limit": share, "mip_rel_gap": 0})  # fmt: skip
+
+class _Model:
+    """The programme, solved whole or with the circle counts fixed (then the girls' side is a network
+    flow: its relaxation's vertices are whole, so it solves at the root)."""
+
+    def __init__(self, cost: np.ndarray, constraints: LinearConstraint, high: np.ndarray, counts: list[int]):
+        self.cost, self.constraints, self.high, self.counts = cost, constraints, high, counts
+        self.bound = -np.inf
+
+    def solve(self, limit: float, gap: float) -> _Found | None:
+        whole = np.zeros(len(self.cost))
+        whole[self.counts] = 1
+        return self._milp(whole, np.zeros(len(self.cost)), self.high, limit, gap)
+
+    def fill(self, counts: np.ndarray) -> _Found | None:
+        """The best girls for these circle counts."""
+        low, high = np.zeros(len(self.cost)), self.high.copy()
+        low[self.counts] = high[self.counts] = np.round(counts[self.counts])
+        return self._milp(np.ones(len(self.cost)), low, high, FILL_LIMIT, 0)
+
+    def _milp(self, whole, low, high, limit: float, gap: float) -> _Found | None:
+        found = milp(self.cost, constraints=self.constraints, integrality=whole, bounds=Bounds(low, high),
+                     options={"time_limit": limit, "mip_rel_gap": gap})  # fmt: skip
+        bound = getattr(found, "mip_dual_bound", None)
+        if whole.sum() < len(whole) and bound is not None:
+            self.bound = bound
         if found.x is None:
-            break
-        best = found.x
-        kept.append(LinearConstraint(terms[:, k], terms[:, k] @ best - 1e-6, np.inf))
-    if best is None:
-        return None
-    fixed = np.where(whole == 1, np.round(best), 0)
-    lexicographic = terms @ np.array(weights(girls), dtype=float)
-    bounds = Bounds(fixed, np.where(whole == 1, fixed, upper))
-    found = milp(-lexicographic, constraints=constraints, integrality=np.ones(len(upper)), bounds=bounds,
-                 options={"time_limit": max(limit / 5, 1)})  # fmt: skip
-    return None if found.x is None else np.round(found.x).astype(int)
+            return None
+        return _Found(np.round(found.x).astype(int), found.fun, found.status)
 
 
-def weights(count: int) -> list[int]:
-    """Integer weights that order by weighted sum exactly as by the terms in turn, for `count` girls (each
-    adds at most 3 to a term): each weight is more than all the lower terms can ever add up to."""
-    found = [1]
-    for _ in TERMS[1:]:
-        found.insert(0, 1 + sum(found) * 3 * count)
-    return found
+def _take(kind: list[MenteeProfile], count: int) -> list[MenteeProfile]:
+    """The next `count` girls of a type not yet given a group; who waited longest (lowest id) goes first."""
+    taken, rest = kind[:count], kind[count:]
+    kind[:] = rest
+    return taken
 
 
 class _Rows:
@@ -237,7 +308,7 @@ class _Rows:
         return LinearConstraint(matrix, self.low, self.high)
 
 
-def _split(group: _Group, field: Field, girls: list[MenteeProfile], count: int) -> list[Plan]:
+def _split(grp: _Group, field: Field, girls: list[MenteeProfile], count: int) -> list[Plan]:
     """Girls as `count` circles of near-equal size. Minors come first, so they gather in as few circles as
     they fill; a circle of the minors' band left with no minor is an adults' circle (which only scores better)."""
     if not girls or count <= 0:
@@ -250,5 +321,5 @@ def _split(group: _Group, field: Field, girls: list[MenteeProfile], count: int) 
         start += len(circle)
         band = MINOR_BAND if any(m.is_minor for m in circle) else ADULT_BAND
         ids = tuple(sorted(m.user_id for m in circle))
-        plans.append(Plan(group.lead.user_id, group.language, band, field, ids))
+        plans.append(Plan(grp.lead.user_id, grp.language, band, field, ids))
     return plans

@@ -16,6 +16,7 @@ mentor's groups.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from bot.domain import Field, Language
 from bot.matching.rules import MenteeProfile
 
 FILL_LIMIT = 5.0  # seconds for one flow with the circles fixed (it solves at its root, well under a second)
+REFIELD_ROUNDS = 4
 TIME_LIMIT = 3.0  # seconds; the admin waits for the preview, and the better of the best plan by then and greedy is kept
 
 # What one girl's fit adds to the quality: shared field, own age band, each shared free-time slot, region.
@@ -222,6 +224,15 @@ def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) ->
     # whose best vertices are whole, so one more solve reads off whole girls.
     found = model.solve(time_limit, gap)
     where = {(grp.lead.user_id, grp.language, grp.band): g for g, grp in enumerate(groups)}
+    girl_of = {m.user_id: m for m in mentees}
+
+    def _group_band(plan: Plan) -> str:
+        # _split calls a minors' group's circle with no minor an adults' one; it came from the minors' group
+        # only if the adults' group does not exist for this mentor and language.
+        if plan.band == ADULT_BAND and (plan.mentor_id, plan.language, ADULT_BAND) not in where:
+            return MINOR_BAND
+        return plan.band
+
     opened = np.zeros(len(gain))
     for plan in greedy:  # the circles the greedy plan opens, filled with the best girls for them
         opened[z[where[plan.mentor_id, plan.language, plan.band], plan.field]] += 1
@@ -230,6 +241,16 @@ def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) ->
     if not tries:
         return None
     best = min(tries, key=lambda one: one.value)
+    for _ in range(REFIELD_ROUNDS):  # each circle takes the field most of its girls share, and is filled again
+        counts = np.zeros(len(gain))
+        for plan in read(best.chosen):
+            shared = Counter(f for i in plan.mentee_ids for f in girl_of[i].fields)
+            field = max(shared, key=lambda f: (shared[f], f == plan.field))
+            counts[z[where[plan.mentor_id, plan.language, _group_band(plan)], field]] += 1
+        again = model.fill(counts)
+        if again is None or again.value >= best.value:
+            break
+        best = again
     if found is not None and found.status == 0 and best.value <= found.value + 0.5:
         return _grouping(read(best.chosen), everyone, 0.0, "optimal")
     quality = -best.value - placing * sum(best.chosen[col] for col in x.values())

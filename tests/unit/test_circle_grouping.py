@@ -4,7 +4,8 @@ Measured with `bench/circle_grouping.py` (200 waiting mentees with random langua
 regions, 40% minors; 30 mentors with 1-2 free circles; the shared 2-core machine under load): about 3.5 s,
 all 200 placed, 192 and 185 sharing their circle's field (greedy: 181, 179), 10-13% short of the solver's
 bound on quality (not proven optimal: the search stops at 3 s; the circles it or greedy opens are
-filled optimally and their fields re-chosen). Pools of a few dozen are proven optimal or within 0.2% of the bound in about 3 s.
+filled optimally and their fields re-chosen). Pools of a few dozen are proven optimal or within 0.2%
+of the bound in about 3 s.
 """
 
 from itertools import combinations

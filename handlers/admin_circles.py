@@ -182,7 +182,8 @@ async def on_co_mentor(
             await query.message.reply_text(text, reply_markup=ui.buttons(context, tuple(rows)))
             return
         if action == "ca":
-            notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now)
+            offsets = services.settings.reminder_offsets
+            notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now, offsets)
             done = t("Added: she and the members have been told.")
         else:
             notices = await co_mentor.remove(store, circle_id, query.from_user.id, now)

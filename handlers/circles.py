@@ -4,9 +4,9 @@ for admins (the list, and forming circles with a preview), and the paced fan-out
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb, parse_callback
 from bot.circles import chat, membership
 from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
@@ -15,9 +15,12 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
-from bot.telegram import ui
+from bot.telegram import conversations, ui
 from bot.telegram.circles import open_button, pump, refuse, show_open, store_of
-from handlers import inputs
+
+# Write (or Reply) → she types her message → it goes to the circle. One message per press.
+CONVERSATION = "circle"
+MESSAGE = "message"
 
 
 async def my_circles(update: Update, context: Context) -> None:
@@ -39,17 +42,18 @@ async def my_circles(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(ui.text(context, line), reply_markup=ui.buttons(context, tuple(rows)))
 
 
-async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> None:
+async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> object:
     await chat.check_member(store_of(context), circle_id, update.effective_user.id)
     await update.callback_query.answer()
-    ref = f"{circle_id}.{reply_to}" if reply_to else str(circle_id)
-    await inputs.expect(context, update.effective_user.id, "circle", ref)
+    about = f"{circle_id}.{reply_to}" if reply_to else str(circle_id)
+    state = await conversations.enter(update, context, CONVERSATION, MESSAGE, about)
     await update.callback_query.message.reply_text(
         context.t("Type your message for the circle and I'll pass it on. /cancel if you change your mind.")
     )
+    return state
 
 
-async def on_reply(update: Update, context: Context, message_id: int) -> None:
+async def on_reply(update: Update, context: Context, message_id: int) -> object:
     circle_id = await context.services.db.fetchval(
         "SELECT m.circle_id FROM circle_messages m JOIN circle_deliveries d ON d.message_id = m.id"
         " AND d.user_id = ? WHERE m.id = ?",
@@ -57,36 +61,28 @@ async def on_reply(update: Update, context: Context, message_id: int) -> None:
     )
     if circle_id is None:
         raise CircleRefused("not_a_member")
-    await on_write(update, context, circle_id, message_id)
+    return await on_write(update, context, circle_id, message_id)
 
 
-@inputs.reader("circle")
-async def read_message(update: Update, context: Context, ref: str, text: str | None) -> None:
+@ui.text_step(
+    CONVERSATION, MESSAGE, limit=MESSAGE_MAX, not_text=N_("I can only pass on text messages. Please type your message.")
+)
+async def read_message(update: Update, context: Context, about: str, text: str) -> object:
     services, t, user_id = context.services, context.t, update.effective_user.id
-    circle_id, _, reply = ref.partition(".")
-    if text is None or not text.strip():
-        await inputs.expect(context, user_id, "circle", ref)
-        await update.effective_message.reply_text(t("I can only pass on text messages. Please type your message."))
-        return
-    if len(text) > MESSAGE_MAX:
-        await inputs.expect(context, user_id, "circle", ref)
-        await update.effective_message.reply_text(
-            t("That is too long: please keep it under {n} characters.").format(n=MESSAGE_MAX)
-        )
-        return
+    circle_id, _, reply = about.partition(".")
     try:
         held, flags = await chat.post(
             store_of(context),
             int(circle_id),
             user_id,
-            text.strip(),
+            text,
             int(reply) if reply else None,
             services.clock.now(),
             services.settings.admin_ids,
         )
     except CircleRefused as refused:
         await refuse(update, context, refused.code)
-        return
+        return conversations.END
     if held:
         await update.effective_message.reply_text(
             t(
@@ -95,9 +91,10 @@ async def read_message(update: Update, context: Context, ref: str, text: str | N
             )
         )
         await services.sender.send(flags)
-        return
+        return conversations.END
     await update.effective_message.reply_text(t("Sent to the circle ✓"))
     context.application.create_task(pump(context.application, int(circle_id)))
+    return conversations.END
 
 
 async def on_report_menu(update: Update, context: Context, message_id: int) -> None:
@@ -175,19 +172,20 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
 ACTIONS = {"w": on_write, "r": on_reply, "rp": on_report_menu, "rr": on_report, "lv": on_leave, "rm": on_remove}
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: Context) -> object:
     data = parse_callback(update.callback_query.data)
     action = ACTIONS.get(data.action) if data else None
     first = data.int_arg(0) if data else None
     if action is None or first is None:
         await ui.stale_button(update, context)
-        return
+        return None
     try:
-        await action(update, context, first, *data.args[1:])
+        return await action(update, context, first, *data.args[1:])
     except (CircleRefused, TypeError, ValueError) as refused:
         await refuse(update, context, getattr(refused, "code", "not_a_member"))
+        return None
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("circle", my_circles))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("circ")))
+    ui.add_area(app, "circ", on_button, conversation=CONVERSATION, starts=["w", "r"], states={MESSAGE: (read_message,)})

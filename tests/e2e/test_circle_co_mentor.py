@@ -86,8 +86,10 @@ async def test_an_admin_adds_and_removes_a_co_mentor_who_fits(bot, users, runner
     await bermet.send("/circle")
     await bermet.press("📅 Schedule a session")
     await bermet.press("Another time")
+    await runner.restart()  # her step waits across a restart
     await bermet.send(f"{day.isoformat()} 18:00")
     await bermet.sees("What is the session about?")
+    await runner.restart()
     await bermet.send("Lab safety")
     await bermet.sees("The session is scheduled")
     for person in [mentor, *girls]:

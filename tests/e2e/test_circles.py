@@ -1,4 +1,5 @@
-"""Circles end to end: a mentor, six mentees (two minors) and a coordinator (admin)."""
+"""Circles end to end: a mentor, six mentees (two minors) and a coordinator (admin); a typed message
+waits across a restart."""
 
 from tests.support.builders import new_mentee, new_mentor
 from tests.support.db import db_rows
@@ -44,9 +45,13 @@ async def test_a_circle_formed_talks_in_order_without_usernames_and_holds_contac
         assert all("@" not in t and "Aigul #" in t for t in texts)
     assert not [m for m in sender.emu.bot_messages(sender.id) if "Girl0:" in (m.text or "")]
 
-    # A reply quotes what it answers.
+    # A reply quotes what it answers; the bot restarting while she types loses nothing.
     await girls[1].press("↩️ Reply")
     await girls[1].sees("Type your message")
+    # Her step is in the database as the question goes out (what a kill -9 relies on).
+    key = f"[{girls[1].id}, {girls[1].id}]"
+    assert db_rows(runner, "SELECT name, state FROM conversations WHERE key = ?", key) == [("circle", '"message"')]
+    await runner.restart()
     await girls[1].send("Hi Girl0!")
     quoted = await mentor.sees("Hi Girl0!")
     assert "in reply to Girl0" in quoted.text and "Hello everyone!" in quoted.text

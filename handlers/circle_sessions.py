@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.circles import meetings
 from bot.circles.rules import TOPIC_MAX, CircleRefused
 from bot.context import Context
@@ -18,19 +18,13 @@ from bot.notices import Button, Msg, When
 from bot.sessions.rules import parse_slot_code, slot_code
 from bot.sessions.store.slots import free_slots_in
 from bot.telegram import conversations, ui
-from bot.telegram.circles import refuse, store_of
+from bot.telegram.circles import dispatch, refuse, store_of
 from bot.video_room import new_room_link
 
 TYPED_FORMAT = "%Y-%m-%d %H:%M"
 # Schedule → one of her free times, or "Another time" → she types WHEN → she types the TOPIC → scheduled.
 CONVERSATION = "circle_session"
 WHEN, TOPIC = "when", "topic"
-REFUSALS = {
-    "too_soon": N_("That is too soon: choose a time at least an hour from now."),
-    "too_far": N_("That is too far ahead: choose a time within the next three months."),
-    "session_over": N_("This session has already begun or is over."),
-    "not_yet": N_("This session has not happened yet."),
-}
 
 
 async def circle_sessions_tick(app: Application) -> None:
@@ -116,22 +110,11 @@ async def read_topic(update: Update, context: Context, about: str, text: str) ->
             new_room_link,
         )
     except CircleRefused as refused:
-        await _refuse(update, context, refused.code)
+        await refuse(update, context, refused.code)
         return conversations.END
     await update.effective_message.reply_text(context.t("The session is scheduled: every member has the card."))
     await services.sender.send(notices)
     return conversations.END
-
-
-async def _refuse(update: Update, context: Context, code: str) -> None:
-    if code in REFUSALS:
-        text = context.t(REFUSALS[code])
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await update.effective_message.reply_text(text)
-    else:
-        await refuse(update, context, code)
 
 
 async def on_answer(update: Update, context: Context, session_id: int, coming: bool) -> None:
@@ -187,17 +170,7 @@ ACTIONS = {
 
 
 async def on_button(update: Update, context: Context) -> object:
-    data = parse_callback(update.callback_query.data)
-    action = ACTIONS.get(data.action) if data else None
-    first = data.int_arg(0) if data else None
-    if action is None or first is None:
-        await ui.stale_button(update, context)
-        return None
-    try:
-        return await action(update, context, first, *data.args[1:])
-    except (CircleRefused, TypeError, ValueError) as refused:
-        await _refuse(update, context, getattr(refused, "code", "not_a_member"))
-        return None
+    return await dispatch(update, context, ACTIONS)
 
 
 def register(app: Application) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback
+from bot.callbacks import cb
 from bot.circles import chat, membership
 from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
 from bot.telegram import conversations, ui
-from bot.telegram.circles import open_button, pump, refuse, show_open, store_of
+from bot.telegram.circles import dispatch, open_button, pump, refuse, show_open, store_of
 
 # Write (or Reply) → she types her message → it goes to the circle. One message per press.
 CONVERSATION = "circle"
@@ -173,17 +173,7 @@ ACTIONS = {"w": on_write, "r": on_reply, "rp": on_report_menu, "rr": on_report, 
 
 
 async def on_button(update: Update, context: Context) -> object:
-    data = parse_callback(update.callback_query.data)
-    action = ACTIONS.get(data.action) if data else None
-    first = data.int_arg(0) if data else None
-    if action is None or first is None:
-        await ui.stale_button(update, context)
-        return None
-    try:
-        return await action(update, context, first, *data.args[1:])
-    except (CircleRefused, TypeError, ValueError) as refused:
-        await refuse(update, context, getattr(refused, "code", "not_a_member"))
-        return None
+    return await dispatch(update, context, ACTIONS)
 
 
 def register(app: Application) -> None:

@@ -9,7 +9,17 @@ from datetime import datetime, timedelta
 from bot.callbacks import cb
 from bot.circles import meetings, rules
 from bot.circles.rules import CircleRefused
-from bot.circles.store import Circle, CircleStore, circle_in, display_name, members, person, record, reported
+from bot.circles.store import (
+    Circle,
+    CircleStore,
+    circle_in,
+    display_name,
+    drop_queue,
+    members,
+    person,
+    record,
+    reported,
+)
 from bot.i18n import N_
 from bot.matching.store import mentor_in
 from bot.notices import Button, Msg, Notice
@@ -111,11 +121,7 @@ async def remove(store: CircleStore, circle_id: int, admin_id: int, now: datetim
             raise CircleRefused("done")
         co_mentor = circle.co_mentor_id
         await tx.execute("UPDATE circles SET co_mentor_id = NULL WHERE id = ?", (circle_id,))
-        await tx.execute(
-            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
-            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
-            (co_mentor, circle_id),
-        )
+        await drop_queue(tx, circle_id, co_mentor)
         await record(tx, circle_id, now, "co_mentor_removed", admin_id, co_mentor)
         name = await display_name(tx, co_mentor)
         girls = await members(tx, circle_id)

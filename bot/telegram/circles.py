@@ -1,5 +1,5 @@
-"""Circles' shared Telegram pieces: the store from a context, the words of refusals, the open/close
-button, the open circles she may ask to join, and the paced fan-out of a circle's messages."""
+"""Circles' shared Telegram pieces: the store from a context, the words of refusals, a press's dispatch,
+the open/close button, the open circles she may ask to join, and the paced fan-out of a circle's messages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections import defaultdict
 from telegram import Update
 from telegram.ext import Application
 
-from bot.callbacks import cb
+from bot.callbacks import cb, parse_callback
 from bot.circles import chat, joining
+from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_
@@ -22,6 +23,10 @@ REFUSALS = {
     "circle_paused": N_("This circle is paused for now: messages wait until the programme team opens it again."),
     "you_are_paused": N_("Your messages to this circle are paused while the programme team looks at a report."),
     "done": N_("Already done: this preview was confirmed or discarded."),
+    "too_soon": N_("That is too soon: choose a time at least an hour from now."),
+    "too_far": N_("That is too far ahead: choose a time within the next three months."),
+    "session_over": N_("This session has already begun or is over."),
+    "not_yet": N_("This session has not happened yet."),
 }
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -72,6 +77,22 @@ async def refuse(update: Update, context: Context, code: str) -> None:
         await update.callback_query.answer(text, show_alert=True)
     else:
         await update.effective_message.reply_text(text)
+
+
+async def dispatch(update: Update, context: Context, actions: dict) -> object:
+    """A press in a circle area: the action its data names (`actions`), whose refusal is told in words.
+    Returns the action's answer (a conversation's next state, or None)."""
+    data = parse_callback(update.callback_query.data)
+    action = actions.get(data.action) if data else None
+    first = data.int_arg(0) if data else None
+    if action is None or first is None:
+        await ui.stale_button(update, context)
+        return None
+    try:
+        return await action(update, context, first, *data.args[1:])
+    except (CircleRefused, TypeError, ValueError) as refused:
+        await refuse(update, context, getattr(refused, "code", "not_a_member"))
+        return None
 
 
 def open_button(circle_id: int, name: str, opened: bool) -> Button:

@@ -5,23 +5,13 @@ session was scheduled, she gets its card (her time, .ics, room, no RSVP) and its
 
 from datetime import UTC, datetime, timedelta
 
-from bot.circles import forming
-from bot.circles.store import CircleStore
 from bot.db._rows import iso
 from bot.jobs import run_jobs
 from tests.support.builders import new_mentee, new_mentor
+from tests.support.circles import form_circles, write
 from tests.support.db import db_rows
-from tests.support.personas import ADMIN_ID
 
 NOT_CLEARED = "This circle has a girl under 18, and she is not cleared for minors"
-
-
-async def write(persona, text):
-    await persona.send("/circle")
-    await persona.press("✍️ Write to the circle")
-    await persona.sees("Type your message for the circle")
-    await persona.send(text)
-    await persona.sees("Sent to the circle ✓")
 
 
 async def test_an_admin_adds_and_removes_a_co_mentor_who_fits(bot, users, runner, admin, clock):
@@ -29,9 +19,7 @@ async def test_an_admin_adds_and_removes_a_co_mentor_who_fits(bot, users, runner
     mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(2)]
     girls.append(await new_mentee(runner, users, name="Teen", minor=True, languages=("ky",)))
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     circle_id = db_rows(runner, "SELECT id FROM circles")[0][0]
 
     bermet = await new_mentor(runner, users, name="Bermet", minors=True, languages=("ky", "ru"))
@@ -127,9 +115,7 @@ async def test_a_co_mentor_added_after_a_session_was_scheduled_gets_its_card_and
     await admin.start_in("English")
     mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(3)]
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     day = (clock.now() + timedelta(days=3)).date()
     start = datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)  # 18:00 in Bishkek, 15:00 in Moscow
     await mentor.send("/circle")

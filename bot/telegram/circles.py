@@ -67,7 +67,10 @@ async def circles_tick(app: Application) -> None:
     """Queues left by a restart, then the quiet nudges."""
     store = store_of(app)
     for circle_id in await store.circles_with_queues():
-        await pump(app, circle_id)
+        # A circle being pumped already is left to that pump (it sends until its queue is empty):
+        # waiting for its lock here held every other timed job back for the length of a busy fan-out.
+        if not _locks[circle_id].locked():
+            await pump(app, circle_id)
     await app.bot_data.services.sender.send(await chat.quiet_nudges(store, app.bot_data.services.clock.now()))
 
 

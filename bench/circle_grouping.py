@@ -1,8 +1,9 @@
 """Benchmark: the admin's circle grouping on a random pool (200 waiting mentees, 30 mentors by default).
 
 Run from the repo root: `python bench/circle_grouping.py [--mentees 200] [--mentors 30] [--seed 1]`.
-Prints one JSON line: the optimiser's seconds, girls placed and sharing their circle's field, its gap
-to the solver's bound (0: proven optimal), and the greedy plan's figures for the same pool.
+Prints one JSON line: the optimiser's seconds, girls placed and sharing their circle's field, the
+weighted quality (`grouping.plan_score`), its gap to the solver's bound on quality (0: proven optimal),
+and the greedy plan's figures for the same pool.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.circles.grouping import group, same_field
+from bot.circles.grouping import group, plan_score, same_field
 from bot.circles.rules import Lead, greedy_circles
 from bot.domain import Availability, Field, Goal, Language, MeetingFormat, Region, Stage
 from bot.matching.rules import MenteeProfile
@@ -75,8 +76,10 @@ def main(mentees: int, mentors: int, seed: int) -> dict:
         "placed": sum(len(p.mentee_ids) for p in found.plans),
         "same_field": same_field(found.plans, girls),
         "gap": found.gap,
+        "quality": plan_score(found.plans, girls, leads)[1],
         "greedy_placed": sum(len(p.mentee_ids) for p in greedy),
         "greedy_same_field": same_field(greedy, girls),
+        "greedy_quality": plan_score(greedy, girls, leads)[1],
     }
 
 

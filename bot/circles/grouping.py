@@ -12,6 +12,12 @@ type with a count. A type sends x girls to a group (mentor, language, band); ins
 circles of one of their own fields and the rest fill any of the group's circles; z counts the group's
 circles of each field, each holding 3·z to 8·z girls. Capacity rows are the only ones shared by a
 mentor's groups.
+
+The search branches on the z alone, for TIME_LIMIT; with the z fixed the rest is a network flow that
+solves at its root. Small pools are proven optimal. A large one (200 girls, 30 mentors) is not in that
+time: then the circles the search or the greedy plan opens are filled with the best girls for them,
+each circle re-takes the field most of its girls share while that scores better, and the gap to the
+solver's bound is reported (`bench/circle_grouping.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +27,12 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
+from bot.circles.programme import Model, Rows
 from bot.circles.rules import ADULT_BAND, MAX_SIZE, MIN_SIZE, MINOR_BAND, Lead, Plan, greedy_circles
 from bot.domain import Field, Language
 from bot.matching.rules import MenteeProfile
 
-FILL_LIMIT = 5.0  # seconds for one flow with the circles fixed (it solves at its root, well under a second)
 REFIELD_ROUNDS = 4
 TIME_LIMIT = 3.0  # seconds; the admin waits for the preview, and the better of the best plan by then and greedy is kept
 
@@ -179,7 +183,7 @@ def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) ->
         for field in grp.fields:
             fill[g, field] = column(0, MAX_SIZE * most)
             z[g, field] = column(0, most)
-    rows = _Rows()
+    rows = Rows()
     by_type: dict[int, list[int]] = {}
     for (t, _), col in x.items():
         by_type.setdefault(t, []).append(col)
@@ -203,7 +207,7 @@ def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) ->
         mine = [(col, 1) for (g, _), col in z.items() if groups[g].lead.user_id == lead.user_id]
         if mine:
             rows.add(mine, 0, lead.free_circles)
-    model = _Model(-np.array(gain), rows.constraint(len(gain)), np.array(high), list(z.values()))
+    model = Model(-np.array(gain), rows.constraint(len(gain)), np.array(high), list(z.values()))
 
     def read(chosen: np.ndarray) -> list[Plan]:
         plans, waiting = [], [list(kind) for kind in types]
@@ -233,70 +237,41 @@ def _optimal(mentees, leads, excluded, greedy, time_limit: float, gap: float) ->
             return MINOR_BAND
         return plan.band
 
-    opened = np.zeros(len(gain))
-    for plan in greedy:  # the circles the greedy plan opens, filled with the best girls for them
-        opened[z[where[plan.mentor_id, plan.language, plan.band], plan.field]] += 1
+    def counts_of(plans: list[Plan], field_of) -> np.ndarray:
+        counts = np.zeros(len(gain))
+        for plan in plans:
+            col = z.get((where.get((plan.mentor_id, plan.language, _group_band(plan))), field_of(plan)))
+            if col is not None:  # a field none of its girls has (girls with no field) is no circle of the model's
+                counts[col] += 1
+        return counts
+
+    def their_field(plan: Plan) -> Field:
+        shared = Counter(f for i in plan.mentee_ids for f in girl_of[i].fields)
+        return max(shared, key=lambda f: (shared[f], f == plan.field), default=plan.field)
+
+    opened = counts_of(greedy, lambda plan: plan.field)  # the greedy plan's circles, with the best girls for them
     tries = [model.fill(opened)] + ([model.fill(found.chosen)] if found is not None else [])
     tries = [one for one in tries if one is not None]
     if not tries:
         return None
     best = min(tries, key=lambda one: one.value)
     for _ in range(REFIELD_ROUNDS):  # each circle takes the field most of its girls share, and is filled again
-        counts = np.zeros(len(gain))
-        for plan in read(best.chosen):
-            shared = Counter(f for i in plan.mentee_ids for f in girl_of[i].fields)
-            field = max(shared, key=lambda f: (shared[f], f == plan.field))
-            counts[z[where[plan.mentor_id, plan.language, _group_band(plan)], field]] += 1
-        again = model.fill(counts)
+        again = model.fill(counts_of(read(best.chosen), their_field))
         if again is None or again.value >= best.value:
             break
         best = again
     if found is not None and found.status == 0 and best.value <= found.value + 0.5:
         return _grouping(read(best.chosen), everyone, 0.0, "optimal")
+    # The gap is to the solver's bound, on quality alone (the placing weight would make any gap look tiny);
+    # None when the search ended before it had a bound.
     quality = -best.value - placing * sum(best.chosen[col] for col in x.values())
-    return _grouping(read(best.chosen), everyone, (best.value - model.bound) / max(quality, 1), "time_limit")
+    gap_now = (best.value - model.bound) / max(quality, 1) if np.isfinite(model.bound) else None
+    return _grouping(read(best.chosen), everyone, gap_now, "time_limit")
 
 
-def _grouping(plans: list[Plan], everyone: list[int], gap: float, solver: str) -> Grouping:
+def _grouping(plans: list[Plan], everyone: list[int], gap: float | None, solver: str) -> Grouping:
     placed = {i for plan in plans for i in plan.mentee_ids}
     return Grouping(plans, [i for i in everyone if i not in placed], gap, solver)
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    chosen: np.ndarray
-    value: float  # the objective (minimised)
-    status: int  # 0: proven optimal
-
-
-class _Model:
-    """The programme, solved whole or with the circle counts fixed (then the girls' side is a network
-    flow: its relaxation's vertices are whole, so it solves at the root)."""
-
-    def __init__(self, cost: np.ndarray, constraints: LinearConstraint, high: np.ndarray, counts: list[int]):
-        self.cost, self.constraints, self.high, self.counts = cost, constraints, high, counts
-        self.bound = -np.inf
-
-    def solve(self, limit: float, gap: float) -> _Found | None:
-        whole = np.zeros(len(self.cost))
-        whole[self.counts] = 1
-        return self._milp(whole, np.zeros(len(self.cost)), self.high, limit, gap)
-
-    def fill(self, counts: np.ndarray) -> _Found | None:
-        """The best girls for these circle counts."""
-        low, high = np.zeros(len(self.cost)), self.high.copy()
-        low[self.counts] = high[self.counts] = np.round(counts[self.counts])
-        return self._milp(np.ones(len(self.cost)), low, high, FILL_LIMIT, 0)
-
-    def _milp(self, whole, low, high, limit: float, gap: float) -> _Found | None:
-        found = milp(self.cost, constraints=self.constraints, integrality=whole, bounds=Bounds(low, high),
-                     options={"time_limit": limit, "mip_rel_gap": gap})  # fmt: skip
-        bound = getattr(found, "mip_dual_bound", None)
-        if whole.sum() < len(whole) and bound is not None:
-            self.bound = bound
-        if found.x is None:
-            return None
-        return _Found(np.round(found.x).astype(int), found.fun, found.status)
 
 
 def _take(kind: list[MenteeProfile], count: int) -> list[MenteeProfile]:
@@ -304,29 +279,6 @@ def _take(kind: list[MenteeProfile], count: int) -> list[MenteeProfile]:
     taken, rest = kind[:count], kind[count:]
     kind[:] = rest
     return taken
-
-
-class _Rows:
-    """A sparse constraint matrix, a row at a time."""
-
-    def __init__(self) -> None:
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[float] = []
-        self.low: list[float] = []
-        self.high: list[float] = []
-
-    def add(self, entries: list[tuple[int, float]], low: float, high: float) -> None:
-        for col, val in entries:
-            self.rows.append(len(self.low))
-            self.cols.append(col)
-            self.vals.append(val)
-        self.low.append(low)
-        self.high.append(high)
-
-    def constraint(self, width: int) -> LinearConstraint:
-        matrix = coo_array((self.vals, (self.rows, self.cols)), shape=(len(self.low), width)).tocsr()
-        return LinearConstraint(matrix, self.low, self.high)
 
 
 def _split(grp: _Group, field: Field, girls: list[MenteeProfile], count: int) -> list[Plan]:

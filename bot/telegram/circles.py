@@ -64,13 +64,13 @@ async def pump(app: Application, circle_id: int) -> None:
 
 
 async def circles_tick(app: Application) -> None:
-    """Queues left by a restart, then the quiet nudges."""
+    """Queues left by a restart (each circle's pump runs on its own), then the quiet nudges."""
     store = store_of(app)
     for circle_id in await store.circles_with_queues():
-        # A circle being pumped already is left to that pump (it sends until its queue is empty):
-        # waiting for its lock here held every other timed job back for the length of a busy fan-out.
+        # A circle being pumped already is left to that pump (it sends until its queue is empty), and
+        # the others are not waited for: a busy fan-out held every later timed job back for its length.
         if not _locks[circle_id].locked():
-            await pump(app, circle_id)
+            app.create_task(pump(app, circle_id), name=f"circle {circle_id} queue")
     await app.bot_data.services.sender.send(await chat.quiet_nudges(store, app.bot_data.services.clock.now()))
 
 

@@ -8,6 +8,12 @@ circle's queue is sent as the bot does after a message. Reported: deliveries exp
 members who got their circle's messages out of order, the most sends in any sliding one-second window
 (from the emulator's own call times), 429s, and the seconds until the last member had the last message
 against the minimum the rate limit allows (deliveries / 30).
+
+Measured (2026-12-06, `nice`, the shared 2-core machine at load 2-4): 11,200 of 11,200 delivered, none out
+of order, at most 30 sends in any sliding second, no 429, 447.8 s against 373.3 s (+20%). The budget
+counts each send from its turn until a second after its answer, so the rate is 30 / (1 s + round
+trip): about 25 a second when a loaded machine stretches the round trip to some 0.2 s (a 20-circle
+run, shorter and less loaded, came within 9.6%).
 """
 
 from __future__ import annotations

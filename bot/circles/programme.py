@@ -58,14 +58,24 @@ class Model:
     def fill(self, counts: np.ndarray) -> Found | None:
         """The best girls for these circle counts."""
         low, high = np.zeros(len(self.cost)), self.high.copy()
-        low[self.counts] = high[self.counts] = np.round(counts[self.counts])
+        low[self.counts] = high[self.counts] = counts[self.counts]
         return self._milp(np.ones(len(self.cost)), low, high, FILL_LIMIT, 0)
 
-    def _milp(self, whole, low, high, limit: float, gap: float) -> Found | None:
+    def around(self, counts: np.ndarray, free: list[int], limit: float) -> Found | None:
+        """The best with only the counts in `free` left open, the others as in `counts` (whole girls after
+        `fill`)."""
+        low, high = np.zeros(len(self.cost)), self.high.copy()
+        fixed = sorted(set(self.counts) - set(free))
+        low[fixed] = high[fixed] = counts[fixed]
+        whole = np.zeros(len(self.cost))
+        whole[self.counts] = 1
+        return self._milp(whole, low, high, limit, 0, bounding=False)
+
+    def _milp(self, whole, low, high, limit: float, gap: float, bounding: bool = True) -> Found | None:
         found = milp(self.cost, constraints=self.constraints, integrality=whole, bounds=Bounds(low, high),
                      options={"time_limit": limit, "mip_rel_gap": gap})  # fmt: skip
         bound = getattr(found, "mip_dual_bound", None)
-        if whole.sum() < len(whole) and bound is not None:
+        if bounding and whole.sum() < len(whole) and bound is not None:
             self.bound = bound
         if found.x is None:
             return None

@@ -1,11 +1,11 @@
 """The optimal grouping: on small pools its score equals the best of an exhaustive search.
 
 Measured with `bench/circle_grouping.py` (200 waiting mentees with random languages, fields, free time,
-regions, 40% minors; 30 mentors with 1-2 free circles; the shared 2-core machine under load): about 3.5 s,
-all 200 placed, 192 and 185 sharing their circle's field (greedy: 181, 179), 10-13% short of the solver's
-bound on quality (not proven optimal: the search stops at 3 s; the circles it or greedy opens are
-filled optimally and their fields re-chosen). Pools of a few dozen are proven optimal or within 0.2%
-of the bound in about 3 s.
+regions, 40% minors; 30 mentors with 1-2 free circles; the shared 2-core machine under load): 4.1-4.3 s,
+all 200 placed, 192 and 190 sharing their circle's field (greedy: 181, 179), quality 5043 and 4988
+(greedy: 4702, 4632), 7.8-8.4% short of the solver's bound on quality; not proven optimal. Given 120 s,
+the whole search reaches 5354 within 0.5% of its bound on the first pool: the 4-second plan is about 6%
+below the best. 60 mentees and 10 mentors: 2.4 s, within 0.4% of the bound. Small pools: proven.
 """
 
 from itertools import combinations

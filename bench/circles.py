@@ -8,6 +8,12 @@ circle's queue is sent as the bot does after a message. Reported: deliveries exp
 members who got their circle's messages out of order, the most sends in any sliding one-second window
 (from the emulator's own call times), 429s, and the seconds until the last member had the last message
 against the minimum the rate limit allows (deliveries / 30).
+
+Measured (2026-12-06, `nice`, the shared 2-core machine at load 2-4): 11,200 of 11,200 delivered, none out
+of order, at most 30 sends in any sliding second, no 429, 447.8 s against 373.3 s (+20%). The budget
+counts each send from its turn until a second after its answer, so the rate is 30 / (1 s + round
+trip): about 25 a second when a loaded machine stretches the round trip to some 0.2 s (a 20-circle
+run, shorter and less loaded, came within 9.6%).
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.budget import Limits
 from bot.circles import chat
 from bot.circles.store import CircleStore
 from bot.clock import Clock
-from handlers.circles import pump
+from bot.telegram.circles import pump
 from sandbox.emulator.server import Emulator
 from tests.support.runner import BotRunner
 
@@ -49,7 +56,10 @@ async def main(circles: int, size: int) -> dict:
     await emu.start()
     with tempfile.TemporaryDirectory() as folder:
         runner = BotRunner(emu, Path(folder) / "bot.sqlite3", Clock())
-        app = await runner.start()
+        # Telegram's limits as the bot keeps them in production; the runner's default lifts them for
+        # tests, and with the overall one lifted bulk was paced by grant times alone, which a loaded
+        # machine bunches into 31 arrivals in one of Telegram's seconds (a 429 and a 1 s pause for all).
+        app = await runner.start(send_limits=Limits())
         db, now = runner.services.db, datetime.now(UTC)
         stamp = now.isoformat(timespec="seconds")
         members: dict[int, list[int]] = {}

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from bot.matching import flow as matching
+from bot.telegram.circles import circles_tick
 from handlers import (
     admin_reports,
     circle_sessions,
-    circles,
     conduct,
     feedback,
     onboarding,
@@ -68,7 +68,7 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("outcome surveys", outcomes.survey_tick),
     ("opportunity reminders", opportunities.opportunities_tick),
     # Circle queues a restart left behind, then quiet circles' nudges: bulk-paced, so near the end.
-    ("circles", circles.circles_tick),
+    ("circles", circles_tick),
     # Bulk, after the people's own notices: everyone's weekly digest of new opportunities.
     ("opportunity digests", opportunities.digest_tick),
     # Last: bulk sending, the least urgent; people's own notices above go first.

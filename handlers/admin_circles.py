@@ -15,8 +15,7 @@ from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg
 from bot.telegram import ui
-from handlers import circle_join
-from handlers.circles import REFUSALS, store_of
+from bot.telegram.circles import REFUSALS, open_button, store_of
 
 
 async def overview(update: Update, context: Context) -> None:
@@ -53,7 +52,7 @@ async def overview(update: Update, context: Context) -> None:
     for row in rows:
         if row["status"] == "forming":
             continue
-        buttons.append((circle_join.open_button(row["id"], row["name"], bool(row["open_to_join"])),))
+        buttons.append((open_button(row["id"], row["name"], bool(row["open_to_join"])),))
         buttons.append((Button(Msg(N_("Co-mentor for {circle}"), circle=row["name"]), cb("circa", "cm", row["id"])),))
     await update.effective_message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, tuple(buttons)))
 
@@ -183,7 +182,8 @@ async def on_co_mentor(
             await query.message.reply_text(text, reply_markup=ui.buttons(context, tuple(rows)))
             return
         if action == "ca":
-            notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now)
+            offsets = services.settings.reminder_offsets
+            notices = await co_mentor.add(store, circle_id, query.from_user.id, mentor_id, now, offsets)
             done = t("Added: she and the members have been told.")
         else:
             notices = await co_mentor.remove(store, circle_id, query.from_user.id, now)

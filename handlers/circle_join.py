@@ -6,39 +6,21 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import parse_callback, pattern
 from bot.circles import joining
 from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_
-from bot.notices import Button, Msg, Priority
+from bot.notices import Priority
 from bot.telegram import ui
 
-REFUSALS = {
+JOIN_REFUSALS = {
     "not_open": N_("This circle is not open to you now."),
     "full": N_("This circle is full."),
     "answered": N_("Already answered."),
     "not_a_member": N_("This circle is not yours, or you are no longer in it."),
 }
-
-
-def open_button(circle_id: int, name: str, opened: bool) -> Button:
-    if opened:
-        return Button(Msg(N_("Close {circle} to new members"), circle=name), cb("circj", "c", circle_id))
-    return Button(Msg(N_("Open {circle} to new members"), circle=name), cb("circj", "o", circle_id))
-
-
-async def show_open(update: Update, context: Context) -> None:
-    """The open circles that fit her, each with Ask to join."""
-    store = CircleStore(context.services.db)
-    found = await joining.open_for(store, update.effective_user.id)
-    if not found:
-        return
-    rows = tuple((Button(Msg(N_("Ask to join {circle}"), circle=c.name), cb("circj", "a", c.id)),) for c in found)
-    await update.effective_message.reply_text(
-        context.t("These circles are open to new members:"), reply_markup=ui.buttons(context, rows)
-    )
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -64,7 +46,7 @@ async def on_button(update: Update, context: Context) -> None:
         else:
             raise CircleRefused("not_a_member")
     except CircleRefused as refused:
-        await query.answer(context.t(REFUSALS.get(refused.code, REFUSALS["not_a_member"])), show_alert=True)
+        await query.answer(context.t(JOIN_REFUSALS.get(refused.code, JOIN_REFUSALS["not_a_member"])), show_alert=True)
         return
     await query.answer()
     await services.sender.send(notices, Priority.REPLY)

@@ -7,28 +7,24 @@ import html
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb
 from bot.circles import meetings
-from bot.circles.rules import CircleRefused
+from bot.circles.rules import TOPIC_MAX, CircleRefused
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg, When
 from bot.sessions.rules import parse_slot_code, slot_code
 from bot.sessions.store.slots import free_slots_in
-from bot.telegram import ui
+from bot.telegram import conversations, ui
+from bot.telegram.circles import dispatch, refuse, store_of
 from bot.video_room import new_room_link
-from handlers import inputs
-from handlers.circles import refuse, store_of
 
 TYPED_FORMAT = "%Y-%m-%d %H:%M"
-REFUSALS = {
-    "too_soon": N_("That is too soon: choose a time at least an hour from now."),
-    "too_far": N_("That is too far ahead: choose a time within the next three months."),
-    "session_over": N_("This session has already begun or is over."),
-    "not_yet": N_("This session has not happened yet."),
-}
+# Schedule → one of her free times, or "Another time" → she types WHEN → she types the TOPIC → scheduled.
+CONVERSATION = "circle_session"
+WHEN, TOPIC = "when", "topic"
 
 
 async def circle_sessions_tick(app: Application) -> None:
@@ -57,53 +53,51 @@ async def on_new(update: Update, context: Context, circle_id: int) -> None:
     )
 
 
-async def _ask_topic(update: Update, context: Context, circle_id: int, start: datetime) -> None:
-    await inputs.expect(context, update.effective_user.id, "circle_topic", f"{circle_id}.{slot_code(start)}")
+async def _ask_topic(update: Update, context: Context, circle_id: int, start: datetime) -> object:
+    state = await conversations.enter(update, context, CONVERSATION, TOPIC, f"{circle_id}.{slot_code(start)}")
     await update.effective_message.reply_text(context.t("What is the session about? Type a short topic."))
+    return state
 
 
-async def on_at(update: Update, context: Context, circle_id: int, code: str = "") -> None:
+async def on_at(update: Update, context: Context, circle_id: int, code: str = "") -> object:
     start = parse_slot_code(code)
     if start is None:
         raise CircleRefused("not_a_member")
     await meetings.check_lead(store_of(context), circle_id, update.effective_user.id)
     await update.callback_query.answer()
-    await _ask_topic(update, context, circle_id, start)
+    return await _ask_topic(update, context, circle_id, start)
 
 
-async def on_other_time(update: Update, context: Context, circle_id: int) -> None:
+async def on_other_time(update: Update, context: Context, circle_id: int) -> object:
     await meetings.check_lead(store_of(context), circle_id, update.effective_user.id)
     await update.callback_query.answer()
     _, zone = await context.services.sender.reader(update.effective_user.id)
-    await inputs.expect(context, update.effective_user.id, "circle_when", circle_id)
+    state = await conversations.enter(update, context, CONVERSATION, WHEN, circle_id)
     await update.effective_message.reply_text(
         context.t("Type the date and time in your zone ({zone}), like 2025-03-14 18:00.").format(
             zone=html.escape(zone.key)
         )
     )
+    return state
 
 
-@inputs.reader("circle_when")
-async def read_when(update: Update, context: Context, ref: str, text: str | None) -> None:
+@ui.text_step(CONVERSATION, WHEN, limit=TOPIC_MAX)
+async def read_when(update: Update, context: Context, about: str, text: str) -> object:
     _, zone = await context.services.sender.reader(update.effective_user.id)
     try:
-        start = datetime.strptime((text or "").strip(), TYPED_FORMAT).replace(tzinfo=zone)
+        start = datetime.strptime(text, TYPED_FORMAT).replace(tzinfo=zone)
     except ValueError:
-        await inputs.expect(context, update.effective_user.id, "circle_when", ref)
+        state = await conversations.enter(update, context, CONVERSATION, WHEN, about)
         again = context.t("I could not read that. Please type it like 2025-03-14 18:00.")
         await update.effective_message.reply_text(again)
-        return
-    await _ask_topic(update, context, int(ref), start)
+        return state
+    return await _ask_topic(update, context, int(about), start)
 
 
-@inputs.reader("circle_topic")
-async def read_topic(update: Update, context: Context, ref: str, text: str | None) -> None:
+@ui.text_step(CONVERSATION, TOPIC, limit=TOPIC_MAX)
+async def read_topic(update: Update, context: Context, about: str, text: str) -> object:
     services, user_id = context.services, update.effective_user.id
-    circle_id, _, code = ref.partition(".")
-    if not text or not text.strip():
-        await inputs.expect(context, user_id, "circle_topic", ref)
-        await update.effective_message.reply_text(context.t("What is the session about? Type a short topic."))
-        return
+    circle_id, _, code = about.partition(".")
     try:
         notices = await meetings.schedule(
             store_of(context),
@@ -116,21 +110,11 @@ async def read_topic(update: Update, context: Context, ref: str, text: str | Non
             new_room_link,
         )
     except CircleRefused as refused:
-        await _refuse(update, context, refused.code)
-        return
+        await refuse(update, context, refused.code)
+        return conversations.END
     await update.effective_message.reply_text(context.t("The session is scheduled: every member has the card."))
     await services.sender.send(notices)
-
-
-async def _refuse(update: Update, context: Context, code: str) -> None:
-    if code in REFUSALS:
-        text = context.t(REFUSALS[code])
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await update.effective_message.reply_text(text)
-    else:
-        await refuse(update, context, code)
+    return conversations.END
 
 
 async def on_answer(update: Update, context: Context, session_id: int, coming: bool) -> None:
@@ -185,18 +169,10 @@ ACTIONS = {
 }
 
 
-async def on_button(update: Update, context: Context) -> None:
-    data = parse_callback(update.callback_query.data)
-    action = ACTIONS.get(data.action) if data else None
-    first = data.int_arg(0) if data else None
-    if action is None or first is None:
-        await ui.stale_button(update, context)
-        return
-    try:
-        await action(update, context, first, *data.args[1:])
-    except (CircleRefused, TypeError, ValueError) as refused:
-        await _refuse(update, context, getattr(refused, "code", "not_a_member"))
+async def on_button(update: Update, context: Context) -> object:
+    return await dispatch(update, context, ACTIONS)
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("circs")))
+    states = {WHEN: (read_when,), TOPIC: (read_topic,)}
+    ui.add_area(app, "circs", on_button, conversation=CONVERSATION, starts=["at", "ot"], states=states)

@@ -3,79 +3,24 @@ for admins (the list, and forming circles with a preview), and the paced fan-out
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import cb, parse_callback, pattern
+from bot.callbacks import cb
 from bot.circles import chat, membership
 from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
-from bot.circles.store import CircleStore, members
+from bot.circles.store import members
 from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
 from bot.notices import Button, Msg, Priority
-from bot.telegram import ui
-from handlers import circle_join, inputs
+from bot.telegram import conversations, ui
+from bot.telegram.circles import dispatch, open_button, pump, refuse, show_open, store_of
 
-REFUSALS = {
-    "not_a_member": N_("This circle is not yours, or you are no longer in it."),
-    "circle_paused": N_("This circle is paused for now: messages wait until the programme team opens it again."),
-    "you_are_paused": N_("Your messages to this circle are paused while the programme team looks at a report."),
-    "done": N_("Already done: this preview was confirmed or discarded."),
-}
-_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-
-def store_of(context_or_app) -> CircleStore:
-    services = context_or_app.services if hasattr(context_or_app, "services") else context_or_app.bot_data.services
-    return CircleStore(services.db)
-
-
-async def pump(app: Application, circle_id: int) -> None:
-    """Send the circle's queue: one member's messages one after another (her order), members side by
-    side; at BULK priority, so the bot's rate limiter paces a busy circle under Telegram's limits."""
-    services = app.bot_data.services
-    store = CircleStore(services.db)
-    async with _locks[circle_id]:
-        progress = True
-        while progress and (queued := await chat.queued_notices(store, circle_id)):
-            per_member: dict[int, list] = defaultdict(list)
-            for item, notice in queued:
-                per_member[item.user_id].append((item, notice))
-
-            async def send_hers(items) -> int:
-                done = 0
-                for item, notice in items:
-                    sent = await services.sender.send([notice], Priority.BULK)
-                    if sent[0] is None and not await services.db.fetchval(
-                        "SELECT blocked_bot FROM users WHERE id = ?", (item.user_id,)
-                    ):
-                        break  # not sent (flood control, a network error): it stays queued, and so do hers after it
-                    await store.delivered([(item.message_id, item.user_id)], services.clock.now())
-                    done += 1
-                return done
-
-            progress = sum(await asyncio.gather(*(send_hers(items) for items in per_member.values()))) > 0
-
-
-async def circles_tick(app: Application) -> None:
-    """Queues left by a restart, then the quiet nudges."""
-    store = store_of(app)
-    for circle_id in await store.circles_with_queues():
-        await pump(app, circle_id)
-    await app.bot_data.services.sender.send(await chat.quiet_nudges(store, app.bot_data.services.clock.now()))
-
-
-async def refuse(update: Update, context: Context, code: str) -> None:
-    text = context.t(REFUSALS.get(code, REFUSALS["not_a_member"]))
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
+# Write (or Reply) → she types her message → it goes to the circle. One message per press.
+CONVERSATION = "circle"
+MESSAGE = "message"
 
 
 async def my_circles(update: Update, context: Context) -> None:
@@ -83,31 +28,32 @@ async def my_circles(update: Update, context: Context) -> None:
     circles = await store_of(context).of_member(user_id)
     if not circles:
         await update.effective_message.reply_text(context.t("You are not in a circle yet."))
-        await circle_join.show_open(update, context)
+        await show_open(update, context)
         return
     for circle in circles:
         rows = [(Button(Msg(N_("Write to the circle")), cb("circ", "w", circle.id), emoji="✍️"),)]
         if user_id in circle.leads:
             rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
-            rows.append((circle_join.open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
+            rows.append((open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
         line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)
         await update.effective_message.reply_text(ui.text(context, line), reply_markup=ui.buttons(context, tuple(rows)))
 
 
-async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> None:
+async def on_write(update: Update, context: Context, circle_id: int, reply_to: int | None = None) -> object:
     await chat.check_member(store_of(context), circle_id, update.effective_user.id)
     await update.callback_query.answer()
-    ref = f"{circle_id}.{reply_to}" if reply_to else str(circle_id)
-    await inputs.expect(context, update.effective_user.id, "circle", ref)
+    about = f"{circle_id}.{reply_to}" if reply_to else str(circle_id)
+    state = await conversations.enter(update, context, CONVERSATION, MESSAGE, about)
     await update.callback_query.message.reply_text(
         context.t("Type your message for the circle and I'll pass it on. /cancel if you change your mind.")
     )
+    return state
 
 
-async def on_reply(update: Update, context: Context, message_id: int) -> None:
+async def on_reply(update: Update, context: Context, message_id: int) -> object:
     circle_id = await context.services.db.fetchval(
         "SELECT m.circle_id FROM circle_messages m JOIN circle_deliveries d ON d.message_id = m.id"
         " AND d.user_id = ? WHERE m.id = ?",
@@ -115,36 +61,28 @@ async def on_reply(update: Update, context: Context, message_id: int) -> None:
     )
     if circle_id is None:
         raise CircleRefused("not_a_member")
-    await on_write(update, context, circle_id, message_id)
+    return await on_write(update, context, circle_id, message_id)
 
 
-@inputs.reader("circle")
-async def read_message(update: Update, context: Context, ref: str, text: str | None) -> None:
+@ui.text_step(
+    CONVERSATION, MESSAGE, limit=MESSAGE_MAX, not_text=N_("I can only pass on text messages. Please type your message.")
+)
+async def read_message(update: Update, context: Context, about: str, text: str) -> object:
     services, t, user_id = context.services, context.t, update.effective_user.id
-    circle_id, _, reply = ref.partition(".")
-    if text is None or not text.strip():
-        await inputs.expect(context, user_id, "circle", ref)
-        await update.effective_message.reply_text(t("I can only pass on text messages. Please type your message."))
-        return
-    if len(text) > MESSAGE_MAX:
-        await inputs.expect(context, user_id, "circle", ref)
-        await update.effective_message.reply_text(
-            t("That is too long: please keep it under {n} characters.").format(n=MESSAGE_MAX)
-        )
-        return
+    circle_id, _, reply = about.partition(".")
     try:
         held, flags = await chat.post(
             store_of(context),
             int(circle_id),
             user_id,
-            text.strip(),
+            text,
             int(reply) if reply else None,
             services.clock.now(),
             services.settings.admin_ids,
         )
     except CircleRefused as refused:
         await refuse(update, context, refused.code)
-        return
+        return conversations.END
     if held:
         await update.effective_message.reply_text(
             t(
@@ -153,9 +91,10 @@ async def read_message(update: Update, context: Context, ref: str, text: str | N
             )
         )
         await services.sender.send(flags)
-        return
+        return conversations.END
     await update.effective_message.reply_text(t("Sent to the circle ✓"))
     context.application.create_task(pump(context.application, int(circle_id)))
+    return conversations.END
 
 
 async def on_report_menu(update: Update, context: Context, message_id: int) -> None:
@@ -233,19 +172,10 @@ async def on_remove(update: Update, context: Context, circle_id: int, member: st
 ACTIONS = {"w": on_write, "r": on_reply, "rp": on_report_menu, "rr": on_report, "lv": on_leave, "rm": on_remove}
 
 
-async def on_button(update: Update, context: Context) -> None:
-    data = parse_callback(update.callback_query.data)
-    action = ACTIONS.get(data.action) if data else None
-    first = data.int_arg(0) if data else None
-    if action is None or first is None:
-        await ui.stale_button(update, context)
-        return
-    try:
-        await action(update, context, first, *data.args[1:])
-    except (CircleRefused, TypeError, ValueError) as refused:
-        await refuse(update, context, getattr(refused, "code", "not_a_member"))
+async def on_button(update: Update, context: Context) -> object:
+    return await dispatch(update, context, ACTIONS)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("circle", my_circles))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern("circ")))
+    ui.add_area(app, "circ", on_button, conversation=CONVERSATION, starts=["w", "r"], states={MESSAGE: (read_message,)})

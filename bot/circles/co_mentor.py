@@ -3,12 +3,23 @@ same safety checks as its mentor, against every member) or removes her; recorded
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from bot.callbacks import cb
-from bot.circles import rules
+from bot.circles import meetings, rules
 from bot.circles.rules import CircleRefused
-from bot.circles.store import Circle, CircleStore, circle_in, display_name, members, person, record, reported
+from bot.circles.store import (
+    Circle,
+    CircleStore,
+    circle_in,
+    display_name,
+    drop_queue,
+    members,
+    person,
+    record,
+    reported,
+)
 from bot.i18n import N_
 from bot.matching.store import mentor_in
 from bot.notices import Button, Msg, Notice
@@ -73,8 +84,11 @@ async def current(store: CircleStore, circle_id: int) -> tuple[Circle, str | Non
     return circle, await display_name(store.db, circle.co_mentor_id)
 
 
-async def add(store: CircleStore, circle_id: int, admin_id: int, mentor_id: int, now: datetime) -> list[Notice]:
-    """She co-leads from now on: the chat from now (no history), sessions, scheduling."""
+async def add(
+    store: CircleStore, circle_id: int, admin_id: int, mentor_id: int, now: datetime, offsets: Iterable[timedelta]
+) -> list[Notice]:
+    """She co-leads from now on: the chat from now (no history), the sessions ahead (their cards and
+    reminders, `offsets` before each), scheduling."""
     async with store.db.transaction() as tx:
         circle = await circle_in(tx, circle_id)
         if circle is None:
@@ -88,6 +102,7 @@ async def add(store: CircleStore, circle_id: int, admin_id: int, mentor_id: int,
         await record(tx, circle_id, now, "co_mentor_added", admin_id, mentor_id)
         name, mentor = await display_name(tx, mentor_id), await display_name(tx, circle.mentor_id)
         girls = await members(tx, circle_id)
+        cards = await meetings.join_as_lead(tx, circle, mentor_id, now, offsets)
     write = ((Button(Msg(N_("Write to the circle")), cb("circ", "w", circle_id), emoji="✍️"),),)
     hers = (
         Msg(N_("🌱 You are now co-mentor of the circle {circle}, with {mentor}."), circle=circle.name, mentor=mentor),
@@ -95,7 +110,7 @@ async def add(store: CircleStore, circle_id: int, admin_id: int, mentor_id: int,
     )
     told = Msg(N_("{name} joins your circle {circle} as co-mentor."), name=name, circle=circle.name)
     others = [*girls, *circle.leads]
-    return [Notice(mentor_id, hers, write)] + [Notice(to, (told,)) for to in others]
+    return [Notice(mentor_id, hers, write), *cards] + [Notice(to, (told,)) for to in others]
 
 
 async def remove(store: CircleStore, circle_id: int, admin_id: int, now: datetime) -> list[Notice]:
@@ -106,11 +121,7 @@ async def remove(store: CircleStore, circle_id: int, admin_id: int, now: datetim
             raise CircleRefused("done")
         co_mentor = circle.co_mentor_id
         await tx.execute("UPDATE circles SET co_mentor_id = NULL WHERE id = ?", (circle_id,))
-        await tx.execute(
-            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
-            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
-            (co_mentor, circle_id),
-        )
+        await drop_queue(tx, circle_id, co_mentor)
         await record(tx, circle_id, now, "co_mentor_removed", admin_id, co_mentor)
         name = await display_name(tx, co_mentor)
         girls = await members(tx, circle_id)

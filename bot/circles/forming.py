@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.callbacks import cb
-from bot.circles import rules
+from bot.circles import grouping, rules
 from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore, circle_in, display_name, in_a_circle, members, person, record, reported
 from bot.db._rows import iso
@@ -27,7 +27,20 @@ class Formed:
 async def form(store: CircleStore, admin_id: int, now: datetime) -> Formed:
     """Group the waiting mentees and save the circles as 'forming': a preview nobody has heard of yet."""
     mentees, leads, excluded = await store.waiting_mentees(), await store.leads(), await store.excluded()
-    plans, left = rules.plan_circles(mentees, leads, excluded)
+    # The safety rules of each pair (suspension, consent, minors) go into the plan as exclusions, so the
+    # optimisation never counts on a girl who would be refused below.
+    people = {i: await person(store.db, i) for i in {m.user_id for m in mentees} | {lead.user_id for lead in leads}}
+    for mentee in mentees:
+        for lead in leads:
+            her, mentor = people[mentee.user_id], people[lead.user_id]
+            band = rules.band_of(mentee.is_minor)
+            if (
+                her is None
+                or mentor is None
+                or rules.member_refusal(her, [mentor], band, reported_a_lead=False, in_another_circle=False)
+            ):
+                excluded.add((mentee.user_id, lead.user_id))
+    plans, left = grouping.plan_circles(mentees, leads, excluded)
     if not plans:
         return Formed(None, [], left)
     circles = []

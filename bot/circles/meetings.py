@@ -109,6 +109,17 @@ async def schedule(
     return [_card(session, circle, to, to in circle.leads, zone, now) for to in everyone]
 
 
+async def join_as_lead(tx, circle, lead_id: int, now: datetime, offsets: Iterable[timedelta]) -> list[Notice]:
+    """A lead who joins a circle with sessions ahead (a co-mentor) gets each one's card and reminders, as
+    the leads who were there when it was scheduled did."""
+    zone = await ms.zone_of(tx, circle.mentor_id)
+    cards = []
+    for session in await ms.upcoming(tx, circle.id, now):
+        await ms.plan_reminders(tx, session.id, plan_reminders(session.starts_at, [lead_id], offsets, now))
+        cards.append(_card(session, circle, lead_id, True, zone, now))
+    return cards
+
+
 async def answer(store: CircleStore, session_id: int, user_id: int, coming: bool, now: datetime) -> None:
     """Her RSVP, changeable until the session begins."""
     async with store.db.transaction() as tx:

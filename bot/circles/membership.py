@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.circles.rules import CircleRefused
-from bot.circles.store import CircleStore, circle_in, display_name, member_status, record
-from bot.db._rows import iso
+from bot.circles.store import CircleStore, circle_in, display_name, member_status, record, take_out
 from bot.i18n import N_
 from bot.notices import Msg, Notice
 
@@ -18,15 +17,7 @@ async def leave(store: CircleStore, circle_id: int, user_id: int, now: datetime)
         circle = await circle_in(tx, circle_id)
         if circle is None or await member_status(tx, circle_id, user_id) not in ("active", "paused"):
             raise CircleRefused("not_a_member")
-        await tx.execute(
-            "UPDATE circle_members SET status = 'left', left_at = ? WHERE circle_id = ? AND user_id = ?",
-            (iso(now), circle_id, user_id),
-        )
-        await tx.execute(
-            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
-            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
-            (user_id, circle_id),
-        )
+        await take_out(tx, circle_id, user_id, "left", now)
         await record(tx, circle_id, now, "left", user_id, user_id)
         name = await display_name(tx, user_id)
     told = Msg(N_("{name} has left your circle {circle}."), name=name, circle=circle.name)
@@ -57,15 +48,7 @@ async def remove(
             raise CircleRefused("not_a_member")
         if await member_status(tx, circle_id, member_id) not in ("active", "paused"):
             raise CircleRefused("not_a_member")
-        await tx.execute(
-            "UPDATE circle_members SET status = 'removed', left_at = ? WHERE circle_id = ? AND user_id = ?",
-            (iso(now), circle_id, member_id),
-        )
-        await tx.execute(
-            "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
-            " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
-            (member_id, circle_id),
-        )
+        await take_out(tx, circle_id, member_id, "removed", now)
         await record(tx, circle_id, now, "removed", mentor_id, member_id, reason)
         name, mentor = await display_name(tx, member_id), await display_name(tx, mentor_id)
     why = Msg(REMOVE_REASONS[reason])

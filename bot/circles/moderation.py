@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.circles.rules import CircleRefused
-from bot.circles.store import CircleStore, circle_in, display_name, member_status, record
-from bot.db._rows import iso
+from bot.circles.store import CircleStore, circle_in, display_name, member_status, record, take_out
 from bot.i18n import N_
 from bot.notices import Msg, Notice
 from bot.safety import may_resume
@@ -46,15 +45,7 @@ async def decide(store: CircleStore, report_id: int, admin_id: int, action: str,
         elif action == "remove":
             if lead or await member_status(tx, circle_id, sender_id) not in ("active", "paused"):
                 raise CircleRefused("done")
-            await tx.execute(
-                "UPDATE circle_members SET status = 'removed', left_at = ? WHERE circle_id = ? AND user_id = ?",
-                (iso(now), circle_id, sender_id),
-            )
-            await tx.execute(
-                "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
-                " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
-                (sender_id, circle_id),
-            )
+            await take_out(tx, circle_id, sender_id, "removed", now)
         await record(tx, circle_id, now, f"report_{action}", admin_id, sender_id, str(report_id))
         name = await display_name(tx, sender_id)
     told = {

@@ -156,10 +156,11 @@ def _candidate(lead: Lead, language: Language, left: dict[int, MenteeProfile], e
     return quality, Plan(lead.user_id, language, band, field, tuple(sorted(m.user_id for m in group)))
 
 
-def plan_circles(
+def greedy_circles(
     mentees: Sequence[MenteeProfile], leads: Sequence[Lead], excluded: Set[tuple[int, int]]
 ) -> tuple[list[Plan], list[int]]:
-    """Circles from waiting mentees under each mentor's free circles: the plans and who is left.
+    """Circles from waiting mentees under each mentor's free circles, fast and good, not always the best
+    (`grouping.plan_circles` is; it keeps this plan when its own search runs out of time with a worse one).
 
     Greedy by quality: each round takes the best circle any free mentor could lead (most girls, then
     most sharing its field, then one age band, then free time, then region). Language is a hard

@@ -70,6 +70,24 @@ async def member_status(s: Session | Database, circle_id: int, user_id: int) -> 
     )
 
 
+async def drop_queue(tx: Session, circle_id: int, user_id: int) -> None:
+    """What the circle had not yet sent her is not sent: she is out of it."""
+    await tx.execute(
+        "DELETE FROM circle_deliveries WHERE user_id = ? AND delivered_at IS NULL"
+        " AND message_id IN (SELECT id FROM circle_messages WHERE circle_id = ?)",
+        (user_id, circle_id),
+    )
+
+
+async def take_out(tx: Session, circle_id: int, user_id: int, status: str, now: datetime) -> None:
+    """A member leaves ('left') or is taken out ('removed'): no more messages, nothing still queued."""
+    await tx.execute(
+        "UPDATE circle_members SET status = ?, left_at = ? WHERE circle_id = ? AND user_id = ?",
+        (status, iso(now), circle_id, user_id),
+    )
+    await drop_queue(tx, circle_id, user_id)
+
+
 async def members(s: Session | Database, circle_id: int, statuses=("active", "paused")) -> list[int]:
     marks = ",".join("?" * len(statuses))
     rows = await s.fetchall(

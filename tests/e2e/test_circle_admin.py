@@ -4,28 +4,16 @@ recorded and told to those concerned; /export has a circles CSV with formula cel
 import csv
 import io
 
-from bot.circles import forming
-from bot.circles.store import CircleStore
 from tests.support.builders import new_mentee, new_mentor
+from tests.support.circles import form_circles, write
 from tests.support.db import db_rows
-from tests.support.personas import ADMIN_ID
 
 
 async def circle(runner, users):
     mentor = await new_mentor(runner, users, name="=Aigul", languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(4)]
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     return mentor, girls
-
-
-async def write(persona, text):
-    await persona.send("/circle")
-    await persona.press("✍️ Write to the circle")
-    await persona.sees("Type your message for the circle")
-    await persona.send(text)
-    await persona.sees("Sent to the circle ✓")
 
 
 async def report(persona, text):

@@ -4,13 +4,13 @@ are refused. And a session counts as activity for the quiet-circle nudge."""
 
 from datetime import timedelta
 
-from bot.circles import forming, meetings
+from bot.circles import meetings
 from bot.circles.store import CircleStore
 from bot.db._rows import iso
 from bot.jobs import run_jobs
 from tests.support.builders import new_mentee, new_mentor
+from tests.support.circles import form_circles
 from tests.support.db import db_rows
-from tests.support.personas import ADMIN_ID
 
 NOT_OPEN = "This circle is not open to you now."
 NOT_YOURS = "This circle is not yours, or you are no longer in it."
@@ -19,9 +19,7 @@ NOT_YOURS = "This circle is not yours, or you are no longer in it."
 async def adults_circle(runner, users):
     mentor = await new_mentor(runner, users, name="Aigul", minors=True, languages=("ky",))
     girls = [await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",)) for i in range(3)]
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     return mentor, girls, db_rows(runner, "SELECT id, name FROM circles")[0]
 
 
@@ -119,9 +117,7 @@ async def test_a_full_circle_refuses_a_further_ask_and_a_further_accept(bot, use
     mentor = await new_mentor(runner, users, name="Aigul", languages=("ky",))
     for i in range(7):
         await new_mentee(runner, users, name=f"Girl{i}", languages=("ky",))
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     circle_id = db_rows(runner, "SELECT id FROM circles")[0][0]
     active = f"SELECT COUNT(*) FROM circle_members WHERE circle_id = {circle_id} AND status = 'active'"
     assert db_rows(runner, active) == [(7,)]

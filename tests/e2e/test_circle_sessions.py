@@ -4,12 +4,10 @@ who came and they rate it."""
 
 from datetime import UTC, datetime, timedelta
 
-from bot.circles import forming
-from bot.circles.store import CircleStore
 from bot.jobs import run_jobs
 from tests.support.builders import new_mentee, new_mentor
+from tests.support.circles import form_circles
 from tests.support.db import db_rows
-from tests.support.personas import ADMIN_ID
 
 ZONES = ("Asia/Bishkek", "Europe/Moscow", "Asia/Tashkent", "Asia/Bishkek")
 
@@ -21,9 +19,7 @@ async def a_circle(runner, users):
     girls.append(await new_mentee(runner, users, name="Teen", minor=True, languages=("ky",)))
     for girl, zone in zip(girls, ZONES, strict=True):
         await runner.services.users.set_timezone(girl.id, zone)
-    store = CircleStore(runner.services.db)
-    formed = await forming.form(store, ADMIN_ID, runner.clock.now())
-    await forming.confirm(store, formed.batch, ADMIN_ID, runner.clock.now())
+    await form_circles(runner)
     return mentor, girls, db_rows(runner, "SELECT id FROM circles")[0][0]
 
 

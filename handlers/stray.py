@@ -1,4 +1,4 @@
-"""Messages no journey's handler took: a typed answer someone waits for, else a short hint."""
+"""Messages no journey's handler took (no conversation waits for them): a short hint."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.telegram import ui
-from handlers import inputs
 
 
 async def stray_message(update: Update, context: Context) -> None:
-    if await inputs.route(update, context):
-        return
     await ui.hint(update, context)

@@ -1,4 +1,2 @@
-"""The bot's side of Telegram that is not a handler: the one sender of notices to people.
-
-Handlers (the `handlers` package) translate updates; this package delivers what use cases decide.
-"""
+"""The bot's Telegram side that is not an entry point: the one sender of notices, the send budget,
+durable conversations, the loader, and the views and helpers the handlers share."""

@@ -95,14 +95,6 @@ async def enter_chat(
     return state
 
 
-async def end_all(application: Application, user_id: int) -> None:
-    """Another kind of wait begins (handlers.inputs): no conversation takes her next text."""
-    key = _key(user_id, user_id)
-    for conversation in _all(application):
-        if conversation.state_of(key) is not None:
-            await conversation.move(application, key, END)
-
-
 async def take(update: Update, context: Context, name: str) -> str | None:
     """What her answer is about, claimed once; None when that wait expired, ended or was answered."""
     services, user_id = context.services, update.effective_user.id

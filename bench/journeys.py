@@ -23,7 +23,7 @@ import asyncio
 import json
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,11 +51,13 @@ class Trace:
             if name.startswith(PROJECT):
                 self.files.add(str(Path(name).relative_to(ROOT)))
 
-    async def during(self, journey: Callable[[], Awaitable[object]]) -> list[str]:
+    async def during(self, *steps: Awaitable[object]) -> list[str]:
+        """The files the steps run through, awaited one after another."""
         self.files = set()
         sys.setprofile(self._hook)
         try:
-            await journey()
+            for step in steps:
+                await step
         finally:
             sys.setprofile(None)
         return sorted(self.files)
@@ -66,13 +68,11 @@ async def request_journey(runner, users, trace):
     await aida.send("/mentors")
     await aida.sees("Aigul", "Compatibility:")
 
-    async def journey():
-        await aida.press("📨 Request")
-        await aida.sees("add a short note")
-        await aida.send("I'd love to learn how you became an engineer")
-        await aigul.sees("A new mentee would like you")
-
-    return await trace.during(journey)
+    return await trace.during(
+        aida.press_then_see("📨 Request", "add a short note"),
+        aida.send("I'd love to learn how you became an engineer"),
+        aigul.sees("A new mentee would like you"),
+    )
 
 
 async def relay_journey(runner, users, trace):
@@ -81,11 +81,8 @@ async def relay_journey(runner, users, trace):
     await aida.press("✉️ Message through the bot")
     await aida.sees("Type your message")
 
-    async def journey():
-        await aida.send("Hello! Could we talk about olympiads?")
-        await aigul.sees("Hello! Could we talk about olympiads?")
-
-    return await trace.during(journey)
+    text = "Hello! Could we talk about olympiads?"
+    return await trace.during(aida.send(text), aigul.sees(text))
 
 
 async def reminder_journey(runner, users, clock, trace):
@@ -95,11 +92,7 @@ async def reminder_journey(runner, users, clock, trace):
     clock.advance(start - timedelta(hours=1) - clock.now())
     (send_due,) = [job for name, job in JOBS if name == "session reminders"]
 
-    async def journey():
-        await send_due(runner.app)
-        await aida.sees("⏰")
-
-    return await trace.during(journey)
+    return await trace.during(send_due(runner.app), aida.sees("⏰"))
 
 
 async def broadcast_journey(runner, users, trace):
@@ -115,11 +108,7 @@ async def broadcast_journey(runner, users, trace):
     await admin.press("Everyone")
     await admin.sees("It will go to")
 
-    async def journey():
-        await admin.press("✅ Send")
-        await member.sees("Салам!")
-
-    return await trace.during(journey)
+    return await trace.during(admin.press("✅ Send"), member.sees("Салам!"))
 
 
 async def main() -> None:

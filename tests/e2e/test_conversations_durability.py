@@ -1,22 +1,14 @@
 """A typed-text conversation survives a kill -9: after the restart she is at the step she was asked."""
 
-import signal
 import sqlite3
 
 from tests.support.builders import english_subscriber
-from tests.support.runner import start_bot_process
-
-
-def conversation_rows(database_path, user_id):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(
-            "SELECT name, state FROM conversations WHERE key = ?", (f"[{user_id}, {user_id}]",)
-        ).fetchall()
+from tests.support.db import conversation_rows
+from tests.support.runner import bot_process_killed_after
 
 
 async def test_kill_9_in_the_middle_of_a_nomination_keeps_her_step(emulator, users, database_path, runner):
-    process = await start_bot_process(emulator, database_path)
-    try:
+    async with bot_process_killed_after(emulator, database_path):
         sara = await english_subscriber(users)
         await sara.send_then_see("/nominate", "Type her full name")
         # The step is in the database as soon as the question is out, not a second later.
@@ -25,10 +17,6 @@ async def test_kill_9_in_the_middle_of_a_nomination_keeps_her_step(emulator, use
         await sara.press("Chemistry")
         await sara.press_then_see("Kyrgyzstan", "Why does she inspire you?")
         assert conversation_rows(database_path, sara.id) == [("nominate", '"why"')]
-    finally:
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
-    assert process.returncode == -signal.SIGKILL
 
     await runner.start()
     await sara.send("She keeps vaccines cold without fridges")

@@ -1,14 +1,12 @@
 """The mentorship's typed-text steps survive a restart: the message she is about to type, and the
 details of a report she has just made, still reach the other side after the bot comes back."""
 
-from tests.support.builders import matched, new_mentee, new_mentor
+from tests.support.builders import pair
 from tests.support.db import db_rows
 
 
 async def test_a_message_typed_after_a_restart_still_reaches_her_mentor(bot, users, runner):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    mentorship = await matched(runner, aida, aigul)
+    aida, aigul, mentorship = await pair(runner, users)
     await aida.send("/mentorship")
     await aida.press("✉️ Message through the bot")
     await aida.sees("Type your message for Aigul")
@@ -26,9 +24,7 @@ async def test_a_message_typed_after_a_restart_still_reaches_her_mentor(bot, use
 
 
 async def test_report_details_typed_after_a_restart_reach_the_admins(bot, users, runner, admin):
-    aida = await new_mentee(runner, users)
-    aigul = await new_mentor(runner, users)
-    await matched(runner, aida, aigul)
+    aida, aigul, _ = await pair(runner, users)
     await aida.send("/mentorship")
     await aida.press("⚠️ Report")
     await aida.press("Something else")

@@ -1,20 +1,11 @@
 """A request's typed steps survive a kill -9: her note, after the restart, still becomes her request."""
 
-import signal
-import sqlite3
-
 from bot.db import Database
 from bot.db.users import UserRepository
 from bot.onboarding.store import ProfileRepository
 from tests.support.builders import add_mentee, add_mentor
-from tests.support.runner import start_bot_process
-
-
-def conversation_rows(database_path, user_id):
-    with sqlite3.connect(database_path) as conn:
-        return conn.execute(
-            "SELECT name, state FROM conversations WHERE key = ?", (f"[{user_id}, {user_id}]",)
-        ).fetchall()
+from tests.support.db import conversation_rows
+from tests.support.runner import bot_process_killed_after
 
 
 async def prepare(database_path, now, mentee, mentor):
@@ -31,18 +22,13 @@ async def prepare(database_path, now, mentee, mentor):
 async def test_kill_9_while_she_types_her_note_keeps_the_wait(emulator, users, database_path, runner, clock):
     aida, aigul = users.new("Aida", "en"), users.new("Aigul", "en")
     await prepare(database_path, clock.now(), aida, aigul)
-    process = await start_bot_process(emulator, database_path)
-    try:
+    async with bot_process_killed_after(emulator, database_path):
         await aida.send("/mentors")
         await aida.sees("Aigul", "Compatibility:")
         await aida.press("📨 Request")
         await aida.sees("add a short note")
         # The step is in the database as soon as the question is out.
         assert conversation_rows(database_path, aida.id) == [("req_note", '"note"')]
-    finally:
-        process.send_signal(signal.SIGKILL)
-        await process.wait()
-    assert process.returncode == -signal.SIGKILL
 
     await runner.start()
     await aida.send("I'd love to learn how you became an engineer")

@@ -48,3 +48,11 @@ def her_profile(where, user_id: int, columns: str = "p.*, u.role") -> Row | None
     return db_row(
         where, f"SELECT {columns} FROM profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = ?", user_id
     )
+
+
+def conversation_rows(where, user_id: int) -> list[tuple[str, str]]:
+    """Her conversations' states in the database: (name, JSON state) pairs."""
+    return [
+        tuple(r)
+        for r in db_rows(where, "SELECT name, state FROM conversations WHERE key = ?", f"[{user_id}, {user_id}]")
+    ]

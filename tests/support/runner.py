@@ -4,6 +4,8 @@ process (`start_bot_process`) for the kill and restart tests.
 
 from __future__ import annotations
 
+import signal
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from telegram import Update
@@ -112,3 +114,15 @@ class BotRunner:
 async def start_bot_process(emulator, database_path, *, admin_ids=()):
     """`python -m bot run` as a real process against the emulator; returns once it polls."""
     return await start_polling_bot(emulator, database_path, ADMIN_IDS=",".join(str(i) for i in admin_ids))
+
+
+@asynccontextmanager
+async def bot_process_killed_after(emulator, database_path, *, admin_ids=()):
+    """`python -m bot run` for the block, then kill -9: whatever the block did must survive it."""
+    process = await start_bot_process(emulator, database_path, admin_ids=admin_ids)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+    assert process.returncode == -signal.SIGKILL

@@ -3,6 +3,7 @@ exactly once) or discarded. Each in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,7 +41,8 @@ async def form(store: CircleStore, admin_id: int, now: datetime) -> Formed:
                 or rules.member_refusal(her, [mentor], band, reported_a_lead=False, in_another_circle=False)
             ):
                 excluded.add((mentee.user_id, lead.user_id))
-    plans, left = grouping.plan_circles(mentees, leads, excluded)
+    # Seconds of solving: in a thread (HiGHS lets go of the GIL), so everyone else's replies keep coming.
+    plans, left = await asyncio.to_thread(grouping.plan_circles, mentees, leads, excluded)
     if not plans:
         return Formed(None, [], left)
     circles = []

@@ -62,15 +62,19 @@ async def reports(update: Update, context: Context) -> None:
             who = t("mentee") if sender == "mentee" else t("mentor")
             mark = "?" if kind == "question" else "·"
             lines.append(f"{mark} {who}: {html.escape(text[:300])}")
+        dismiss = InlineKeyboardButton("✔️ " + t("Dismiss"), callback_data=cb("report", "dismiss", report.id))
         rows = [
             [
                 InlineKeyboardButton("⚠️ " + t("Warn"), callback_data=cb("report", "warn", report.id)),
                 InlineKeyboardButton("⛔ " + t("Suspend"), callback_data=cb("report", "suspend", report.id)),
             ],
+            # A report on a pending request has no mentorship to end: the request was withdrawn.
             [
                 InlineKeyboardButton("✖️ " + t("End the mentorship"), callback_data=cb("report", "end", report.id)),
-                InlineKeyboardButton("✔️ " + t("Dismiss"), callback_data=cb("report", "dismiss", report.id)),
-            ],
+                dismiss,
+            ]
+            if report.mentorship_id
+            else [dismiss],
         ]
         await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
 

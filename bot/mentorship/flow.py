@@ -21,7 +21,7 @@ from bot.mentorship import notices
 from bot.mentorship.rules import REPORT_CONTEXT_MESSAGES, EndReason, ReportReason, Status
 from bot.mentorship.store.mentorships import current_in
 from bot.mentorship.store.relay import RelayMessage, check_may_relay, insert
-from bot.mentorship.store.reports import Report, audit_in, decide_in
+from bot.mentorship.store.reports import Decided, Report, audit_in, decide_in
 from bot.mentorship.store.requests import Request
 from bot.mentorship.store.rows import Mentorship, load_party, move
 from bot.notices import Notice
@@ -206,19 +206,37 @@ async def decide(services: Services, report_id: int, admin_id: int, decision: st
             ended, withdrawn = await services.reports.suspend_in(tx, made.reported_id, admin_id, now)
         details = {"reported": made.reported_id, "mentorship": made.mentorship_id}
         await audit_in(tx, admin_id, f"report_{decision}", now, made.id, **details)
-    reporter, reported = made.reporter_id, made.reported_id
-    # A counter-report names the one who reported first: a minor is never warned for having reported.
-    spare_minor = made.counter_of is not None and decided.reported_minor
-    after = (notices.WARNED if decision == "warn" else notices.DISMISSED) if decided.resumed else notices.STILL_PAUSED
-    told = {
-        "warn": [*([] if spare_minor else notices.told(reported, notices.WARNING)), *notices.told(reporter, after)],
-        "dismiss": notices.told(reporter, after),
-        "end": [*notices.told(reporter, notices.ENDED), *notices.told(reported, notices.ENDED_OTHER)],
-        "suspend": [*notices.told(reported, notices.SUSPENDED), *notices.told(reporter, notices.ENDED)],
-    }[decision]
+    told = _told_of(decided, decision) if made.mentorship_id else await _told_of_request(services, made, decision)
     for m in ended:
         told += notices.told(m.other(made.reported_id), notices.ENDED_OTHER)
     mine = [r for r in withdrawn if r.mentor_id == made.reported_id]
     if mine:  # her mentees-to-be each get their next match
         told += await matching.mentor_paused(services, mine, await services.users.display_name(made.reported_id), now)
     return Decision(made, mine, told)
+
+
+def _told_of(decided: Decided, decision: str) -> list[Notice]:
+    """The two sides of a reported mentorship."""
+    made = decided.report
+    reporter, reported = made.reporter_id, made.reported_id
+    # A counter-report names the one who reported first: a minor is never warned for having reported.
+    spare_minor = made.counter_of is not None and decided.reported_minor
+    after = (notices.WARNED if decision == "warn" else notices.DISMISSED) if decided.resumed else notices.STILL_PAUSED
+    return {
+        "warn": [*([] if spare_minor else notices.told(reported, notices.WARNING)), *notices.told(reporter, after)],
+        "dismiss": notices.told(reporter, after),
+        "end": [*notices.told(reporter, notices.ENDED), *notices.told(reported, notices.ENDED_OTHER)],
+        "suspend": [*notices.told(reported, notices.SUSPENDED), *notices.told(reporter, notices.ENDED)],
+    }[decision]
+
+
+async def _told_of_request(services: Services, made: Report, decision: str) -> list[Notice]:
+    """A report on a pending request: it was withdrawn when she reported, so there is nothing to
+    resume or end; she hears it was looked at, and the mentor hears a warning or her suspension."""
+    name = await services.users.display_name(made.reported_id) if made.reported_id else "—"
+    told = notices.told(made.reporter_id, notices.REVIEWED, name=name)
+    if decision == "warn":
+        told += notices.told(made.reported_id, notices.WARNING)
+    elif decision == "suspend":
+        told += notices.told(made.reported_id, notices.SUSPENDED)
+    return told

@@ -185,6 +185,10 @@ STILL_PAUSED = N_(
 )
 
 
-def told(to: int | None, message: str) -> list[Notice]:
+# A report on a pending request: no mentorship to pause, resume or end (the request was withdrawn).
+REVIEWED = N_("The programme team has looked at your report about {name}. Thank you.")
+
+
+def told(to: int | None, message: str, **values: str) -> list[Notice]:
     """One of the texts above, for someone who may have been erased (then no one)."""
-    return [] if to is None else [Notice(to, (Msg(message),))]
+    return [] if to is None else [Notice(to, (Msg(message, **values),))]

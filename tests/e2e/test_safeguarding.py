@@ -200,6 +200,26 @@ async def test_f10_a_minor_reports_the_mentor_of_her_pending_request(bot, users,
     assert "Send me a photo of you" in card.text
 
 
+async def test_f10_a_warning_on_a_request_report_speaks_of_the_report_not_a_mentorship(bot, users, runner, admin):
+    from tests.support.builders import request_card
+
+    await admin.start_in("English")
+    dana, aigul = await minor_and_mentor(runner, users)
+    request, card = await request_card(runner, dana, aigul)
+    await ask(aigul, card, "Send me a photo of you")
+    question = await dana.sees("Send me a photo of you")
+    await dana.press("⚠️ Report", question.message_id)
+    await dana.press("Made me feel unsafe or uncomfortable")
+    card = await admin.send_then_see("/reports", "open for 0 h")
+    assert admin.buttons(card) == ["⚠️ Warn", "⛔ Suspend", "✔️ Dismiss"]
+    await admin.press("⚠️ Warn", card.message_id)
+    await admin.sees("Warned ✓")
+    await dana.sees("The programme team has looked at your report about Aigul")
+    await aigul.sees("Another report may suspend your account")
+    await runner.settled()
+    assert not [m for m in runner.emulator.bot_messages(dana.id) if "mentorship" in (m.text or "")]
+
+
 async def test_f10_a_mentee_withdraws_or_blocks_a_pending_request(bot, users, runner):
     from tests.support.builders import request_card
 

@@ -1,6 +1,6 @@
 """Screening one typed text for contact details, as a use case: the verdict (None: it may go) and,
-for a minor's text, the flag to every admin. Relayed messages screen inside their own use case
-(bot.mentorship.flow.relay); requests' notes, questions and answers call this one.
+for a minor's text, the flag to every admin. Relayed messages screen with `hold_in` inside their
+own transaction (bot.mentorship.flow.relay); requests' notes, questions and answers call `check`.
 """
 
 from __future__ import annotations

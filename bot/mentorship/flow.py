@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.contact_guard import flow as contact_guard
-from bot.contact_guard import store as guard_store
-from bot.contact_guard.rules import screen
 from bot.matching import flow as matching
 from bot.mentorship import notices
 from bot.mentorship.rules import REPORT_CONTEXT_MESSAGES, EndReason, ReportReason, Status
@@ -58,13 +56,12 @@ async def relay(services: Services, mentorship_id: int, sender_id: int, text: st
     async with services.db.transaction() as tx:
         m = await load_party(tx, mentorship_id, sender_id)
         # Screened first: a minor's contact details reach the admins even when the message can't go.
-        verdict = screen(text, minor=await guard_store.any_minor(tx, sender_id, m.other(sender_id)))
-        if verdict is None:
+        held = await contact_guard.hold_in(tx, "relay", sender_id, m.other(sender_id), text, now)
+        if held is None:
             await check_may_relay(tx, m, sender_id)
             message = await insert(tx, m, sender_id, text, now)
-        else:
-            flag_id = await guard_store.record_in(tx, verdict, "relay", sender_id, m.other(sender_id), text, now)
-    if verdict is not None:
+    if held is not None:
+        verdict, flag_id = held
         told = await contact_guard.admin_notices(
             services, verdict, flag_id, "relay", sender_id, m.other(sender_id), text
         )

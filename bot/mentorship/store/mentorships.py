@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.contact_guard.store import any_minor
 from bot.db._rows import by_id, iso
 from bot.db.database import Repository, Session
 from bot.mentorship.rules import Refusal, Refused, Status
@@ -54,7 +55,7 @@ class MentorshipRepository(Repository):
             mentorship = await load_party(tx, mentorship_id, user_id)
             if mentorship.status != Status.ACTIVE:
                 raise Refused(Refusal.NOT_ACTIVE)
-            if await tx.fetchval("SELECT is_minor FROM profiles WHERE user_id = ?", (mentorship.mentee_id,)):
+            if await any_minor(tx, mentorship.mentee_id):  # a missing age never loosens it
                 raise Refused(Refusal.MINOR)
             column = "mentee_shares_contact" if user_id == mentorship.mentee_id else "mentor_shares_contact"
             if await tx.execute(

@@ -31,9 +31,17 @@ async def reports(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(t("No open safety reports. 🌿"))
         return
     now = services.clock.now()
+    names: dict[int, str] = {}  # the same people recur across reports and their messages
+
+    async def named(user_id: int | None) -> str:
+        if not user_id:
+            return t("(erased account)")
+        if user_id not in names:
+            names[user_id] = await name_of(services, user_id)
+        return names[user_id]
+
     for report, _status, added in waiting:
-        reporter = await name_of(services, report.reporter_id) if report.reporter_id else t("(erased account)")
-        reported = await name_of(services, report.reported_id) if report.reported_id else t("(erased account)")
+        reporter, reported = await named(report.reporter_id), await named(report.reported_id)
         if report.counter_of:
             title = t("<b>Counter-report #{id}</b>, to report #{first}: the reported side reported back").format(
                 id=report.id, first=report.counter_of
@@ -56,7 +64,7 @@ async def reports(update: Update, context: Context) -> None:
             lines.append(t("In her words: {text}").format(text=html.escape(added)))
         if report.mentorship_id:
             for message in await services.relay.last_messages(report.mentorship_id, 5):
-                sender = await name_of(services, message.sender_id)
+                sender = await named(message.sender_id)
                 lines.append(f"· {sender}: {html.escape(message.text[:300])}")
         for kind, sender, text, _at in (await services.reports.evidence(report.id))[-10:]:
             who = t("mentee") if sender == "mentee" else t("mentor")

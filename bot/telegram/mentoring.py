@@ -16,11 +16,7 @@ def refusal_text(t: Translator, code: Refusal) -> str:
 
 async def name_of(services: Services, user_id: int) -> str:
     """Her display name, escaped for HTML."""
-    profile = await services.profiles.get(user_id)
-    if profile is not None and profile.answers.display_name:
-        return html.escape(profile.answers.display_name)
-    record = await services.users.get(user_id)
-    return html.escape(record.first_name) if record and record.first_name else "—"
+    return html.escape(await services.users.display_name(user_id))
 
 
 async def is_minor(services: Services, user_id: int) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.contact_guard.store import any_minor
 from bot.db._rows import by_id, iso
-from bot.db.database import Repository, Session
+from bot.db.database import Database, Repository, Session
 from bot.mentorship.rules import Refusal, Refused, Status
 from bot.mentorship.store.rows import (
     CURRENT_SQL,
@@ -28,13 +28,7 @@ class MentorshipRepository(Repository):
 
     async def current(self, user_id: int) -> list[Mentorship]:
         """Her current (active or paused) mentorships, as mentee or as mentor."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM mentorships"
-            f" WHERE (mentee_id = ? OR mentor_id = ?) AND status IN {CURRENT_SQL}"
-            " ORDER BY started_at, id",
-            (user_id, user_id),
-        )
-        return [Mentorship.from_row(row) for row in rows]
+        return await current_in(self._db, user_id)
 
     async def claim_no_time_notice(self, mentorship_id: int, now: datetime, every: timedelta) -> bool:
         """True if the mentor may be told now that her mentee found no free time (not in `every`)."""
@@ -93,8 +87,8 @@ class MentorshipRepository(Repository):
         return [dict(row) for row in rows]
 
 
-async def current_in(tx: Session, user_id: int) -> list[Mentorship]:
-    """`MentorshipRepository.current`, inside the caller's transaction."""
+async def current_in(tx: Database | Session, user_id: int) -> list[Mentorship]:
+    """`MentorshipRepository.current`, also inside the caller's transaction."""
     rows = await tx.fetchall(
         f"SELECT * FROM mentorships WHERE (mentee_id = ? OR mentor_id = ?) AND status IN {CURRENT_SQL}"
         " ORDER BY started_at, id",

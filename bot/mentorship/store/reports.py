@@ -10,9 +10,9 @@ from bot.db._rows import by_id, iso, load
 from bot.db.accountability import DEV_KEY, note_account
 from bot.db.database import Database, Session
 from bot.mentorship.rules import Refusal, Refused, Status, can_move
+from bot.mentorship.store.mentorships import current_in
 from bot.mentorship.store.requests import Request, load_request, withdraw_pending
 from bot.mentorship.store.rows import (
-    CURRENT_SQL,
     Mentorship,
     exclude_pair,
     load_mentorship,
@@ -161,11 +161,7 @@ class ReportRepository:
         """`suspend`, inside the caller's transaction."""
         await tx.execute("UPDATE users SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL", (iso(now), user_id))
         await note_account(tx, self._key, user_id, now, what="suspended", suspended=True)
-        rows = await tx.fetchall(
-            f"SELECT * FROM mentorships WHERE ? IN (mentor_id, mentee_id) AND status IN {CURRENT_SQL}",
-            (user_id,),
-        )
-        ended = [Mentorship.from_row(row) for row in rows]
+        ended = await current_in(tx, user_id)
         for mentorship in ended:
             await move(tx, mentorship, Status.CANCELLED, admin_id, now, detail="suspended")
         withdrawn = await withdraw_pending(tx, user_id, now, side="either", actor_id=admin_id, detail="suspended")

@@ -28,11 +28,6 @@ class SlidingWindow:
         events.append(now)
         return True
 
-    def forget_idle(self, now: datetime) -> None:
-        """Drop users with nothing in the window, so memory follows who is active."""
-        for user_id in [u for u, e in self._events.items() if not e or now - e[-1] >= self.period]:
-            del self._events[user_id]
-
 
 def _limits() -> dict[str, SlidingWindow]:
     return {

@@ -79,12 +79,12 @@ async def on_request(update: Update, context: Context, data) -> object:
 
 async def on_send(update: Update, context: Context, data) -> object:
     """Send without a note."""
-    query, services = update.callback_query, context.services
+    query = update.callback_query
     mentor_id = data.int_arg(0)
     if mentor_id is None:
         await stale_button(update, context)
         return None
-    await services.inputs.take(query.from_user.id, CONVERSATION, str(mentor_id))
+    await conversations.forget(update, context, CONVERSATION)
     await query.answer()
     await ui.drop_buttons(query)
     await send_request(update, context, mentor_id, None)

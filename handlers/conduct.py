@@ -42,8 +42,7 @@ async def ask_outdated(app: Application) -> None:
     are not cleared for minors."""
     services = app.bot_data.services
     held = await store.claim_outdated(services.db)
-    for user_id in held:
-        await services.sender.send([code_notice(user_id)])
+    await services.sender.send([code_notice(user_id) for user_id in held])
     # Her mentorships with minors go on, held (bot.safety.minor_contact_held): admins may follow up.
     await services.sender.send(
         [

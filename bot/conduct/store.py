@@ -45,17 +45,15 @@ async def mark_asked(db: Database, user_id: int) -> None:
 async def claim_outdated(db: Database) -> list[int]:
     """Mentors who have not accepted the current version and were not yet asked: asked now, and
     un-cleared for minors until they accept (the clearance is kept in minors_hold)."""
+    outdated = (
+        " WHERE mentor_status IN ('pending', 'approved')"
+        " AND COALESCE(conduct_version, 0) < :version AND COALESCE(conduct_asked, 0) < :version"
+    )
     async with db.transaction() as tx:
-        rows = await tx.fetchall(
-            "SELECT user_id FROM profiles WHERE mentor_status IN ('pending', 'approved')"
-            " AND COALESCE(conduct_version, 0) < ? AND COALESCE(conduct_asked, 0) < ?",
-            (VERSION, VERSION),
+        rows = await tx.fetchall("SELECT user_id FROM profiles" + outdated + " ORDER BY user_id", {"version": VERSION})
+        await tx.execute(
+            "UPDATE profiles SET conduct_asked = :version, minors_hold = MAX(minors_hold, cleared_for_minors),"
+            " cleared_for_minors = 0" + outdated,
+            {"version": VERSION},
         )
-        ids = [row[0] for row in rows]
-        for user_id in ids:
-            await tx.execute(
-                "UPDATE profiles SET conduct_asked = ?, minors_hold = MAX(minors_hold, cleared_for_minors),"
-                " cleared_for_minors = 0 WHERE user_id = ?",
-                (VERSION, user_id),
-            )
-    return ids
+    return [row[0] for row in rows]

@@ -9,6 +9,7 @@ from bot.callbacks import cb
 from bot.conduct.rules import accepted_current
 from bot.context import Context
 from bot.i18n import N_
+from bot.mentorship.rules import REPORT_LABELS
 from bot.notices import Button, Html, Msg, Notice
 from bot.onboarding.store import VETTED, Profile
 from bot.telegram.cards import profile_card
@@ -31,7 +32,9 @@ def history_lines(t, record) -> str:
         what, _, reason = entry["what"].partition(":")
         label = {"reported": t("reported"), "counter-reported": t("counter-reported"), "suspended": t("suspended")}
         report = f" (#{entry['report']})" if entry.get("report") else ""
-        lines.append(f"· {entry['at'][:10]}: {label.get(what, what)}{report} {reason}".rstrip())
+        # The report's reason is stored as its code: the admin reads its label in her language.
+        reason = t(REPORT_LABELS[reason]) if reason in REPORT_LABELS else reason
+        lines.append(f"· {entry['at'][:10]}: {label.get(what, what)}{report} {html.escape(reason)}".rstrip())
     return "\n".join(lines)
 
 

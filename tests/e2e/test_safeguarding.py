@@ -112,6 +112,7 @@ async def test_f2_a_suspended_mentor_who_erases_and_reapplies_is_flagged_and_sta
     await aigul.press("✅ Confirm")
     flagged = await admin.sees("New mentor to check", "safety history")
     assert "the suspension still stands" in flagged.text and "reported" in flagged.text
+    assert "Asked for my contacts or to meet alone" in flagged.text  # the reason's label, not its code
     await aigul.press("✅ I accept the code")
     await admin.press("✅ Approve", flagged.message_id)
     await runner.settled()

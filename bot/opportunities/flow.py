@@ -16,12 +16,12 @@ from bot.notices import Button, Html, Line, Msg, Notice, When
 from bot.opportunities import importing, results, store
 from bot.opportunities.rules import (
     KIND_LABELS,
-    REMINDER_OFFSETS_DAYS,
     Opportunity,
     Seeker,
     fits,
     reading_language,
     reminder_moments,
+    superseded,
 )
 
 # The admin command that opens an import; the same text as a document's caption means the same.
@@ -167,21 +167,15 @@ async def due_reminders(db: Database, now: datetime) -> list[Notice]:
     """Each due reminder claimed once: sent if it still makes sense, else skipped."""
     notices = []
     async with db.transaction() as tx:
+        # Reminders of a popular deadline come due together: each opportunity read once.
+        opportunities: dict[int, Opportunity | None] = {}
         for due in await store.due_reminders(tx, now):
-            opportunity = await store.get(tx, due.opportunity_id)
-            seeker = await store.seeker(tx, due.user_id)
-            chosen = (await store.choices(tx, due.user_id)).get(due.opportunity_id)
-            language = fits(seeker, opportunity, now) if seeker and opportunity else None
-            # A later reminder already due (the bot was down) says it better: one message, not two.
-            superseded = (
-                any(
-                    days < due.offset_days and opportunity.deadline_at.timestamp() - days * 86400 <= now.timestamp()
-                    for days in REMINDER_OFFSETS_DAYS
-                )
-                if opportunity
-                else True
-            )
-            if language is None or chosen != "saved" or superseded:
+            if due.opportunity_id not in opportunities:
+                opportunities[due.opportunity_id] = await store.get(tx, due.opportunity_id)
+            opportunity = opportunities[due.opportunity_id]
+            seeker = await store.seeker(tx, due.user_id) if opportunity and due.saved else None
+            language = fits(seeker, opportunity, now) if seeker else None
+            if language is None or superseded(opportunity.deadline_at, due.offset_days, now):
                 await store.finish_reminder(tx, due, "skipped", now)
                 continue
             if not await store.finish_reminder(tx, due, "sent", now):

@@ -115,15 +115,18 @@ class Due:
     opportunity_id: int
     user_id: int
     offset_days: int
+    saved: bool  # still saved by her (not turned down since)
 
 
 async def due_reminders(tx: Session, now: datetime, limit: int = 200) -> list[Due]:
     rows = await tx.fetchall(
-        "SELECT opportunity_id, user_id, offset_days FROM opportunity_reminders"
-        " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+        "SELECT r.opportunity_id, r.user_id, r.offset_days, COALESCE(c.choice = 'saved', 0)"
+        " FROM opportunity_reminders r LEFT JOIN opportunity_choices c"
+        " ON c.opportunity_id = r.opportunity_id AND c.user_id = r.user_id"
+        " WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?",
         (now.isoformat(), limit),
     )
-    return [Due(*row) for row in rows]
+    return [Due(row[0], row[1], row[2], bool(row[3])) for row in rows]
 
 
 async def finish_reminder(tx: Session, due: Due, status: str, now: datetime) -> bool:

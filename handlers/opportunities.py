@@ -152,7 +152,6 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     services = context.services
     user_id = update.effective_user.id
-    asked = (message.caption or "").strip().startswith(f"/{flow.IMPORT_COMMAND}")
     document = message.document
     data = bytes(await (await document.get_file()).download_as_bytearray())
     notice = await flow.check_import(
@@ -162,7 +161,7 @@ async def on_document(update: Update, context: Context) -> None:
         data,
         services.clock.now(),
         services.settings.default_timezone,
-        asked,
+        message.caption,
     )
     if notice is None:
         await ui.hint(update, context)

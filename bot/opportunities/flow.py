@@ -246,13 +246,13 @@ async def start_import(db: Database, admin_id: int, now: datetime) -> None:
 
 
 async def check_import(
-    db: Database, admin_id: int, filename: str, data: bytes, now: datetime, zone: ZoneInfo, asked: bool
+    db: Database, admin_id: int, filename: str, data: bytes, now: datetime, zone: ZoneInfo, caption: str | None
 ) -> Notice | None:
     """The file checked row by row: every problem named, the valid rows previewed and kept for the
     confirm. None when she sent a file without asking for an import (it is not ours)."""
     async with db.transaction() as tx:
         waiting, _ = await store.import_state(tx, admin_id)
-        if not (asked or waiting):
+        if not (_asked(caption) or waiting):
             return None
         try:
             valid, problems = importing.check_file(filename, data, now, zone)
@@ -311,9 +311,13 @@ async def confirm_import(db: Database, admin_id: int, now: datetime, add: bool) 
     return Msg(N_("Opportunities added: {n}."), n=len(rows))
 
 
+def _asked(caption: str | None) -> bool:
+    return (caption or "").strip().startswith(f"/{IMPORT_COMMAND}")
+
+
 async def expects_file(db: Database, admin_id: int, caption: str | None) -> bool:
     """Whether an admin's document is an opportunities file: sent with the import command, or after it."""
-    if (caption or "").strip().startswith(f"/{IMPORT_COMMAND}"):
+    if _asked(caption):
         return True
     async with db.reading() as s:
         waiting, _ = await store.import_state(s, admin_id)

@@ -19,6 +19,7 @@ from bot.opportunities.rules import (
     Opportunity,
     Seeker,
     fits,
+    fitting,
     reading_language,
     reminder_moments,
     superseded,
@@ -93,26 +94,22 @@ async def browse(
         if seeker is None:
             return Notice(user_id, (Msg(N_("Finish your profile first: /start. Then I can find what fits you.")),))
         chosen = await store.choices(tx, user_id)
-        fitting = [
-            (o, lang)
-            for o in await store.open_ones(tx, now)
-            if chosen.get(o.id) != "dismissed" and (lang := fits(seeker, o, now)) is not None
-        ]
-        if not fitting:
+        fit = fitting(seeker, [o for o in await store.open_ones(tx, now) if chosen.get(o.id) != "dismissed"], now)
+        if not fit:
             return Notice(
                 user_id,
                 (Msg(N_("No open opportunities fit you right now. I'll have more soon.")),),
                 ((DIGEST_BUTTON,),),
             )
-        index = next((i for i, (o, _) in enumerate(fitting) if o.id == at), 0)
+        index = next((i for i, (o, _) in enumerate(fit) if o.id == at), 0)
         if after is not None:
-            index = next((i + 1 for i, (o, _) in enumerate(fitting) if o.id == after), 0)
-            if index >= len(fitting):
+            index = next((i + 1 for i, (o, _) in enumerate(fit) if o.id == after), 0)
+            if index >= len(fit):
                 return Notice(user_id, (Msg(N_("That was the last one. /opportunities starts the list again.")),))
-        opportunity, language = fitting[index]
+        opportunity, language = fit[index]
         await store.mark_shown(tx, opportunity.id, user_id, now)
     saved = chosen.get(opportunity.id) == "saved"
-    shown = card(opportunity, seeker, language, index + 1, len(fitting), saved, bot_name)
+    shown = card(opportunity, seeker, language, index + 1, len(fit), saved, bot_name)
     return Notice(user_id, shown.lines, shown.buttons)
 
 

@@ -185,15 +185,18 @@ class Counts:
     accepted: int
 
 
-async def counts(tx: Session) -> list[Counts]:
-    """Per opportunity, newest deadline first: how many were shown it, saved it, applied, got in."""
+async def counts(tx: Session, ids: list[int] | None = None) -> list[Counts]:
+    """Per opportunity (all, or those of `ids`), newest deadline first: how many were shown it, saved
+    it, applied, got in."""
+    only = f" WHERE o.id IN ({','.join('?' * len(ids))})" if ids is not None else ""
     rows = await tx.fetchall(
         "SELECT o.id, o.titles,"
         " (SELECT COUNT(*) FROM opportunity_views v WHERE v.opportunity_id = o.id),"
         " (SELECT COUNT(*) FROM opportunity_choices c WHERE c.opportunity_id = o.id AND c.choice = 'saved'),"
         " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.applied = 1),"
         " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.accepted = 1)"
-        " FROM opportunities o ORDER BY o.deadline_at DESC, o.id DESC"
+        f" FROM opportunities o{only} ORDER BY o.deadline_at DESC, o.id DESC",
+        ids or (),
     )
     return [Counts(row[0], json.loads(row[1]), row[2], row[3], row[4], row[5]) for row in rows]
 

@@ -164,12 +164,11 @@ async def due_reminders(db: Database, now: datetime) -> list[Notice]:
     """Each due reminder claimed once: sent if it still makes sense, else skipped."""
     notices = []
     async with db.transaction() as tx:
+        dues = await store.due_reminders(tx, now)
         # Reminders of a popular deadline come due together: each opportunity read once.
-        opportunities: dict[int, Opportunity | None] = {}
-        for due in await store.due_reminders(tx, now):
-            if due.opportunity_id not in opportunities:
-                opportunities[due.opportunity_id] = await store.get(tx, due.opportunity_id)
-            opportunity = opportunities[due.opportunity_id]
+        opportunities = await store.by_ids(tx, {due.opportunity_id for due in dues})
+        for due in dues:
+            opportunity = opportunities.get(due.opportunity_id)
             seeker = await store.seeker(tx, due.user_id) if opportunity and due.saved else None
             language = fits(seeker, opportunity, now) if seeker else None
             if language is None or superseded(opportunity.deadline_at, due.offset_days, now):
@@ -198,10 +197,12 @@ async def applied_questions(db: Database, now: datetime) -> list[Notice]:
     """After the deadline, each girl who saved it is asked once whether she applied."""
     notices = []
     async with db.transaction() as tx:
-        for opportunity_id, user_id in await store.unasked(tx, now):
+        unasked = await store.unasked(tx, now)
+        opportunities = await store.by_ids(tx, {opportunity_id for opportunity_id, _ in unasked})
+        for opportunity_id, user_id in unasked:
             if not await store.mark_asked(tx, opportunity_id, user_id, now):
                 continue
-            opportunity = await store.get(tx, opportunity_id)
+            opportunity = opportunities[opportunity_id]
             seeker = await store.seeker(tx, user_id)
             language = reading_language(seeker, frozenset(opportunity.titles)) if seeker else None
             if language is None:

@@ -51,6 +51,14 @@ async def get(tx: Session, opportunity_id: int) -> Opportunity | None:
     return await by_id(tx, Opportunity, "opportunities", opportunity_id)
 
 
+async def by_ids(tx: Session, ids: set[int]) -> dict[int, Opportunity]:
+    """Those of `ids` that exist, by id: one read for a batch of reminders or questions."""
+    if not ids:
+        return {}
+    rows = await tx.fetchall(f"SELECT * FROM opportunities WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+    return {row["id"]: _opportunity(row) for row in rows}
+
+
 async def open_ones(tx: Session, now: datetime) -> list[Opportunity]:
     """Open ones, soonest deadline first; past-deadline and closed ones stay in the table, unshown."""
     rows = await tx.fetchall(

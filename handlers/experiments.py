@@ -37,6 +37,8 @@ def parse_definition(text: str) -> dict:
         }
     except KeyError as error:
         raise ValueError(f"missing {error.args[0]}") from None
+    except TypeError as error:  # e.g. arms = 5: a value of the wrong kind
+        raise ValueError(str(error)) from None
 
 
 USAGE = (
@@ -66,6 +68,7 @@ async def experiments(update: Update, context: Context) -> None:
                 + "</pre>"
             )
             return
+        await services.admin.record(message.from_user.id, "experiment_start", now, experiment_id, enrolled=enrolled)
         await message.reply_text(started_text(t, experiment_id, enrolled))
         return
     if action in ("stop", "report"):
@@ -76,6 +79,7 @@ async def experiments(update: Update, context: Context) -> None:
             return
         if action == "stop":
             await flow.stop(services.db, experiment.id, now)
+            await services.admin.record(message.from_user.id, "experiment_stop", now, experiment.id)
             await message.reply_text(t("Experiment #{id} is stopped: nobody new joins it.").format(id=experiment.id))
         result = await flow.result(services.db, experiment.id, now)
         await message.reply_text(report_text(t, experiment.name, result))

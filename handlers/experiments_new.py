@@ -185,6 +185,7 @@ async def start(update: Update, context: Context, draft: dict) -> object:
     except ValueError as error:
         await query.answer(str(error), show_alert=True)
         return None
+    await services.admin.record(query.from_user.id, "experiment_start", now, experiment_id, enrolled=enrolled)
     await query.answer()
     await conversations.forget(update, context, CONVERSATION)
     await query.edit_message_text(started_text(context.t, experiment_id, enrolled))

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.callbacks import parse_callback, pattern
 from bot.context import Context
-from bot.notices import Notice, Priority, render_msg, render_text
+from bot.notices import Msg, Notice, Priority, render_msg, render_text
 from bot.opportunities import digest, flow, recommend, results
 from bot.telegram import ui
 from bot.telegram.send import keyboard
@@ -61,22 +61,25 @@ async def on_dismiss(update: Update, context: Context, opportunity_id: int, _: s
     await _show(update, context, notice, edit=True)
 
 
+async def _below_question(update: Update, context: Context, reply: Msg) -> None:
+    """The answer's word under the question, whose buttons go."""
+    text = render_msg(reply, context.t, context.zone)
+    await update.callback_query.answer()
+    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+
+
 async def on_applied(update: Update, context: Context, opportunity_id: int, answer: str) -> None:
     services = context.services
     reply = await flow.answer_applied(
         services.db, update.effective_user.id, opportunity_id, answer == "1", services.clock.now()
     )
-    text = render_msg(reply, context.t, context.zone)
-    await update.callback_query.answer()
-    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+    await _below_question(update, context, reply)
 
 
 async def on_accepted(update: Update, context: Context, opportunity_id: int, answer: str) -> None:
     services = context.services
     reply = await results.answer(services.db, update.effective_user.id, opportunity_id, answer, services.clock.now())
-    text = render_msg(reply, context.t, context.zone)
-    await update.callback_query.answer()
-    await ui.edit(update.callback_query, f"{update.callback_query.message.text_html}\n\n{text}")
+    await _below_question(update, context, reply)
 
 
 async def on_import_button(update: Update, context: Context, _: int, choice: str) -> None:
@@ -152,7 +155,6 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     services = context.services
     user_id = update.effective_user.id
-    asked = (message.caption or "").strip().startswith(f"/{flow.IMPORT_COMMAND}")
     document = message.document
     data = bytes(await (await document.get_file()).download_as_bytearray())
     notice = await flow.check_import(
@@ -162,7 +164,7 @@ async def on_document(update: Update, context: Context) -> None:
         data,
         services.clock.now(),
         services.settings.default_timezone,
-        asked,
+        message.caption,
     )
     if notice is None:
         await ui.hint(update, context)

@@ -12,7 +12,12 @@ from datetime import datetime
 from bot.db._rows import iso
 from bot.db.database import Database
 
-FREE_TEXT = ("display_name", "job_title", "organisation", "bio", "meeting_link")
+# What people typed themselves (names, bios, session comments and reasons, some by girls of 14-17): only
+# when the admin asks for it.
+FREE_TEXT = (
+    "display_name", "job_title", "organisation", "bio", "meeting_link",
+    "mentee_comment", "mentor_comment", "cancel_reason",
+)  # fmt: skip
 
 QUERIES = {
     "profiles": (
@@ -68,9 +73,9 @@ def cell(value: object) -> object:
 
 
 async def export_csv(db: Database, name: str, start: datetime, end: datetime, *, free_text: bool = False) -> bytes:
-    """One table as CSV bytes (UTF-8 with BOM); free-text profile fields only when asked."""
+    """One table as CSV bytes (UTF-8 with BOM); what people typed themselves only when asked."""
     columns, rows = await db.fetch_table(QUERIES[name], (iso(start), iso(end)))
-    keep = [c for c in columns if free_text or name != "profiles" or c not in FREE_TEXT]
+    keep = [c for c in columns if free_text or c not in FREE_TEXT]
     return rows_csv(keep, rows)
 
 

@@ -18,11 +18,6 @@ async def start(db: Database, admin_id: int, now: datetime) -> None:
         await store.keep_draft(tx, admin_id, {}, now)
 
 
-async def load(db: Database, admin_id: int) -> dict | None:
-    async with db.reading() as s:
-        return await store.draft(s, admin_id)
-
-
 async def change(db: Database, admin_id: int, how: Callable[[dict], dict], now: datetime) -> dict | None:
     """The draft changed by `how` and kept; None when there is no draft (published or cancelled)."""
     async with db.transaction() as tx:

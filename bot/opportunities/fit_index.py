@@ -79,6 +79,3 @@ class FitIndex:
             found.append((opportunity, language))
             mask ^= low
         return found
-
-    def fitting(self, seeker: Seeker) -> list[tuple[Opportunity, str]]:
-        return self.pick(seeker, self.mask(seeker))

@@ -16,12 +16,13 @@ from bot.notices import Button, Html, Line, Msg, Notice, When
 from bot.opportunities import importing, results, store
 from bot.opportunities.rules import (
     KIND_LABELS,
-    REMINDER_OFFSETS_DAYS,
     Opportunity,
     Seeker,
     fits,
+    fitting,
     reading_language,
     reminder_moments,
+    superseded,
 )
 
 # The admin command that opens an import; the same text as a document's caption means the same.
@@ -93,26 +94,22 @@ async def browse(
         if seeker is None:
             return Notice(user_id, (Msg(N_("Finish your profile first: /start. Then I can find what fits you.")),))
         chosen = await store.choices(tx, user_id)
-        fitting = [
-            (o, lang)
-            for o in await store.open_ones(tx, now)
-            if chosen.get(o.id) != "dismissed" and (lang := fits(seeker, o, now)) is not None
-        ]
-        if not fitting:
+        fit = fitting(seeker, [o for o in await store.open_ones(tx, now) if chosen.get(o.id) != "dismissed"], now)
+        if not fit:
             return Notice(
                 user_id,
                 (Msg(N_("No open opportunities fit you right now. I'll have more soon.")),),
                 ((DIGEST_BUTTON,),),
             )
-        index = next((i for i, (o, _) in enumerate(fitting) if o.id == at), 0)
+        index = next((i for i, (o, _) in enumerate(fit) if o.id == at), 0)
         if after is not None:
-            index = next((i + 1 for i, (o, _) in enumerate(fitting) if o.id == after), 0)
-            if index >= len(fitting):
+            index = next((i + 1 for i, (o, _) in enumerate(fit) if o.id == after), 0)
+            if index >= len(fit):
                 return Notice(user_id, (Msg(N_("That was the last one. /opportunities starts the list again.")),))
-        opportunity, language = fitting[index]
+        opportunity, language = fit[index]
         await store.mark_shown(tx, opportunity.id, user_id, now)
     saved = chosen.get(opportunity.id) == "saved"
-    shown = card(opportunity, seeker, language, index + 1, len(fitting), saved, bot_name)
+    shown = card(opportunity, seeker, language, index + 1, len(fit), saved, bot_name)
     return Notice(user_id, shown.lines, shown.buttons)
 
 
@@ -167,21 +164,14 @@ async def due_reminders(db: Database, now: datetime) -> list[Notice]:
     """Each due reminder claimed once: sent if it still makes sense, else skipped."""
     notices = []
     async with db.transaction() as tx:
-        for due in await store.due_reminders(tx, now):
-            opportunity = await store.get(tx, due.opportunity_id)
-            seeker = await store.seeker(tx, due.user_id)
-            chosen = (await store.choices(tx, due.user_id)).get(due.opportunity_id)
-            language = fits(seeker, opportunity, now) if seeker and opportunity else None
-            # A later reminder already due (the bot was down) says it better: one message, not two.
-            superseded = (
-                any(
-                    days < due.offset_days and opportunity.deadline_at.timestamp() - days * 86400 <= now.timestamp()
-                    for days in REMINDER_OFFSETS_DAYS
-                )
-                if opportunity
-                else True
-            )
-            if language is None or chosen != "saved" or superseded:
+        dues = await store.due_reminders(tx, now)
+        # Reminders of a popular deadline come due together: each opportunity read once.
+        opportunities = await store.by_ids(tx, {due.opportunity_id for due in dues})
+        for due in dues:
+            opportunity = opportunities.get(due.opportunity_id)
+            seeker = await store.seeker(tx, due.user_id) if opportunity and due.saved else None
+            language = fits(seeker, opportunity, now) if seeker else None
+            if language is None or superseded(opportunity.deadline_at, due.offset_days, now):
                 await store.finish_reminder(tx, due, "skipped", now)
                 continue
             if not await store.finish_reminder(tx, due, "sent", now):
@@ -207,10 +197,12 @@ async def applied_questions(db: Database, now: datetime) -> list[Notice]:
     """After the deadline, each girl who saved it is asked once whether she applied."""
     notices = []
     async with db.transaction() as tx:
-        for opportunity_id, user_id in await store.unasked(tx, now):
+        unasked = await store.unasked(tx, now)
+        opportunities = await store.by_ids(tx, {opportunity_id for opportunity_id, _ in unasked})
+        for opportunity_id, user_id in unasked:
             if not await store.mark_asked(tx, opportunity_id, user_id, now):
                 continue
-            opportunity = await store.get(tx, opportunity_id)
+            opportunity = opportunities[opportunity_id]
             seeker = await store.seeker(tx, user_id)
             language = reading_language(seeker, frozenset(opportunity.titles)) if seeker else None
             if language is None:
@@ -252,13 +244,13 @@ async def start_import(db: Database, admin_id: int, now: datetime) -> None:
 
 
 async def check_import(
-    db: Database, admin_id: int, filename: str, data: bytes, now: datetime, zone: ZoneInfo, asked: bool
+    db: Database, admin_id: int, filename: str, data: bytes, now: datetime, zone: ZoneInfo, caption: str | None
 ) -> Notice | None:
     """The file checked row by row: every problem named, the valid rows previewed and kept for the
     confirm. None when she sent a file without asking for an import (it is not ours)."""
     async with db.transaction() as tx:
         waiting, _ = await store.import_state(tx, admin_id)
-        if not (asked or waiting):
+        if not (_asked(caption) or waiting):
             return None
         try:
             valid, problems = importing.check_file(filename, data, now, zone)
@@ -317,9 +309,13 @@ async def confirm_import(db: Database, admin_id: int, now: datetime, add: bool) 
     return Msg(N_("Opportunities added: {n}."), n=len(rows))
 
 
+def _asked(caption: str | None) -> bool:
+    return (caption or "").strip().startswith(f"/{IMPORT_COMMAND}")
+
+
 async def expects_file(db: Database, admin_id: int, caption: str | None) -> bool:
     """Whether an admin's document is an opportunities file: sent with the import command, or after it."""
-    if (caption or "").strip().startswith(f"/{IMPORT_COMMAND}"):
+    if _asked(caption):
         return True
     async with db.reading() as s:
         waiting, _ = await store.import_state(s, admin_id)

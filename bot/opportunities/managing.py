@@ -18,7 +18,8 @@ async def listing(
     async with db.reading() as s:
         shown = editing.listed(await store.for_admins(s, now - editing.RECENT), now)
         items, number, before, after = editing.page(shown, number)
-        counts = {c.opportunity_id: c for c in await store.counts(s)} if items else {}
+        # Counted for the page's few only: the whole history is /stats' and /export's.
+        counts = {c.opportunity_id: c for c in await store.counts(s, [o.id for o in items])} if items else {}
     return [(o, counts.get(o.id)) for o in items], number, before, after
 
 

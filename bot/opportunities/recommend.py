@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.callbacks import cb
 from bot.db import Database
 from bot.db.database import Session
+from bot.domain import AgeBand
 from bot.i18n import N_
 from bot.notices import Button, Msg, Notice, Quote
 from bot.opportunities import flow, store
@@ -81,22 +82,34 @@ async def browse(db: Database, user_id: int, now: datetime, after: int | None = 
 async def check(db: Database, mentor_id: int, mentee_id: int, opportunity_id: int, now: datetime) -> Msg | None:
     """Why she can't recommend it (before she types her line), or None."""
     async with db.reading() as s:
-        return await _refusal(s, mentor_id, mentee_id, opportunity_id, now)
+        return (await _checked(s, mentor_id, mentee_id, opportunity_id, now))[0]
 
 
-async def _refusal(s: Session, mentor_id: int, mentee_id: int, opportunity_id: int, now: datetime) -> Msg | None:
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    mentee: Mentee
+    seeker: Seeker
+    opportunity: Opportunity
+
+
+async def _checked(
+    s: Session, mentor_id: int, mentee_id: int, opportunity_id: int, now: datetime
+) -> tuple[Msg | None, _Checked | None]:
+    """(why not, None), or (None, what was read to decide it)."""
     mentee = next((m for m in await mentees(s, mentor_id) if m.user_id == mentee_id), None)
     if mentee is None:
-        return NOT_YOURS
+        return NOT_YOURS, None
     opportunity = await store.get(s, opportunity_id)
     seeker = await store.seeker(s, mentee_id)
     if opportunity is None or seeker is None or fits(seeker, opportunity, now) is None:
-        return Msg(NOT_FOR_HER.message, name=mentee.name)
+        return Msg(NOT_FOR_HER.message, name=mentee.name), None
     done = await s.fetchval(
         "SELECT 1 FROM opportunity_recommendations WHERE opportunity_id = ? AND mentor_id = ? AND mentee_id = ?",
         (opportunity_id, mentor_id, mentee_id),
     )
-    return Msg(ALREADY.message, name=mentee.name) if done else None
+    if done:
+        return Msg(ALREADY.message, name=mentee.name), None
+    return None, _Checked(mentee, seeker, opportunity)
 
 
 async def recommend(
@@ -104,12 +117,11 @@ async def recommend(
 ) -> tuple[Msg, list[Notice]]:
     """(what to tell the mentor, the notice to her mentee); every rule checked again at sending."""
     async with db.transaction() as tx:
-        refused = await _refusal(tx, mentor_id, mentee_id, opportunity_id, now)
-        if refused is not None:
+        refused, checked = await _checked(tx, mentor_id, mentee_id, opportunity_id, now)
+        if checked is None:
             return refused, []
-        mentee = next(m for m in await mentees(tx, mentor_id) if m.user_id == mentee_id)
-        seeker = await store.seeker(tx, mentee_id)
-        if note and seeker.age_band != "18+" and (found := find_contact_details(note)):
+        mentee, seeker, opportunity = checked.mentee, checked.seeker, checked.opportunity
+        if note and seeker.age_band != AgeBand.ADULT and (found := find_contact_details(note)):
             return Msg(CONTACTS.message, name=mentee.name, found=", ".join(what for _, what in found)), []
         await tx.execute(
             "INSERT INTO opportunity_recommendations (opportunity_id, mentor_id, mentee_id, note, created_at)"
@@ -117,7 +129,6 @@ async def recommend(
             (opportunity_id, mentor_id, mentee_id, note, now.isoformat()),
         )
         await store.mark_shown(tx, opportunity_id, mentee_id, now)
-        opportunity = await store.get(tx, opportunity_id)
         mentor_name = await tx.fetchval(
             "SELECT COALESCE(NULLIF(p.display_name, ''), NULLIF(u.first_name, ''), '—') FROM users u"
             " LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?",

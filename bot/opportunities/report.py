@@ -19,8 +19,10 @@ _PAIRS = (
     " LEFT JOIN opportunity_choices c ON c.opportunity_id = v.opportunity_id AND c.user_id = v.user_id"
     " LEFT JOIN opportunity_outcomes q ON q.opportunity_id = v.opportunity_id AND q.user_id = v.user_id"
 )
+# The people first (what the small-group rule counts), then the figures: views, not people.
 _FIGURES = (
-    "COUNT(*), COALESCE(SUM(c.choice = 'saved'), 0), COALESCE(SUM(q.applied = 1), 0), COALESCE(SUM(q.accepted = 1), 0)"
+    "COUNT(DISTINCT v.user_id), COUNT(*), COALESCE(SUM(c.choice = 'saved'), 0),"
+    " COALESCE(SUM(q.applied = 1), 0), COALESCE(SUM(q.accepted = 1), 0)"
 )
 BREAKDOWNS = {
     "age_band": (N_("By age"), AGE_LABELS, f"SELECT p.age_band, {_FIGURES}{_PAIRS} GROUP BY 1"),
@@ -56,11 +58,12 @@ async def stats_notice(db: Database, admin_id: int) -> Notice:
     if len(per) > TOP:
         lines.append(Msg(N_("…and {n} more in /export."), n=len(per) - TOP))
     for name, (title, labels, _) in BREAKDOWNS.items():
+        # A group of fewer than MIN_CELL people is hidden however many cards they were shown.
         shown = [row for row in groups[name] if row[1] >= MIN_CELL]
         if not shown:
             continue
         lines += ["", Msg(N_("<b>{title}</b> (groups under 5 not shown)"), title=Msg(title))]
-        for row in sorted(shown, key=lambda r: -r[1]):
+        for row in sorted(shown, key=lambda r: -r[2]):
             label = Msg(labels[row[0]]) if row[0] in labels else str(row[0] or "—")
-            lines.append(Msg(N_("{group}: {figures}"), group=label, figures=_figures(*row[1:])))
+            lines.append(Msg(N_("{group}: {figures}"), group=label, figures=_figures(*row[2:])))
     return Notice(admin_id, tuple(lines))

@@ -34,6 +34,7 @@ async def due_questions(db: Database, now: datetime, limit: int = 200) -> list[N
             " AND accepted_due_at <= ? AND accepted_asks < ? LIMIT ?",
             (now.isoformat(), ACCEPTED_ASKS, limit),
         )
+        opportunities = await store.by_ids(tx, {opportunity_id for opportunity_id, _ in rows})
         for opportunity_id, user_id in rows:
             # Claimed before it is sent: never asked twice for the same due moment.
             await tx.execute(
@@ -41,7 +42,7 @@ async def due_questions(db: Database, now: datetime, limit: int = 200) -> list[N
                 " WHERE opportunity_id = ? AND user_id = ?",
                 (opportunity_id, user_id),
             )
-            opportunity = await store.get(tx, opportunity_id)
+            opportunity = opportunities.get(opportunity_id)
             seeker = await store.seeker(tx, user_id)
             language = reading_language(seeker, frozenset(opportunity.titles)) if seeker and opportunity else None
             if language is None:

@@ -103,6 +103,11 @@ def reminder_moments(deadline_at: datetime, now: datetime) -> list[tuple[int, da
     return [(days, due) for days, due in moments if due > now]
 
 
+def superseded(deadline_at: datetime, offset_days: int, now: datetime) -> bool:
+    """Whether a later reminder is already due too (the bot was down): it says it better, alone."""
+    return any(days < offset_days and deadline_at - timedelta(days=days) <= now for days in REMINDER_OFFSETS_DAYS)
+
+
 # The weekly digest's default slot: Monday 10:00 in her zone.
 DIGEST_WEEKDAY, DIGEST_HOUR = 0, 10
 # Without a result date, the "did you get in?" question comes this long after the deadline; "still

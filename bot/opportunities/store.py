@@ -51,6 +51,14 @@ async def get(tx: Session, opportunity_id: int) -> Opportunity | None:
     return await by_id(tx, Opportunity, "opportunities", opportunity_id)
 
 
+async def by_ids(tx: Session, ids: set[int]) -> dict[int, Opportunity]:
+    """Those of `ids` that exist, by id: one read for a batch of reminders or questions."""
+    if not ids:
+        return {}
+    rows = await tx.fetchall(f"SELECT * FROM opportunities WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+    return {row["id"]: _opportunity(row) for row in rows}
+
+
 async def open_ones(tx: Session, now: datetime) -> list[Opportunity]:
     """Open ones, soonest deadline first; past-deadline and closed ones stay in the table, unshown."""
     rows = await tx.fetchall(
@@ -115,15 +123,18 @@ class Due:
     opportunity_id: int
     user_id: int
     offset_days: int
+    saved: bool  # still saved by her (not turned down since)
 
 
 async def due_reminders(tx: Session, now: datetime, limit: int = 200) -> list[Due]:
     rows = await tx.fetchall(
-        "SELECT opportunity_id, user_id, offset_days FROM opportunity_reminders"
-        " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+        "SELECT r.opportunity_id, r.user_id, r.offset_days, COALESCE(c.choice = 'saved', 0)"
+        " FROM opportunity_reminders r LEFT JOIN opportunity_choices c"
+        " ON c.opportunity_id = r.opportunity_id AND c.user_id = r.user_id"
+        " WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?",
         (now.isoformat(), limit),
     )
-    return [Due(*row) for row in rows]
+    return [Due(row[0], row[1], row[2], bool(row[3])) for row in rows]
 
 
 async def finish_reminder(tx: Session, due: Due, status: str, now: datetime) -> bool:
@@ -182,15 +193,18 @@ class Counts:
     accepted: int
 
 
-async def counts(tx: Session) -> list[Counts]:
-    """Per opportunity, newest deadline first: how many were shown it, saved it, applied, got in."""
+async def counts(tx: Session, ids: list[int] | None = None) -> list[Counts]:
+    """Per opportunity (all, or those of `ids`), newest deadline first: how many were shown it, saved
+    it, applied, got in."""
+    only = f" WHERE o.id IN ({','.join('?' * len(ids))})" if ids is not None else ""
     rows = await tx.fetchall(
         "SELECT o.id, o.titles,"
         " (SELECT COUNT(*) FROM opportunity_views v WHERE v.opportunity_id = o.id),"
         " (SELECT COUNT(*) FROM opportunity_choices c WHERE c.opportunity_id = o.id AND c.choice = 'saved'),"
         " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.applied = 1),"
         " (SELECT COUNT(*) FROM opportunity_outcomes q WHERE q.opportunity_id = o.id AND q.accepted = 1)"
-        " FROM opportunities o ORDER BY o.deadline_at DESC, o.id DESC"
+        f" FROM opportunities o{only} ORDER BY o.deadline_at DESC, o.id DESC",
+        ids or (),
     )
     return [Counts(row[0], json.loads(row[1]), row[2], row[3], row[4], row[5]) for row in rows]
 

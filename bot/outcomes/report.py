@@ -50,20 +50,6 @@ class IndicatorReport:
         return self.cells[0]
 
 
-def _scores(answers: Iterable[tuple[int, str, str, str | None]], index: Mapping[int, int], n: int):
-    """{question: (baseline array, endline array)} of scores by person, NaN where none."""
-    s = surveys()
-    core = {q.code: q for q in s.waves["baseline"]}
-    out = {code: (np.full(n, np.nan), np.full(n, np.nan)) for code in core}
-    for user_id, wave, question, value in answers:
-        if wave not in ("baseline", "endline") or question not in core or user_id not in index:
-            continue
-        score = core[question].score(value)
-        if score is not None:
-            out[question][0 if wave == "baseline" else 1][index[user_id]] = score
-    return out
-
-
 def _mean(values: np.ndarray, codes: np.ndarray, groups: int):
     present = ~np.isnan(values)
     n = np.bincount(codes[present], minlength=groups)
@@ -128,10 +114,12 @@ def indicator_report(
     people: Mapping[int, Mapping[str, str]], answers: Iterable[tuple[int, str, str, str | None]]
 ) -> list[IndicatorReport]:
     """`people`: the cohort (everyone invited to a baseline), each with her breakdown values;
-    `answers`: (user, wave, question, option code) rows."""
-    ids = list(people)
-    index = {user_id: i for i, user_id in enumerate(ids)}
-    return _report(people, ids, _scores(answers, index, len(ids)))
+    `answers`: (user, wave, question, option code) rows, grouped by person for the one scoring path."""
+    waves: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+    for user_id, wave, question, value in answers:
+        if wave in ("baseline", "endline") and value is not None:
+            waves.setdefault(user_id, ({}, {}))[wave == "endline"][question] = value
+    return indicator_report_by_person(people, waves)
 
 
 def indicator_report_by_person(

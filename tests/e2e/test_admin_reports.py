@@ -65,3 +65,6 @@ async def test_export_leaves_out_free_text_unless_asked(bot, users, runner, admi
     profiles = next(m for m in admin.emu.bot_messages(admin.id) if m.document and "profiles" in m.document.file_name)
     header = profiles.document.data.decode("utf-8-sig").splitlines()[0].split(",")
     assert "display_name" not in header and "bio" not in header and "region" in header
+    sessions = next(m for m in admin.emu.bot_messages(admin.id) if m.document and "sessions" in m.document.file_name)
+    header = sessions.document.data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert "mentee_comment" not in header and "cancel_reason" not in header and "mentee_rating" in header

@@ -45,12 +45,16 @@ async def test_a_new_subscriber_gets_her_arms_story_frequency_and_the_report_say
     assert f"{arm}{' (control)' if arm == 'daily' else ''}: 0.0% (0 of 1), 95% CI 0.0%…79.3%" in report.text
     assert "Planned size not reached yet: 1 of 4." in report.text
     assert "Stopped early" in report.text
+    started_and_stopped = "SELECT action, target FROM admin_audit WHERE action LIKE 'experiment_%' ORDER BY id"
+    assert db_rows(runner, started_and_stopped) == [("experiment_start", "1"), ("experiment_stop", "1")]
 
 
 async def test_a_bad_definition_is_explained_and_non_admins_are_refused(bot, users, admin):
     await admin.send("/start")
     await admin.send('/experiments new\nname = "x"\narms = ["a"]\noutcome = "request_30d"\nplanned_size = 10')
     await admin.sees("That definition does not work: an experiment has 2 to 4 distinct arms")
+    await admin.send('/experiments new\nname = "x"\narms = 5\noutcome = "request_30d"\nplanned_size = 10')
+    await admin.sees("That definition does not work: 'int' object is not iterable")
     aida = users.new("Aida", "en")
     await aida.send("/experiments")
     assert "Experiments" not in (await aida.reply()).text

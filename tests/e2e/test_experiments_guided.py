@@ -28,6 +28,7 @@ async def test_an_admin_defines_and_starts_an_experiment_with_buttons(bot, users
     assert (setting, arms, outcome, role, size) == ("nudge_wording", '["plain", "warm"]', "request_30d", "mentee", 40)
     assert joined.startswith("2020-01-31")
     assert len(db_rows(runner, "SELECT arm FROM experiment_assignments")) == 2
+    assert db_rows(runner, "SELECT action, target FROM admin_audit") == [("experiment_start", "1")]
 
 
 async def test_a_non_admin_and_a_forged_press_are_refused(bot, users, admin, runner):

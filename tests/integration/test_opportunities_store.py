@@ -6,7 +6,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.db.users import UserRepository
 from bot.onboarding.store import ProfileRepository
-from bot.opportunities import flow, store
+from bot.opportunities import flow, report, store
 from tests.support.builders import add_mentee
 
 ROW = {
@@ -62,3 +62,17 @@ async def test_counts_saves_reminders_and_the_question_once(db):
     async with db.transaction() as tx:
         counts = {c.opportunity_id: (c.reached, c.saved, c.applied) for c in await store.counts(tx)}
     assert counts == {for_all: (2, 1, 1), adults_only: (1, 0, 0)}  # Bermet saw it after "Not for me"
+
+
+async def test_a_group_under_five_people_stays_hidden_however_many_cards_she_saw(db):
+    now = Clock().now()
+    users, profiles = UserRepository(db, "Asia/Bishkek"), ProfileRepository(db)
+    await add_mentee(users, profiles, 11, now, name="Aida", minor=True)
+    for _ in range(6):
+        opportunity = await add(db, now, 10, ["14-17"])
+        async with db.transaction() as tx:
+            await store.mark_shown(tx, opportunity, 11, now)
+
+    lines = (await report.stats_notice(db, 1)).lines
+    # Six views, one girl: her age band, region, fields and stage are not shown as groups.
+    assert not [line for line in lines if getattr(line, "message", "").startswith("<b>{title}</b>")]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.domain import AgeBand, Field, Language, Region, Stage
 from bot.opportunities.importing import check_file
-from bot.opportunities.rules import Kind, Opportunity, Seeker, fits, reminder_moments
+from bot.opportunities.rules import Kind, Opportunity, Seeker, fits, reminder_moments, superseded
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 BISHKEK = ZoneInfo("Asia/Bishkek")
@@ -125,3 +125,10 @@ verified = true
 
 def test_every_language_code_is_one_the_bot_knows():
     assert {lang.value for lang in Language} == {"ky", "ru", "en"}
+
+
+def test_a_week_reminder_is_superseded_once_the_day_reminder_is_due_too():
+    deadline = NOW + timedelta(days=3)
+    assert not superseded(deadline, 7, NOW)  # only the week reminder is due
+    assert superseded(deadline, 7, deadline - timedelta(hours=2))  # the bot was down: the day one says it
+    assert not superseded(deadline, 1, deadline - timedelta(hours=2))

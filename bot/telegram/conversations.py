@@ -106,6 +106,17 @@ async def enter_chat(
     return state
 
 
+async def leave(update: Update, context: Context) -> bool:
+    """/cancel: she waits in no conversation any more; True when one was waiting for her."""
+    key = _key(update.effective_chat.id, update.effective_user.id)
+    waiting = False
+    for conversation in _all(context.application):
+        if conversation.state_of(key) is not None:
+            await conversation.move(context.application, key, END)
+            waiting = True
+    return await context.services.inputs.clear(update.effective_user.id) or waiting
+
+
 async def take(update: Update, context: Context, name: str) -> str | None:
     """What her answer is about, claimed once; None when that wait expired, ended or was answered."""
     services, user_id = context.services, update.effective_user.id

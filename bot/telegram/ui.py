@@ -275,7 +275,10 @@ def text_step(
 
 
 async def stop_waiting(update: Update, context: Context) -> object:
-    """/cancel inside a conversation: the wait ends, nothing she typed before is lost."""
-    await context.services.inputs.clear(update.effective_user.id)
-    await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    """/cancel (outside onboarding, which keeps her place): every wait ends, nothing she typed
+    before is lost."""
+    if await conversations.leave(update, context):
+        await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    else:
+        await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
     return conversations.END

@@ -103,7 +103,7 @@ async def set_language(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     language = data.arg(0) if data else ""
     if language not in SUPPORTED:
-        await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     user = query.from_user
     previous = context.user_record.language if context.user_record is not None else None

@@ -85,6 +85,8 @@ async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
     await aida.press("⌨️ Type a different one")
     await aida.answer("Type your time zone's name", "Mars/Olympus_Base")
     await aida.sees("I don't know the time zone “Mars/Olympus_Base”")
+    await aida.answer("Please type a name like Europe/Berlin", "Europe/" + "Berlin" * 20)
+    await aida.sees("That is too long: please keep it under 64 characters.")
     await aida.send_sticker()
     await aida.answer("Please type the name as text", "asia/tokyo")
     await aida.sees("Done: your time zone is Asia/Tokyo")

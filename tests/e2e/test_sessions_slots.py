@@ -24,6 +24,9 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
     await aigul.press("➕ Weekly time")
     await aigul.press_then_see("Tuesday", "Every Tuesday: what time does it start?", "Asia/Bishkek")
     await aigul.send("25:00")
+    await aigul.sees("Please type the time like 18:30")
+    await aigul.send_sticker()
+    await aigul.answer("Please type the time like 18:30", "18:00" * 10)
     await aigul.answer("Please type the time like 18:30", "18:00")
     await aigul.sees("How long are you free from 18:00?")
     assert await aigul.press("2 hours") == "Saved ✓"

@@ -39,7 +39,7 @@ i18n: $(STAMP)
 	$(PY) -m bot.i18n_tools report
 
 lint: setup
-	$(VENV)/bin/ruff check bot handlers tests bench
+	$(VENV)/bin/ruff check bot handlers sandbox tests bench
 
 sandbox: setup
 	$(PY) -m bot sandbox

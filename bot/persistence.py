@@ -71,14 +71,6 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
                     states,
                 )
 
-    async def drop_user_conversations(self, user_id: int) -> None:
-        """Forget where she was (her data is being erased)."""
-        db = await self._ready()
-        await db.execute(
-            "DELETE FROM conversations WHERE EXISTS (SELECT 1 FROM json_each(conversations.key) WHERE value = ?)",
-            (user_id,),
-        )
-
     # Nothing else is stored: see the module docstring.
     async def get_user_data(self) -> dict[int, dict]:
         return {}

@@ -5,7 +5,6 @@ zone), adds an optional agenda and books it; the mentor confirms or declines.
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
@@ -14,7 +13,6 @@ from bot.callbacks import cb
 from bot.context import Context
 from bot.i18n import N_, Translator
 from bot.mentorship.store.rows import Mentorship
-from bot.notices import Msg, Notice
 from bot.sessions import flow
 from bot.sessions.notices import refusal, slot_buttons
 from bot.sessions.rules import (
@@ -29,8 +27,6 @@ from bot.video_room import new_room_link
 
 CONVERSATION = "booking"
 TOPIC = "topic"
-
-NO_TIME_NOTICE_EVERY = timedelta(days=1)
 
 
 def refusal_text(t: Translator, code: Refusal) -> str:
@@ -86,15 +82,8 @@ async def slot_list(context: Context, m: Mentorship, *, intro: str = "") -> tupl
 
 
 async def tell_mentor_no_time(context: Context, m: Mentorship) -> None:
-    """Once a day at most: a mentee trying /book again and again must not flood her mentor."""
     services = context.services
-    if not await services.mentorships.claim_no_time_notice(m.id, services.clock.now(), NO_TIME_NOTICE_EVERY):
-        return
-    no_time = N_(
-        "{name} would like to book a session, but you have no free time in the next two weeks. /slots adds some."
-    )
-    name = await services.users.display_name(m.mentee_id)
-    await services.sender.send([Notice(m.mentor_id, (Msg(no_time, name=name),))])
+    await services.sender.send(await flow.no_free_time(services, m.id, m.mentor_id, m.mentee_id, services.clock.now()))
 
 
 async def mentee_side(context: Context, mentorship_id: int, user_id: int) -> Mentorship:

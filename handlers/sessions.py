@@ -23,7 +23,7 @@ from bot.sessions.rules import (
     inside_notice,
     parse_slot_code,
 )
-from bot.sessions.store.rows import SessionRow
+from bot.sessions.store.rows import People, SessionRow
 from bot.telegram import conversations, ui
 
 # A change inside the notice period waits for her reason.
@@ -41,9 +41,14 @@ async def list_sessions(update: Update, context: Context) -> None:
     user_id, now = update.effective_user.id, services.clock.now()
     upcoming = await services.sessions.upcoming(user_id, now)
     past = await services.sessions.past(user_id, now)
+    # One read per pair, not per session: hers are all with the same mentor, a mentor's with a few mentees.
+    pairs: dict[tuple[int, int], People] = {}
 
     async def line(s: SessionRow) -> str:
-        people = await services.sessions.people(s)
+        pair = (s.mentee_id, s.mentor_id)
+        if pair not in pairs:
+            pairs[pair] = await services.sessions.people(s)
+        people = pairs[pair]
         status = Msg(STATUS_LABELS[Status(s.status)])
         return ui.text(
             context,

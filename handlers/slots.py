@@ -253,17 +253,17 @@ async def on_date(update: Update, context: Context, args: tuple[str, ...]) -> ob
     )
 
 
-async def read_time(update: Update, context: Context) -> object:
+TIME_LIKE = N_("Please type the time like 18:30, or /cancel to stop.")
+
+
+@ui.text_step(CONVERSATION, START_TIME, limit=16, not_text=TIME_LIKE, too_long=TIME_LIKE)
+async def read_time(update: Update, context: Context, ref: str, text: str) -> object:
     t, message = context.t, update.effective_message
-    ref = await conversations.take(update, context, CONVERSATION)
-    if ref is None:
-        await ui.hint(update, context)
-        return conversations.END
     try:
-        at = parse_time_of_day(message.text or "")
+        at = parse_time_of_day(text)
     except ValueError:
         state = await conversations.enter(update, context, CONVERSATION, START_TIME, ref)
-        await message.reply_text(t("Please type the time like 18:30, or /cancel to stop."))
+        await message.reply_text(t(TIME_LIKE))
         return state
     hhmm = at.strftime("%H%M")
     action = "lenw" if ref.startswith("w") else "leno"

@@ -103,7 +103,7 @@ async def set_language(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     language = data.arg(0) if data else ""
     if language not in SUPPORTED:
-        await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     user = query.from_user
     previous = context.user_record.language if context.user_record is not None else None
@@ -197,18 +197,12 @@ async def privacy(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(privacy_text(context.t))
 
 
-async def cancel(update: Update, context: Context) -> None:
-    """Outside onboarding: stop waiting for a typed answer, if we were."""
-    if await context.services.inputs.clear(update.effective_user.id):
-        await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
-    else:
-        await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
-
-
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("language", choose_language))
     app.add_handler(CallbackQueryHandler(set_language, pattern=pattern("lang", "set")))
     app.add_handler(CommandHandler("help", show_help))
     app.add_handler(CommandHandler("privacy", privacy))
-    app.add_handler(CommandHandler("cancel", cancel))
+    # Ahead of every conversation but onboarding's (whose /cancel keeps her place): this one ends
+    # whichever conversation waits for her, so theirs (the same function) are only a safety net.
+    app.add_handler(CommandHandler("cancel", ui.stop_waiting))

@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.callbacks import cb, parse_callback
 from bot.context import Context
+from bot.i18n import N_
 from bot.sessions.rules import COMMON_ZONES, find_zone, utc_offset_label
 from bot.telegram import conversations, ui
 
@@ -65,26 +66,20 @@ async def set_zone(context: Context, user_id: int, name: str) -> None:
     context.user_record = await context.services.users.get(user_id)
 
 
-async def read_timezone(update: Update, context: Context) -> object:
-    t, user_id, message = context.t, update.effective_user.id, update.effective_message
-    if await conversations.take(update, context, CONVERSATION) is None:
-        await ui.hint(update, context)
-        return conversations.END
-    text = message.text
-    name = find_zone(text or "")
+@ui.text_step(CONVERSATION, ZONE_NAME, limit=64, not_text=N_("Please type the name as text, like Europe/Berlin."))
+async def read_timezone(update: Update, context: Context, _: str, text: str) -> object:
+    message = update.effective_message
+    name = find_zone(text)
     if name is None:
         state = await conversations.enter(update, context, CONVERSATION, ZONE_NAME, "")
-        if text is None:
-            await message.reply_text(t("Please type the name as text, like Europe/Berlin."))
-            return state
         await message.reply_text(
-            t(
+            context.t(
                 "I don't know the time zone “{name}”. Please type a name like Europe/Berlin or "
                 "Asia/Bishkek, or /cancel."
-            ).format(name=html.escape(text.strip()[:64]))
+            ).format(name=html.escape(text))
         )
         return state
-    await set_zone(context, user_id, name)
+    await set_zone(context, update.effective_user.id, name)
     await message.reply_text(zone_saved(context, name))
     return conversations.END
 

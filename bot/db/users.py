@@ -100,9 +100,6 @@ class UserRepository:
     async def set_timezone(self, user_id: int, timezone: str) -> None:
         await self._db.execute("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
 
-    async def set_role(self, user_id: int, role: str | None) -> None:
-        await self._db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
-
     async def mark_blocked(self, user_id: int, now: datetime) -> None:
         await self._db.execute(
             "UPDATE users SET blocked_bot = 1, blocked_at = ? WHERE id = ? AND blocked_bot = 0",

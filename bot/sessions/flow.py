@@ -28,6 +28,23 @@ async def reminder_offsets(services: Services, mentee_id: int, now: datetime) ->
     return parse_offsets(arm) if arm else services.settings.reminder_offsets
 
 
+# A mentee trying /book again and again must not flood her mentor: she hears of it once a day at most.
+NO_TIME_NOTICE_EVERY = timedelta(days=1)
+
+
+async def no_free_time(
+    services: Services, mentorship_id: int, mentor_id: int, mentee_id: int, now: datetime
+) -> list[Notice]:
+    """Her mentee wanted to book and found no free time: the mentor is asked for some, once a day."""
+    if not await services.mentorships.claim_no_time_notice(mentorship_id, now, NO_TIME_NOTICE_EVERY):
+        return []
+    no_time = N_(
+        "{name} would like to book a session, but you have no free time in the next two weeks. /slots adds some."
+    )
+    name = await services.users.display_name(mentee_id)
+    return [Notice(mentor_id, (Msg(no_time, name=name),))]
+
+
 @dataclass(frozen=True)
 class Done:
     session: SessionRow

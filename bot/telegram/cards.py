@@ -46,10 +46,8 @@ def label(t: Translator, labels: dict, code: str | None) -> str:
     """The translated label of a code; an unknown code (from an older version) shows as is."""
     if code is None:
         return "—"
-    for key, text in labels.items():
-        if key == code:
-            return t(text)
-    return html.escape(code)
+    text = labels.get(code)  # the StrEnum keys are found by their codes
+    return html.escape(code) if text is None else t(text)
 
 
 def labels(t: Translator, table: dict, codes) -> str:

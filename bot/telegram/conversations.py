@@ -41,20 +41,31 @@ class Conversation(ConversationHandler):
             persistent=True,
             allow_reentry=True,
         )
+        # For each key whose update is being handled: the state last written to the database
+        # (one person's updates are handled one at a time, bot.update_order).
+        self._written: dict[tuple[int, ...], object | None] = {}
 
     async def handle_update(self, update, application, check_result, context):  # type: ignore[override]
+        key = check_result[1]
+        self._written[key] = self._conversations.get(key)  # every state she had is in the database
         try:
             return await super().handle_update(update, application, check_result, context)
         finally:
-            key = check_result[1]
-            await self._save(application, key, self._conversations.get(key))
+            state = self._conversations.get(key)
+            # Most steps `enter` their state before they ask, and many updates leave it as it was:
+            # one write per change of state, not one more per update.
+            if state != self._written.pop(key):
+                await self._save(application, key, state)
 
     def state_of(self, key: tuple[int, ...]) -> object | None:
         return self._conversations.get(key)
 
     async def move(self, application: Application, key: tuple[int, ...], state: object) -> None:
         self._update_state(state, key)
-        await self._save(application, key, None if state == END else state)
+        written = self._conversations.get(key)
+        if key in self._written:
+            self._written[key] = written
+        await self._save(application, key, written)
 
     async def _save(self, application: Application, key: tuple[int, ...], state: object | None) -> None:
         if application.persistence is not None:
@@ -93,6 +104,17 @@ async def enter_chat(
     else:
         await services.inputs.expect(user_id, name, about, services.clock.now())
     return state
+
+
+async def leave(update: Update, context: Context) -> bool:
+    """/cancel: she waits in no conversation any more; True when one was waiting for her."""
+    key = _key(update.effective_chat.id, update.effective_user.id)
+    waiting = False
+    for conversation in _all(context.application):
+        if conversation.state_of(key) is not None:
+            await conversation.move(context.application, key, END)
+            waiting = True
+    return await context.services.inputs.clear(update.effective_user.id) or waiting
 
 
 async def take(update: Update, context: Context, name: str) -> str | None:

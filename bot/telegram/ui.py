@@ -126,11 +126,7 @@ async def refuse_non_admin(update: Update, context: Context) -> bool:
     """True (and a short refusal, nothing else) when she is not an admin."""
     if context.services.settings.is_admin(update.effective_user.id):
         return False
-    text = context.t("This is for programme admins only.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
+    await tell(update, context.t("This is for programme admins only."), alert=True)
     return True
 
 
@@ -275,7 +271,10 @@ def text_step(
 
 
 async def stop_waiting(update: Update, context: Context) -> object:
-    """/cancel inside a conversation: the wait ends, nothing she typed before is lost."""
-    await context.services.inputs.clear(update.effective_user.id)
-    await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    """/cancel (outside onboarding, which keeps her place): every wait ends, nothing she typed
+    before is lost."""
+    if await conversations.leave(update, context):
+        await update.effective_message.reply_text(context.t("Stopped. Tap /start for the main menu."))
+    else:
+        await update.effective_message.reply_text(context.t("Nothing to cancel. Tap /start for the main menu."))
     return conversations.END

@@ -14,7 +14,7 @@ from icalendar import Calendar
 from bot.i18n import translator
 from bot.sessions.rules import Outcome
 from tests.support.builders import confirmed_session, free_hour, matched, new_mentee, pair, send_confirmed_cards
-from tests.support.db import db_rows
+from tests.support.db import conversation_rows, db_rows
 from tests.support.runner import WAIT
 
 BISHKEK, BERLIN = ZoneInfo("Asia/Bishkek"), ZoneInfo("Europe/Berlin")
@@ -209,3 +209,19 @@ async def test_a_mentor_without_free_time_is_told_once_a_day_however_often_her_m
     await aida.send_then_see("/book", "Aigul has no free time in the next two weeks yet.")
     await runner.settled()
     assert told() == 2
+
+
+async def test_cancel_while_she_types_a_topic_ends_the_wait_and_books_nothing(bot, users, runner):
+    aida, aigul, _ = await pair(runner, users)
+    start = await free_hour(runner, aigul)
+    await aida.send("/book")
+    await aida.press(translator("en").datetime(start, BISHKEK))
+    await aida.press("✍️ Add a topic first")
+    await aida.sees("Type what you'd like to talk about")
+    assert conversation_rows(runner, aida.id) == [("booking", '"topic"')]
+    await aida.send_then_see("/cancel", "Stopped. Tap /start for the main menu.")
+    await runner.settled()
+    assert conversation_rows(runner, aida.id) == []
+    assert db_rows(runner, "SELECT * FROM pending_inputs WHERE user_id = ?", aida.id) == []
+    await aida.send_then_see("My first internship", "I answer to buttons and commands.")
+    assert db_rows(runner, "SELECT * FROM sessions") == []

@@ -24,6 +24,9 @@ async def test_a_mentor_publishes_lists_and_deletes_her_free_time(bot, users, ru
     await aigul.press("➕ Weekly time")
     await aigul.press_then_see("Tuesday", "Every Tuesday: what time does it start?", "Asia/Bishkek")
     await aigul.send("25:00")
+    await aigul.sees("Please type the time like 18:30")
+    await aigul.send_sticker()
+    await aigul.answer("Please type the time like 18:30", "18:00" * 10)
     await aigul.answer("Please type the time like 18:30", "18:00")
     await aigul.sees("How long are you free from 18:00?")
     assert await aigul.press("2 hours") == "Saved ✓"
@@ -85,6 +88,8 @@ async def test_her_time_zone_by_button_and_by_name(bot, users, runner, clock):
     await aida.press("⌨️ Type a different one")
     await aida.answer("Type your time zone's name", "Mars/Olympus_Base")
     await aida.sees("I don't know the time zone “Mars/Olympus_Base”")
+    await aida.answer("Please type a name like Europe/Berlin", "Europe/" + "Berlin" * 20)
+    await aida.sees("That is too long: please keep it under 64 characters.")
     await aida.send_sticker()
     await aida.answer("Please type the name as text", "asia/tokyo")
     await aida.sees("Done: your time zone is Asia/Tokyo")

@@ -91,6 +91,14 @@ class StoryRepository(Repository):
             "SELECT file_id FROM story_pictures WHERE slug = ? AND language = ?", (slug, language)
         )
 
+    async def picture_file_ids(self, slugs: Sequence[str], language: str) -> dict[str, str]:
+        """The uploaded pictures of these cards in one language, by slug, in one query."""
+        rows = await self._db.fetchall(
+            "SELECT slug, file_id FROM story_pictures WHERE language = ? AND slug IN (SELECT value FROM json_each(?))",
+            (language, json.dumps(list(slugs))),
+        )
+        return {row["slug"]: row["file_id"] for row in rows}
+
     async def remember_picture(self, slug: str, language: str, file_id: str) -> None:
         await self._db.execute(
             "INSERT INTO story_pictures (slug, language, file_id) VALUES (?, ?, ?)"

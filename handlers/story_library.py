@@ -96,7 +96,7 @@ async def on_library_button(update: Update, context: Context) -> None:
         )
         await query.message.reply_text(
             t("<b>{name}</b>: preview in each language below. Source: {source}").format(
-                name=card.text(t.language).name, source=card.source
+                name=html.escape(card.text(t.language).name), source=html.escape(card.source)
             ),
             reply_markup=InlineKeyboardMarkup([[toggle]]),
         )

@@ -112,3 +112,11 @@ async def test_a_card_whose_source_has_an_ampersand_still_opens_in_the_library(b
     await admin.press("Aigul Testova · Engineering", listing.message_id)
     opened = await admin.sees("preview in each language below")
     assert "https://example.org/?p=aigul&lt=en" in opened.text
+
+
+async def test_a_file_too_large_to_be_a_card_is_refused_without_a_draft(bot, admin, runner):
+    await admin.start_in("English")
+    await upload(admin, GOOD + b"#" * (64 * 1024))
+    assert "larger than 64 KB" in (await admin.sees("problems")).text
+    await runner.settled()
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_drafts") == [(0,)]

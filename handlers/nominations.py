@@ -42,10 +42,16 @@ async def typed(update: Update, context: Context, step: str) -> tuple[int, str] 
         await hint(update, context)
         return None
     nomination_id = int(about)
-    value = rules.clean(message.text, rules.LIMITS[step])
-    if not value:
+    limit = rules.LIMITS[step]
+    value = rules.clean(message.text, limit + 1)
+    if not value or len(value) > limit:
+        # Asked again rather than cut: her words are hers to shorten.
         await conversations.enter(update, context, CONVERSATION, step, nomination_id)
-        await message.reply_text(t("Please type it in words."))
+        await message.reply_text(
+            t("That is longer than {n} characters. Please make it shorter.").format(n=limit)
+            if value
+            else t("Please type it in words.")
+        )
         return None
     if not await store.set_draft_value(context.services.db, nomination_id, update.effective_user.id, step, value):
         await message.reply_text(t("This nomination is already sent. Tap /nominate to start a new one."))
@@ -199,7 +205,7 @@ async def nominations(update: Update, context: Context) -> None:
     queue = await store.pending(services.db)
     admin_id = update.effective_user.id
     await update.effective_message.reply_text(
-        t("<b>Nominations</b>: {n} waiting.").format(n=len(queue)),
+        t("<b>Nominations</b>: {n} waiting.").format(n=await store.waiting(services.db)),
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton("📄 " + t("Accepted ones as CSV"), callback_data=cb("nom", "csv"))]]
         ),

@@ -161,13 +161,14 @@ async def on_inline_query(update: Update, context: Context) -> None:
     found = [services.cards[slug] for slug in visible if matches(services.cards[slug], query.query)]
     start = int(query.offset) if query.offset.isdigit() else 0
     page = found[start : start + PAGE]
+    pictures = await services.stories.picture_file_ids([card.slug for card in page], language)
     results = []
     for card in page:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton("📖 " + t("Open in the bot"), url=deep_link(context.bot.username, card.slug))]]
         )
         text = card.text(language)
-        file_id = await services.stories.picture_file_id(card.slug, language)
+        file_id = pictures.get(card.slug)
         if file_id is not None:
             results.append(
                 InlineQueryResultCachedPhoto(

@@ -96,7 +96,7 @@ async def on_library_button(update: Update, context: Context) -> None:
         )
         await query.message.reply_text(
             t("<b>{name}</b>: preview in each language below. Source: {source}").format(
-                name=card.text(t.language).name, source=card.source
+                name=html.escape(card.text(t.language).name), source=html.escape(card.source)
             ),
             reply_markup=InlineKeyboardMarkup([[toggle]]),
         )
@@ -126,13 +126,14 @@ async def on_document(update: Update, context: Context) -> None:
         return  # an opportunities file: the opportunities journey takes it
     t = context.t
     document = message.document
+    file_name = document.file_name or ""
     if document.file_size and document.file_size > flow.FILE_SIZE_LIMIT:
-        data = b"\0" * (flow.FILE_SIZE_LIMIT + 1)  # refused by size without downloading it
+        checked = flow.too_large(file_name)  # refused without downloading it
     else:
         data = bytes(await (await document.get_file()).download_as_bytearray())
-    checked = await flow.submit(
-        services.db, update.effective_user.id, document.file_name or "", data, services.cards, services.clock.now()
-    )
+        checked = await flow.submit(
+            services.db, update.effective_user.id, file_name, data, services.cards, services.clock.now()
+        )
     if checked.card is None:
         shown = [f"• <code>{html.escape(problem)}</code>" for problem in checked.problems[:PROBLEMS_SHOWN]]
         more = len(checked.problems) - len(shown)

@@ -81,6 +81,10 @@ async def pending(db: Database, limit: int = 20) -> list[Nomination]:
     return [_load(row) for row in rows]
 
 
+async def waiting(db: Database) -> int:
+    return await db.fetchval("SELECT COUNT(*) FROM story_nominations WHERE status = 'pending'")
+
+
 async def accepted_rows(db: Database) -> list[tuple]:
     rows = await db.fetchall(
         f"SELECT {', '.join(EXPORT_COLUMNS)} FROM story_nominations WHERE status = 'accepted' ORDER BY id"

@@ -31,9 +31,8 @@ async def queue_due_push(services: Services, now: datetime) -> bool:
     with her next due time; True if anything was queued (the outbox then sends it)."""
     items = []
     for sub in await services.stories.due(now):
-        slug = await services.stories.next_unseen(sub.user_id)
-        if slug is None:
+        if sub.slug is None:
             continue
         due = next_due(Frequency(sub.frequency), TimeOfDay(sub.time_of_day), ZoneInfo(sub.timezone), now)
-        items.append((sub.user_id, sub.language, slug, due))
+        items.append((sub.user_id, sub.language, sub.slug, due))
     return await services.stories.queue_push(now, items) is not None

@@ -26,12 +26,17 @@ class Checked:
     replaces: bool = False
 
 
+def too_large(file_name: str) -> Checked:
+    """A file refused by its size alone (known before it is downloaded)."""
+    return Checked(None, [f"{file_name}: the file is larger than {FILE_SIZE_LIMIT // 1024} KB"])
+
+
 def check(data: bytes, file_name: str, shipped: set[str], published: set[str]) -> tuple[StoryCard | None, list[str]]:
     """The validator of stories/, plus what only an upload can get wrong."""
     if not file_name.endswith(".toml"):
         return None, [f"{file_name}: the file must be a card named <slug>.toml"]
     if len(data) > FILE_SIZE_LIMIT:
-        return None, [f"{file_name}: the file is larger than {FILE_SIZE_LIMIT // 1024} KB"]
+        return None, too_large(file_name).problems
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

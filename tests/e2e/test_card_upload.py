@@ -99,3 +99,24 @@ async def test_a_document_from_someone_who_is_not_an_admin_is_not_taken_as_a_car
     assert "problems" not in (reply.text or "") and "Publish" not in aida.buttons(reply)
     await runner.settled()
     assert db_rows(runner, "SELECT COUNT(*) FROM story_drafts") == [(0,)]
+
+
+async def test_a_card_whose_source_has_an_ampersand_still_opens_in_the_library(bot, admin, runner):
+    await admin.start_in("English")
+    await upload(admin, GOOD.replace(b"https://example.org/aigul-test", b"https://example.org/?p=aigul&lt=en"))
+    await admin.press_then_see("✅ Publish", "version 1")
+    listing = await admin.send_then_see("/cards", "Story library")
+    while "Aigul Testova · Engineering" not in admin.buttons(listing):
+        await admin.press("▶️", listing.message_id)
+        listing = admin.emu.message(admin.id, listing.message_id)
+    await admin.press("Aigul Testova · Engineering", listing.message_id)
+    opened = await admin.sees("preview in each language below")
+    assert "https://example.org/?p=aigul&lt=en" in opened.text
+
+
+async def test_a_file_too_large_to_be_a_card_is_refused_without_a_draft(bot, admin, runner):
+    await admin.start_in("English")
+    await upload(admin, GOOD + b"#" * (64 * 1024))
+    assert "larger than 64 KB" in (await admin.sees("problems")).text
+    await runner.settled()
+    assert db_rows(runner, "SELECT COUNT(*) FROM story_drafts") == [(0,)]

@@ -9,7 +9,16 @@ from datetime import datetime
 from bot.callbacks import cb
 from bot.circles import rules
 from bot.circles.rules import CircleRefused
-from bot.circles.store import CircleStore, Queued, circle_in, display_name, member_status, members, record
+from bot.circles.store import (
+    CircleStore,
+    Queued,
+    circle_in,
+    display_name,
+    member_status,
+    members,
+    not_suspended,
+    record,
+)
 from bot.db._rows import iso
 from bot.i18n import N_
 from bot.mentorship.rules import REPORT_LABELS, ReportReason
@@ -22,7 +31,7 @@ async def _may_write(tx, circle_id: int, user_id: int):
     if circle is None:
         raise CircleRefused("not_a_member")
     status = "active" if user_id in circle.leads else await member_status(tx, circle_id, user_id)
-    if status not in ("active", "paused"):
+    if status not in ("active", "paused") or not await not_suspended(tx, (user_id,)):
         raise CircleRefused("not_a_member")
     if circle.status != "active":
         raise CircleRefused("circle_paused")
@@ -81,7 +90,7 @@ async def post(
         readers = set(await members(tx, circle_id)) | set(circle.leads)
         if minors:
             readers |= set(known_admins)
-        readers.discard(sender_id)
+        readers = await not_suspended(tx, readers - {sender_id})  # a suspended lead reads no more
         await tx.executemany(
             "INSERT INTO circle_deliveries (message_id, user_id) VALUES (?, ?)",
             [(message_id, user_id) for user_id in sorted(readers)],

@@ -3,6 +3,7 @@ queue, reports and events. Every change and its event in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -89,12 +90,24 @@ async def take_out(tx: Session, circle_id: int, user_id: int, status: str, now: 
 
 
 async def members(s: Session | Database, circle_id: int, statuses=("active", "paused")) -> list[int]:
+    """Her circle's mentees, in the order they joined; a suspended account is no one's circle-mate
+    (it neither reads the circle nor gets its sessions)."""
     marks = ",".join("?" * len(statuses))
     rows = await s.fetchall(
-        f"SELECT user_id FROM circle_members WHERE circle_id = ? AND status IN ({marks}) ORDER BY joined_at, user_id",
+        "SELECT cm.user_id FROM circle_members cm JOIN users u ON u.id = cm.user_id"
+        f" WHERE cm.circle_id = ? AND cm.status IN ({marks}) AND u.suspended_at IS NULL"
+        " ORDER BY cm.joined_at, cm.user_id",
         (circle_id, *statuses),
     )
     return [row[0] for row in rows]
+
+
+async def not_suspended(s: Session | Database, user_ids: Iterable[int]) -> set[int]:
+    """Those of these accounts an admin has not suspended."""
+    ids = list(user_ids)
+    marks = ",".join("?" * len(ids))
+    rows = await s.fetchall(f"SELECT id FROM users WHERE id IN ({marks}) AND suspended_at IS NULL", ids) if ids else []
+    return {row[0] for row in rows}
 
 
 async def in_a_circle(s: Session | Database, user_id: int) -> bool:

@@ -38,7 +38,8 @@ async def my_circles(update: Update, context: Context) -> None:
             rows.append((open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
-        line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)
+        paused = circle.status == "paused"
+        line = Msg(N_("Circle {circle} (paused for now)") if paused else N_("Circle {circle}"), circle=circle.name)
         await update.effective_message.reply_text(ui.text(context, line), reply_markup=ui.buttons(context, tuple(rows)))
 
 

@@ -55,13 +55,7 @@ async def on_write(update: Update, context: Context, circle_id: int, reply_to: i
 
 
 async def on_reply(update: Update, context: Context, message_id: int) -> object:
-    circle_id = await context.services.db.fetchval(
-        "SELECT m.circle_id FROM circle_messages m JOIN circle_deliveries d ON d.message_id = m.id"
-        " AND d.user_id = ? WHERE m.id = ?",
-        (update.effective_user.id, message_id),
-    )
-    if circle_id is None:
-        raise CircleRefused("not_a_member")
+    circle_id = await chat.reply_circle(store_of(context), message_id, update.effective_user.id)
     return await on_write(update, context, circle_id, message_id)
 
 

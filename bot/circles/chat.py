@@ -17,6 +17,7 @@ from bot.circles.store import (
     member_status,
     members,
     not_suspended,
+    received,
     record,
 )
 from bot.db._rows import iso
@@ -44,6 +45,14 @@ async def check_member(store: CircleStore, circle_id: int, user_id: int) -> None
     """`CircleRefused` unless she may write to this circle now (a forged or stale button)."""
     async with store.db.reading() as s:
         await _may_write(s, circle_id, user_id)
+
+
+async def reply_circle(store: CircleStore, message_id: int, user_id: int) -> int:
+    """The circle of a message she was sent (`check_member` then says whether she may write now)."""
+    found = await received(store.db, message_id, user_id)
+    if found is None:
+        raise CircleRefused("not_a_member")
+    return found[0]
 
 
 async def post(
@@ -133,11 +142,7 @@ async def report(
     """She reports a message she received: its sender is paused in the circle at once (the whole circle
     if the sender leads it), and admins get the message."""
     async with store.db.transaction() as tx:
-        row = await tx.fetchone(
-            "SELECT m.circle_id, m.sender_id, m.text FROM circle_messages m JOIN circle_deliveries d"
-            " ON d.message_id = m.id AND d.user_id = ? WHERE m.id = ?",
-            (reporter_id, message_id),
-        )
+        row = await received(tx, message_id, reporter_id)
         if row is None:
             raise CircleRefused("not_a_member")
         circle_id, sender_id, text = row

@@ -71,6 +71,17 @@ async def member_status(s: Session | Database, circle_id: int, user_id: int) -> 
     )
 
 
+async def received(s: Session | Database, message_id: int, user_id: int) -> tuple[int, int, str] | None:
+    """(circle, sender, text) of a message queued for her (delivered or not), else None: no one presses
+    Reply or Report on a message she was never sent."""
+    row = await s.fetchone(
+        "SELECT m.circle_id, m.sender_id, m.text FROM circle_messages m JOIN circle_deliveries d"
+        " ON d.message_id = m.id AND d.user_id = ? WHERE m.id = ?",
+        (user_id, message_id),
+    )
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def drop_queue(tx: Session, circle_id: int, user_id: int) -> None:
     """What the circle had not yet sent her is not sent: she is out of it."""
     await tx.execute(

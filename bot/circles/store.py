@@ -11,7 +11,7 @@ from bot.circles.rules import CURRENT, Lead
 from bot.db._rows import iso, load
 from bot.db.database import Database, Session
 from bot.matching.rules import MenteeProfile
-from bot.matching.store import mentee_in, mentor_in, person_in
+from bot.matching.store import _MENTEES, CandidateRepository, _mentee, person_in
 from bot.safety import Person
 
 CURRENT_SQL = "('forming', 'active', 'paused')"
@@ -169,40 +169,29 @@ class CircleStore:
         return await circle_in(self.db, circle_id)
 
     async def waiting_mentees(self) -> list[MenteeProfile]:
-        """Mentees who can hear from the bot and are in no current circle (a one-to-one mentorship is fine)."""
+        """Mentees who can hear from the bot and are in no current circle (a one-to-one mentorship is fine);
+        matching's own filter (14+, a minor's guardian consent, not suspended), in one query."""
         rows = await self.db.fetchall(
-            "SELECT u.id FROM users u WHERE u.role = 'mentee' AND u.blocked_bot = 0 AND u.suspended_at IS NULL"
+            f"{_MENTEES} AND u.blocked_bot = 0"
             " AND NOT EXISTS (SELECT 1 FROM circle_members cm JOIN circles c ON c.id = cm.circle_id"
             f" WHERE cm.user_id = u.id AND cm.status IN ('asked', 'active', 'paused') AND c.status IN {CURRENT_SQL})"
             " ORDER BY u.id"
         )
-        found = [await mentee_in(self.db, row[0]) for row in rows]
-        return [m for m in found if m is not None]
+        return [m for m in map(_mentee, rows) if m is not None]
 
     async def leads(self) -> list[Lead]:
-        rows = await self.db.fetchall(
-            "SELECT p.user_id, p.circle_capacity - (SELECT COUNT(*) FROM circles c"
-            f" WHERE c.mentor_id = p.user_id AND c.status IN {CURRENT_SQL}) AS free"
-            " FROM profiles p JOIN users u ON u.id = p.user_id"
-            " WHERE u.role = 'mentor' AND p.mentor_status = 'approved' AND u.suspended_at IS NULL"
-            " AND u.blocked_bot = 0 AND p.mentor_paused = 0 ORDER BY p.user_id"
+        """Approved mentors taking mentees (not paused, reachable) with a circle still free."""
+        free = dict(
+            await self.db.fetchall(
+                "SELECT p.user_id, p.circle_capacity - (SELECT COUNT(*) FROM circles c"
+                f" WHERE c.mentor_id = p.user_id AND c.status IN {CURRENT_SQL}) FROM profiles p"
+            )
         )
-        leads = []
-        for user_id, free in rows:
-            profile = await mentor_in(self.db, user_id)
-            if profile is not None and free > 0:
-                leads.append(
-                    Lead(
-                        user_id,
-                        profile.languages,
-                        profile.fields,
-                        profile.availability,
-                        profile.region,
-                        profile.cleared_for_minors,
-                        free,
-                    )
-                )
-        return leads
+        return [
+            Lead(m.user_id, m.languages, m.fields, m.availability, m.region, m.cleared_for_minors, free[m.user_id])
+            for m in await CandidateRepository(self.db).mentor_profiles()
+            if m.approved and not m.paused and free.get(m.user_id, 0) > 0
+        ]
 
     async def excluded(self) -> set[tuple[int, int]]:
         """(mentee, mentor) never together: exclusions of one-to-one matching and every open report."""

@@ -8,7 +8,6 @@ from telegram.ext import Application, CommandHandler
 
 from bot.callbacks import cb
 from bot.circles import chat, membership
-from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
 from bot.circles.store import members
 from bot.context import Context
@@ -35,7 +34,7 @@ async def my_circles(update: Update, context: Context) -> None:
         if user_id in circle.leads:
             rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
-            rows.append((open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
+            rows.append((open_button(circle.id, circle.name, circle.open_to_join),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
         paused = circle.status == "paused"

@@ -29,6 +29,7 @@ class Circle:
     age_band: str
     status: str
     batch: int | None
+    open_to_join: bool
 
     @property
     def leads(self) -> tuple[int, ...]:
@@ -59,7 +60,8 @@ async def record(
 
 async def circle_in(s: Session | Database, circle_id: int) -> Circle | None:
     row = await s.fetchone(
-        "SELECT id, name, mentor_id, co_mentor_id, field, language, age_band, status, batch FROM circles WHERE id = ?",
+        "SELECT id, name, mentor_id, co_mentor_id, field, language, age_band, status, batch, open_to_join"
+        " FROM circles WHERE id = ?",
         (circle_id,),
     )
     return None if row is None else load(Circle, row)

@@ -63,7 +63,8 @@ async def test_a_circle_formed_talks_in_order_without_usernames_and_holds_contac
     alert = await admin.sees("Report in circle")
     assert "Hello everyone!" in alert.text
     await sender.send("/circle")
-    await sender.press("✍️ Write to the circle")
+    refused = await sender.press("✍️ Write to the circle")
+    assert refused == "Your messages to this circle are paused while the programme team looks at a report."
     assert db_rows(runner, f"SELECT status FROM circle_members WHERE user_id = {sender.id}") == [("paused",)]
 
     # Forged buttons from someone outside the circle are refused.

@@ -107,6 +107,7 @@ async def confirm(store: CircleStore, batch: int, admin_id: int, now: datetime) 
             await record(tx, circle_id, now, "active", admin_id)
             circle = await circle_in(tx, circle_id)
             girls = await members(tx, circle_id)
+            mentor = await display_name(tx, circle.mentor_id)
             buttons = ((Button(Msg(N_("Write to the circle")), cb("circ", "w", circle_id), emoji="✍️"),),)
             for mentee_id in girls:
                 notices.append(
@@ -116,7 +117,7 @@ async def confirm(store: CircleStore, batch: int, admin_id: int, now: datetime) 
                             Msg(N_("🌱 You are in a mentoring circle: {circle}."), circle=circle.name),
                             Msg(
                                 N_("{n} girls and your mentor {name}."),
-                                name=await display_name(tx, circle.mentor_id),
+                                name=mentor,
                                 n=len(girls),
                             ),
                             Msg(N_("Messages go through me: nobody sees your account. /circle opens it.")),

@@ -81,7 +81,7 @@ async def post(
             " VALUES (?, ?, ?, ?, ?, ?)",
             (circle_id, sender_id, reply_to, text, int(held), iso(now)),
         )
-        known_admins = [a for a in admins if await tx.fetchval("SELECT 1 FROM users WHERE id = ?", (a,))]
+        known_admins = sorted(await not_suspended(tx, admins))  # those who have started the bot
         if held:
             await record(tx, circle_id, now, "contact_held", sender_id, detail=str(message_id))
             name = await display_name(tx, sender_id)

@@ -18,43 +18,68 @@ from bot.telegram import ui
 from bot.telegram.circles import REFUSALS, open_button, store_of
 
 
+async def _reply_lines(message, lines: list[str], markup=None) -> None:
+    """The lines in as few messages as Telegram's 4096 characters allow; the buttons on the last."""
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and len("\n".join([*chunk, line])) > 4000:
+            await message.reply_text("\n".join(chunk))
+            chunk = []
+        chunk.append(line)
+    await message.reply_text("\n".join(chunk), reply_markup=markup)
+
+
+# Circles a message: 8 lines of at most ~470 characters (a 64-letter name escaped) stay under
+# Telegram's 4096, and their 16 buttons under its 100.
+PER_MESSAGE = 8
+
+
+def _line(context: Context, row: dict) -> str:
+    return ui.text(
+        context,
+        Msg(
+            N_(
+                "• {circle} ({status}, {band}, {language}): {size} members, "
+                "{messages} messages and {sessions} sessions in 30 days, attendance {attendance}, "
+                "{reports} open reports"
+            ),
+            circle=row["name"],
+            status=row["status"],
+            band=row["age_band"],
+            language=row["language"],
+            size=row["size"],
+            messages=row["messages"],
+            sessions=row["sessions"],
+            attendance=f"{row['came']}/{row['expected']}" if row["expected"] else "—",
+            reports=row["reports"],
+        ),
+    )
+
+
+def _buttons(row: dict) -> list[tuple[Button, ...]]:
+    if row["status"] == "forming":
+        return []
+    return [
+        (open_button(row["id"], row["name"], bool(row["open_to_join"])),),
+        (Button(Msg(N_("Co-mentor for {circle}"), circle=row["name"]), cb("circa", "cm", row["id"])),),
+    ]
+
+
 async def overview(update: Update, context: Context) -> None:
     if await ui.refuse_non_admin(update, context):
         return
     t = context.t
     rows = await store_of(context).overview(context.services.clock.now())
     lines = ["<b>" + t("Circles") + "</b>"]
+    buttons = [(Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),)]
     if not rows:
         lines.append(t("No circles yet."))
-    for row in rows:
-        lines.append(
-            ui.text(
-                context,
-                Msg(
-                    N_(
-                        "• {circle} ({status}, {band}, {language}): {size} members, "
-                        "{messages} messages and {sessions} sessions in 30 days, attendance {attendance}, "
-                        "{reports} open reports"
-                    ),
-                    circle=row["name"],
-                    status=row["status"],
-                    band=row["age_band"],
-                    language=row["language"],
-                    size=row["size"],
-                    messages=row["messages"],
-                    sessions=row["sessions"],
-                    attendance=f"{row['came']}/{row['expected']}" if row["expected"] else "—",
-                    reports=row["reports"],
-                ),
-            )
-        )
-    buttons = [(Button(Msg(N_("Form circles from waiting mentees")), cb("circa", "form")),)]
-    for row in rows:
-        if row["status"] == "forming":
-            continue
-        buttons.append((open_button(row["id"], row["name"], bool(row["open_to_join"])),))
-        buttons.append((Button(Msg(N_("Co-mentor for {circle}"), circle=row["name"]), cb("circa", "cm", row["id"])),))
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, tuple(buttons)))
+    for start in range(0, max(len(rows), 1), PER_MESSAGE):
+        for row in rows[start : start + PER_MESSAGE]:
+            lines.append(_line(context, row))
+            buttons += _buttons(row)
+        await update.effective_message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, tuple(buttons)))
+        lines, buttons = [], []
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -77,14 +102,14 @@ async def on_button(update: Update, context: Context) -> None:
             lines.append(
                 t("No circle can be formed now: a circle needs 3 mentees who share a language and a free mentor.")
             )
-            await query.message.reply_text("\n".join(lines))
+            await _reply_lines(query.message, lines)
             return
         lines += ["", t("Nothing has been sent yet. Confirm tells each mentee and mentor.")]
         rows = (
             (Button(Msg(N_("Confirm and send")), cb("circa", "go", formed.batch), emoji="✅"),),
             (Button(Msg(N_("Discard")), cb("circa", "drop", formed.batch), emoji="✖️"),),
         )
-        await query.message.reply_text("\n".join(lines), reply_markup=ui.buttons(context, rows))
+        await _reply_lines(query.message, lines, ui.buttons(context, rows))
         return
     if data.action in CO_MENTOR_ACTIONS:
         await on_co_mentor(update, context, data.action, data.int_arg(0), data.int_arg(1))

@@ -11,14 +11,14 @@ from telegram.ext import Application
 
 from bot.callbacks import cb
 from bot.circles import meetings
-from bot.circles.rules import TOPIC_MAX, CircleRefused
+from bot.circles.rules import TOPIC_MAX, CircleRefused, session_time_refusal
 from bot.context import Context
 from bot.i18n import N_
 from bot.notices import Button, Msg, When
 from bot.sessions.rules import parse_slot_code, slot_code
 from bot.sessions.store.slots import free_slots_in
 from bot.telegram import conversations, ui
-from bot.telegram.circles import dispatch, refuse, store_of
+from bot.telegram.circles import REFUSALS, dispatch, refuse, store_of
 from bot.video_room import new_room_link
 
 TYPED_FORMAT = "%Y-%m-%d %H:%M"
@@ -87,9 +87,14 @@ async def read_when(update: Update, context: Context, about: str, text: str) -> 
     try:
         start = datetime.strptime(text, TYPED_FORMAT).replace(tzinfo=zone)
     except ValueError:
+        start, again = None, N_("I could not read that. Please type it like 2025-03-14 18:00.")
+    else:
+        # Said now, not after she has typed the topic too, which the refusal would throw away.
+        refused = session_time_refusal(start, context.services.clock.now())
+        again = REFUSALS[refused] if refused else None
+    if again:
         state = await conversations.enter(update, context, CONVERSATION, WHEN, about)
-        again = context.t("I could not read that. Please type it like 2025-03-14 18:00.")
-        await update.effective_message.reply_text(again)
+        await update.effective_message.reply_text(context.t(again))
         return state
     return await _ask_topic(update, context, int(about), start)
 

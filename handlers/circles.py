@@ -8,7 +8,6 @@ from telegram.ext import Application, CommandHandler
 
 from bot.callbacks import cb
 from bot.circles import chat, membership
-from bot.circles.joining import is_open
 from bot.circles.rules import MESSAGE_MAX, CircleRefused
 from bot.circles.store import members
 from bot.context import Context
@@ -35,10 +34,11 @@ async def my_circles(update: Update, context: Context) -> None:
         if user_id in circle.leads:
             rows.append((Button(Msg(N_("Schedule a session")), cb("circs", "new", circle.id), emoji="📅"),))
             rows.append((Button(Msg(N_("Remove a member")), cb("circ", "rm", circle.id)),))
-            rows.append((open_button(circle.id, circle.name, await is_open(store_of(context), circle.id)),))
+            rows.append((open_button(circle.id, circle.name, circle.open_to_join),))
         else:
             rows.append((Button(Msg(N_("Leave the circle")), cb("circ", "lv", circle.id)),))
-        line = Msg(N_("Circle {circle} ({status})"), circle=circle.name, status=circle.status)
+        paused = circle.status == "paused"
+        line = Msg(N_("Circle {circle} (paused for now)") if paused else N_("Circle {circle}"), circle=circle.name)
         await update.effective_message.reply_text(ui.text(context, line), reply_markup=ui.buttons(context, tuple(rows)))
 
 
@@ -54,13 +54,7 @@ async def on_write(update: Update, context: Context, circle_id: int, reply_to: i
 
 
 async def on_reply(update: Update, context: Context, message_id: int) -> object:
-    circle_id = await context.services.db.fetchval(
-        "SELECT m.circle_id FROM circle_messages m JOIN circle_deliveries d ON d.message_id = m.id"
-        " AND d.user_id = ? WHERE m.id = ?",
-        (update.effective_user.id, message_id),
-    )
-    if circle_id is None:
-        raise CircleRefused("not_a_member")
+    circle_id = await chat.reply_circle(store_of(context), message_id, update.effective_user.id)
     return await on_write(update, context, circle_id, message_id)
 
 

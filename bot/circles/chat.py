@@ -9,7 +9,17 @@ from datetime import datetime
 from bot.callbacks import cb
 from bot.circles import rules
 from bot.circles.rules import CircleRefused
-from bot.circles.store import CircleStore, Queued, circle_in, display_name, member_status, members, record
+from bot.circles.store import (
+    CircleStore,
+    Queued,
+    circle_in,
+    display_name,
+    member_status,
+    members,
+    not_suspended,
+    received,
+    record,
+)
 from bot.db._rows import iso
 from bot.i18n import N_
 from bot.mentorship.rules import REPORT_LABELS, ReportReason
@@ -22,7 +32,7 @@ async def _may_write(tx, circle_id: int, user_id: int):
     if circle is None:
         raise CircleRefused("not_a_member")
     status = "active" if user_id in circle.leads else await member_status(tx, circle_id, user_id)
-    if status not in ("active", "paused"):
+    if status not in ("active", "paused") or not await not_suspended(tx, (user_id,)):
         raise CircleRefused("not_a_member")
     if circle.status != "active":
         raise CircleRefused("circle_paused")
@@ -35,6 +45,14 @@ async def check_member(store: CircleStore, circle_id: int, user_id: int) -> None
     """`CircleRefused` unless she may write to this circle now (a forged or stale button)."""
     async with store.db.reading() as s:
         await _may_write(s, circle_id, user_id)
+
+
+async def reply_circle(store: CircleStore, message_id: int, user_id: int) -> int:
+    """The circle of a message she was sent (`check_member` then says whether she may write now)."""
+    found = await received(store.db, message_id, user_id)
+    if found is None:
+        raise CircleRefused("not_a_member")
+    return found[0]
 
 
 async def post(
@@ -63,7 +81,7 @@ async def post(
             " VALUES (?, ?, ?, ?, ?, ?)",
             (circle_id, sender_id, reply_to, text, int(held), iso(now)),
         )
-        known_admins = [a for a in admins if await tx.fetchval("SELECT 1 FROM users WHERE id = ?", (a,))]
+        known_admins = sorted(await not_suspended(tx, admins))  # those who have started the bot
         if held:
             await record(tx, circle_id, now, "contact_held", sender_id, detail=str(message_id))
             name = await display_name(tx, sender_id)
@@ -81,7 +99,7 @@ async def post(
         readers = set(await members(tx, circle_id)) | set(circle.leads)
         if minors:
             readers |= set(known_admins)
-        readers.discard(sender_id)
+        readers = await not_suspended(tx, readers - {sender_id})  # a suspended lead reads no more
         await tx.executemany(
             "INSERT INTO circle_deliveries (message_id, user_id) VALUES (?, ?)",
             [(message_id, user_id) for user_id in sorted(readers)],
@@ -124,11 +142,7 @@ async def report(
     """She reports a message she received: its sender is paused in the circle at once (the whole circle
     if the sender leads it), and admins get the message."""
     async with store.db.transaction() as tx:
-        row = await tx.fetchone(
-            "SELECT m.circle_id, m.sender_id, m.text FROM circle_messages m JOIN circle_deliveries d"
-            " ON d.message_id = m.id AND d.user_id = ? WHERE m.id = ?",
-            (reporter_id, message_id),
-        )
+        row = await received(tx, message_id, reporter_id)
         if row is None:
             raise CircleRefused("not_a_member")
         circle_id, sender_id, text = row

@@ -18,15 +18,19 @@ from bot.circles.store import (
     members,
     person,
     record,
-    reported,
 )
 from bot.i18n import N_
 from bot.matching.store import mentor_in
 from bot.notices import Button, Msg, Notice
+from bot.safety import Person
 
 
-async def _refusal(tx, circle: Circle, mentor_id: int) -> str | None:
-    """Why she may not co-lead this circle now, or None."""
+async def _girls(tx, circle: Circle) -> list[Person | None]:
+    return [await person(tx, member_id) for member_id in await members(tx, circle.id)]
+
+
+async def _refusal(tx, circle: Circle, mentor_id: int, girls: list[Person | None]) -> str | None:
+    """Why she may not co-lead this circle (its members `girls`) now, or None."""
     if circle.status not in ("active", "paused"):
         return "not_a_member"
     if mentor_id in circle.leads:
@@ -40,21 +44,26 @@ async def _refusal(tx, circle: Circle, mentor_id: int) -> str | None:
     )
     if refused:
         return refused
-    for member_id in await members(tx, circle.id):
-        her = await person(tx, member_id)
-        if her is None or await tx.fetchval(
-            "SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (member_id, mentor_id)
-        ):
-            return "excluded"
+    if any(her is None for her in girls):
+        return "excluded"
+    ids = [her.user_id for her in girls]
+    marks = ",".join("?" * len(ids))
+    if await tx.fetchval(f"SELECT 1 FROM exclusions WHERE mentor_id = ? AND mentee_id IN ({marks})", (mentor_id, *ids)):
+        return "excluded"
+    reporters = {row[0] for row in await tx.fetchall(_REPORTERS, (mentor_id, mentor_id))}
+    for her in girls:
         if rules.member_refusal(
-            her,
-            [lead],
-            circle.age_band,
-            reported_a_lead=await reported(tx, member_id, (mentor_id,)),
-            in_another_circle=False,
+            her, [lead], circle.age_band, reported_a_lead=her.user_id in reporters, in_another_circle=False
         ):
             return "excluded"
     return None
+
+
+# Who has an open report (one-to-one or in a circle) about this mentor; parameters: her id twice.
+_REPORTERS = (
+    "SELECT reporter_id FROM reports WHERE status <> 'closed' AND reported_id = ?"
+    " UNION SELECT reporter_id FROM circle_reports WHERE status = 'open' AND reported_id = ?"
+)
 
 
 async def choices(store: CircleStore, circle_id: int) -> list[tuple[int, str]]:
@@ -63,6 +72,7 @@ async def choices(store: CircleStore, circle_id: int) -> list[tuple[int, str]]:
         circle = await circle_in(s, circle_id)
         if circle is None:
             raise CircleRefused("not_a_member")
+        girls = await _girls(s, circle)
         rows = await s.fetchall(
             "SELECT p.user_id FROM profiles p JOIN users u ON u.id = p.user_id"
             " WHERE u.role = 'mentor' AND p.mentor_status = 'approved' ORDER BY p.user_id"
@@ -70,7 +80,7 @@ async def choices(store: CircleStore, circle_id: int) -> list[tuple[int, str]]:
         return [
             (mentor_id, await display_name(s, mentor_id))
             for (mentor_id,) in rows
-            if await _refusal(s, circle, mentor_id) is None
+            if await _refusal(s, circle, mentor_id, girls) is None
         ]
 
 
@@ -95,7 +105,7 @@ async def add(
             raise CircleRefused("not_a_member")
         if circle.co_mentor_id is not None:
             raise CircleRefused("co_lead" if circle.co_mentor_id == mentor_id else "has_co_mentor")
-        refused = await _refusal(tx, circle, mentor_id)
+        refused = await _refusal(tx, circle, mentor_id, await _girls(tx, circle))
         if refused:
             raise CircleRefused(refused)
         await tx.execute("UPDATE circles SET co_mentor_id = ? WHERE id = ?", (mentor_id, circle_id))

@@ -46,6 +46,7 @@ async def form(store: CircleStore, admin_id: int, now: datetime) -> Formed:
     if not plans:
         return Formed(None, [], left)
     circles = []
+    girl, lead_of = {m.user_id: m for m in mentees}, {lead.user_id: lead for lead in leads}
     async with store.db.transaction() as tx:
         batch = (await tx.fetchval("SELECT COALESCE(MAX(batch), 0) FROM circles")) + 1
         for plan in plans:
@@ -61,7 +62,8 @@ async def form(store: CircleStore, admin_id: int, now: datetime) -> Formed:
                     in_another_circle=await in_a_circle(tx, mentee_id),
                 )
                 (kept if refused is None else left).append(mentee_id)
-            if len(kept) < rules.MIN_SIZE:
+            # The hard rules once more on what is left of the plan (size, language, band, clearance).
+            if rules.plan_breaks(plan, lead_of[plan.mentor_id], [girl[i] for i in kept], excluded):
                 left.extend(kept)
                 continue
             circle_id = await tx.insert(
@@ -107,6 +109,7 @@ async def confirm(store: CircleStore, batch: int, admin_id: int, now: datetime) 
             await record(tx, circle_id, now, "active", admin_id)
             circle = await circle_in(tx, circle_id)
             girls = await members(tx, circle_id)
+            mentor = await display_name(tx, circle.mentor_id)
             buttons = ((Button(Msg(N_("Write to the circle")), cb("circ", "w", circle_id), emoji="✍️"),),)
             for mentee_id in girls:
                 notices.append(
@@ -116,7 +119,7 @@ async def confirm(store: CircleStore, batch: int, admin_id: int, now: datetime) 
                             Msg(N_("🌱 You are in a mentoring circle: {circle}."), circle=circle.name),
                             Msg(
                                 N_("{n} girls and your mentor {name}."),
-                                name=await display_name(tx, circle.mentor_id),
+                                name=mentor,
                                 n=len(girls),
                             ),
                             Msg(N_("Messages go through me: nobody sees your account. /circle opens it.")),

@@ -37,15 +37,9 @@ async def set_open(store: CircleStore, circle_id: int, actor_id: int, is_admin: 
     return circle
 
 
-async def is_open(store: CircleStore, circle_id: int) -> bool:
-    return bool(await store.db.fetchval("SELECT open_to_join FROM circles WHERE id = ?", (circle_id,)))
-
-
 async def _refusal(tx, circle: Circle, user_id: int, *, asking: bool) -> str | None:
     """Why she may not join this circle now, or None: the same checks as formation, plus room."""
-    if circle.status != "active" or not await tx.fetchval(
-        "SELECT open_to_join FROM circles WHERE id = ?", (circle.id,)
-    ):
+    if circle.status != "active" or not circle.open_to_join:
         return "not_open"
     her, profile = await person(tx, user_id), await mentee_in(tx, user_id)
     if her is None or profile is None or her.role != "mentee":
@@ -57,11 +51,11 @@ async def _refusal(tx, circle: Circle, user_id: int, *, asking: bool) -> str | N
     leads = [await person(tx, lead) for lead in circle.leads]
     if any(lead is None for lead in leads):
         return "not_open"
-    for lead_id in circle.leads:
-        if await tx.fetchval(
-            "SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id = ?", (user_id, lead_id)
-        ) or await tx.fetchval("SELECT blocked_bot FROM users WHERE id = ?", (user_id,)):
-            return "not_open"
+    marks = ",".join("?" * len(circle.leads))
+    if await tx.fetchval("SELECT blocked_bot FROM users WHERE id = ?", (user_id,)) or await tx.fetchval(
+        f"SELECT 1 FROM exclusions WHERE mentee_id = ? AND mentor_id IN ({marks})", (user_id, *circle.leads)
+    ):
+        return "not_open"
     refused = rules.member_refusal(
         her,
         leads,

@@ -12,7 +12,7 @@ from bot.callbacks import cb
 from bot.circles import meeting_store as ms
 from bot.circles import rules
 from bot.circles.rules import CircleRefused
-from bot.circles.store import CircleStore, circle_in, display_name, members, record
+from bot.circles.store import CircleStore, circle_in, display_name, members, not_suspended, record
 from bot.i18n import N_, Translator
 from bot.notices import Button, Document, Line, Msg, Notice, When, ZoneName
 from bot.sessions.reminder_plan import catch_up_decision, plan_reminders
@@ -20,7 +20,7 @@ from bot.sessions.reminder_plan import catch_up_decision, plan_reminders
 
 async def _lead_circle(tx, circle_id: int, user_id: int):
     circle = await circle_in(tx, circle_id)
-    if circle is None or user_id not in circle.leads:
+    if circle is None or user_id not in circle.leads or not await not_suspended(tx, (user_id,)):
         raise CircleRefused("not_a_member")
     if circle.status != "active":
         raise CircleRefused("circle_paused")
@@ -101,7 +101,8 @@ async def schedule(
         session_id = await ms.insert_session(tx, circle_id, lead_id, start, rules.SESSION_MINUTES, topic, link, now)
         girls = await members(tx, circle_id)
         await ms.add_attendees(tx, session_id, girls)
-        everyone = [*girls, *circle.leads]
+        leads = await not_suspended(tx, circle.leads)
+        everyone = [*girls, *(lead for lead in circle.leads if lead in leads)]
         await ms.plan_reminders(tx, session_id, plan_reminders(start, everyone, offsets, now))
         await record(tx, circle_id, now, "session", lead_id, detail=str(session_id))
         session = await ms.session_in(tx, session_id)
@@ -145,9 +146,8 @@ async def due_reminders(store: CircleStore, now: datetime) -> list[Notice]:
             rsvp = await tx.fetchval(
                 "SELECT rsvp FROM circle_attendance WHERE session_id = ? AND user_id = ?", (session_id, recipient)
             )
-            still_in = recipient in circle.leads or await tx.fetchval(
-                "SELECT status FROM circle_members WHERE circle_id = ? AND user_id = ?", (circle.id, recipient)
-            ) in ("active", "paused")
+            still_in = recipient in circle.leads or recipient in await members(tx, circle.id)
+            still_in = still_in and bool(await not_suspended(tx, (recipient,)))
             send = (
                 session.status == "scheduled"
                 and circle.status == "active"

@@ -232,7 +232,3 @@ def room_for(band: str, own_link: str | None, generated: str) -> str:
 def reminded(rsvp: str | None) -> bool:
     """Reminders go to everyone who has not said she can't come."""
     return rsvp != "no"
-
-
-def group_hours(minutes: int, attendees: int) -> float:
-    return minutes * attendees / 60

@@ -3,6 +3,7 @@ queue, reports and events. Every change and its event in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from bot.circles.rules import CURRENT, Lead
 from bot.db._rows import iso, load
 from bot.db.database import Database, Session
 from bot.matching.rules import MenteeProfile
-from bot.matching.store import mentee_in, mentor_in, person_in
+from bot.matching.store import _MENTEES, CandidateRepository, _mentee, person_in
 from bot.safety import Person
 
 CURRENT_SQL = "('forming', 'active', 'paused')"
@@ -28,6 +29,7 @@ class Circle:
     age_band: str
     status: str
     batch: int | None
+    open_to_join: bool
 
     @property
     def leads(self) -> tuple[int, ...]:
@@ -58,7 +60,8 @@ async def record(
 
 async def circle_in(s: Session | Database, circle_id: int) -> Circle | None:
     row = await s.fetchone(
-        "SELECT id, name, mentor_id, co_mentor_id, field, language, age_band, status, batch FROM circles WHERE id = ?",
+        "SELECT id, name, mentor_id, co_mentor_id, field, language, age_band, status, batch, open_to_join"
+        " FROM circles WHERE id = ?",
         (circle_id,),
     )
     return None if row is None else load(Circle, row)
@@ -68,6 +71,17 @@ async def member_status(s: Session | Database, circle_id: int, user_id: int) -> 
     return await s.fetchval(
         "SELECT status FROM circle_members WHERE circle_id = ? AND user_id = ?", (circle_id, user_id)
     )
+
+
+async def received(s: Session | Database, message_id: int, user_id: int) -> tuple[int, int, str] | None:
+    """(circle, sender, text) of a message queued for her (delivered or not), else None: no one presses
+    Reply or Report on a message she was never sent."""
+    row = await s.fetchone(
+        "SELECT m.circle_id, m.sender_id, m.text FROM circle_messages m JOIN circle_deliveries d"
+        " ON d.message_id = m.id AND d.user_id = ? WHERE m.id = ?",
+        (user_id, message_id),
+    )
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def drop_queue(tx: Session, circle_id: int, user_id: int) -> None:
@@ -89,12 +103,24 @@ async def take_out(tx: Session, circle_id: int, user_id: int, status: str, now: 
 
 
 async def members(s: Session | Database, circle_id: int, statuses=("active", "paused")) -> list[int]:
+    """Her circle's mentees, in the order they joined; a suspended account is no one's circle-mate
+    (it neither reads the circle nor gets its sessions)."""
     marks = ",".join("?" * len(statuses))
     rows = await s.fetchall(
-        f"SELECT user_id FROM circle_members WHERE circle_id = ? AND status IN ({marks}) ORDER BY joined_at, user_id",
+        "SELECT cm.user_id FROM circle_members cm JOIN users u ON u.id = cm.user_id"
+        f" WHERE cm.circle_id = ? AND cm.status IN ({marks}) AND u.suspended_at IS NULL"
+        " ORDER BY cm.joined_at, cm.user_id",
         (circle_id, *statuses),
     )
     return [row[0] for row in rows]
+
+
+async def not_suspended(s: Session | Database, user_ids: Iterable[int]) -> set[int]:
+    """Those of these accounts an admin has not suspended."""
+    ids = list(user_ids)
+    marks = ",".join("?" * len(ids))
+    rows = await s.fetchall(f"SELECT id FROM users WHERE id IN ({marks}) AND suspended_at IS NULL", ids) if ids else []
+    return {row[0] for row in rows}
 
 
 async def in_a_circle(s: Session | Database, user_id: int) -> bool:
@@ -145,40 +171,29 @@ class CircleStore:
         return await circle_in(self.db, circle_id)
 
     async def waiting_mentees(self) -> list[MenteeProfile]:
-        """Mentees who can hear from the bot and are in no current circle (a one-to-one mentorship is fine)."""
+        """Mentees who can hear from the bot and are in no current circle (a one-to-one mentorship is fine);
+        matching's own filter (14+, a minor's guardian consent, not suspended), in one query."""
         rows = await self.db.fetchall(
-            "SELECT u.id FROM users u WHERE u.role = 'mentee' AND u.blocked_bot = 0 AND u.suspended_at IS NULL"
+            f"{_MENTEES} AND u.blocked_bot = 0"
             " AND NOT EXISTS (SELECT 1 FROM circle_members cm JOIN circles c ON c.id = cm.circle_id"
             f" WHERE cm.user_id = u.id AND cm.status IN ('asked', 'active', 'paused') AND c.status IN {CURRENT_SQL})"
             " ORDER BY u.id"
         )
-        found = [await mentee_in(self.db, row[0]) for row in rows]
-        return [m for m in found if m is not None]
+        return [m for m in map(_mentee, rows) if m is not None]
 
     async def leads(self) -> list[Lead]:
-        rows = await self.db.fetchall(
-            "SELECT p.user_id, p.circle_capacity - (SELECT COUNT(*) FROM circles c"
-            f" WHERE c.mentor_id = p.user_id AND c.status IN {CURRENT_SQL}) AS free"
-            " FROM profiles p JOIN users u ON u.id = p.user_id"
-            " WHERE u.role = 'mentor' AND p.mentor_status = 'approved' AND u.suspended_at IS NULL"
-            " AND u.blocked_bot = 0 AND p.mentor_paused = 0 ORDER BY p.user_id"
+        """Approved mentors taking mentees (not paused, reachable) with a circle still free."""
+        free = dict(
+            await self.db.fetchall(
+                "SELECT p.user_id, p.circle_capacity - (SELECT COUNT(*) FROM circles c"
+                f" WHERE c.mentor_id = p.user_id AND c.status IN {CURRENT_SQL}) FROM profiles p"
+            )
         )
-        leads = []
-        for user_id, free in rows:
-            profile = await mentor_in(self.db, user_id)
-            if profile is not None and free > 0:
-                leads.append(
-                    Lead(
-                        user_id,
-                        profile.languages,
-                        profile.fields,
-                        profile.availability,
-                        profile.region,
-                        profile.cleared_for_minors,
-                        free,
-                    )
-                )
-        return leads
+        return [
+            Lead(m.user_id, m.languages, m.fields, m.availability, m.region, m.cleared_for_minors, free[m.user_id])
+            for m in await CandidateRepository(self.db).mentor_profiles()
+            if m.approved and not m.paused and free.get(m.user_id, 0) > 0
+        ]
 
     async def excluded(self) -> set[tuple[int, int]]:
         """(mentee, mentor) never together: exclusions of one-to-one matching and every open report."""

@@ -52,9 +52,7 @@ async def pump(app: Application, circle_id: int) -> None:
                 done = 0
                 for item, notice in items:
                     sent = await services.sender.send([notice], Priority.BULK)
-                    if sent[0] is None and not await services.db.fetchval(
-                        "SELECT blocked_bot FROM users WHERE id = ?", (item.user_id,)
-                    ):
+                    if sent[0] is None and not getattr(await services.users.get(item.user_id), "blocked_bot", True):
                         break  # not sent (flood control, a network error): it stays queued, and so do hers after it
                     await store.delivered([(item.message_id, item.user_id)], services.clock.now())
                     done += 1

@@ -4,7 +4,7 @@ recorded and told to those concerned; /export has a circles CSV with formula cel
 import csv
 import io
 
-from tests.support.builders import new_mentee, new_mentor
+from tests.support.builders import add_mentee, add_mentor, new_mentee, new_mentor
 from tests.support.circles import form_circles, write
 from tests.support.db import db_rows
 
@@ -71,3 +71,22 @@ async def test_an_admin_resumes_removes_or_closes_after_a_circle_report(bot, use
                 m.document.file_name.startswith("circles-"))  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["name"], r["members"], r["messages"], r["reports"]) for r in rows] == [("'=Aigul #1", "3", "3", "3")]
+
+
+async def test_many_circles_with_long_names_are_listed_whole(bot, users, runner, admin):
+    """Circles named after 64-letter mentors, more than one message holds: all of them shown."""
+    services, now = runner.services, runner.clock.now()
+    for lead in range(30):
+        name = f"M{lead:02d}" + "x" * 61
+        await add_mentor(services.users, services.profiles, 9_000 + lead, now, name=name, languages=("ky",))
+        for girl in range(3):
+            user_id = 10_000 + 3 * lead + girl
+            await add_mentee(services.users, services.profiles, user_id, now, name=f"G{user_id}", languages=("ky",))
+        await form_circles(runner)  # one circle each: the grouping would make fewer, fuller ones
+    await admin.start_in("English")
+    names = [row[0] for row in db_rows(runner, "SELECT name FROM circles ORDER BY id")]
+    assert len(names) == 30
+    await admin.send("/circles")
+    await admin.sees(names[-1])
+    shown = "\n".join(m.text or "" for m in admin.emu.bot_messages(admin.id) if "x" * 61 in (m.text or ""))
+    assert all(name in shown for name in names)

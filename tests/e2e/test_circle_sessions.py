@@ -45,6 +45,8 @@ async def test_a_session_with_rsvp_reminders_in_three_zones_attendance_and_ratin
     await mentor.press("📅 Schedule a session")
     await mentor.press("Another time")
     await mentor.sees("Type the date and time in your zone (Asia/Bishkek)")
+    await mentor.send("2020-01-01 18:00")  # past: asked again at once, before the topic
+    await mentor.sees("That is too soon")
     await mentor.send(f"{day.isoformat()} 18:00")
     await mentor.sees("What is the session about?")
     await mentor.send("Robots and rockets")

@@ -63,7 +63,8 @@ async def test_a_circle_formed_talks_in_order_without_usernames_and_holds_contac
     alert = await admin.sees("Report in circle")
     assert "Hello everyone!" in alert.text
     await sender.send("/circle")
-    await sender.press("✍️ Write to the circle")
+    refused = await sender.press("✍️ Write to the circle")
+    assert refused == "Your messages to this circle are paused while the programme team looks at a report."
     assert db_rows(runner, f"SELECT status FROM circle_members WHERE user_id = {sender.id}") == [("paused",)]
 
     # Forged buttons from someone outside the circle are refused.
@@ -108,3 +109,20 @@ async def test_leaving_removal_and_deleteme(bot, users, runner, admin):
     }  # fmt: skip
     events = [r[0] for r in db_rows(runner, "SELECT kind FROM circle_events ORDER BY id")]
     assert events == ["formed", "active", "left", "removed"]
+
+
+async def test_a_suspended_account_neither_writes_to_nor_reads_its_circle(bot, users, runner, admin):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    now = runner.clock.now()
+    await runner.services.reports.suspend(girls[0].id, admin.id, now)
+    await runner.services.reports.suspend(mentor.id, admin.id, now)
+
+    await girls[0].send("/circle")
+    refused = await girls[0].press("✍️ Write to the circle")
+    assert refused == "This circle is not yours, or you are no longer in it."
+
+    await write(girls[1], "Is anyone here?")
+    await girls[2].sees("Is anyone here?")
+    readers = db_rows(runner, "SELECT d.user_id FROM circle_deliveries d JOIN circle_messages m ON m.id = d.message_id"
+                      " WHERE m.text = 'Is anyone here?'")  # fmt: skip
+    assert {r[0] for r in readers} == {g.id for g in girls[2:]} | {admin.id}

@@ -113,7 +113,7 @@ def test_minors_need_cleared_mentors_and_their_own_band():
 def test_session_rules_room_reminders_and_time():
     from datetime import UTC, datetime, timedelta
 
-    from bot.circles.rules import group_hours, reminded, room_for, session_time_refusal
+    from bot.circles.rules import reminded, room_for, session_time_refusal
 
     assert room_for("14-17", "https://meet.example/aigul", "https://gen") == "https://gen"
     assert room_for("18+", "https://meet.example/aigul", "https://gen") == "https://meet.example/aigul"
@@ -123,7 +123,6 @@ def test_session_rules_room_reminders_and_time():
     assert session_time_refusal(now + timedelta(minutes=30), now) == "too_soon"
     assert session_time_refusal(now + timedelta(days=100), now) == "too_far"
     assert session_time_refusal(now + timedelta(days=2), now) is None
-    assert group_hours(90, 4) == 6
 
 
 def test_a_co_mentor_is_an_approved_free_mentor_who_speaks_it_and_is_cleared_for_minors_when_it_has_one():

@@ -300,6 +300,9 @@ class ProfileRepository:
             )
             await accountability.keep_evidence(tx, user_id)
             await _forget_in_audit(tx, user_id)
+            # A circle's history keeps what happened, not who it was (as the audit does).
+            await tx.execute("UPDATE circle_events SET actor_id = NULL WHERE actor_id = ?", (user_id,))
+            await tx.execute("UPDATE circle_events SET subject_id = NULL WHERE subject_id = ?", (user_id,))
             # Profiles and everything else hang off users with ON DELETE CASCADE.
             await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
         return True

@@ -10,12 +10,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import cb, parse_callback, pattern
 from bot.context import Context
-from bot.matching import flow as matching
-from bot.mentorship.flow import end_all_for_erasure
 from bot.onboarding.rules import EDITABLE, applies, parse_step
+from bot.privacy import erasure
 from bot.privacy.export import export as privacy_export
+from bot.telegram import conversations, ui
 from bot.telegram import onboarding_view as onboarding
-from bot.telegram import ui
 from bot.telegram.cards import show_profile_card
 
 
@@ -84,13 +83,6 @@ async def deleteme(update: Update, context: Context) -> None:
     )
 
 
-async def before_erase(services, user_id: int) -> None:
-    """/deleteme is about to erase her: everyone with her or waiting on her is told, while her name exists."""
-    now = services.clock.now()
-    told = await end_all_for_erasure(services, user_id, now)
-    await services.sender.send([*told, *await matching.withdraw_all(services, user_id, now)])
-
-
 async def confirm_delete(update: Update, context: Context) -> None:
     query = update.callback_query
     t = context.t
@@ -100,13 +92,10 @@ async def confirm_delete(update: Update, context: Context) -> None:
         await ui.edit(query, t("Nothing was erased. 🌸"))
         return
     services = context.services
-    # The other side of a mentorship or a request hears of it while her name still exists.
-    await before_erase(services, query.from_user.id)
+    # The people with her hear of it while her name still exists; no conversation resumes for her.
+    await services.sender.send(await erasure.farewells(services, query.from_user.id, services.clock.now()))
+    await conversations.leave(update, context)
     erased = await services.profiles.erase(query.from_user.id, services.clock.now())
-    # Forget her place in any conversation too, so nothing resumes from memory.
-    for handler in context.application.handlers.get(0, []):
-        if getattr(handler, "name", None) == onboarding.CONVERSATION:
-            handler._conversations.pop((query.message.chat.id, query.from_user.id), None)
     context.user_record = None
     await ui.edit(
         query,

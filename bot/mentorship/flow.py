@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.circles import membership as circle_membership
 from bot.contact_guard import flow as contact_guard
 from bot.matching import flow as matching
 from bot.mentorship import notices
@@ -199,13 +200,16 @@ async def decide(services: Services, report_id: int, admin_id: int, decision: st
         made = decided.report
         ended: list[Mentorship] = []
         withdrawn: list[Request] = []
+        out_of_circles: list[Notice] = []
         if decision == "suspend" and made.reported_id is not None:
             ended, withdrawn = await services.reports.suspend_in(tx, made.reported_id, admin_id, now)
+            out_of_circles = await circle_membership.out_of_circles_in(tx, made.reported_id, admin_id, "suspended", now)
         details = {"reported": made.reported_id, "mentorship": made.mentorship_id}
         await audit_in(tx, admin_id, f"report_{decision}", now, made.id, **details)
     told = _told_of(decided, decision) if made.mentorship_id else await _told_of_request(services, made, decision)
     for m in ended:
         told += notices.told(m.other(made.reported_id), notices.ENDED_OTHER)
+    told += out_of_circles
     mine = [r for r in withdrawn if r.mentor_id == made.reported_id]
     if mine:  # her mentees-to-be each get their next match
         told += await matching.mentor_paused(services, mine, await services.users.display_name(made.reported_id), now)

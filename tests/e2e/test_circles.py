@@ -1,7 +1,7 @@
 """Circles end to end: a mentor, six mentees (two minors) and a coordinator (admin); a typed message
 waits across a restart."""
 
-from tests.support.builders import new_mentee, new_mentor
+from tests.support.builders import matched, new_mentee, new_mentor
 from tests.support.circles import write
 from tests.support.db import db_rows
 
@@ -107,8 +107,9 @@ async def test_leaving_removal_and_deleteme(bot, users, runner, admin):
         (girls[0].id, "left"), (girls[1].id, "removed"), (girls[3].id, "active"), (girls[4].id, "active"),
         (girls[5].id, "active"),
     }  # fmt: skip
-    events = [r[0] for r in db_rows(runner, "SELECT kind FROM circle_events ORDER BY id")]
-    assert events == ["formed", "active", "left", "removed"]
+    events = [tuple(r) for r in db_rows(runner, "SELECT kind, subject_id FROM circle_events ORDER BY id")]
+    assert [kind for kind, _ in events] == ["formed", "active", "left", "removed", "out_erased"]
+    assert events[-1] == ("out_erased", None)  # her history stays, her id does not
 
 
 async def test_a_suspended_account_neither_writes_to_nor_reads_its_circle(bot, users, runner, admin):
@@ -126,3 +127,45 @@ async def test_a_suspended_account_neither_writes_to_nor_reads_its_circle(bot, u
     readers = db_rows(runner, "SELECT d.user_id FROM circle_deliveries d JOIN circle_messages m ON m.id = d.message_id"
                       " WHERE m.text = 'Is anyone here?'")  # fmt: skip
     assert {r[0] for r in readers} == {g.id for g in girls[2:]} | {admin.id}
+
+
+async def test_an_admins_suspension_takes_her_out_of_her_circles_and_pauses_the_ones_she_leads(
+    bot, users, runner, admin
+):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    now = runner.clock.now()
+    # Girl1 reports the mentor on a request; the admin suspends the mentor from /reports.
+    request = await runner.services.requests.create_request(girls[1].id, mentor.id, now)
+    await runner.services.reports.report_request(request.id, girls[1].id, "contact", now)
+    card = await admin.send_then_see("/reports", "Safety report #")
+    await admin.press("⛔ Suspend", card.message_id)
+    await mentor.sees("suspended your account")
+    for girl in girls:
+        await girl.sees("Your circle", "is paused for now: Aigul can no longer lead it.")
+    assert db_rows(runner, "SELECT status FROM circles WHERE id = ?", circle_id)[0][0] == "paused"
+    events = [r[0] for r in db_rows(runner, "SELECT kind FROM circle_events WHERE circle_id = ?", circle_id)]
+    assert events[-1] == "lead_out_suspended"
+
+
+async def test_a_suspended_member_leaves_the_circle_and_its_mentor_is_told(bot, users, runner, admin):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    # Girl1 also has a one-to-one mentor, who reports her; the admin suspends Girl1.
+    bermet = await new_mentor(runner, users, name="Bermet", languages=("ky",))
+    mentorship = await matched(runner, girls[1], bermet)
+    await runner.services.reports.report(mentorship.id, bermet.id, "contact", runner.clock.now())
+    card = await admin.send_then_see("/reports", "Safety report #")
+    await admin.press("⛔ Suspend", card.message_id)
+    await mentor.sees("Girl1 is no longer in your circle")
+    status = db_rows(
+        runner, "SELECT status FROM circle_members WHERE circle_id = ? AND user_id = ?", circle_id, girls[1].id
+    )
+    assert status[0][0] == "removed"
+
+
+async def test_a_mentor_who_erases_herself_leaves_her_circle_paused_and_its_members_told(bot, users, runner, admin):
+    mentor, girls, circle_id = await circle_of_six(runner, users, admin)
+    await mentor.send("/deleteme")
+    await mentor.press_then_see("Yes, erase everything", "everything about you is erased")
+    for girl in girls:
+        await girl.sees("is paused for now: Aigul can no longer lead it.")
+    assert db_rows(runner, "SELECT status, mentor_id FROM circles WHERE id = ?", circle_id) == [("paused", None)]

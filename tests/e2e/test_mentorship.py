@@ -182,13 +182,13 @@ async def test_deleteme_erases_her_requests_mentorship_messages_and_reports(bot,
 
 
 async def test_before_erase_tells_her_mentor_and_those_waiting_on_her(bot, users, runner):
-    from handlers.profile import before_erase
+    from bot.privacy.erasure import farewells
 
     aida = await new_mentee(runner, users)
     aigul = await new_mentor(runner, users, capacity=3)
     await matched(runner, aida, aigul)
     dana = await new_mentee(runner, users, name="Dana")
     await runner.services.requests.create_request(dana.id, aigul.id, runner.clock.now())
-    await before_erase(runner.services, aigul.id)
+    await runner.services.sender.send(await farewells(runner.services, aigul.id, runner.clock.now()))
     await aida.sees("Your mentorship with Aigul has ended.")
     await dana.sees("Aigul has left the programme, so I've closed your request to her.")

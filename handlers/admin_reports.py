@@ -94,11 +94,11 @@ async def act(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     report_id = data.int_arg(0) if data else None
     if report_id is None or data.action not in DECISIONS:
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     decision = await decide(services, report_id, query.from_user.id, data.action, services.clock.now())
     if decision is None and await services.reports.get_report(report_id) is None:
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     if decision is None:
         await query.answer(t("Another admin has already dealt with this report."), show_alert=True)

@@ -26,11 +26,11 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     version = data.int_arg(0) if data else None
     if version != VERSION:
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         await services.sender.send([code_notice(query.from_user.id)])  # the current version instead
         return
     if not await store.accept(services.db, query.from_user.id, version, services.clock.now()):
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     await query.answer(t("Thank you ✓"))
     done = t("Accepted ✓ Thank you for keeping mentees safe.")

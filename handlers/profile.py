@@ -33,12 +33,12 @@ async def on_button(update: Update, context: Context) -> None:
     data = parse_callback(query.data)
     record = await services.profiles.get(query.from_user.id)
     if record is None or record.completed_at is None or data is None:
-        await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     if data.action == "edit":
         step = parse_step(data.arg(0))
         if step not in EDITABLE or not applies(step, record.answers):
-            await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+            await ui.stale_button(update, context)
             return
         await query.answer()
         record = await services.profiles.save(record.user_id, services.clock.now(), step=step.value, editing=True)
@@ -53,7 +53,7 @@ async def on_button(update: Update, context: Context) -> None:
         )
         await show_profile_card(query.message, context, await services.profiles.get(record.user_id), edit=True)
         return
-    await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+    await ui.stale_button(update, context)
 
 
 async def mydata(update: Update, context: Context) -> None:

@@ -114,7 +114,7 @@ async def on_subscription_button(update: Update, context: Context) -> None:
     elif data.action == "off":
         active = False
     else:
-        await query.answer(context.t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     if active:
         await flow.subscribe(services, user_id, services.clock.now(), frequency, time_of_day)

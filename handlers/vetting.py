@@ -52,7 +52,7 @@ async def decide(update: Update, context: Context) -> None:
         await decide_change(update, context, mentor_id, data.int_arg(1), data.action == "chok")
         return
     if data is None or mentor_id is None or data.action not in ("approve", "minors", "reject"):
-        await query.answer(t("This button is out of date. Tap /start to begin again."), show_alert=True)
+        await ui.stale_button(update, context)
         return
     status = "rejected" if data.action == "reject" else "approved"
     waiting = await services.profiles.get(mentor_id)

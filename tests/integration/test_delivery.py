@@ -1,6 +1,6 @@
-"""The paced sender against a real outbox: a row is claimed only when its turn has come, and a
-stop while a claimed row waits to be tried again puts it back, so that only a row caught mid-send
-can ever be left 'uncertain'."""
+"""The paced sender against a real outbox: a stop puts back the claimed rows whose turn has not
+come and those waiting to be tried again, so that a stop leaves 'uncertain' only a row caught
+mid-send (a kill -9: at most the few claimed at once); a flood wait holds the batch and shows."""
 
 import asyncio
 import sqlite3

@@ -110,8 +110,12 @@ class Schedule:
         return ticket
 
     def drop(self, ticket: Ticket) -> None:
+        """It will not send: still waiting, or given its turn but stopped before its request went
+        out (a turn kept in flight would hold a place of the overall limit for good)."""
         if ticket in self._waiting:
             self._waiting.remove(ticket)
+        else:
+            self._flying.pop(ticket.order, None)
 
     def pause(self, until: float) -> None:
         """Telegram said 429: nobody sends before `until`."""

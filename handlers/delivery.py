@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
@@ -11,15 +10,10 @@ from telegram.ext import Application
 from bot.delivery.engine import DeliveryEngine, Outcome, Result
 from bot.delivery.store import Batch, OutboxRow
 from bot.notices import Priority
-from bot.telegram.budget import sending_as
+from bot.telegram.budget import retry_seconds, sending_as
 from bot.telegram.story_card import send_card
 
 log = logging.getLogger(__name__)
-
-
-def _seconds(value: int | float | timedelta) -> float:
-    # PTB gives retry_after as int seconds or, in newer versions, a timedelta.
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def make_engine(app: Application, on_progress) -> DeliveryEngine:
@@ -49,7 +43,7 @@ def make_engine(app: Application, on_progress) -> DeliveryEngine:
             await services.users.mark_blocked(row.user_id, services.clock.now())
             return Result(Outcome.BLOCKED, error.message)
         except RetryAfter as error:
-            return Result(Outcome.RETRY, error.message, retry_after=_seconds(error.retry_after))
+            return Result(Outcome.RETRY, error.message, retry_after=retry_seconds(error.retry_after))
         except BadRequest as error:  # before NetworkError: PTB makes BadRequest one of them
             return Result(Outcome.FAILED, error.message)
         except TimedOut as error:

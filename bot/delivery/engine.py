@@ -108,10 +108,6 @@ class DeliveryEngine:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._resting: set[asyncio.Task[None]] = set()  # of those, the ones between two tries
 
-    @property
-    def rate(self) -> float:
-        return self._budget.limits.bulk_rate
-
     async def start(self) -> None:
         recovered = await self._outbox.recover()
         if recovered:
@@ -197,7 +193,13 @@ class DeliveryEngine:
             await self._outbox.finish_batch(batch.id, self._clock.now())
         await self._report(batch, pace, finished=True)
 
-    def _done(self, pace: _Pace, slots: asyncio.Semaphore, mine: set, task: asyncio.Task[None]) -> None:
+    def _done(
+        self,
+        pace: _Pace,
+        slots: asyncio.Semaphore,
+        mine: dict[asyncio.Task[None], list[bool]],
+        task: asyncio.Task[None],
+    ) -> None:
         mine.pop(task, None)
         self._in_flight.discard(task)
         slots.release()

@@ -76,7 +76,8 @@ def _answered_by_telegram(error: TelegramError) -> bool:
     return isinstance(error, BadRequest) or not isinstance(error, NetworkError)
 
 
-def _seconds(value: int | float | timedelta) -> float:
+def retry_seconds(value: int | float | timedelta) -> float:
+    """A 429's retry_after in seconds: PTB gives int seconds or, in newer versions, a timedelta."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -116,7 +117,7 @@ class BudgetRateLimiter(BaseRateLimiter[None]):
                 reached = True
                 if attempt == MAX_RETRIES:
                     raise
-                seconds = _seconds(error.retry_after)
+                seconds = retry_seconds(error.retry_after)
                 log.warning("Telegram asked to wait %.0f s (%s): every send waits", seconds, endpoint)
                 self.budget.pause(seconds + 0.1)
             except TelegramError as error:

@@ -54,7 +54,7 @@ async def test_kill_9_while_people_use_the_bot_during_a_broadcast_loses_nothing_
     await aida.send("/start")
     await aida.sees_buttons("18 or older")  # her answers so far are kept: the same question again
     await runner.services.delivery.wait_idle("broadcast", timeout=60)
-    # Only sends really in flight at the kill: a row is claimed when its turn has come.
+    # At most the rows claimed at the kill (MAX_IN_FLIGHT: in flight or waiting for their turn).
     assert_each_got_it_once(emulator, database_path, ids, uncertain_at_most=MAX_IN_FLIGHT)
     # A 429 or two right after the restart may happen (the new process cannot know what the killed
     # one sent in its last second); each was waited out and the send made again, as counted above.

@@ -1,6 +1,6 @@
-"""The paced sender against a real outbox: a row is claimed only when its turn has come, and a
-stop while a claimed row waits to be tried again puts it back, so that only a row caught mid-send
-can ever be left 'uncertain'."""
+"""The paced sender against a real outbox: a stop puts back the claimed rows whose turn has not
+come and those waiting to be tried again, so that a stop leaves 'uncertain' only a row caught
+mid-send (a kill -9: at most the few claimed at once); a flood wait holds the batch and shows."""
 
 import asyncio
 import sqlite3
@@ -10,7 +10,9 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.delivery.engine import DeliveryEngine, Outcome, Result
 from bot.delivery.store import OutboxRepository
+from bot.i18n import translator
 from bot.notices import Priority
+from bot.telegram.broadcast_view import progress_text
 
 RECIPIENTS = (101, 102, 103)
 
@@ -88,3 +90,30 @@ async def test_a_stop_while_a_claimed_row_waits_to_be_tried_again_puts_it_back(t
     await db.close()
     assert tries == [RECIPIENTS[0]]
     assert statuses(tmp_path / "bot.sqlite3") == {"pending": 3}
+
+
+async def test_a_flood_wait_holds_the_broadcast_and_its_progress_message_says_so(tmp_path):
+    db, outbox, clock = await outbox_of_three(tmp_path / "bot.sqlite3")
+    shared = budget(30)
+    shared.pause(1.5)  # Telegram answered someone's send with a 429: everyone waits
+    paused_at = asyncio.get_running_loop().time()
+    sent_at: list[float] = []
+    seen: list[str] = []
+
+    async def send(batch, row) -> Result:
+        shared.answered(await shared.acquire(Priority.BULK, row.user_id))
+        sent_at.append(asyncio.get_running_loop().time())
+        return Result(Outcome.SENT)
+
+    async def on_progress(progress) -> None:
+        seen.append(progress_text(translator("en"), progress))
+
+    engine = DeliveryEngine(outbox, clock, shared, send, on_progress)
+    await engine.start()
+    engine.kick("broadcast")
+    await engine.wait_idle("broadcast", timeout=10)
+    await engine.stop()
+    await db.close()
+    assert min(sent_at) - paused_at >= 1.4
+    assert any("Telegram asked us to pause: sending again in 2 s" in text for text in seen), seen
+    assert "Sent: 3" in seen[-1] and "pause" not in seen[-1]

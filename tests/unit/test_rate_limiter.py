@@ -6,6 +6,7 @@ import time
 import pytest
 from telegram.error import BadRequest, RetryAfter, TimedOut
 
+from bot.budget import Limits, SendBudget
 from bot.notices import Priority
 from bot.telegram.budget import BudgetRateLimiter, priority_for, replying_to, sending_as
 
@@ -77,3 +78,21 @@ async def test_only_an_answer_from_telegram_tells_the_budget_a_round_trip():
     with pytest.raises(BadRequest):
         await limiter.process_request(failing(BadRequest("no")), (), {}, "sendMessage", {"chat_id": 2}, None)
     assert limiter.budget.schedule.quickest < 1.0
+
+
+async def test_a_send_stopped_just_as_its_turn_came_gives_its_place_back():
+    # An admin's cancel stops the sends whose turn has not come; one whose turn came an instant
+    # before (the timer gave it, its task had not run yet) must not hold a place of the 30 for good.
+    now = [0.0]
+    budget = SendBudget(Limits(), clock=lambda: now[0])
+    for i in range(Limits().overall):
+        budget.pause(0.05)  # something to wait for
+        send = asyncio.create_task(budget.acquire(Priority.BULK, 1000 + i))
+        await asyncio.sleep(0)
+        now[0] += 0.1
+        budget._pump()  # the timer gives it its turn...
+        send.cancel()  # ...and it is stopped before it could send
+        await asyncio.gather(send, return_exceptions=True)
+    now[0] += 1.0
+    async with asyncio.timeout(1):
+        budget.answered(await budget.acquire(Priority.REPLY, 7))

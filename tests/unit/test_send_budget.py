@@ -220,3 +220,13 @@ def test_a_timer_waking_late_does_not_slow_the_pace():
         now = max(wake, now) + 0.0015
     rate = (len(granted) - 1) / (granted[-1] - granted[0])
     assert 29.5 <= rate <= 30.0 + 1e-6
+
+
+def test_a_turn_given_but_never_used_gives_its_place_back():
+    schedule = Schedule(Limits())
+    for i in range(Limits().overall):
+        ticket = schedule.push(BULK, 1000 + i)
+        assert schedule.poll(i * 0.1)[0] == [ticket]
+        schedule.drop(ticket)  # stopped before its request went out
+    reply = schedule.push(REPLY, 7)
+    assert schedule.poll(Limits().overall * 0.1)[0] == [reply]

@@ -12,7 +12,6 @@ from bot.circles.rules import CircleRefused
 from bot.circles.store import CircleStore
 from bot.context import Context
 from bot.i18n import N_
-from bot.notices import Priority
 from bot.telegram import ui
 
 JOIN_REFUSALS = {
@@ -49,7 +48,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(context.t(JOIN_REFUSALS.get(refused.code, JOIN_REFUSALS["not_a_member"])), show_alert=True)
         return
     await query.answer()
-    await services.sender.send(notices, Priority.REPLY)
+    await services.sender.send(notices)
 
 
 def register(app: Application) -> None:

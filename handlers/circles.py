@@ -13,7 +13,7 @@ from bot.circles.store import members
 from bot.context import Context
 from bot.i18n import N_
 from bot.mentorship.rules import ReportReason, parse_code
-from bot.notices import Button, Msg, Priority
+from bot.notices import Button, Msg
 from bot.telegram import conversations, ui
 from bot.telegram.circles import dispatch, open_button, pump, refuse, show_open, store_of
 
@@ -109,7 +109,7 @@ async def on_report(update: Update, context: Context, message_id: int, reason: s
     )
     await update.callback_query.answer()
     await ui.drop_buttons(update.callback_query)
-    await services.sender.send(notices, Priority.REPLY)
+    await services.sender.send(notices)
 
 
 async def on_leave(update: Update, context: Context, circle_id: int, sure: str = "") -> None:
@@ -126,7 +126,7 @@ async def on_leave(update: Update, context: Context, circle_id: int, sure: str =
     )
     await update.callback_query.answer()
     await ui.drop_buttons(update.callback_query)
-    await context.services.sender.send(notices, Priority.REPLY)
+    await context.services.sender.send(notices)
 
 
 async def on_remove(update: Update, context: Context, circle_id: int, member: str = "", reason: str = "") -> None:
